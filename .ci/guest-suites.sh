@@ -1,0 +1,77 @@
+#!/bin/sh
+# Runs inside the test guest (see guest-run.sh): the suites named as
+# arguments, each bounded in time, each writing NAME.log and NAME.rc to the
+# results share.  The host's summarize.py turns those into the summary.
+#
+#   hmm    upstream selftests/mm/hmm-tests against test_hmm (device-private
+#          and device-coherent variants)
+#   kunit  the project's KUnit modules (listed in kunit.modules)
+#   igt    every IGT binary in build/igt, with test_hmm loaded
+#   demo   the demo program
+R=$NVSVM_RESULTS
+T=$NVSVM_TOP
+B=$T/build
+MP="modprobe -d $NVSVM_MODS"
+
+# test_hmm with two device-private devices (hmm_dmirror0/1) and two
+# device-coherent ones (2/3) on the carve-outs that guest-run.sh reserves
+# with memmap=.  Every suite loads it the same way.
+load_test_hmm() {
+	$MP test_hmm spm_addr_dev0=0x100000000 spm_addr_dev1=0x120000000
+}
+
+suite_hmm() {
+	load_test_hmm || return 1
+	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
+	# shellcheck disable=SC2086 # NVSVM_HMM_ARGS is a list of arguments
+	cd /tmp && timeout -k 5 "${NVSVM_HMM_TIMEOUT:-600}" "$B/tests/hmm-tests" $NVSVM_HMM_ARGS
+}
+
+suite_kunit() {
+	rc=0
+	for m in $(cat "$B/tests/kunit.modules"); do
+		$MP "$m" || { echo "not ok - cannot load $m"; rc=1; }
+	done
+	for f in /sys/kernel/debug/kunit/*/results; do
+		[ -f "$f" ] && cat "$f"
+	done
+	return $rc
+}
+
+suite_igt() {
+	load_test_hmm || return 1
+	rc=0
+	for t in "$B"/igt/${NVSVM_IGT:-*}; do
+		[ -x "$t" ] || continue
+		echo "IGT-Binary: $(basename "$t")"
+		# shellcheck disable=SC2086 # NVSVM_IGT_ARGS is a list of arguments
+		timeout -k 5 "${NVSVM_IGT_TIMEOUT:-300}" "$t" $NVSVM_IGT_ARGS
+		r=$?
+		echo "IGT-Exit: $(basename "$t") $r"
+		# IGT exits 77 when every subtest skipped; the summary counts skips.
+		[ $r -eq 0 ] || [ $r -eq 77 ] || rc=1
+	done
+	return $rc
+}
+
+suite_demo() {
+	load_test_hmm || return 1
+	"$B/tests/svm-demo"
+}
+
+rc=0
+for s in "$@"; do
+	echo "=== suite $s"
+	"suite_$s" > "$R/$s.log" 2>&1 < /dev/null
+	r=$?
+	echo "$r" > "$R/$s.rc"
+	echo "=== suite $s exited $r"
+	[ $r -eq 0 ] || rc=1
+done
+# Let kmemleak speak if the kernel has it (the debug kernel).
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > "$R/kmemleak.log"
+	[ -s "$R/kmemleak.log" ] && { echo "kmemleak found leaks"; rc=1; }
+fi
+exit $rc

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Lay out the kernel source tree under build/src/linux: the pristine base,
+# then patches/*.patch in order, then drivers/, include/ and Documentation/
+# copied over it.  A change to the base or to patches/ starts again from a
+# pristine tree; an edit to an overlay file copies only that file (rsync
+# --checksum), so kbuild rebuilds only what changed.
+. "$(dirname "$0")/common.sh"
+
+tarball=$("$TOP/.ci/fetch-kernel.sh")
+mkdir -p "$BUILD/src"
+
+stamp_now() {
+	{
+		echo "$tarball"
+		cd "$TOP" && find patches -name '*.patch' -print0 | sort -z |
+			xargs -0r sha256sum
+	} | sha256sum | cut -d' ' -f1
+}
+
+overlay_files() {
+	(cd "$TOP" && find drivers include Documentation -type f 2>/dev/null | sort)
+}
+
+apply_patches() {
+	local p
+	for p in "$TOP"/patches/*.patch; do
+		[ -e "$p" ] || continue
+		if ! out=$(cd "$SRC" && patch -p1 --batch --forward \
+				--no-backup-if-mismatch < "$p" 2>&1); then
+			echo "$out" >&2
+			find "$SRC" -name '*.rej' -exec sh -c \
+				'echo "--- rejected hunks in ${1#$2/}:"; cat "$1"' _ {} "$SRC" \; >&2
+			die "patch $(basename "$p") does not apply to the base tree"
+		fi
+	done
+}
+
+stamp=$(stamp_now)
+manifest=$BUILD/src/overlay.manifest
+if [ "$(cat "$BUILD/src/stamp" 2>/dev/null)" != "$stamp" ] ||
+   [ ! -d "$SRC" ] ||
+   [ -n "$(comm -23 "$manifest" <(overlay_files) 2>/dev/null)" ]; then
+	log "unpacking a pristine tree ($(basename "$(dirname "$(dirname "$(dirname "$tarball")")")"))"
+	rm -rf "$SRC" "$BUILD/src/stamp"
+	mkdir -p "$SRC"
+	tar -C "$SRC" --strip-components=1 -xf "$tarball"
+	log "applying $(find "$TOP/patches" -name '*.patch' | wc -l) patch(es)"
+	apply_patches
+	echo "$stamp" > "$BUILD/src/stamp"
+fi
+
+# Overlay: copy only files whose content changed, so their mtime moves and
+# nothing else's does.
+for d in drivers include Documentation; do
+	[ -d "$TOP/$d" ] || continue
+	rsync -r --checksum "$TOP/$d/" "$SRC/$d/"
+done
+overlay_files > "$manifest"

@@ -1,0 +1,89 @@
+# nouveau SVM: build, test and check pipeline.  `make help` lists the targets.
+#
+# Everything is built under build/ (ignored); downloads and ccache live under
+# ~/.cache so that a fresh clone reuses them.
+
+SHELL := /bin/bash
+CI    := .ci
+
+# DEBUG=1: the debug kernel (KASAN, lockdep, DEBUG_VM, kmemleak) instead of
+# the test kernel, in its own object directory.
+ifeq ($(DEBUG),1)
+KOBJ      := $(CURDIR)/build/kernel-debug
+FRAGMENTS := Kconfig/test-kernel.config Kconfig/debug-kernel.config
+RESULTS   ?= $(CURDIR)/build/results-debug
+GUEST_TIMEOUT ?= 2400
+else
+KOBJ      := $(CURDIR)/build/kernel
+FRAGMENTS := Kconfig/test-kernel.config
+RESULTS   ?= $(CURDIR)/build/results
+GUEST_TIMEOUT ?= 900
+endif
+export KOBJ RESULTS
+
+# Which suites `make test` runs, and arguments for one of them, e.g.
+#   make test SUITES=igt IGT_ARGS="--run-subtest gpu-read-malloc"
+#   make test SUITES=hmm HMM_ARGS="-r hmm.hmm_device_private.migrate"
+SUITES   ?= hmm kunit igt
+HMM_ARGS ?=
+IGT_ARGS ?=
+KUNIT_ARGS ?=
+
+# Builds and guest runs of one checkout are serialised on a lock, so that
+# two of them (two shells, two agents) never share a half-built tree.
+LOCK := mkdir -p build && flock build/.lock $(MAKE) --no-print-directory
+
+.PHONY: help deps kernel tests test demo check clean \
+	_kernel _tests _test _demo _check
+
+help:
+	@echo "nouveau SVM pipeline"
+	@echo "  make test    build the test kernel and tests, boot the guest, run"
+	@echo "               every suite (SUITES='$(SUITES)'); ends with"
+	@echo "               'N passed, N failed, N skipped'; JUnit XML in build/"
+	@echo "  make demo    build and boot, run the demo and print what it did"
+	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code"
+	@echo "  make kernel  only build the guest kernel and modules"
+	@echo "  make tests   only build the test programs (needs the kernel)"
+	@echo "  make clean   remove build/ (the caches in ~/.cache stay)"
+	@echo "Options: DEBUG=1 (debug kernel), SUITES=..., HMM_ARGS=..., IGT_ARGS=..."
+
+deps:
+	@$(CI)/deps.sh
+
+kernel: deps
+	@$(LOCK) _kernel
+tests: deps
+	@$(LOCK) _tests
+test: deps
+	@$(LOCK) _test
+demo: deps
+	@$(LOCK) _demo
+check: deps
+	@$(LOCK) _check
+
+_kernel:
+	@$(CI)/build-kernel.sh $(addprefix $(CURDIR)/,$(FRAGMENTS))
+
+_tests: _kernel
+	@$(CI)/build-tests.sh
+
+_test: _tests
+	@rm -rf $(RESULTS); \
+	 NVSVM_HMM_ARGS="$(HMM_ARGS)" NVSVM_IGT_ARGS="$(IGT_ARGS)" NVSVM_IGT="$(IGT)" \
+	 $(CI)/guest-run.sh -t $(GUEST_TIMEOUT) -o $(RESULTS) \
+		$(CURDIR)/$(CI)/guest-suites.sh $(SUITES); rc=$$?; \
+	 guest_failed=; [ $$rc -eq 3 ] && guest_failed=--guest-failed; \
+	 $(CI)/summarize.py $(RESULTS) $(SUITES) $$guest_failed
+
+_demo: _tests
+	@rm -rf $(RESULTS)/demo; \
+	 $(CI)/guest-run.sh -t 300 -o $(RESULTS)/demo \
+		$(CURDIR)/$(CI)/guest-suites.sh demo; rc=$$?; \
+	 cat $(RESULTS)/demo/demo.log 2>/dev/null; exit $$rc
+
+_check: _kernel
+	@$(CI)/check.sh
+
+clean:
+	rm -rf build
