@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * DOC: SVM ioctl argument checks
+ *
+ * Every field of DRM_NOUVEAU_SVM_INIT and DRM_NOUVEAU_SVM_BIND is checked
+ * here, before anything is done, and a wrong value gets a fixed errno:
+ *
+ * DRM_NOUVEAU_SVM_INIT
+ *  - @unmanaged_addr or @unmanaged_size not page aligned: -EINVAL
+ *  - @unmanaged_addr + @unmanaged_size wraps around: -EOVERFLOW
+ *  - the window ends above the process's user address limit: -EFAULT
+ *
+ * DRM_NOUVEAU_SVM_BIND
+ *  - @reserved0 or @reserved1 not zero: -EINVAL
+ *  - @header has bits above NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL
+ *  - unknown command, or a target other than system memory (0) or
+ *    NOUVEAU_SVM_BIND_TARGET__GPU_VRAM: -EINVAL
+ *  - @stride not zero: -EINVAL
+ *  - @va_end rounds up past the top of the address space: -EOVERFLOW
+ *  - empty range (@va_start >= @va_end once rounded): -EINVAL
+ *  - @npages larger than the rounded range: -EINVAL
+ *  - the range ends above the user address limit: -EFAULT
+ *  - the range overlaps the unmanaged window: -EINVAL
+ *
+ * @va_start and @va_end are rounded out to pages, as they always were:
+ * OpenCL passes the user's pointers as they are.  For the same reason
+ * @npages, which is redundant with the range, may be 0 or anything up to
+ * the number of pages of the rounded range (Mesa rounds its own count up
+ * from the unrounded size).
+ *
+ * DOC: Locking
+ *
+ * None: pure functions of their arguments.
+ */
+
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/mm.h>
+#include <drm/nouveau_drm.h>
+
+#include "nouveau_svm_args.h"
+
+static bool nouveau_svm_window_overlaps(const struct nouveau_svm_window *a,
+					const struct nouveau_svm_window *b)
+{
+	return a->start < b->end && b->start < a->end;
+}
+
+/**
+ * nouveau_svm_init_args() - check DRM_NOUVEAU_SVM_INIT arguments
+ * @args: the ioctl arguments
+ * @user_limit: the process's user address limit (TASK_SIZE)
+ * @unmanaged: filled in with the unmanaged window on success
+ *
+ * Context: Any context.
+ * Return: 0, or the errno listed in "SVM ioctl argument checks".
+ */
+int nouveau_svm_init_args(const struct drm_nouveau_svm_init *args, u64 user_limit,
+			  struct nouveau_svm_window *unmanaged)
+{
+	u64 end;
+
+	if (!PAGE_ALIGNED(args->unmanaged_addr) || !PAGE_ALIGNED(args->unmanaged_size))
+		return -EINVAL;
+	if (check_add_overflow(args->unmanaged_addr, args->unmanaged_size, &end))
+		return -EOVERFLOW;
+	if (end > user_limit)
+		return -EFAULT;
+	unmanaged->start = args->unmanaged_addr;
+	unmanaged->end = end;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_init_args);
+
+static int nouveau_svm_bind_header(u64 header, struct nouveau_svm_bind_req *req)
+{
+	if (header & ~NOUVEAU_SVM_BIND_VALID_MASK)
+		return -EINVAL;
+	req->command = (header >> NOUVEAU_SVM_BIND_COMMAND_SHIFT) &
+		       NOUVEAU_SVM_BIND_COMMAND_MASK;
+	req->priority = (header >> NOUVEAU_SVM_BIND_PRIORITY_SHIFT) &
+			NOUVEAU_SVM_BIND_PRIORITY_MASK;
+	req->target = (header >> NOUVEAU_SVM_BIND_TARGET_SHIFT) &
+		      NOUVEAU_SVM_BIND_TARGET_MASK;
+	if (req->command != NOUVEAU_SVM_BIND_COMMAND__MIGRATE)
+		return -EINVAL;
+	if (req->target && req->target != NOUVEAU_SVM_BIND_TARGET__GPU_VRAM)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * nouveau_svm_bind_args() - check DRM_NOUVEAU_SVM_BIND arguments
+ * @args: the ioctl arguments
+ * @user_limit: the process's user address limit (TASK_SIZE)
+ * @unmanaged: the client's unmanaged window
+ * @req: filled in with the decoded request on success
+ *
+ * Context: Any context.
+ * Return: 0, or the errno listed in "SVM ioctl argument checks".
+ */
+int nouveau_svm_bind_args(const struct drm_nouveau_svm_bind *args, u64 user_limit,
+			  const struct nouveau_svm_window *unmanaged,
+			  struct nouveau_svm_bind_req *req)
+{
+	int ret;
+
+	if (args->reserved0 || args->reserved1)
+		return -EINVAL;
+	ret = nouveau_svm_bind_header(args->header, req);
+	if (ret)
+		return ret;
+	if (args->stride)
+		return -EINVAL;
+	if (args->va_end > round_down(U64_MAX, PAGE_SIZE))
+		return -EOVERFLOW;
+	req->range.start = round_down(args->va_start, PAGE_SIZE);
+	req->range.end = round_up(args->va_end, PAGE_SIZE);
+	if (req->range.start >= req->range.end)
+		return -EINVAL;
+	if (args->npages > (req->range.end - req->range.start) >> PAGE_SHIFT)
+		return -EINVAL;
+	if (req->range.end > user_limit)
+		return -EFAULT;
+	if (nouveau_svm_window_overlaps(&req->range, unmanaged))
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_bind_args);

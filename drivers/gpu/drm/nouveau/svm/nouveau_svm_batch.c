@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * DOC: Fault batching
+ *
+ * A GPU that faults seldom faults alone: a warp touching a fresh buffer
+ * posts one fault per page and often several per page (one per access
+ * type, one per unit).  The core drains every fault the backend has, then
+ * sorts them by context and address and cuts the sorted array into groups:
+ * consecutive faults of one context inside one naturally aligned window of
+ * the largest range size.  Each group costs one range lookup and one
+ * get_pages, and the whole batch one replay, instead of one of each per
+ * fault.
+ *
+ * This file is pure logic, with no locks and no mm calls: KUnit tests it
+ * in isolation (tests/nouveau_svm_test.c).
+ *
+ * DOC: Locking
+ *
+ * None: the functions work on arrays their caller owns.
+ */
+
+#include <linux/export.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/sort.h>
+
+#include "nouveau_svm_batch.h"
+
+static int nouveau_svm_fault_cmp(const void *a, const void *b)
+{
+	const struct nouveau_svm_fault *fa = a, *fb = b;
+
+	if (fa->inst != fb->inst)
+		return fa->inst < fb->inst ? -1 : 1;
+	if (fa->addr != fb->addr)
+		return fa->addr < fb->addr ? -1 : 1;
+	/* Strongest access first, so a group's first fault is its worst. */
+	return (int)fb->access - (int)fa->access;
+}
+
+/**
+ * nouveau_svm_fault_sort() - sort a batch of faults for grouping
+ * @faults: the faults
+ * @n: how many
+ *
+ * Sorts by context, then address, then strongest access first.
+ *
+ * Context: Any context.
+ */
+void nouveau_svm_fault_sort(struct nouveau_svm_fault *faults, unsigned int n)
+{
+	sort(faults, n, sizeof(*faults), nouveau_svm_fault_cmp, NULL);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_fault_sort);
+
+static bool nouveau_svm_fault_joins(const struct nouveau_svm_fault_group *g,
+				    const struct nouveau_svm_fault *f, u64 window)
+{
+	return f->inst == g->inst &&
+	       (f->addr & ~(window - 1)) == (g->start & ~(window - 1));
+}
+
+/**
+ * nouveau_svm_fault_group() - cut a sorted batch into per-range groups
+ * @faults: faults sorted by nouveau_svm_fault_sort()
+ * @n: how many
+ * @window: the largest range size, a power of two (the grouping boundary)
+ * @groups: array to fill
+ * @max_groups: its size; at most @n groups are ever needed
+ *
+ * Consecutive faults of one context whose addresses fall into one
+ * naturally aligned @window form a group spanning their pages.
+ *
+ * Context: Any context.
+ * Return: the number of groups written; grouping stops when @groups is full,
+ * so a caller that passes @max_groups >= @n always gets every fault grouped.
+ */
+unsigned int nouveau_svm_fault_group(const struct nouveau_svm_fault *faults,
+				     unsigned int n, u64 window,
+				     struct nouveau_svm_fault_group *groups,
+				     unsigned int max_groups)
+{
+	struct nouveau_svm_fault_group *g = NULL;
+	unsigned int i, ng = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct nouveau_svm_fault *f = &faults[i];
+		u64 page = f->addr & PAGE_MASK;
+
+		if (g && nouveau_svm_fault_joins(g, f, window)) {
+			g->end = max(g->end, page + PAGE_SIZE);
+			g->access = max(g->access, f->access);
+			g->count++;
+			continue;
+		}
+		if (ng == max_groups)
+			break;
+		g = &groups[ng++];
+		*g = (struct nouveau_svm_fault_group) {
+			.inst = f->inst,
+			.start = page,
+			.end = page + PAGE_SIZE,
+			.access = f->access,
+			.first = i,
+			.count = 1,
+		};
+	}
+	return ng;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_fault_group);

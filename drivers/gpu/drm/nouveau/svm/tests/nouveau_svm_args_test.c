@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * KUnit tests for the nouveau SVM ioctl argument checks and range math.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+#include <drm/nouveau_drm.h>
+
+#include "../nouveau_svm_args.h"
+
+#define LIMIT	BIT_ULL(47)
+#define MIGRATE	((u64)NOUVEAU_SVM_BIND_COMMAND__MIGRATE << NOUVEAU_SVM_BIND_COMMAND_SHIFT)
+#define VRAM	((u64)NOUVEAU_SVM_BIND_TARGET__GPU_VRAM << NOUVEAU_SVM_BIND_TARGET_SHIFT)
+
+struct bind_case {
+	const char *name;
+	struct drm_nouveau_svm_bind args;
+	int ret;
+	u64 start, end;
+};
+
+static const struct nouveau_svm_window unmanaged = { SZ_1G, 2ULL * SZ_1G };
+
+static const struct bind_case bind_cases[] = {
+	{ "vram-aligned", { .header = MIGRATE | VRAM, .va_start = SZ_2M,
+	  .va_end = SZ_4M }, 0, SZ_2M, SZ_4M },
+	{ "host-target-zero", { .header = MIGRATE, .va_start = SZ_2M,
+	  .va_end = SZ_4M }, 0, SZ_2M, SZ_4M },
+	{ "unaligned-rounds-out", { .header = MIGRATE | VRAM, .va_start = 0x1800,
+	  .va_end = 0x2800, .npages = 1 }, 0, 0x1000, 0x3000 },
+	{ "npages-as-mesa", { .header = MIGRATE | VRAM, .va_start = 0x1800,
+	  .va_end = 0x2800, .npages = 2 }, 0, 0x1000, 0x3000 },
+	{ "priority-accepted", { .header = MIGRATE | VRAM |
+	  (7ULL << NOUVEAU_SVM_BIND_PRIORITY_SHIFT), .va_start = 0,
+	  .va_end = 0x1000 }, 0, 0, 0x1000 },
+	{ "npages-too-big", { .header = MIGRATE | VRAM, .va_start = 0x1000,
+	  .va_end = 0x2000, .npages = 2 }, -EINVAL },
+	{ "reserved0", { .header = MIGRATE, .va_end = 0x1000, .reserved0 = 1 }, -EINVAL },
+	{ "reserved1", { .header = MIGRATE, .va_end = 0x1000, .reserved1 = 1 }, -EINVAL },
+	{ "header-high-bits", { .header = MIGRATE | (1ULL << 48), .va_end = 0x1000 },
+	  -EINVAL },
+	{ "unknown-command", { .header = 5, .va_end = 0x1000 }, -EINVAL },
+	{ "unknown-target", { .header = MIGRATE | (1ULL << 16), .va_end = 0x1000 },
+	  -EINVAL },
+	{ "stride", { .header = MIGRATE, .va_end = 0x1000, .stride = 4096 }, -EINVAL },
+	{ "empty", { .header = MIGRATE, .va_start = 0x1000, .va_end = 0x1000 }, -EINVAL },
+	{ "reversed", { .header = MIGRATE, .va_start = 0x3000, .va_end = 0x1000 },
+	  -EINVAL },
+	{ "end-wraps", { .header = MIGRATE, .va_start = 0x1000, .va_end = U64_MAX },
+	  -EOVERFLOW },
+	{ "above-user-limit", { .header = MIGRATE, .va_start = LIMIT - 0x1000,
+	  .va_end = LIMIT + 0x1000 }, -EFAULT },
+	{ "ends-at-user-limit", { .header = MIGRATE, .va_start = LIMIT - 0x1000,
+	  .va_end = LIMIT }, 0, LIMIT - 0x1000, LIMIT },
+	{ "overlaps-unmanaged-head", { .header = MIGRATE, .va_start = SZ_1G - 0x1000,
+	  .va_end = SZ_1G + 1 }, -EINVAL },
+	{ "inside-unmanaged", { .header = MIGRATE, .va_start = SZ_1G + SZ_2M,
+	  .va_end = SZ_1G + SZ_4M }, -EINVAL },
+	{ "touches-unmanaged-end", { .header = MIGRATE, .va_start = 2ULL * SZ_1G,
+	  .va_end = 2ULL * SZ_1G + 0x1000 }, 0, 2ULL * SZ_1G, 2ULL * SZ_1G + 0x1000 },
+};
+
+static void bind_case_desc(const struct bind_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bind, bind_cases, bind_case_desc);
+
+static void bind_args_check(struct kunit *test)
+{
+	const struct bind_case *c = test->param_value;
+	struct nouveau_svm_bind_req req = {};
+	int ret;
+
+	ret = nouveau_svm_bind_args(&c->args, LIMIT, &unmanaged, &req);
+	KUNIT_ASSERT_EQ(test, ret, c->ret);
+	if (ret)
+		return;
+	KUNIT_EXPECT_EQ(test, req.range.start, c->start);
+	KUNIT_EXPECT_EQ(test, req.range.end, c->end);
+	KUNIT_EXPECT_EQ(test, req.command, NOUVEAU_SVM_BIND_COMMAND__MIGRATE);
+}
+
+struct init_case {
+	const char *name;
+	struct drm_nouveau_svm_init args;
+	int ret;
+};
+
+static const struct init_case init_cases[] = {
+	{ "window", { SZ_1G, SZ_1G }, 0 },
+	{ "no-window", { 0, 0 }, 0 },
+	{ "window-at-limit", { LIMIT - SZ_1G, SZ_1G }, 0 },
+	{ "addr-unaligned", { SZ_1G + 8, SZ_1G }, -EINVAL },
+	{ "size-unaligned", { SZ_1G, SZ_1G + 8 }, -EINVAL },
+	{ "wraps", { U64_MAX - 0xfff, 0x2000 }, -EOVERFLOW },
+	{ "above-limit", { LIMIT, 0x1000 }, -EFAULT },
+};
+
+static void init_case_desc(const struct init_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(init, init_cases, init_case_desc);
+
+static void init_args_check(struct kunit *test)
+{
+	const struct init_case *c = test->param_value;
+	struct nouveau_svm_window w = {};
+
+	KUNIT_ASSERT_EQ(test, nouveau_svm_init_args(&c->args, LIMIT, &w), c->ret);
+	if (c->ret)
+		return;
+	KUNIT_EXPECT_EQ(test, w.start, c->args.unmanaged_addr);
+	KUNIT_EXPECT_EQ(test, w.end, c->args.unmanaged_addr + c->args.unmanaged_size);
+}
+
+static struct kunit_case nouveau_svm_args_cases[] = {
+	KUNIT_CASE_PARAM(bind_args_check, bind_gen_params),
+	KUNIT_CASE_PARAM(init_args_check, init_gen_params),
+	{}
+};
+
+static struct kunit_suite nouveau_svm_args_suite = {
+	.name = "nouveau_svm_args",
+	.test_cases = nouveau_svm_args_cases,
+};
+
+kunit_test_suite(nouveau_svm_args_suite);

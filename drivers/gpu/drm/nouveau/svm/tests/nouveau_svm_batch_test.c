@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/*
+ * KUnit tests for nouveau SVM fault batching: sorting and grouping.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+
+#include "../nouveau_svm_batch.h"
+
+#define R NOUVEAU_SVM_ACCESS_READ
+#define W NOUVEAU_SVM_ACCESS_WRITE
+#define A NOUVEAU_SVM_ACCESS_ATOMIC
+#define P NOUVEAU_SVM_ACCESS_PREFETCH
+
+static void fault_sort_orders_by_inst_addr_access(struct kunit *test)
+{
+	struct nouveau_svm_fault f[] = {
+		{ .inst = 2, .addr = 0x1000, .access = R },
+		{ .inst = 1, .addr = 0x5000, .access = R },
+		{ .inst = 1, .addr = 0x1000, .access = R },
+		{ .inst = 1, .addr = 0x1000, .access = A },
+		{ .inst = 1, .addr = 0x1000, .access = W },
+	};
+
+	nouveau_svm_fault_sort(f, ARRAY_SIZE(f));
+	KUNIT_EXPECT_EQ(test, f[0].inst, 1);
+	KUNIT_EXPECT_EQ(test, f[0].addr, 0x1000);
+	KUNIT_EXPECT_EQ(test, f[0].access, A);
+	KUNIT_EXPECT_EQ(test, f[1].access, W);
+	KUNIT_EXPECT_EQ(test, f[2].access, R);
+	KUNIT_EXPECT_EQ(test, f[3].addr, 0x5000);
+	KUNIT_EXPECT_EQ(test, f[4].inst, 2);
+}
+
+static void fault_group_merges_duplicates(struct kunit *test)
+{
+	struct nouveau_svm_fault f[] = {
+		{ .inst = 1, .addr = 0x1008, .access = W },
+		{ .inst = 1, .addr = 0x1000, .access = R },
+		{ .inst = 1, .addr = 0x1ff0, .access = R },
+	};
+	struct nouveau_svm_fault_group g[3];
+	unsigned int n;
+
+	nouveau_svm_fault_sort(f, ARRAY_SIZE(f));
+	n = nouveau_svm_fault_group(f, ARRAY_SIZE(f), SZ_2M, g, ARRAY_SIZE(g));
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, g[0].start, 0x1000);
+	KUNIT_EXPECT_EQ(test, g[0].end, 0x2000);
+	KUNIT_EXPECT_EQ(test, g[0].access, W);
+	KUNIT_EXPECT_EQ(test, g[0].count, 3);
+	KUNIT_EXPECT_EQ(test, g[0].first, 0);
+}
+
+static void fault_group_spans_pages_in_window(struct kunit *test)
+{
+	const unsigned int nf = 512;
+	struct nouveau_svm_fault *f = kunit_kcalloc(test, nf, sizeof(*f), GFP_KERNEL);
+	struct nouveau_svm_fault_group *g = kunit_kcalloc(test, nf, sizeof(*g), GFP_KERNEL);
+	unsigned int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	/* A warp reading 512 pages of one 2 MiB window, in scattered order. */
+	for (i = 0; i < nf; i++)
+		f[i] = (struct nouveau_svm_fault) {
+			.inst = 7,
+			.addr = SZ_1G + ((i * 37) % 512) * PAGE_SIZE + 8,
+			.access = R,
+		};
+	nouveau_svm_fault_sort(f, nf);
+	n = nouveau_svm_fault_group(f, nf, SZ_2M, g, nf);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, g[0].start, SZ_1G);
+	KUNIT_EXPECT_EQ(test, g[0].end, SZ_1G + SZ_2M);
+	KUNIT_EXPECT_EQ(test, g[0].count, 512);
+}
+
+static void fault_group_splits_at_window_and_inst(struct kunit *test)
+{
+	struct nouveau_svm_fault f[] = {
+		{ .inst = 1, .addr = SZ_2M - PAGE_SIZE, .access = R },
+		{ .inst = 1, .addr = SZ_2M, .access = R },
+		{ .inst = 2, .addr = SZ_2M + PAGE_SIZE, .access = P },
+		{ .inst = 2, .addr = SZ_2M + 2 * PAGE_SIZE, .access = A },
+	};
+	struct nouveau_svm_fault_group g[4];
+	unsigned int n;
+
+	nouveau_svm_fault_sort(f, ARRAY_SIZE(f));
+	n = nouveau_svm_fault_group(f, ARRAY_SIZE(f), SZ_2M, g, ARRAY_SIZE(g));
+	KUNIT_ASSERT_EQ(test, n, 3);
+	KUNIT_EXPECT_EQ(test, g[0].end, SZ_2M);
+	KUNIT_EXPECT_EQ(test, g[1].start, SZ_2M);
+	KUNIT_EXPECT_EQ(test, g[1].inst, 1);
+	KUNIT_EXPECT_EQ(test, g[2].inst, 2);
+	KUNIT_EXPECT_EQ(test, g[2].start, SZ_2M + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, g[2].end, SZ_2M + 3 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, g[2].access, A);
+	KUNIT_EXPECT_EQ(test, g[2].first, 2);
+	KUNIT_EXPECT_EQ(test, g[2].count, 2);
+}
+
+static void fault_group_stops_when_full(struct kunit *test)
+{
+	struct nouveau_svm_fault f[] = {
+		{ .inst = 1, .addr = 0, .access = R },
+		{ .inst = 2, .addr = 0, .access = R },
+		{ .inst = 3, .addr = 0, .access = R },
+	};
+	struct nouveau_svm_fault_group g[2];
+
+	KUNIT_EXPECT_EQ(test, nouveau_svm_fault_group(f, 3, SZ_2M, g, 2), 2);
+	KUNIT_EXPECT_EQ(test, g[1].inst, 2);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_fault_group(f, 0, SZ_2M, g, 2), 0);
+}
+
+static void fault_group_small_window(struct kunit *test)
+{
+	struct nouveau_svm_fault f[] = {
+		{ .inst = 1, .addr = 0x10000, .access = R },
+		{ .inst = 1, .addr = 0x1f000, .access = R },
+		{ .inst = 1, .addr = 0x20000, .access = R },
+	};
+	struct nouveau_svm_fault_group g[3];
+
+	KUNIT_EXPECT_EQ(test, nouveau_svm_fault_group(f, 3, SZ_64K, g, 3), 2);
+	KUNIT_EXPECT_EQ(test, g[0].end, 0x20000);
+	KUNIT_EXPECT_EQ(test, g[1].start, 0x20000);
+}
+
+static struct kunit_case nouveau_svm_batch_cases[] = {
+	KUNIT_CASE(fault_sort_orders_by_inst_addr_access),
+	KUNIT_CASE(fault_group_merges_duplicates),
+	KUNIT_CASE(fault_group_spans_pages_in_window),
+	KUNIT_CASE(fault_group_splits_at_window_and_inst),
+	KUNIT_CASE(fault_group_stops_when_full),
+	KUNIT_CASE(fault_group_small_window),
+	{}
+};
+
+static struct kunit_suite nouveau_svm_batch_suite = {
+	.name = "nouveau_svm_batch",
+	.test_cases = nouveau_svm_batch_cases,
+};
+
+kunit_test_suite(nouveau_svm_batch_suite);
