@@ -7,5 +7,8 @@
  */
 #include <linux/module.h>
 
+#define CREATE_TRACE_POINTS
+#include "nouveau_svm_trace.h"
+
 MODULE_DESCRIPTION("nouveau shared virtual memory core");
 MODULE_LICENSE("Dual MIT/GPL");

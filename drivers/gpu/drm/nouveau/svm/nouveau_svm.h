@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nouveau SVM core: the interface between the hardware-agnostic core and
+ * the backends that drive a GPU (nouveau's nvif/nvkm backend, the
+ * simulated GPU).
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#ifndef __NOUVEAU_SVM_H__
+#define __NOUVEAU_SVM_H__
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <drm/drm_gpusvm.h>
+
+#include "nouveau_svm_args.h"
+#include "nouveau_svm_batch.h"
+
+struct drm_device;
+struct drm_file;
+struct drm_pagemap_addr;
+struct drm_printer;
+struct nouveau_svm_dev;
+struct nouveau_svm_vm;
+
+/* Flags of a GPU mapping, &nouveau_svm_map.flags. */
+#define NOUVEAU_SVM_MAP_READ	BIT(0)	/* the GPU may read */
+#define NOUVEAU_SVM_MAP_WRITE	BIT(1)	/* the GPU may write */
+#define NOUVEAU_SVM_MAP_ATOMIC	BIT(2)	/* the GPU may do atomics */
+
+/**
+ * struct nouveau_svm_map - pages to enter into a GPU page table
+ * @start: GPU virtual address of the first page
+ * @npages: number of 4 KiB pages
+ * @dma: device addresses as drm_gpusvm_get_pages() produced them: entry j
+ *	covers 1 << @dma[j].order pages, naturally aligned, and @dma[j].proto
+ *	says the aperture (DRM_INTERCONNECT_SYSTEM for system memory)
+ * @flags: NOUVEAU_SVM_MAP_*
+ */
+struct nouveau_svm_map {
+	u64 start;
+	unsigned long npages;
+	const struct drm_pagemap_addr *dma;
+	u32 flags;
+};
+
+/**
+ * struct nouveau_svm_backend_ops - what a GPU backend does for the core
+ *
+ * The core calls these; a backend implements them with hardware (nvif)
+ * or in software.  Backends never call HMM, migrate_vma_* or
+ * make_device_exclusive(): that is the core's job.
+ */
+struct nouveau_svm_backend_ops {
+	/**
+	 * @vm_init: Required.  Create the GPU address space of a new SVM VM
+	 * and set &nouveau_svm_vm.inst to the context number its faults will
+	 * carry.  Context: process context of SVM_INIT, no core lock held;
+	 * may sleep.  Return: 0 or a negative errno.
+	 */
+	int (*vm_init)(struct nouveau_svm_vm *vm);
+
+	/**
+	 * @vm_fini: Required.  Stop the GPU's work in the VM (work stalled on
+	 * a fault fails: the core no longer serves the VM's faults) and tear
+	 * down what @vm_init made.  Until @vm_fini returns an MMU notifier may
+	 * still call @unmap, so the backend must stop honouring @unmap (under
+	 * the drm_gpusvm notifier lock, taken for write) before it frees the
+	 * page table.  The core calls no op for the VM afterwards.
+	 * Context: process context (file release), no core lock held; may
+	 * sleep.
+	 */
+	void (*vm_fini)(struct nouveau_svm_vm *vm);
+
+	/**
+	 * @fault_fetch: Required.  Move up to @max pending faults from the
+	 * fault buffer into @faults.  Context: the core's fault worker, no
+	 * core lock held; may sleep.  Return: the number of faults fetched,
+	 * 0 when the buffer is empty.
+	 */
+	unsigned int (*fault_fetch)(struct nouveau_svm_dev *sdev,
+				    struct nouveau_svm_fault *faults,
+				    unsigned int max);
+
+	/**
+	 * @fault_replay: Required.  Let every stalled access retry, after a
+	 * batch was served.  Context: the core's fault worker, no core lock
+	 * held; may sleep.
+	 */
+	void (*fault_replay)(struct nouveau_svm_dev *sdev);
+
+	/**
+	 * @fault_cancel: Required.  Fail the work that raised @fault: the
+	 * access will not be retried and its submitter sees an error; other
+	 * contexts are not affected.  Called before the batch's replay.
+	 * Context: the core's fault worker, no core lock held; may sleep.
+	 */
+	void (*fault_cancel)(struct nouveau_svm_dev *sdev,
+			     const struct nouveau_svm_fault *fault);
+
+	/**
+	 * @map_prepare: Optional.  Allocate whatever page-table memory mapping
+	 * [@start, @end) will need, so that @map needs none.  Context:
+	 * process or worker context, the VM's lock held, the notifier lock
+	 * not held; may sleep and allocate.  Return: 0 or a negative errno.
+	 */
+	int (*map_prepare)(struct nouveau_svm_vm *vm, u64 start, u64 end);
+
+	/**
+	 * @map: Required.  Write the entries @map describes into the GPU page
+	 * table, replacing what was there.  Context: the VM's lock and the
+	 * drm_gpusvm notifier lock (read) held; must not allocate memory
+	 * with reclaim (use what @map_prepare made); may sleep.
+	 * Return: 0 or a negative errno.
+	 */
+	int (*map)(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
+
+	/**
+	 * @unmap: Required.  Clear [@start, @end) in the GPU page table and
+	 * invalidate the GPU TLBs; when it returns the GPU can no longer
+	 * reach those pages and no access to them is in flight.  Context:
+	 * the drm_gpusvm notifier lock held (write, from an MMU notifier: in
+	 * the reclaim path), or the VM's lock held; must not allocate memory
+	 * nor fail; may sleep.
+	 */
+	void (*unmap)(struct nouveau_svm_vm *vm, u64 start, u64 end);
+};
+
+/**
+ * struct nouveau_svm_stats - per-client counters
+ * @faults: fault entries served
+ * @batches: fault batches that held faults of the client
+ * @replays: replays after a batch with faults of the client
+ * @cancels: faults cancelled
+ * @pages_mapped: 4 KiB pages entered into the GPU page table
+ * @invalidations: MMU notifier invalidations that unmapped GPU pages
+ * @ranges: SVM ranges now
+ * @gpu_pages: 4 KiB pages now mapped in the GPU page table
+ */
+struct nouveau_svm_stats {
+	atomic64_t faults;
+	atomic64_t batches;
+	atomic64_t replays;
+	atomic64_t cancels;
+	atomic64_t pages_mapped;
+	atomic64_t invalidations;
+	atomic64_t ranges;
+	atomic64_t gpu_pages;
+};
+
+/**
+ * struct nouveau_svm_dev - the SVM state of one GPU
+ * @drm: the DRM device (DMA mappings are made for its device)
+ * @ops: the backend
+ * @caps: NOUVEAU_SVM_CAP_* the device has
+ * @vms_lock: protects @vms
+ * @vms: every SVM VM of the device, by &nouveau_svm_vm.link
+ * @wq: ordered workqueue of the fault worker
+ * @fault_work: the fault worker
+ * @faults: the fault worker's batch buffer
+ * @groups: the fault worker's group buffer
+ * @fault_max: size of @faults and @groups
+ * @batch: number of the current fault batch (fault worker)
+ */
+struct nouveau_svm_dev {
+	struct drm_device *drm;
+	const struct nouveau_svm_backend_ops *ops;
+	u64 caps;
+
+	struct mutex vms_lock; /* protects vms */
+	struct list_head vms;
+
+	struct workqueue_struct *wq;
+	struct work_struct fault_work;
+	struct nouveau_svm_fault *faults;
+	struct nouveau_svm_fault_group *groups;
+	unsigned int fault_max;
+	u64 batch;
+};
+
+/**
+ * struct nouveau_svm_vm - one client's SVM address space
+ * @gpusvm: the drm_gpusvm it embeds (its notifier lock protects the GPU
+ *	page table's contents against invalidation)
+ * @sdev: the device
+ * @lock: the "driver SVM lock" of drm_gpusvm: serialises range creation
+ *	and removal (fault service, garbage collection, teardown)
+ * @unmanaged: the window reserved for driver buffers, never mirrored
+ * @inst: the context number the backend's faults carry, set by vm_init
+ * @priv: the backend's data
+ * @link: entry in &nouveau_svm_dev.vms
+ * @batch: the last fault batch that held faults of the VM (vms_lock)
+ * @dead: the backend's vm_fini ran; the notifier unmaps nothing more on
+ *	the GPU (notifier lock)
+ * @gc_lock: protects @gc_list
+ * @gc_list: unmapped ranges waiting for garbage collection
+ * @gc_work: garbage collector
+ * @stats: counters
+ */
+struct nouveau_svm_vm {
+	struct drm_gpusvm gpusvm;
+	struct nouveau_svm_dev *sdev;
+	struct mutex lock; /* drm_gpusvm driver lock: range tree changes */
+	struct nouveau_svm_window unmanaged;
+	u64 inst;
+	void *priv;
+	struct list_head link;
+	u64 batch;
+	bool dead;
+
+	spinlock_t gc_lock; /* protects gc_list */
+	struct list_head gc_list;
+	struct work_struct gc_work;
+
+	struct nouveau_svm_stats stats;
+};
+
+/**
+ * struct nouveau_svm_file - SVM state of an open DRM file
+ * @lock: protects @vm
+ * @vm: the file's SVM VM, NULL before SVM_INIT
+ */
+struct nouveau_svm_file {
+	struct mutex lock; /* protects vm */
+	struct nouveau_svm_vm *vm;
+};
+
+int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
+			 const struct nouveau_svm_backend_ops *ops,
+			 unsigned int fault_max);
+void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev);
+void nouveau_svm_fault_notify(struct nouveau_svm_dev *sdev);
+
+void nouveau_svm_file_init(struct nouveau_svm_file *sfile);
+void nouveau_svm_file_fini(struct nouveau_svm_file *sfile);
+struct nouveau_svm_vm *nouveau_svm_file_vm(struct nouveau_svm_file *sfile);
+void nouveau_svm_file_show_fdinfo(struct nouveau_svm_file *sfile,
+				  struct drm_printer *p);
+
+int nouveau_svm_ioctl_init(struct nouveau_svm_dev *sdev,
+			   struct nouveau_svm_file *sfile,
+			   struct drm_nouveau_svm_init *args);
+int nouveau_svm_ioctl_bind(struct nouveau_svm_dev *sdev,
+			   struct nouveau_svm_file *sfile,
+			   struct drm_nouveau_svm_bind *args);
+
+#endif

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM core: the device and its fault worker.  The backend says
+ * faults are pending; the worker drains them in batches, serves each group
+ * of a batch with one range lookup, cancels what cannot be served and
+ * replays once per batch.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * DOC: Fault service
+ *
+ * The worker (one per device, on an ordered workqueue) loops: fetch up to
+ * &nouveau_svm_dev.fault_max faults, sort and group them (see "Fault
+ * batching"), serve each group, then one replay.  Within a group the
+ * faults are served in address order: the range around the first fault is
+ * mapped, every fault below its end is then served, and the next fault
+ * starts the next range.  A fault is cancelled when its address is not
+ * mirrored (no VMA, PROT_NONE, the unmanaged window, a process that is
+ * exiting), when it writes to memory the CPU may only read, or when it is
+ * an atomic on system memory (not served yet).  Transient errors
+ * (-EBUSY, -ENOMEM, -EINTR) cancel nothing: the access faults again after
+ * the replay.  Prefetch faults are never cancelled.
+ *
+ * DOC: Locking
+ *
+ * - &nouveau_svm_dev.vms_lock protects the list of VMs; the worker holds
+ *   it for a whole batch, so that a VM cannot go away while its faults are
+ *   served (VM teardown takes it to unlink the VM first).
+ * - The worker's buffers need no lock: an ordered workqueue never runs the
+ *   worker twice at once.
+ * - Each group is served under its VM's lock (see nouveau_svm_vm.c).
+ */
+
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <drm/nouveau_drm.h>
+
+#include "nouveau_svm_priv.h"
+#include "nouveau_svm_trace.h"
+
+static struct nouveau_svm_vm *nouveau_svm_dev_find_vm(struct nouveau_svm_dev *sdev,
+						      u64 inst)
+{
+	struct nouveau_svm_vm *vm;
+
+	lockdep_assert_held(&sdev->vms_lock);
+	list_for_each_entry(vm, &sdev->vms, link)
+		if (vm->inst == inst)
+			return vm;
+	return NULL;
+}
+
+static bool nouveau_svm_fault_is_transient(int err)
+{
+	return err == -EBUSY || err == -ENOMEM || err == -EINTR || err == -EAGAIN;
+}
+
+static void nouveau_svm_fault_cancel(struct nouveau_svm_dev *sdev,
+				     struct nouveau_svm_vm *vm,
+				     const struct nouveau_svm_fault *f)
+{
+	if (f->access == NOUVEAU_SVM_ACCESS_PREFETCH)
+		return;
+	sdev->ops->fault_cancel(sdev, f);
+	if (vm)
+		atomic64_inc(&vm->stats.cancels);
+}
+
+/* Settle the faults [*i, n) that @served covers; returns how many it took. */
+static unsigned int nouveau_svm_faults_settle(struct nouveau_svm_dev *sdev,
+					      struct nouveau_svm_vm *vm,
+					      const struct nouveau_svm_fault *f,
+					      unsigned int n,
+					      const struct nouveau_svm_served *served)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && f[i].addr < served->end; i++) {
+		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC ||
+		    (f[i].access == NOUVEAU_SVM_ACCESS_WRITE && !served->writable))
+			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+	}
+	return i;
+}
+
+static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
+				    struct nouveau_svm_vm *vm,
+				    const struct nouveau_svm_fault *f,
+				    unsigned int n)
+{
+	struct nouveau_svm_served served;
+	unsigned int i = 0;
+	int ret;
+
+	mutex_lock(&vm->lock);
+	while (i < n) {
+		ret = nouveau_svm_vm_fault(vm, f[i].addr, &served);
+		if (!ret) {
+			i += nouveau_svm_faults_settle(sdev, vm, &f[i], n - i, &served);
+			continue;
+		}
+		if (!nouveau_svm_fault_is_transient(ret))
+			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+		i++;
+	}
+	mutex_unlock(&vm->lock);
+}
+
+/* Count a batch and its replay once for every VM it held faults of. */
+static void nouveau_svm_vm_account(struct nouveau_svm_dev *sdev,
+				   struct nouveau_svm_vm *vm, unsigned int faults)
+{
+	atomic64_add(faults, &vm->stats.faults);
+	if (vm->batch == sdev->batch)
+		return;
+	vm->batch = sdev->batch;
+	atomic64_inc(&vm->stats.batches);
+	atomic64_inc(&vm->stats.replays);
+}
+
+static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n)
+{
+	struct nouveau_svm_fault *faults = sdev->faults;
+	unsigned int g, ngroups;
+
+	nouveau_svm_fault_sort(faults, n);
+	ngroups = nouveau_svm_fault_group(faults, n, SZ_2M, sdev->groups, sdev->fault_max);
+	trace_nouveau_svm_fault_batch(n, ngroups);
+	sdev->batch++;
+
+	mutex_lock(&sdev->vms_lock);
+	for (g = 0; g < ngroups; g++) {
+		const struct nouveau_svm_fault_group *grp = &sdev->groups[g];
+		const struct nouveau_svm_fault *f = &faults[grp->first];
+		struct nouveau_svm_vm *vm = nouveau_svm_dev_find_vm(sdev, grp->inst);
+		unsigned int i;
+
+		if (!vm) {
+			for (i = 0; i < grp->count; i++)
+				nouveau_svm_fault_cancel(sdev, NULL, &f[i]);
+			continue;
+		}
+		nouveau_svm_vm_account(sdev, vm, grp->count);
+		nouveau_svm_group_serve(sdev, vm, f, grp->count);
+	}
+	mutex_unlock(&sdev->vms_lock);
+	sdev->ops->fault_replay(sdev);
+}
+
+static void nouveau_svm_fault_work(struct work_struct *work)
+{
+	struct nouveau_svm_dev *sdev = container_of(work, typeof(*sdev), fault_work);
+	unsigned int n;
+
+	while ((n = sdev->ops->fault_fetch(sdev, sdev->faults, sdev->fault_max)))
+		nouveau_svm_fault_batch(sdev, n);
+}
+
+/**
+ * nouveau_svm_fault_notify() - tell the core that faults are pending
+ * @sdev: the device
+ *
+ * The backend calls this from its fault interrupt or event; the core's
+ * worker then fetches and serves every pending fault.
+ *
+ * Context: Any context, interrupts included.
+ */
+void nouveau_svm_fault_notify(struct nouveau_svm_dev *sdev)
+{
+	queue_work(sdev->wq, &sdev->fault_work);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_fault_notify);
+
+/**
+ * nouveau_svm_dev_init() - set up the SVM state of a GPU
+ * @sdev: the device state to initialise (embedded in the driver's device)
+ * @drm: the DRM device
+ * @ops: the backend
+ * @fault_max: the most faults one batch takes (the fault buffer's size)
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, -EINVAL for a zero @fault_max, or -ENOMEM.
+ */
+int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
+			 const struct nouveau_svm_backend_ops *ops,
+			 unsigned int fault_max)
+{
+	if (!fault_max)
+		return -EINVAL;
+	*sdev = (struct nouveau_svm_dev) {
+		.drm = drm,
+		.ops = ops,
+		.caps = NOUVEAU_SVM_CAP_MIRROR,
+		.fault_max = fault_max,
+	};
+	mutex_init(&sdev->vms_lock);
+	INIT_LIST_HEAD(&sdev->vms);
+	INIT_WORK(&sdev->fault_work, nouveau_svm_fault_work);
+	sdev->faults = kvcalloc(fault_max, sizeof(*sdev->faults), GFP_KERNEL);
+	sdev->groups = kvcalloc(fault_max, sizeof(*sdev->groups), GFP_KERNEL);
+	sdev->wq = alloc_ordered_workqueue("nouveau-svm-fault", 0);
+	if (!sdev->faults || !sdev->groups || !sdev->wq) {
+		nouveau_svm_dev_fini(sdev);
+		return -ENOMEM;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_dev_init);
+
+/**
+ * nouveau_svm_dev_fini() - tear down the SVM state of a GPU
+ * @sdev: the device state
+ *
+ * Every SVM VM must be gone (their files closed) and the backend must no
+ * longer call nouveau_svm_fault_notify().
+ *
+ * Context: Process context; may sleep.
+ */
+void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev)
+{
+	if (sdev->wq)
+		destroy_workqueue(sdev->wq);
+	kvfree(sdev->groups);
+	kvfree(sdev->faults);
+	mutex_destroy(&sdev->vms_lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_dev_fini);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nouveau SVM core: definitions shared by the core's files, not by backends.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#ifndef __NOUVEAU_SVM_PRIV_H__
+#define __NOUVEAU_SVM_PRIV_H__
+
+#include "nouveau_svm.h"
+
+/**
+ * struct nouveau_svm_range - a drm_gpusvm range of an SVM VM
+ * @base: the drm_gpusvm range it embeds
+ * @pages: its pages and their DMA mappings (1:1 layout)
+ * @gc_link: entry in &nouveau_svm_vm.gc_list, under its gc_lock
+ * @mapped_pages: pages of the range in the GPU page table (notifier lock)
+ * @read_only: the pages were got read-only (VM lock)
+ */
+struct nouveau_svm_range {
+	struct drm_gpusvm_range base;
+	struct drm_gpusvm_pages pages;
+	struct list_head gc_link;
+	unsigned long mapped_pages;
+	bool read_only;
+};
+
+static inline struct nouveau_svm_range *
+to_nouveau_svm_range(struct drm_gpusvm_range *r)
+{
+	return container_of(r, struct nouveau_svm_range, base);
+}
+
+static inline struct nouveau_svm_vm *to_nouveau_svm_vm(struct drm_gpusvm *gpusvm)
+{
+	return container_of(gpusvm, struct nouveau_svm_vm, gpusvm);
+}
+
+/**
+ * struct nouveau_svm_served - what serving one fault address achieved
+ * @end: end of the range that was mapped; faults below it are served
+ * @writable: the GPU may write the range
+ */
+struct nouveau_svm_served {
+	u64 end;
+	bool writable;
+};
+
+struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
+					     const struct nouveau_svm_window *unmanaged);
+void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
+int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
+			 struct nouveau_svm_served *served);
+
+#endif

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM core: SVM VMs on drm_gpusvm.  A VM mirrors one process's
+ * address space into one GPU address space: ranges are created on GPU
+ * fault, their pages got with HMM and mapped through the backend, and
+ * unmapped again when an MMU notifier says the CPU side changed.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * DOC: Locking
+ *
+ * - &nouveau_svm_vm.lock is drm_gpusvm's "driver SVM lock": it serialises
+ *   range creation and removal (fault service, garbage collection,
+ *   teardown).  It is taken outside the mmap lock, which drm_gpusvm takes.
+ * - drm_gpusvm's notifier lock protects what the GPU page table holds:
+ *   the invalidation callback runs with it held for write and unmaps; the
+ *   fault path maps with it held for read, after checking that the pages
+ *   it got are still valid (the notifier sequence retry of HMM).
+ * - &nouveau_svm_vm.gc_lock (a spinlock, taken in the notifier) protects
+ *   the list of unmapped ranges waiting for the garbage collector.
+ *
+ * No other lock is added: races with the CPU are resolved by retrying.
+ */
+
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <drm/drm_device.h>
+#include <drm/drm_pagemap.h>
+
+#include "nouveau_svm_priv.h"
+#include "nouveau_svm_trace.h"
+
+/* Sizes a range may have, largest first (drm_gpusvm picks the largest fit). */
+static const unsigned long nouveau_svm_chunk_sizes[] = { SZ_2M, SZ_64K, SZ_4K };
+
+/* Retries of one fault when the CPU side keeps changing under it. */
+#define NOUVEAU_SVM_FAULT_RETRIES	16
+
+static struct drm_gpusvm_range *nouveau_svm_range_alloc(struct drm_gpusvm *gpusvm)
+{
+	struct nouveau_svm_vm *vm = to_nouveau_svm_vm(gpusvm);
+	struct nouveau_svm_range *r;
+
+	r = kzalloc_obj(*r);
+	if (!r)
+		return NULL;
+	drm_gpusvm_init_pages(&r->pages, vm->sdev->drm);
+	INIT_LIST_HEAD(&r->gc_link);
+	atomic64_inc(&vm->stats.ranges);
+	return &r->base;
+}
+
+static void nouveau_svm_range_free(struct drm_gpusvm_range *range)
+{
+	struct nouveau_svm_vm *vm = to_nouveau_svm_vm(range->gpusvm);
+	struct nouveau_svm_range *r = to_nouveau_svm_range(range);
+
+	spin_lock(&vm->gc_lock);
+	list_del(&r->gc_link);
+	spin_unlock(&vm->gc_lock);
+	drm_gpusvm_free_pages(range->gpusvm, &r->pages,
+			      drm_gpusvm_range_size(range) >> PAGE_SHIFT);
+	atomic64_dec(&vm->stats.ranges);
+	kfree(r);
+}
+
+/* Take a range's pages out of the GPU page table; notifier lock held. */
+static void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
+					struct nouveau_svm_range *r)
+{
+	if (!r->mapped_pages)
+		return;
+	if (!vm->dead)
+		vm->sdev->ops->unmap(vm, drm_gpusvm_range_start(&r->base),
+				     drm_gpusvm_range_end(&r->base));
+	atomic64_sub(r->mapped_pages, &vm->stats.gpu_pages);
+	r->mapped_pages = 0;
+}
+
+static void nouveau_svm_range_invalidate(struct nouveau_svm_vm *vm,
+					 struct nouveau_svm_range *r,
+					 const struct mmu_notifier_range *mmu_range)
+{
+	struct drm_gpusvm_ctx ctx = { .in_notifier = true };
+
+	nouveau_svm_range_gpu_unmap(vm, r);
+	drm_gpusvm_unmap_pages(&vm->gpusvm, &r->pages,
+			       drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT, &ctx);
+	if (mmu_range->event != MMU_NOTIFY_UNMAP)
+		return;
+	drm_gpusvm_range_set_unmapped(&r->base, &r->pages, 1, mmu_range);
+	spin_lock(&vm->gc_lock);
+	if (list_empty(&r->gc_link))
+		list_add_tail(&r->gc_link, &vm->gc_list);
+	spin_unlock(&vm->gc_lock);
+	queue_work(system_unbound_wq, &vm->gc_work);
+}
+
+static void nouveau_svm_invalidate(struct drm_gpusvm *gpusvm,
+				   struct drm_gpusvm_notifier *notifier,
+				   const struct mmu_notifier_range *mmu_range)
+{
+	struct nouveau_svm_vm *vm = to_nouveau_svm_vm(gpusvm);
+	unsigned long start = max(drm_gpusvm_notifier_start(notifier), mmu_range->start);
+	unsigned long end = min(drm_gpusvm_notifier_end(notifier), mmu_range->end);
+	struct drm_gpusvm_range *range;
+	bool hit = false;
+
+	lockdep_assert_held_write(&gpusvm->notifier_lock);
+
+	range = drm_gpusvm_range_find(notifier, start, end);
+	if (!range)
+		return;
+	drm_gpusvm_for_each_range(range, notifier, start, end) {
+		hit |= to_nouveau_svm_range(range)->mapped_pages != 0;
+		nouveau_svm_range_invalidate(vm, to_nouveau_svm_range(range), mmu_range);
+	}
+	if (hit)
+		atomic64_inc(&vm->stats.invalidations);
+	trace_nouveau_svm_invalidate(vm->inst, start, end, mmu_range->event);
+}
+
+static const struct drm_gpusvm_ops nouveau_svm_gpusvm_ops = {
+	.range_alloc = nouveau_svm_range_alloc,
+	.range_free = nouveau_svm_range_free,
+	.invalidate = nouveau_svm_invalidate,
+};
+
+/* Remove the ranges the CPU unmapped; VM lock held. */
+static void nouveau_svm_vm_gc(struct nouveau_svm_vm *vm)
+{
+	struct nouveau_svm_range *r;
+
+	lockdep_assert_held(&vm->lock);
+	for (;;) {
+		spin_lock(&vm->gc_lock);
+		r = list_first_entry_or_null(&vm->gc_list, typeof(*r), gc_link);
+		if (r)
+			list_del_init(&r->gc_link);
+		spin_unlock(&vm->gc_lock);
+		if (!r)
+			break;
+		drm_gpusvm_range_remove(&vm->gpusvm, &r->base);
+	}
+}
+
+static void nouveau_svm_vm_gc_work(struct work_struct *work)
+{
+	struct nouveau_svm_vm *vm = container_of(work, typeof(*vm), gc_work);
+
+	mutex_lock(&vm->lock);
+	nouveau_svm_vm_gc(vm);
+	mutex_unlock(&vm->lock);
+}
+
+/**
+ * nouveau_svm_vm_create() - create the SVM VM of the calling process
+ * @sdev: the device
+ * @unmanaged: the window reserved for driver buffers, never mirrored
+ *
+ * Context: Process context; takes &nouveau_svm_dev.vms_lock.
+ * Return: the VM, or an ERR_PTR: -ENOMEM, or the backend's vm_init error.
+ */
+struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
+					     const struct nouveau_svm_window *unmanaged)
+{
+	struct nouveau_svm_vm *vm;
+	int ret;
+
+	vm = kzalloc_obj(*vm);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+	vm->sdev = sdev;
+	vm->unmanaged = *unmanaged;
+	mutex_init(&vm->lock);
+	spin_lock_init(&vm->gc_lock);
+	INIT_LIST_HEAD(&vm->gc_list);
+	INIT_WORK(&vm->gc_work, nouveau_svm_vm_gc_work);
+
+	ret = drm_gpusvm_init(&vm->gpusvm, "nouveau SVM", current->mm, 0, TASK_SIZE,
+			      SZ_512M, &nouveau_svm_gpusvm_ops, nouveau_svm_chunk_sizes,
+			      ARRAY_SIZE(nouveau_svm_chunk_sizes));
+	if (ret)
+		goto err_free;
+	drm_gpusvm_driver_set_lock(&vm->gpusvm, &vm->lock);
+
+	ret = sdev->ops->vm_init(vm);
+	if (ret)
+		goto err_gpusvm;
+
+	mutex_lock(&sdev->vms_lock);
+	list_add_tail(&vm->link, &sdev->vms);
+	mutex_unlock(&sdev->vms_lock);
+	return vm;
+
+err_gpusvm:
+	drm_gpusvm_fini(&vm->gpusvm);
+err_free:
+	kfree(vm);
+	return ERR_PTR(ret);
+}
+
+/**
+ * nouveau_svm_vm_destroy() - tear down an SVM VM
+ * @vm: the VM
+ *
+ * Stops serving the VM's faults, lets the backend stop its GPU work and
+ * drops every range, GPU mapping and DMA mapping.
+ *
+ * Context: Process context; takes the VM's locks.
+ */
+void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm)
+{
+	struct nouveau_svm_dev *sdev = vm->sdev;
+
+	/* The fault worker holds vms_lock while it serves a batch. */
+	mutex_lock(&sdev->vms_lock);
+	list_del(&vm->link);
+	mutex_unlock(&sdev->vms_lock);
+
+	sdev->ops->vm_fini(vm);
+	down_write(&vm->gpusvm.notifier_lock);
+	vm->dead = true;
+	up_write(&vm->gpusvm.notifier_lock);
+
+	mutex_lock(&vm->lock);
+	drm_gpusvm_fini(&vm->gpusvm);
+	mutex_unlock(&vm->lock);
+	cancel_work_sync(&vm->gc_work);
+	kfree(vm);
+}
+
+/* The mirrored window around @addr: the VM minus the unmanaged window. */
+static int nouveau_svm_vm_window(struct nouveau_svm_vm *vm, u64 addr,
+				 struct nouveau_svm_window *w)
+{
+	const struct nouveau_svm_window *um = &vm->unmanaged;
+
+	if (addr >= TASK_SIZE || (addr >= um->start && addr < um->end))
+		return -EFAULT;
+	if (um->start == um->end) {
+		*w = (struct nouveau_svm_window){ 0, TASK_SIZE };
+		return 0;
+	}
+	*w = addr < um->start ? (struct nouveau_svm_window){ 0, um->start } :
+				(struct nouveau_svm_window){ um->end, TASK_SIZE };
+	return 0;
+}
+
+static u32 nouveau_svm_range_map_flags(const struct nouveau_svm_range *r)
+{
+	return NOUVEAU_SVM_MAP_READ | (r->read_only ? 0 : NOUVEAU_SVM_MAP_WRITE);
+}
+
+/* Enter a range's pages into the GPU page table; -EAGAIN if they went stale. */
+static int nouveau_svm_range_gpu_map(struct nouveau_svm_vm *vm,
+				     struct nouveau_svm_range *r)
+{
+	const struct nouveau_svm_backend_ops *ops = vm->sdev->ops;
+	struct nouveau_svm_map map = {
+		.start = drm_gpusvm_range_start(&r->base),
+		.npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT,
+		.flags = nouveau_svm_range_map_flags(r),
+	};
+	int ret;
+
+	if (ops->map_prepare) {
+		ret = ops->map_prepare(vm, map.start, map.start + (map.npages << PAGE_SHIFT));
+		if (ret)
+			return ret;
+	}
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	if (!drm_gpusvm_pages_valid(&vm->gpusvm, &r->pages)) {
+		ret = -EAGAIN;
+		goto out_unlock;
+	}
+	map.dma = r->pages.dma_addr;
+	ret = ops->map(vm, &map);
+	if (ret)
+		goto out_unlock;
+	atomic64_add(map.npages - r->mapped_pages, &vm->stats.gpu_pages);
+	atomic64_add(map.npages, &vm->stats.pages_mapped);
+	r->mapped_pages = map.npages;
+	trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
+out_unlock:
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	return ret;
+}
+
+/*
+ * Find or create the range around @addr.  Writable memory is always got
+ * for writing, like a CPU write fault would, so that a read fault never
+ * leaves a read-only page (the zero page, a COW page) behind a mapping a
+ * later write would need: -EPERM from a read-only VMA falls back to
+ * read-only.
+ */
+static struct nouveau_svm_range *
+nouveau_svm_vm_range(struct nouveau_svm_vm *vm, u64 addr, struct drm_gpusvm_ctx *ctx)
+{
+	struct nouveau_svm_window w;
+	struct drm_gpusvm_range *range;
+	int ret;
+
+	ret = nouveau_svm_vm_window(vm, addr, &w);
+	if (ret)
+		return ERR_PTR(ret);
+	ctx->read_only = false;
+	range = drm_gpusvm_range_find_or_insert(&vm->gpusvm, addr, w.start, w.end, ctx);
+	if (IS_ERR(range) && PTR_ERR(range) == -EPERM) {
+		ctx->read_only = true;
+		range = drm_gpusvm_range_find_or_insert(&vm->gpusvm, addr, w.start,
+							w.end, ctx);
+	}
+	if (IS_ERR(range))
+		return ERR_CAST(range);
+	return to_nouveau_svm_range(range);
+}
+
+static bool nouveau_svm_range_unmapped(const struct nouveau_svm_range *r)
+{
+	struct drm_gpusvm_range_flags flags = {
+		.__flags = READ_ONCE(r->base.flags.__flags),
+	};
+
+	return flags.unmapped;
+}
+
+/* Get a range's pages; -EAGAIN when the CPU side changed under us. */
+static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
+				       struct nouveau_svm_range *r,
+				       struct drm_gpusvm_ctx *ctx)
+{
+	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
+	int ret;
+
+	/* Pages got read-only must not be reused for a writable mapping. */
+	if (r->read_only && !ctx->read_only)
+		drm_gpusvm_unmap_pages(&vm->gpusvm, &r->pages, npages,
+				       &(struct drm_gpusvm_ctx){});
+	ret = drm_gpusvm_get_pages(&vm->gpusvm, &r->pages, vm->gpusvm.mm,
+				   &r->base.notifier->notifier,
+				   drm_gpusvm_range_start(&r->base),
+				   drm_gpusvm_range_end(&r->base), ctx);
+	if (ret == -EOPNOTSUPP) {
+		drm_gpusvm_range_evict(&vm->gpusvm, &r->base);
+		return -EAGAIN;
+	}
+	if (ret == -EFAULT && nouveau_svm_range_unmapped(r))
+		return -EAGAIN;
+	if (!ret)
+		r->read_only = ctx->read_only;
+	return ret;
+}
+
+/**
+ * nouveau_svm_vm_fault() - serve a GPU fault at one address
+ * @vm: the VM
+ * @addr: the faulting address
+ * @served: filled in on success: the end of the mapped range, and
+ *	whether the mapping is writable
+ *
+ * Maps the whole drm_gpusvm range around @addr, retrying while the CPU
+ * side changes under it (notifier sequence numbers).
+ *
+ * Context: The fault worker, VM lock held; may sleep.
+ * Return: 0; -EFAULT for an address that is not mirrored (no VMA,
+ * PROT_NONE, the unmanaged window, a dying process); another negative
+ * errno when the pages could not be got (-EBUSY, -ENOMEM: transient).
+ */
+int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
+			 struct nouveau_svm_served *served)
+{
+	struct drm_gpusvm_ctx ctx = {
+		.device_private_page_owner = vm->sdev,
+		.check_pages_threshold = SZ_64K,
+	};
+	struct nouveau_svm_range *r;
+	int ret, tries = 0;
+
+	lockdep_assert_held(&vm->lock);
+	do {
+		nouveau_svm_vm_gc(vm);
+		r = nouveau_svm_vm_range(vm, addr, &ctx);
+		if (IS_ERR(r))
+			return PTR_ERR(r) == -ENOENT ? -EFAULT : PTR_ERR(r);
+		ret = nouveau_svm_range_get_pages(vm, r, &ctx);
+		if (!ret)
+			ret = nouveau_svm_range_gpu_map(vm, r);
+	} while (ret == -EAGAIN && ++tries < NOUVEAU_SVM_FAULT_RETRIES);
+	if (ret)
+		return ret;
+	served->end = drm_gpusvm_range_end(&r->base);
+	served->writable = !r->read_only;
+	return 0;
+}
