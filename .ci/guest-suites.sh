@@ -6,7 +6,8 @@
 #   hmm    upstream selftests/mm/hmm-tests against test_hmm (device-private
 #          and device-coherent variants)
 #   kunit  the project's KUnit modules (listed in kunit.modules)
-#   igt    every IGT binary in build/igt, with test_hmm loaded
+#   igt    every IGT binary in build/igt, with test_hmm and the simulated
+#          GPU loaded
 #   demo   the demo program
 R=$NVSVM_RESULTS
 T=$NVSVM_TOP
@@ -40,6 +41,7 @@ suite_kunit() {
 
 suite_igt() {
 	load_test_hmm || return 1
+	$MP nouveau_svm_sim || return 1
 	rc=0
 	for t in "$B"/igt/${NVSVM_IGT:-*}; do
 		[ -x "$t" ] || continue
@@ -56,6 +58,7 @@ suite_igt() {
 
 suite_demo() {
 	load_test_hmm || return 1
+	$MP nouveau_svm_sim || return 1
 	"$B/tests/svm-demo"
 }
 

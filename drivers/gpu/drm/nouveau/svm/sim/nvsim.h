@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nouveau SVM simulated GPU: the structures its files share.
+ *
+ * The simulated GPU is a software-only GPU for testing the nouveau SVM core
+ * without NVIDIA hardware.  It has a GPU page table per SVM VM
+ * (nvsim_pt.c), a fault ring and an exec engine that runs command lists
+ * through that page table (nvsim_exec.c, nvsim_fault.c), and a DRM render
+ * node with the SVM ioctls of nouveau plus a private uAPI (nvsim_drv.c).
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#ifndef __NVSIM_H__
+#define __NVSIM_H__
+
+#include <linux/completion.h>
+#include <linux/idr.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+#include <drm/drm_device.h>
+#include <drm/nouveau_svm_sim.h>
+
+#include "../nouveau_svm.h"
+
+/**
+ * DOC: Locking
+ *
+ * Locks of the simulated GPU.  The three spinlocks are never nested, and
+ * nothing sleeps under them:
+ *
+ * - &nvsim_engine.lock protects the job queue, the running job, every
+ *   job's &nvsim_job.abort, the replay generation and the dying flag of
+ *   the VMs.
+ * - &nvsim_vm.tlb_lock, one per VM, stands in for the GPU's TLB: it
+ *   protects the contents of the VM's page-table pages.  The engine holds
+ *   it while it translates a virtual address and accesses the page behind
+ *   it, so that an unmap, which takes it too, returns only once no access
+ *   to the unmapped pages is in flight.
+ * - &nvsim_fault_ring.lock protects the ring's entries and counters and
+ *   the armed fault-overflow injection.
+ *
+ * The XArrays use their own locks:
+ *
+ * - The page-table XArray of a VM (&nvsim_vm.pts) holds page-table pages,
+ *   which are only added (map_prepare, under the core's VM lock) until
+ *   vm_fini frees them all once the engine has left the VM.
+ * - The job XArray of a file (&nvsim_file.jobs) uses its own lock; a job is
+ *   reference counted (&nvsim_job.ref): the file holds one reference while
+ *   the job is in the XArray, the engine one while the job is queued or
+ *   running, and a waiter one while it waits.
+ *
+ * vm_fini takes the core's VM lock and then its notifier lock (the
+ * drm_gpusvm order) to detach the page table from the core's VM.
+ */
+
+/* Shape of the simulated page table: a PT page maps 2 MiB. */
+#define NVSIM_PDE_SHIFT		21
+#define NVSIM_PT_ORDER		(NVSIM_PDE_SHIFT - PAGE_SHIFT)
+#define NVSIM_PT_ENTRIES	BIT(NVSIM_PT_ORDER)
+
+/* Bits of a page-table entry; the rest is the page's DMA address. */
+#define NVSIM_PTE_VALID		BIT_ULL(0)
+#define NVSIM_PTE_WRITE		BIT_ULL(1)
+#define NVSIM_PTE_ATOMIC	BIT_ULL(2)
+#define NVSIM_PTE_APERTURE	GENMASK_ULL(4, 3)
+#define NVSIM_PTE_APERTURE_SYS	0
+#define NVSIM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
+
+/* The wave size a client starts with, and the most it may set. */
+#define NVSIM_WAVE_PAGES_DEFAULT	64
+#define NVSIM_WAVE_PAGES_MAX		512
+
+/**
+ * struct nvsim_pt - one page-table page: what a 2 MiB block of GPU virtual
+ * addresses maps to
+ * @pde: the 2 MiB entry; when valid, @pte is all zero and unused
+ * @pte: the 4 KiB entries
+ */
+struct nvsim_pt {
+	u64 pde;
+	u64 pte[NVSIM_PT_ENTRIES];
+};
+
+/**
+ * struct nvsim_fault_ring - the device-wide replayable fault buffer
+ * @lock: protects the other members
+ * @entries: @size slots
+ * @size: number of slots
+ * @head: index of the oldest pending fault
+ * @count: number of pending faults
+ * @dropped: faults lost because the ring was full or overflow was injected
+ * @inject_drop: faults still to drop, armed by DRM_NVSIM_INJECT_FAULT_OVERFLOW
+ */
+struct nvsim_fault_ring {
+	spinlock_t lock; /* protects entries, head, count, dropped, inject_drop */
+	struct nouveau_svm_fault *entries;
+	unsigned int size;
+	unsigned int head;
+	unsigned int count;
+	u64 dropped;
+	u32 inject_drop;
+};
+
+/**
+ * struct nvsim_engine - the exec engine: one thread runs every client's jobs
+ * in submission order
+ * @thread: the engine thread
+ * @lock: protects @queue, @running, @replay_seq, @next_token, the jobs'
+ *	&nvsim_job.abort and the VMs' &nvsim_vm.dying
+ * @queue: jobs waiting to run, by &nvsim_job.link
+ * @running: the job the engine runs now, or NULL
+ * @replay_seq: bumped by every replay; a stalled job waits for a change
+ * @next_token: the fault token of the next job
+ * @work_wq: the engine waits here for jobs
+ * @stall_wq: a stalled job waits here for a replay or its end
+ * @idle_wq: vm_fini waits here for the engine to leave its VM
+ */
+struct nvsim_engine {
+	struct task_struct *thread;
+	spinlock_t lock; /* protects queue, running, replay_seq, next_token, job abort, vm dying */
+	struct list_head queue;
+	struct nvsim_job *running;
+	u64 replay_seq;
+	u32 next_token;
+	wait_queue_head_t work_wq;
+	wait_queue_head_t stall_wq;
+	wait_queue_head_t idle_wq;
+};
+
+/**
+ * struct nvsim_device - a simulated GPU
+ * @drm: the DRM device
+ * @sdev: the SVM core's state of the device
+ * @ring: the fault ring
+ * @engine: the exec engine
+ * @insts: allocator of the VMs' context numbers (&nouveau_svm_vm.inst)
+ */
+struct nvsim_device {
+	struct drm_device drm;
+	struct nouveau_svm_dev sdev;
+	struct nvsim_fault_ring ring;
+	struct nvsim_engine engine;
+	struct ida insts;
+};
+
+/**
+ * struct nvsim_vm - the simulated GPU's side of an SVM VM
+ * @vm: the core's VM
+ * @ndev: the device
+ * @tlb_lock: protects the contents of the page-table pages; held by the
+ *	engine across translation and access of one page
+ * @pts: page-table pages (&struct nvsim_pt) by virtual address >> 21
+ * @dying: vm_fini has begun: no job may be queued on the VM
+ */
+struct nvsim_vm {
+	struct nouveau_svm_vm *vm;
+	struct nvsim_device *ndev;
+	spinlock_t tlb_lock; /* protects the entries of every page in pts */
+	struct xarray pts;
+	bool dying;
+};
+
+/**
+ * struct nvsim_file - an open file of the simulated GPU
+ * @sfile: the core's SVM state of the file
+ * @ndev: the device
+ * @jobs: the file's jobs not yet collected, by &nvsim_job.seqno
+ * @next_seqno: where the cyclic seqno allocation goes on
+ * @wave_pages: DRM_NVSIM_PARAM_WAVE_PAGES of jobs submitted from now on
+ */
+struct nvsim_file {
+	struct nouveau_svm_file sfile;
+	struct nvsim_device *ndev;
+	struct xarray jobs;
+	u32 next_seqno;
+	u32 wave_pages;
+};
+
+/**
+ * struct nvsim_job - one EXEC: a command list on its way through the engine
+ * @ref: references, see DOC: Locking
+ * @link: entry in &nvsim_engine.queue while queued
+ * @svm: the VM the commands run in
+ * @nfile: the file that submitted the job (compared, never dereferenced by
+ *	the engine)
+ * @cmds: kernel copy of the commands; the engine writes their results
+ * @ucmds: where EXEC read the commands from, for the results
+ * @count: number of commands
+ * @wave_pages: pages the engine walks before it stalls on their faults
+ * @token: fault token that names the job in its faults
+ * @seqno: the job's number in @nfile
+ * @abort: set under &nvsim_engine.lock to stop the job with that status
+ *	(a cancelled fault, the VM going away); 0 otherwise
+ * @status: the job's final status, valid once @done is complete
+ * @done: completed when the job has ended
+ */
+struct nvsim_job {
+	struct kref ref;
+	struct list_head link;
+	struct nvsim_vm *svm;
+	struct nvsim_file *nfile;
+	struct drm_nvsim_cmd *cmds;
+	struct drm_nvsim_cmd __user *ucmds;
+	u32 count;
+	u32 wave_pages;
+	u32 token;
+	u32 seqno;
+	int abort;
+	int status;
+	struct completion done;
+};
+
+static inline struct nvsim_device *to_nvsim_device(struct nouveau_svm_dev *sdev)
+{
+	return container_of(sdev, struct nvsim_device, sdev);
+}
+
+/* nvsim_pt.c: the GPU page table */
+int nvsim_vm_init(struct nouveau_svm_vm *vm);
+void nvsim_vm_fini(struct nouveau_svm_vm *vm);
+int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, u64 start, u64 end);
+int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
+void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
+struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need);
+
+/* nvsim_fault.c: the fault ring */
+int nvsim_fault_ring_init(struct nvsim_fault_ring *ring, unsigned int size);
+void nvsim_fault_ring_fini(struct nvsim_fault_ring *ring);
+bool nvsim_fault_post(struct nvsim_fault_ring *ring,
+		      const struct nouveau_svm_fault *fault);
+void nvsim_fault_purge(struct nvsim_fault_ring *ring, u64 inst);
+void nvsim_fault_inject_overflow(struct nvsim_fault_ring *ring, u32 count);
+unsigned int nvsim_fault_fetch(struct nouveau_svm_dev *sdev,
+			       struct nouveau_svm_fault *faults,
+			       unsigned int max);
+
+/* nvsim_exec.c: the exec engine, its jobs, replay and cancel */
+void nvsim_fault_replay(struct nouveau_svm_dev *sdev);
+void nvsim_fault_cancel(struct nouveau_svm_dev *sdev,
+			const struct nouveau_svm_fault *fault);
+int nvsim_engine_init(struct nvsim_engine *engine, const char *name);
+void nvsim_engine_fini(struct nvsim_engine *engine);
+void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm);
+int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
+		     const struct drm_nvsim_exec *args, u32 *seqno);
+int nvsim_job_collect(struct nvsim_file *nfile, u32 seqno, long timeout,
+		      int *status);
+void nvsim_file_jobs_fini(struct nvsim_file *nfile);
+
+#endif

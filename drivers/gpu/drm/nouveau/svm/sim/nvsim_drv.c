@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM simulated GPU: the platform device, the DRM driver and its
+ * ioctls.
+ *
+ * The simulated GPU is a software-only GPU for testing the nouveau SVM core
+ * without NVIDIA hardware, in the spirit of test_hmm and vkms.  It is never
+ * needed on a real system.  Its render node answers nouveau's SVM ioctls
+ * (GETPARAM for the SVM capabilities, SVM_INIT, SVM_BIND), which go to the
+ * core, and the private uAPI of include/uapi/drm/nouveau_svm_sim.h.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/swiotlb.h>
+#include <linux/uaccess.h>
+#include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+
+#include "nvsim.h"
+
+#define NVSIM_DRIVER_NAME	"nouveau_svm_sim"
+/* Size of the core's fault batch. */
+#define NVSIM_FAULT_MAX		1024
+#define NVSIM_FAULT_RING_MIN	16
+#define NVSIM_FAULT_RING_MAX	65536
+#define NVSIM_INJECT_MAX	BIT(20)
+
+static unsigned int fault_ring_size = 1024;
+module_param(fault_ring_size, uint, 0444);
+MODULE_PARM_DESC(fault_ring_size,
+		 "Slots of the fault ring, 16 to 65536 (default 1024); a full ring drops faults");
+
+static struct nvsim_device *to_nvsim(struct drm_device *drm)
+{
+	return container_of(drm, struct nvsim_device, drm);
+}
+
+static const struct nouveau_svm_backend_ops nvsim_backend_ops = {
+	.vm_init = nvsim_vm_init,
+	.vm_fini = nvsim_vm_fini,
+	.fault_fetch = nvsim_fault_fetch,
+	.fault_replay = nvsim_fault_replay,
+	.fault_cancel = nvsim_fault_cancel,
+	.map_prepare = nvsim_pt_map_prepare,
+	.map = nvsim_pt_map,
+	.unmap = nvsim_pt_unmap,
+};
+
+/* The file's VM, and with it the check that the caller is in its mm. */
+static struct nvsim_vm *nvsim_file_vm(struct nvsim_file *nfile)
+{
+	struct nouveau_svm_vm *vm = nouveau_svm_file_vm(&nfile->sfile);
+
+	if (IS_ERR(vm))
+		return ERR_CAST(vm);
+	return vm->priv;
+}
+
+static int nvsim_ioctl_getparam(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct drm_nouveau_getparam *args = data;
+
+	if (args->param != NOUVEAU_GETPARAM_SVM_CAPS)
+		return -EINVAL;
+	args->value = to_nvsim(drm)->sdev.caps;
+	return 0;
+}
+
+static int nvsim_ioctl_svm_init(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct nvsim_file *nfile = file->driver_priv;
+
+	return nouveau_svm_ioctl_init(&to_nvsim(drm)->sdev, &nfile->sfile, data);
+}
+
+static int nvsim_ioctl_svm_bind(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct nvsim_file *nfile = file->driver_priv;
+
+	return nouveau_svm_ioctl_bind(&to_nvsim(drm)->sdev, &nfile->sfile, data);
+}
+
+static int nvsim_ioctl_exec(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct nvsim_file *nfile = file->driver_priv;
+	struct drm_nvsim_exec *args = data;
+	struct nvsim_vm *svm;
+	int status = 0;
+	u32 seqno;
+	int ret;
+
+	if (args->flags & ~DRM_NVSIM_EXEC_ASYNC || args->pad ||
+	    !args->count || args->count > DRM_NVSIM_MAX_CMDS)
+		return -EINVAL;
+
+	svm = nvsim_file_vm(nfile);
+	if (IS_ERR(svm))
+		return PTR_ERR(svm);
+
+	ret = nvsim_job_submit(nfile, svm, args, &seqno);
+	if (ret)
+		return ret;
+	args->seqno = seqno;
+	args->status = 0;
+	if (args->flags & DRM_NVSIM_EXEC_ASYNC)
+		return 0;
+
+	ret = nvsim_job_collect(nfile, seqno, MAX_SCHEDULE_TIMEOUT, &status);
+	args->status = status;
+	return ret;
+}
+
+static long nvsim_wait_timeout(s64 timeout_ns)
+{
+	u64 j;
+
+	if (!timeout_ns)
+		return 0;
+	j = nsecs_to_jiffies64(timeout_ns);
+	return clamp_t(u64, j, 1, MAX_SCHEDULE_TIMEOUT);
+}
+
+static int nvsim_ioctl_wait(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct nvsim_file *nfile = file->driver_priv;
+	struct drm_nvsim_wait *args = data;
+	struct nvsim_vm *svm;
+	int status = 0;
+	int ret;
+
+	if (args->pad || args->timeout_ns < 0)
+		return -EINVAL;
+
+	svm = nvsim_file_vm(nfile);
+	if (IS_ERR(svm))
+		return PTR_ERR(svm);
+	if (args->seqno > U32_MAX)
+		return -ENOENT;
+
+	ret = nvsim_job_collect(nfile, args->seqno,
+				nvsim_wait_timeout(args->timeout_ns), &status);
+	args->status = status;
+	return ret;
+}
+
+static void nvsim_read_counters(struct nouveau_svm_vm *vm, u64 *values)
+{
+	const struct nouveau_svm_stats *s = &vm->stats;
+
+	values[DRM_NVSIM_COUNTER_FAULTS] = atomic64_read(&s->faults);
+	values[DRM_NVSIM_COUNTER_FAULT_BATCHES] = atomic64_read(&s->batches);
+	values[DRM_NVSIM_COUNTER_REPLAYS] = atomic64_read(&s->replays);
+	values[DRM_NVSIM_COUNTER_CANCELS] = atomic64_read(&s->cancels);
+	values[DRM_NVSIM_COUNTER_PAGES_MAPPED] = atomic64_read(&s->pages_mapped);
+	values[DRM_NVSIM_COUNTER_INVALIDATIONS] = atomic64_read(&s->invalidations);
+	values[DRM_NVSIM_COUNTER_RANGES] = atomic64_read(&s->ranges);
+	values[DRM_NVSIM_COUNTER_GPU_PAGES] = atomic64_read(&s->gpu_pages);
+}
+
+/*
+ * Counters are readable from any process that has the file (the uAPI
+ * lists no -EPERM for them), so the VM is looked up under the file's lock
+ * rather than through nouveau_svm_file_vm(), which checks the mm.
+ */
+static int nvsim_file_counters(struct nvsim_file *nfile, u64 *values)
+{
+	struct nouveau_svm_file *sfile = &nfile->sfile;
+	int ret = 0;
+
+	mutex_lock(&sfile->lock);
+	if (sfile->vm)
+		nvsim_read_counters(sfile->vm, values);
+	else
+		ret = -ENOENT;
+	mutex_unlock(&sfile->lock);
+	return ret;
+}
+
+static int nvsim_ioctl_counters(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct nvsim_file *nfile = file->driver_priv;
+	struct drm_nvsim_counters *args = data;
+	u64 values[DRM_NVSIM_COUNTER_COUNT];
+	u32 n;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+
+	ret = nvsim_file_counters(nfile, values);
+	if (ret)
+		return ret;
+
+	n = min_t(u32, args->count, DRM_NVSIM_COUNTER_COUNT);
+	if (copy_to_user(u64_to_user_ptr(args->values), values,
+			 n * sizeof(values[0])))
+		return -EFAULT;
+	args->count = DRM_NVSIM_COUNTER_COUNT;
+	return 0;
+}
+
+static int nvsim_ioctl_config(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct nvsim_file *nfile = file->driver_priv;
+	struct drm_nvsim_config *args = data;
+
+	if (args->pad || args->param != DRM_NVSIM_PARAM_WAVE_PAGES)
+		return -EINVAL;
+	if (args->value < 1 || args->value > NVSIM_WAVE_PAGES_MAX)
+		return -EINVAL;
+
+	args->value = xchg(&nfile->wave_pages, (u32)args->value);
+	return 0;
+}
+
+static int nvsim_ioctl_inject(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct drm_nvsim_inject *args = data;
+
+	if (args->count > NVSIM_INJECT_MAX)
+		return -EINVAL;
+
+	switch (args->what) {
+	case DRM_NVSIM_INJECT_FAULT_OVERFLOW:
+		nvsim_fault_inject_overflow(&to_nvsim(drm)->ring, args->count);
+		return 0;
+	case DRM_NVSIM_INJECT_COPY_FAIL:
+	case DRM_NVSIM_INJECT_ALLOC_FAIL:
+		/* There is no device memory to copy to or allocate yet. */
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct drm_ioctl_desc nvsim_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(NOUVEAU_GETPARAM, nvsim_ioctl_getparam, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NOUVEAU_SVM_INIT, nvsim_ioctl_svm_init, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NOUVEAU_SVM_BIND, nvsim_ioctl_svm_bind, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSIM_EXEC, nvsim_ioctl_exec, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSIM_WAIT, nvsim_ioctl_wait, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSIM_COUNTERS, nvsim_ioctl_counters, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSIM_CONFIG, nvsim_ioctl_config, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSIM_INJECT, nvsim_ioctl_inject, DRM_RENDER_ALLOW),
+};
+
+static int nvsim_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct nvsim_file *nfile;
+
+	nfile = kzalloc_obj(*nfile, GFP_KERNEL_ACCOUNT);
+	if (!nfile)
+		return -ENOMEM;
+
+	nfile->ndev = to_nvsim(drm);
+	nouveau_svm_file_init(&nfile->sfile);
+	xa_init_flags(&nfile->jobs, XA_FLAGS_ALLOC1);
+	nfile->wave_pages = NVSIM_WAVE_PAGES_DEFAULT;
+	file->driver_priv = nfile;
+	return 0;
+}
+
+static void nvsim_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct nvsim_file *nfile = file->driver_priv;
+
+	/* Ends the VM, whose vm_fini ends the file's jobs. */
+	nouveau_svm_file_fini(&nfile->sfile);
+	nvsim_file_jobs_fini(nfile);
+	kfree(nfile);
+}
+
+static void nvsim_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct nvsim_file *nfile = file->driver_priv;
+
+	nouveau_svm_file_show_fdinfo(&nfile->sfile, p);
+}
+
+static const struct file_operations nvsim_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.show_fdinfo = drm_show_fdinfo,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+};
+
+static const struct drm_driver nvsim_driver = {
+	.driver_features = DRIVER_RENDER,
+	.open = nvsim_open,
+	.postclose = nvsim_postclose,
+	.show_fdinfo = nvsim_show_fdinfo,
+	.ioctls = nvsim_ioctls,
+	.num_ioctls = ARRAY_SIZE(nvsim_ioctls),
+	.fops = &nvsim_fops,
+	.name = NVSIM_DRIVER_NAME,
+	.desc = "Simulated GPU for testing nouveau SVM",
+	.major = 1,
+	.minor = 0,
+};
+
+static int nvsim_debugfs_ring_show(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct nvsim_fault_ring *ring = &to_nvsim(entry->dev)->ring;
+
+	spin_lock(&ring->lock);
+	seq_printf(m, "size %u\npending %u\ndropped %llu\ninject_drop %u\n",
+		   ring->size, ring->count, ring->dropped, ring->inject_drop);
+	spin_unlock(&ring->lock);
+	return 0;
+}
+
+/*
+ * The engine turns DMA addresses back into pages (see DOC: Page table),
+ * which is only right for direct DMA without bounce buffers.
+ */
+static int nvsim_dma_init(struct device *dev)
+{
+	int ret;
+
+	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	if (device_iommu_mapped(dev) || is_swiotlb_force_bounce(dev)) {
+		dev_err(dev, "needs direct DMA without an IOMMU or bounce buffers\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int nvsim_probe(struct platform_device *pdev)
+{
+	struct nvsim_device *ndev;
+	int ret;
+
+	if (fault_ring_size < NVSIM_FAULT_RING_MIN ||
+	    fault_ring_size > NVSIM_FAULT_RING_MAX)
+		return -EINVAL;
+
+	ret = nvsim_dma_init(&pdev->dev);
+	if (ret)
+		return ret;
+
+	ndev = devm_drm_dev_alloc(&pdev->dev, &nvsim_driver,
+				  struct nvsim_device, drm);
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
+	ida_init(&ndev->insts);
+
+	ret = nvsim_fault_ring_init(&ndev->ring, fault_ring_size);
+	if (ret)
+		return ret;
+	ret = nvsim_engine_init(&ndev->engine, "nvsim-engine");
+	if (ret)
+		goto err_ring_fini;
+	ret = nouveau_svm_dev_init(&ndev->sdev, &ndev->drm, &nvsim_backend_ops,
+				   NVSIM_FAULT_MAX);
+	if (ret)
+		goto err_engine_fini;
+
+	drm_debugfs_add_file(&ndev->drm, "nvsim_fault_ring",
+			     nvsim_debugfs_ring_show, NULL);
+	ret = drm_dev_register(&ndev->drm, 0);
+	if (ret)
+		goto err_svm_fini;
+
+	platform_set_drvdata(pdev, ndev);
+	return 0;
+
+err_svm_fini:
+	nouveau_svm_dev_fini(&ndev->sdev);
+err_engine_fini:
+	nvsim_engine_fini(&ndev->engine);
+err_ring_fini:
+	nvsim_fault_ring_fini(&ndev->ring);
+	return ret;
+}
+
+static void nvsim_remove(struct platform_device *pdev)
+{
+	struct nvsim_device *ndev = platform_get_drvdata(pdev);
+
+	drm_dev_unregister(&ndev->drm);
+	nouveau_svm_dev_fini(&ndev->sdev);
+	nvsim_engine_fini(&ndev->engine);
+	nvsim_fault_ring_fini(&ndev->ring);
+	ida_destroy(&ndev->insts);
+}
+
+static struct platform_driver nvsim_platform_driver = {
+	.probe = nvsim_probe,
+	.remove = nvsim_remove,
+	.driver = {
+		.name = NVSIM_DRIVER_NAME,
+		/*
+		 * Open files keep the module, hence the device, alive; an
+		 * unbind through sysfs would take the device from under them.
+		 */
+		.suppress_bind_attrs = true,
+	},
+};
+
+static struct platform_device *nvsim_pdev;
+
+static int __init nvsim_init(void)
+{
+	int ret;
+
+	ret = platform_driver_register(&nvsim_platform_driver);
+	if (ret)
+		return ret;
+
+	nvsim_pdev = platform_device_register_simple(NVSIM_DRIVER_NAME, -1,
+						     NULL, 0);
+	if (IS_ERR(nvsim_pdev)) {
+		ret = PTR_ERR(nvsim_pdev);
+		goto err_unregister_driver;
+	}
+	return 0;
+
+err_unregister_driver:
+	platform_driver_unregister(&nvsim_platform_driver);
+	return ret;
+}
+
+static void __exit nvsim_exit(void)
+{
+	platform_device_unregister(nvsim_pdev);
+	platform_driver_unregister(&nvsim_platform_driver);
+}
+
+module_init(nvsim_init);
+module_exit(nvsim_exit);
+
+MODULE_DESCRIPTION("Simulated GPU for testing nouveau SVM");
+MODULE_LICENSE("Dual MIT/GPL");

@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM simulated GPU: the exec engine, which runs the command lists
+ * of every client in submission order through the GPU page table, faults
+ * on misses and stalls until the core replays or cancels.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#include <linux/highmem.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "nvsim.h"
+
+/**
+ * DOC: Exec engine
+ *
+ * One kernel thread per device runs jobs first come, first served.  It
+ * walks each command's pages in waves of &nvsim_job.wave_pages pages: it
+ * first translates every page of the wave and posts a fault for each one
+ * that misses the access it needs, then, if none did, accesses the pages
+ * one by one, each under the VM's TLB lock.  An access that misses at that
+ * point (an invalidation came in between) faults too; the pages already
+ * done stay done, as on a GPU where each access is replayed on its own.
+ *
+ * After faulting, the engine tells the core and stalls until the next
+ * replay, then retries.  A cancelled fault, or the VM going away, ends the
+ * job at once.  The engine never waits without bound: a stall times out
+ * (the watchdog of a real channel), a wave whose faults were all dropped
+ * is retried after a short timer (the replay a GPU's overflow interrupt
+ * leads to), and 256 retries without progress end the job with -EIO.
+ */
+
+/* How long a stall with faults in the ring may last: the channel watchdog. */
+#define NVSIM_STALL_TIMEOUT	(10 * HZ)
+/* How soon a wave whose faults were all dropped retries. */
+#define NVSIM_REPLAY_TIMER	msecs_to_jiffies(1)
+/* Retries of a command without progress before the job fails. */
+#define NVSIM_MAX_RETRIES	256
+
+/**
+ * struct nvsim_tally - the faults one attempt at a wave raised
+ * @posted: faults that went into the ring
+ * @dropped: faults the ring dropped
+ */
+struct nvsim_tally {
+	unsigned int posted;
+	unsigned int dropped;
+};
+
+static struct nvsim_device *engine_to_ndev(struct nvsim_engine *engine)
+{
+	return container_of(engine, struct nvsim_device, engine);
+}
+
+static void nvsim_job_release(struct kref *ref)
+{
+	struct nvsim_job *job = container_of(ref, struct nvsim_job, ref);
+
+	kvfree(job->cmds);
+	kfree(job);
+}
+
+static void nvsim_job_put(struct nvsim_job *job)
+{
+	kref_put(&job->ref, nvsim_job_release);
+}
+
+/* End @job with @status and wake whoever waits for it. */
+static void nvsim_job_end(struct nvsim_job *job, int status)
+{
+	job->status = status;
+	complete_all(&job->done);
+}
+
+static int nvsim_job_aborted(struct nvsim_engine *engine, struct nvsim_job *job)
+{
+	int abort;
+
+	spin_lock(&engine->lock);
+	abort = job->abort;
+	spin_unlock(&engine->lock);
+	return abort;
+}
+
+/* What an access to the command's destination needs from the entry. */
+static u64 nvsim_cmd_need(const struct drm_nvsim_cmd *cmd)
+{
+	switch (cmd->op) {
+	case DRM_NVSIM_OP_READ:
+		return NVSIM_PTE_VALID;
+	case DRM_NVSIM_OP_ATOMIC_ADD:
+	case DRM_NVSIM_OP_ATOMIC_CAS:
+		return NVSIM_PTE_VALID | NVSIM_PTE_WRITE | NVSIM_PTE_ATOMIC;
+	default:
+		return NVSIM_PTE_VALID | NVSIM_PTE_WRITE;
+	}
+}
+
+static u8 nvsim_need_access(u64 need)
+{
+	if (need & NVSIM_PTE_ATOMIC)
+		return NOUVEAU_SVM_ACCESS_ATOMIC;
+	if (need & NVSIM_PTE_WRITE)
+		return NOUVEAU_SVM_ACCESS_WRITE;
+	return NOUVEAU_SVM_ACCESS_READ;
+}
+
+/* Post the fault of an access by @job at @va that lacked @need. */
+static void nvsim_job_fault(struct nvsim_job *job, u64 va, u64 need,
+			    struct nvsim_tally *tally)
+{
+	struct nouveau_svm_fault fault = {
+		.addr = va & PAGE_MASK,
+		.inst = job->svm->vm->inst,
+		.token = job->token,
+		.access = nvsim_need_access(need),
+	};
+
+	if (nvsim_fault_post(&job->svm->ndev->ring, &fault))
+		tally->posted++;
+	else
+		tally->dropped++;
+}
+
+static bool nvsim_probe_page(struct nvsim_vm *svm, u64 va, u64 need)
+{
+	bool hit;
+
+	spin_lock(&svm->tlb_lock);
+	hit = nvsim_pt_translate(svm, va, need);
+	spin_unlock(&svm->tlb_lock);
+	return hit;
+}
+
+static void nvsim_probe_range(struct nvsim_job *job, u64 start, u64 end,
+			      u64 need, struct nvsim_tally *tally)
+{
+	u64 va;
+
+	for (va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
+		if (!nvsim_probe_page(job->svm, va, need))
+			nvsim_job_fault(job, va, need, tally);
+}
+
+/* Translate the pages of bytes [@pos, @end) of @cmd; fault the misses. */
+static void nvsim_wave_probe(struct nvsim_job *job,
+			     const struct drm_nvsim_cmd *cmd, u64 pos, u64 end,
+			     struct nvsim_tally *tally)
+{
+	nvsim_probe_range(job, cmd->addr + pos, cmd->addr + end,
+			  nvsim_cmd_need(cmd), tally);
+	if (cmd->op == DRM_NVSIM_OP_COPY)
+		nvsim_probe_range(job, cmd->src + pos, cmd->src + end,
+				  NVSIM_PTE_VALID, tally);
+}
+
+static void nvsim_access_read(struct drm_nvsim_cmd *cmd, u64 pos,
+			      const __le64 *w, unsigned int n)
+{
+	u64 i = pos / sizeof(u64);
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		cmd->result += le64_to_cpu(w[k]) * (2 * (i + k) + 1);
+}
+
+static void nvsim_access_write(const struct drm_nvsim_cmd *cmd, u64 pos,
+			       __le64 *w, unsigned int n)
+{
+	u64 i = pos / sizeof(u64);
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		w[k] = cpu_to_le64(cmd->value + i + k);
+}
+
+static void nvsim_access_fill(const struct drm_nvsim_cmd *cmd, __le64 *w,
+			      unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		w[k] = cpu_to_le64(cmd->value);
+}
+
+/* Word by word and ascending, so that overlapping copies are defined. */
+static void nvsim_access_copy(struct page *src, u64 va, __le64 *w,
+			      unsigned int n)
+{
+	__le64 *s = kmap_local_page(src) + offset_in_page(va);
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		w[k] = s[k];
+	kunmap_local(s);
+}
+
+/* Do bytes [@pos, @pos + @len) of @cmd, which lie in @dst (and @src). */
+static void nvsim_chunk_access(struct drm_nvsim_cmd *cmd, u64 pos, u64 len,
+			       struct page *dst, struct page *src)
+{
+	void *p = kmap_local_page(dst) + offset_in_page(cmd->addr + pos);
+	unsigned int n = len / sizeof(u64);
+
+	switch (cmd->op) {
+	case DRM_NVSIM_OP_READ:
+		nvsim_access_read(cmd, pos, p, n);
+		break;
+	case DRM_NVSIM_OP_WRITE:
+		nvsim_access_write(cmd, pos, p, n);
+		break;
+	case DRM_NVSIM_OP_FILL:
+		nvsim_access_fill(cmd, p, n);
+		break;
+	case DRM_NVSIM_OP_COPY:
+		nvsim_access_copy(src, cmd->src + pos, p, n);
+		break;
+	case DRM_NVSIM_OP_ATOMIC_ADD:
+		cmd->result = atomic64_fetch_add(cmd->value, p);
+		break;
+	case DRM_NVSIM_OP_ATOMIC_CAS:
+		cmd->result = atomic64_cmpxchg(p, cmd->compare, cmd->value);
+		break;
+	}
+	kunmap_local(p);
+}
+
+/*
+ * Translate and access one chunk, all under the TLB lock so that no unmap
+ * can take the pages away meanwhile.  Return: false if a page missed; its
+ * fault is posted.
+ */
+static bool nvsim_chunk_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
+			     u64 pos, u64 len, struct nvsim_tally *tally)
+{
+	struct nvsim_vm *svm = job->svm;
+	struct page *dst, *src = NULL;
+	u64 need = nvsim_cmd_need(cmd);
+	u64 va = cmd->addr + pos;
+
+	spin_lock(&svm->tlb_lock);
+	dst = nvsim_pt_translate(svm, va, need);
+	if (!dst)
+		goto miss;
+	if (cmd->op == DRM_NVSIM_OP_COPY) {
+		va = cmd->src + pos;
+		need = NVSIM_PTE_VALID;
+		src = nvsim_pt_translate(svm, va, need);
+		if (!src)
+			goto miss;
+	}
+	nvsim_chunk_access(cmd, pos, len, dst, src);
+	spin_unlock(&svm->tlb_lock);
+	return true;
+
+miss:
+	spin_unlock(&svm->tlb_lock);
+	nvsim_job_fault(job, va, need, tally);
+	return false;
+}
+
+/* The longest run from @pos on that stays in one page of each operand. */
+static u64 nvsim_chunk_len(const struct drm_nvsim_cmd *cmd, u64 pos, u64 end)
+{
+	u64 len = min(end - pos, PAGE_SIZE - offset_in_page(cmd->addr + pos));
+
+	if (cmd->op == DRM_NVSIM_OP_COPY)
+		len = min(len, PAGE_SIZE - offset_in_page(cmd->src + pos));
+	return len;
+}
+
+/* Access bytes [@pos, @end) of @cmd.  Return: where it stopped. */
+static u64 nvsim_wave_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
+			   u64 pos, u64 end, struct nvsim_tally *tally)
+{
+	u64 len;
+
+	while (pos < end) {
+		len = nvsim_chunk_len(cmd, pos, end);
+		if (!nvsim_chunk_exec(job, cmd, pos, len, tally))
+			break;
+		pos += len;
+	}
+	return pos;
+}
+
+/* The end of the wave that starts at byte @pos of @cmd. */
+static u64 nvsim_wave_end(const struct drm_nvsim_cmd *cmd, u64 pos,
+			  u32 wave_pages)
+{
+	u64 va = (cmd->addr + pos) & PAGE_MASK;
+
+	return min(cmd->size, va + ((u64)wave_pages << PAGE_SHIFT) - cmd->addr);
+}
+
+static u64 nvsim_replay_seq(struct nvsim_engine *engine)
+{
+	u64 seq;
+
+	spin_lock(&engine->lock);
+	seq = engine->replay_seq;
+	spin_unlock(&engine->lock);
+	return seq;
+}
+
+static bool nvsim_job_may_go(struct nvsim_engine *engine,
+			     struct nvsim_job *job, u64 seq)
+{
+	bool go;
+
+	spin_lock(&engine->lock);
+	go = engine->replay_seq != seq || job->abort;
+	spin_unlock(&engine->lock);
+	return go || kthread_should_stop();
+}
+
+/*
+ * Tell the core about the faults and wait for a replay after @seq.
+ * Return: 0 to retry, or the status that ends the job.
+ */
+static int nvsim_job_stall(struct nvsim_engine *engine, struct nvsim_job *job,
+			   u64 seq, const struct nvsim_tally *tally)
+{
+	long timeout = tally->posted ? NVSIM_STALL_TIMEOUT : NVSIM_REPLAY_TIMER;
+	long left;
+	int abort;
+
+	nouveau_svm_fault_notify(&engine_to_ndev(engine)->sdev);
+	left = wait_event_idle_timeout(engine->stall_wq,
+				       nvsim_job_may_go(engine, job, seq),
+				       timeout);
+	abort = nvsim_job_aborted(engine, job);
+	if (abort)
+		return abort;
+	if (kthread_should_stop())
+		return -ENODEV;
+	if (!left && tally->posted)
+		return -EIO;
+	return 0;
+}
+
+/* Run one command.  Return: 0, or the status that ends the job. */
+static int nvsim_cmd_run(struct nvsim_engine *engine, struct nvsim_job *job,
+			 struct drm_nvsim_cmd *cmd)
+{
+	struct nvsim_tally tally;
+	unsigned int retries = 0;
+	u64 pos = 0, end, done, seq;
+	int ret;
+
+	while (pos < cmd->size) {
+		ret = nvsim_job_aborted(engine, job);
+		if (ret)
+			return ret;
+		cond_resched();
+
+		end = nvsim_wave_end(cmd, pos, job->wave_pages);
+		seq = nvsim_replay_seq(engine);
+		tally = (struct nvsim_tally){};
+		nvsim_wave_probe(job, cmd, pos, end, &tally);
+		if (!tally.posted && !tally.dropped) {
+			done = nvsim_wave_exec(job, cmd, pos, end, &tally);
+			if (done > pos)
+				retries = 0;
+			pos = done;
+			if (pos == end)
+				continue;
+		}
+
+		if (++retries > NVSIM_MAX_RETRIES)
+			return -EIO;
+		ret = nvsim_job_stall(engine, job, seq, &tally);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int nvsim_job_run(struct nvsim_engine *engine, struct nvsim_job *job)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < job->count; i++) {
+		ret = nvsim_cmd_run(engine, job, &job->cmds[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool nvsim_engine_has_work(struct nvsim_engine *engine)
+{
+	bool work;
+
+	spin_lock(&engine->lock);
+	work = !list_empty(&engine->queue);
+	spin_unlock(&engine->lock);
+	return work;
+}
+
+/* Wait for the next job and make it the running one; NULL to stop. */
+static struct nvsim_job *nvsim_engine_next(struct nvsim_engine *engine)
+{
+	struct nvsim_job *job = NULL;
+
+	while (!job) {
+		wait_event_idle(engine->work_wq, nvsim_engine_has_work(engine) ||
+				kthread_should_stop());
+		if (kthread_should_stop())
+			return NULL;
+
+		spin_lock(&engine->lock);
+		job = list_first_entry_or_null(&engine->queue, struct nvsim_job,
+					       link);
+		if (job) {
+			list_del_init(&job->link);
+			engine->running = job;
+		}
+		spin_unlock(&engine->lock);
+	}
+	return job;
+}
+
+static void nvsim_engine_retire(struct nvsim_engine *engine,
+				struct nvsim_job *job, int status)
+{
+	spin_lock(&engine->lock);
+	engine->running = NULL;
+	spin_unlock(&engine->lock);
+	wake_up_all(&engine->idle_wq);
+
+	nvsim_job_end(job, status);
+	nvsim_job_put(job);
+}
+
+/* Fail the jobs still queued when the engine stops. */
+static void nvsim_engine_drain(struct nvsim_engine *engine)
+{
+	struct nvsim_job *job, *next;
+	LIST_HEAD(jobs);
+
+	spin_lock(&engine->lock);
+	list_splice_init(&engine->queue, &jobs);
+	spin_unlock(&engine->lock);
+
+	list_for_each_entry_safe(job, next, &jobs, link) {
+		list_del_init(&job->link);
+		nvsim_job_end(job, -ENODEV);
+		nvsim_job_put(job);
+	}
+}
+
+static int nvsim_engine_thread(void *data)
+{
+	struct nvsim_engine *engine = data;
+	struct nvsim_job *job;
+
+	while ((job = nvsim_engine_next(engine)))
+		nvsim_engine_retire(engine, job, nvsim_job_run(engine, job));
+	nvsim_engine_drain(engine);
+	return 0;
+}
+
+/**
+ * nvsim_engine_init() - start an idle exec engine
+ * @engine: the engine, embedded in its &struct nvsim_device
+ * @name: name of the engine thread
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or a negative errno if the thread cannot be created.
+ */
+int nvsim_engine_init(struct nvsim_engine *engine, const char *name)
+{
+	spin_lock_init(&engine->lock);
+	INIT_LIST_HEAD(&engine->queue);
+	engine->running = NULL;
+	engine->replay_seq = 0;
+	engine->next_token = 0;
+	init_waitqueue_head(&engine->work_wq);
+	init_waitqueue_head(&engine->stall_wq);
+	init_waitqueue_head(&engine->idle_wq);
+
+	engine->thread = kthread_run(nvsim_engine_thread, engine, "%s", name);
+	return PTR_ERR_OR_ZERO(engine->thread);
+}
+
+/**
+ * nvsim_engine_fini() - stop an exec engine
+ * @engine: the engine
+ *
+ * Jobs still queued fail with -ENODEV; there are none when every file is
+ * closed.
+ *
+ * Context: process context; sleeps until the engine thread has ended.
+ */
+void nvsim_engine_fini(struct nvsim_engine *engine)
+{
+	kthread_stop(engine->thread);
+}
+
+static bool nvsim_engine_runs_vm(struct nvsim_engine *engine,
+				 struct nvsim_vm *svm)
+{
+	bool runs;
+
+	spin_lock(&engine->lock);
+	runs = engine->running && engine->running->svm == svm;
+	spin_unlock(&engine->lock);
+	return runs;
+}
+
+/**
+ * nvsim_engine_flush_vm() - make the engine leave a VM for good
+ * @engine: the engine
+ * @svm: the VM, which goes away
+ *
+ * Marks @svm dying so that no job is queued on it any more, fails its
+ * queued jobs with -ENODEV, stops its running job with -ENODEV, and waits
+ * until the engine no longer runs it.
+ *
+ * Context: process context, no lock of the simulated GPU held; sleeps.
+ */
+void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm)
+{
+	struct nvsim_job *job, *next;
+	LIST_HEAD(failed);
+
+	spin_lock(&engine->lock);
+	svm->dying = true;
+	list_for_each_entry_safe(job, next, &engine->queue, link)
+		if (job->svm == svm)
+			list_move_tail(&job->link, &failed);
+	job = engine->running;
+	if (job && job->svm == svm && !job->abort)
+		job->abort = -ENODEV;
+	spin_unlock(&engine->lock);
+	wake_up_all(&engine->stall_wq);
+
+	list_for_each_entry_safe(job, next, &failed, link) {
+		list_del_init(&job->link);
+		nvsim_job_end(job, -ENODEV);
+		nvsim_job_put(job);
+	}
+	wait_event(engine->idle_wq, !nvsim_engine_runs_vm(engine, svm));
+}
+
+/**
+ * nvsim_fault_replay() - let stalled accesses retry
+ * @sdev: the device
+ *
+ * Implements &nouveau_svm_backend_ops.fault_replay.
+ *
+ * Context: the core's fault worker; takes the engine lock.
+ */
+void nvsim_fault_replay(struct nouveau_svm_dev *sdev)
+{
+	struct nvsim_engine *engine = &to_nvsim_device(sdev)->engine;
+
+	spin_lock(&engine->lock);
+	engine->replay_seq++;
+	spin_unlock(&engine->lock);
+	wake_up_all(&engine->stall_wq);
+}
+
+/**
+ * nvsim_fault_cancel() - fail the job that raised a fault
+ * @sdev: the device
+ * @fault: the fault; its token names the job
+ *
+ * Implements &nouveau_svm_backend_ops.fault_cancel: if the job is still
+ * running it ends with -EFAULT, as a channel error would end it.  A job
+ * that has ended already is not affected.
+ *
+ * Context: the core's fault worker; takes the engine lock.
+ */
+void nvsim_fault_cancel(struct nouveau_svm_dev *sdev,
+			const struct nouveau_svm_fault *fault)
+{
+	struct nvsim_engine *engine = &to_nvsim_device(sdev)->engine;
+	struct nvsim_job *job;
+
+	spin_lock(&engine->lock);
+	job = engine->running;
+	if (job && job->token == fault->token && !job->abort)
+		job->abort = -EFAULT;
+	spin_unlock(&engine->lock);
+	wake_up_all(&engine->stall_wq);
+}
+
+static bool nvsim_range_ok(u64 addr, u64 size)
+{
+	return size <= TASK_SIZE && addr <= TASK_SIZE - size;
+}
+
+static int nvsim_cmd_check(const struct drm_nvsim_cmd *cmd)
+{
+	bool atomic = cmd->op == DRM_NVSIM_OP_ATOMIC_ADD ||
+		      cmd->op == DRM_NVSIM_OP_ATOMIC_CAS;
+
+	if (cmd->op < DRM_NVSIM_OP_READ || cmd->op > DRM_NVSIM_OP_ATOMIC_CAS)
+		return -EINVAL;
+	if (cmd->flags || !IS_ALIGNED(cmd->addr, 8) || !IS_ALIGNED(cmd->src, 8))
+		return -EINVAL;
+	if (cmd->size < 8 || cmd->size > DRM_NVSIM_MAX_SIZE ||
+	    !IS_ALIGNED(cmd->size, 8) || (atomic && cmd->size != 8))
+		return -EINVAL;
+	if (cmd->op != DRM_NVSIM_OP_COPY && cmd->src)
+		return -EINVAL;
+	if (cmd->op != DRM_NVSIM_OP_ATOMIC_CAS && cmd->compare)
+		return -EINVAL;
+	if (!nvsim_range_ok(cmd->addr, cmd->size) ||
+	    !nvsim_range_ok(cmd->src, cmd->size))
+		return -EINVAL;
+	return 0;
+}
+
+/* Copy in and check the commands of @args into a new job. */
+static struct nvsim_job *nvsim_job_create(struct nvsim_file *nfile,
+					  struct nvsim_vm *svm,
+					  const struct drm_nvsim_exec *args)
+{
+	struct nvsim_job *job;
+	unsigned int i;
+	int ret;
+
+	job = kzalloc_obj(*job, GFP_KERNEL_ACCOUNT);
+	if (!job)
+		return ERR_PTR(-ENOMEM);
+
+	job->ucmds = u64_to_user_ptr(args->cmds);
+	job->cmds = vmemdup_array_user(job->ucmds, args->count,
+				       sizeof(*job->cmds));
+	if (IS_ERR(job->cmds)) {
+		ret = PTR_ERR(job->cmds);
+		goto err_free_job;
+	}
+	for (i = 0; i < args->count; i++) {
+		ret = nvsim_cmd_check(&job->cmds[i]);
+		if (ret)
+			goto err_free_cmds;
+		job->cmds[i].result = 0;
+	}
+
+	kref_init(&job->ref);
+	INIT_LIST_HEAD(&job->link);
+	init_completion(&job->done);
+	job->svm = svm;
+	job->nfile = nfile;
+	job->count = args->count;
+	job->wave_pages = READ_ONCE(nfile->wave_pages);
+	return job;
+
+err_free_cmds:
+	kvfree(job->cmds);
+err_free_job:
+	kfree(job);
+	return ERR_PTR(ret);
+}
+
+/* Queue @job on the engine, which takes a reference. */
+static int nvsim_engine_queue(struct nvsim_engine *engine,
+			      struct nvsim_job *job)
+{
+	int ret = 0;
+
+	spin_lock(&engine->lock);
+	if (job->svm->dying) {
+		ret = -ENODEV;
+	} else {
+		/* Token 0 is never used, so a zeroed fault names no job. */
+		if (!++engine->next_token)
+			++engine->next_token;
+		job->token = engine->next_token;
+		kref_get(&job->ref);
+		list_add_tail(&job->link, &engine->queue);
+	}
+	spin_unlock(&engine->lock);
+	if (!ret)
+		wake_up(&engine->work_wq);
+	return ret;
+}
+
+/**
+ * nvsim_job_submit() - check a command list and queue it on the engine
+ * @nfile: the submitting file
+ * @svm: the file's VM
+ * @args: the EXEC arguments, whose own fields are already checked
+ * @seqno: out, the job's number in @nfile
+ *
+ * Context: process context of EXEC, in the mm of @svm; may sleep.
+ * Return: 0; -EFAULT if the commands cannot be read; -EINVAL for a bad
+ * command; -ENOMEM; -EBUSY when the file has 2^32 jobs uncollected;
+ * -ENODEV if the VM is going away.
+ */
+int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
+		     const struct drm_nvsim_exec *args, u32 *seqno)
+{
+	struct nvsim_job *job;
+	int ret;
+
+	job = nvsim_job_create(nfile, svm, args);
+	if (IS_ERR(job))
+		return PTR_ERR(job);
+
+	ret = xa_alloc_cyclic(&nfile->jobs, &job->seqno, job, xa_limit_32b,
+			      &nfile->next_seqno, GFP_KERNEL_ACCOUNT);
+	if (ret < 0)
+		goto err_put_job;
+
+	ret = nvsim_engine_queue(&nfile->ndev->engine, job);
+	if (ret)
+		goto err_erase_job;
+
+	*seqno = job->seqno;
+	return 0;
+
+err_erase_job:
+	/* A WAIT may have found the job already: end it for that waiter. */
+	nvsim_job_end(job, ret);
+	xa_erase(&nfile->jobs, job->seqno);
+err_put_job:
+	nvsim_job_put(job);
+	return ret;
+}
+
+static struct nvsim_job *nvsim_file_get_job(struct nvsim_file *nfile, u32 seqno)
+{
+	struct nvsim_job *job;
+
+	xa_lock(&nfile->jobs);
+	job = xa_load(&nfile->jobs, seqno);
+	if (job)
+		kref_get(&job->ref);
+	xa_unlock(&nfile->jobs);
+	return job;
+}
+
+/* Take @job out of @nfile.  Return: false if someone else did. */
+static bool nvsim_file_take_job(struct nvsim_file *nfile, struct nvsim_job *job)
+{
+	bool taken;
+
+	xa_lock(&nfile->jobs);
+	taken = xa_load(&nfile->jobs, job->seqno) == job;
+	if (taken)
+		__xa_erase(&nfile->jobs, job->seqno);
+	xa_unlock(&nfile->jobs);
+	return taken;
+}
+
+static int nvsim_job_wait(struct nvsim_job *job, long timeout)
+{
+	long left;
+
+	if (!timeout)
+		return completion_done(&job->done) ? 0 : -ETIME;
+
+	left = wait_for_completion_interruptible_timeout(&job->done, timeout);
+	if (left < 0)
+		return -EINTR;
+	return left ? 0 : -ETIME;
+}
+
+static int nvsim_job_copy_results(struct nvsim_job *job)
+{
+	unsigned int i;
+
+	for (i = 0; i < job->count; i++)
+		if (put_user(job->cmds[i].result, &job->ucmds[i].result))
+			return -EFAULT;
+	return 0;
+}
+
+/**
+ * nvsim_job_collect() - wait for a job, write its results back and forget it
+ * @nfile: the file
+ * @seqno: the job's number
+ * @timeout: how long to wait, in jiffies; 0 to poll
+ * @status: out, the job's status, once it has ended
+ *
+ * Context: process context of EXEC or WAIT, in the submitter's mm; sleeps
+ * interruptibly.
+ * Return: 0 once the job has ended and is collected; -ENOENT for an
+ * unknown or already collected job; -ETIME if @timeout passed first;
+ * -EINTR on a signal; -EFAULT if the results cannot be written (the job
+ * is collected all the same).
+ */
+int nvsim_job_collect(struct nvsim_file *nfile, u32 seqno, long timeout,
+		      int *status)
+{
+	struct nvsim_job *job;
+	int ret;
+
+	job = nvsim_file_get_job(nfile, seqno);
+	if (!job)
+		return -ENOENT;
+
+	ret = nvsim_job_wait(job, timeout);
+	if (ret)
+		goto out_put_job;
+
+	if (!nvsim_file_take_job(nfile, job)) {
+		ret = -ENOENT;
+		goto out_put_job;
+	}
+	*status = job->status;
+	ret = nvsim_job_copy_results(job);
+	nvsim_job_put(job);
+
+out_put_job:
+	nvsim_job_put(job);
+	return ret;
+}
+
+/**
+ * nvsim_file_jobs_fini() - forget the jobs of a file that closes
+ * @nfile: the file
+ *
+ * The file's VM is gone, so its jobs have ended (vm_fini saw to that);
+ * their results are not written back.
+ *
+ * Context: process context (file release).
+ */
+void nvsim_file_jobs_fini(struct nvsim_file *nfile)
+{
+	struct nvsim_job *job;
+	unsigned long seqno;
+
+	xa_for_each(&nfile->jobs, seqno, job) {
+		xa_erase(&nfile->jobs, seqno);
+		nvsim_job_put(job);
+	}
+	xa_destroy(&nfile->jobs);
+}

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM simulated GPU: the GPU page table of an SVM VM, and the
+ * backend ops that create it, write it and tear it down.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#include <linux/dma-direct.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <drm/drm_pagemap.h>
+
+#include "nvsim.h"
+
+/**
+ * DOC: Page table
+ *
+ * Like the GPU's, the simulated page table has two levels.  An XArray
+ * indexed by virtual address >> 21 holds page-table pages; each has one
+ * 2 MiB entry and 512 4 KiB entries.  An entry holds the DMA address of
+ * what it maps and the bits VALID, WRITE, ATOMIC and the aperture (only
+ * system memory for now).  A valid 2 MiB entry takes precedence; writing
+ * 4 KiB entries or clearing part of a 2 MiB one first splits it into 512
+ * 4 KiB entries, which needs no memory because the page-table page has
+ * room for both levels.
+ *
+ * map_prepare allocates the page-table pages, map only writes entries,
+ * unmap only clears them; the pages are freed with the VM.  The engine
+ * reads entries under &nvsim_vm.tlb_lock, which map and unmap take for each
+ * page-table page they change: once unmap has released it, no access to
+ * the unmapped pages is in flight and none can start.
+ *
+ * Where the fake differs from hardware: a GPU reaches a page through its
+ * DMA address.  The simulated GPU has no bus, so it turns the DMA address
+ * back into a page with dma_to_phys() and accesses it through the kernel's
+ * mapping.  That is only right while the platform device's DMA is direct
+ * (no IOMMU, no bounce buffers), which probe checks.
+ */
+
+/*
+ * The backend's VM, NULL once vm_fini has detached it: an MMU notifier may
+ * still call unmap until the core has marked the VM dead.
+ */
+static struct nvsim_vm *to_nvsim_vm(struct nouveau_svm_vm *vm)
+{
+	return vm->priv;
+}
+
+/**
+ * nvsim_vm_init() - create the page table of a new SVM VM
+ * @vm: the core's new VM
+ *
+ * Implements &nouveau_svm_backend_ops.vm_init: gives the VM a context number
+ * that no other live VM of the device has, which its faults carry.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int nvsim_vm_init(struct nouveau_svm_vm *vm)
+{
+	struct nvsim_device *ndev = to_nvsim_device(vm->sdev);
+	struct nvsim_vm *svm;
+	int inst;
+
+	svm = kzalloc_obj(*svm);
+	if (!svm)
+		return -ENOMEM;
+
+	inst = ida_alloc_min(&ndev->insts, 1, GFP_KERNEL);
+	if (inst < 0) {
+		kfree(svm);
+		return inst;
+	}
+
+	svm->vm = vm;
+	svm->ndev = ndev;
+	spin_lock_init(&svm->tlb_lock);
+	xa_init(&svm->pts);
+	vm->inst = inst;
+	vm->priv = svm;
+	return 0;
+}
+
+static void nvsim_pt_free_all(struct nvsim_vm *svm)
+{
+	struct nvsim_pt *pt;
+	unsigned long idx;
+
+	xa_for_each(&svm->pts, idx, pt)
+		kfree(pt);
+	xa_destroy(&svm->pts);
+}
+
+/*
+ * Every map, map_prepare and unmap call holds the VM's lock or the notifier
+ * lock for write: once both have been held here no call is using the page
+ * table, and later calls find no backend VM and do nothing.
+ */
+static void nvsim_vm_detach(struct nouveau_svm_vm *vm)
+{
+	mutex_lock(&vm->lock);
+	down_write(&vm->gpusvm.notifier_lock);
+	vm->priv = NULL;
+	up_write(&vm->gpusvm.notifier_lock);
+	mutex_unlock(&vm->lock);
+}
+
+/**
+ * nvsim_vm_fini() - stop the engine's work in an SVM VM and free its page
+ * table
+ * @vm: the core's VM
+ *
+ * Implements &nouveau_svm_backend_ops.vm_fini: the VM's queued jobs and
+ * its running one fail, its faults still in the ring are dropped (so that
+ * its context number can be reused), then the page table goes.  The core
+ * marks the VM dead only after this returns, so an MMU notifier may still
+ * call unmap meanwhile: the VM is detached under the locks that unmap's
+ * callers hold before the page table is freed.
+ *
+ * Context: process context, no core lock held; takes the VM's lock and the
+ * notifier lock; sleeps until the engine has left the VM.
+ */
+void nvsim_vm_fini(struct nouveau_svm_vm *vm)
+{
+	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	struct nvsim_device *ndev = svm->ndev;
+
+	nvsim_engine_flush_vm(&ndev->engine, svm);
+	nvsim_fault_purge(&ndev->ring, vm->inst);
+	nvsim_vm_detach(vm);
+	nvsim_pt_free_all(svm);
+	ida_free(&ndev->insts, vm->inst);
+	kfree(svm);
+}
+
+/**
+ * nvsim_pt_map_prepare() - allocate the page-table pages a mapping needs
+ * @vm: the core's VM
+ * @start: first virtual address to be mapped
+ * @end: virtual address just past the mapping
+ *
+ * Implements &nouveau_svm_backend_ops.map_prepare.
+ *
+ * Context: the VM's lock held; may sleep and allocate.
+ * Return: 0; -ENOMEM; -ENODEV once the VM is detached.
+ */
+int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, u64 start, u64 end)
+{
+	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	unsigned long idx;
+	struct nvsim_pt *pt;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	if (!svm)
+		return -ENODEV;
+	if (start >= end)
+		return 0;
+
+	for (idx = start >> NVSIM_PDE_SHIFT;
+	     idx <= (end - 1) >> NVSIM_PDE_SHIFT; idx++) {
+		if (xa_load(&svm->pts, idx))
+			continue;
+		pt = kzalloc_obj(*pt);
+		if (!pt)
+			return -ENOMEM;
+		ret = xa_insert(&svm->pts, idx, pt, GFP_KERNEL);
+		if (ret) {
+			kfree(pt);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static u64 nvsim_pte_flags(u32 map_flags)
+{
+	/* The GPU cannot have a write-only page: any entry is readable. */
+	u64 pte = NVSIM_PTE_VALID;
+
+	if (map_flags & NOUVEAU_SVM_MAP_WRITE)
+		pte |= NVSIM_PTE_WRITE;
+	if (map_flags & NOUVEAU_SVM_MAP_ATOMIC)
+		pte |= NVSIM_PTE_ATOMIC;
+	return pte;
+}
+
+/* Turn a valid 2 MiB entry into the 512 4 KiB entries it stands for. */
+static void nvsim_pt_split(struct nvsim_vm *svm, struct nvsim_pt *pt)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&svm->tlb_lock);
+	if (!(pt->pde & NVSIM_PTE_VALID))
+		return;
+	for (i = 0; i < NVSIM_PT_ENTRIES; i++)
+		pt->pte[i] = pt->pde + ((u64)i << PAGE_SHIFT);
+	pt->pde = 0;
+}
+
+/*
+ * Write the entries for @npages pages from @va on, mapping DMA addresses
+ * from @addr on: one 2 MiB entry if they cover exactly the page-table
+ * page, 4 KiB entries otherwise.  The pages lie in one page-table page.
+ */
+static void nvsim_pt_write(struct nvsim_vm *svm, struct nvsim_pt *pt, u64 va,
+			   unsigned long npages, dma_addr_t addr, u64 flags)
+{
+	unsigned int first = (va >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1);
+	unsigned long i;
+
+	spin_lock(&svm->tlb_lock);
+	if (npages == NVSIM_PT_ENTRIES) {
+		memset(pt->pte, 0, sizeof(pt->pte));
+		pt->pde = (addr & NVSIM_PTE_ADDR) | flags;
+	} else {
+		nvsim_pt_split(svm, pt);
+		for (i = 0; i < npages; i++)
+			pt->pte[first + i] = ((addr + (i << PAGE_SHIFT)) &
+					      NVSIM_PTE_ADDR) | flags;
+	}
+	spin_unlock(&svm->tlb_lock);
+}
+
+/*
+ * Write one DMA entry of @map, mapping @npages pages from @va on; it may
+ * span several page-table pages (an order above 9), each of which exists.
+ */
+static void nvsim_pt_map_entry(struct nvsim_vm *svm, u64 va,
+			       unsigned long npages, dma_addr_t addr, u64 flags)
+{
+	unsigned long n;
+	struct nvsim_pt *pt;
+
+	while (npages) {
+		n = min_t(unsigned long, npages, NVSIM_PT_ENTRIES -
+			  ((va >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1)));
+		pt = xa_load(&svm->pts, va >> NVSIM_PDE_SHIFT);
+		nvsim_pt_write(svm, pt, va, n, addr, flags);
+		va += (u64)n << PAGE_SHIFT;
+		addr += (dma_addr_t)n << PAGE_SHIFT;
+		npages -= n;
+	}
+}
+
+/* Check that @map can be written without allocating: see nvsim_pt_map(). */
+static int nvsim_pt_map_check(struct nvsim_vm *svm,
+			      const struct nouveau_svm_map *map)
+{
+	u64 end = map->start + ((u64)map->npages << PAGE_SHIFT);
+	unsigned long i, j;
+	unsigned long idx;
+
+	for (i = 0, j = 0; i < map->npages; i += 1UL << map->dma[j].order, j++)
+		if (map->dma[j].proto != DRM_INTERCONNECT_SYSTEM)
+			return -EINVAL;
+
+	for (idx = map->start >> NVSIM_PDE_SHIFT;
+	     idx <= (end - 1) >> NVSIM_PDE_SHIFT; idx++)
+		if (!xa_load(&svm->pts, idx))
+			return -ENOMEM;
+	return 0;
+}
+
+/**
+ * nvsim_pt_map() - write GPU page-table entries
+ * @vm: the core's VM
+ * @map: what to map
+ *
+ * Implements &nouveau_svm_backend_ops.map.  An order-9 DMA entry that maps
+ * a 2 MiB-aligned block becomes a 2 MiB entry; anything else becomes 4 KiB
+ * entries.  Nothing is written unless all of @map can be.
+ *
+ * Context: the VM's lock and the notifier lock held; takes the TLB lock;
+ * does not allocate.
+ * Return: 0; -EINVAL for an aperture other than system memory (device
+ * memory is not simulated yet); -ENOMEM if map_prepare did not allocate
+ * a page-table page that @map needs; -ENODEV once the VM is detached.
+ */
+int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
+{
+	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	u64 flags = nvsim_pte_flags(map->flags);
+	unsigned long i, j, n;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	lockdep_assert_held(&vm->gpusvm.notifier_lock);
+	if (!svm)
+		return -ENODEV;
+	if (!map->npages)
+		return 0;
+
+	ret = nvsim_pt_map_check(svm, map);
+	if (ret)
+		return ret;
+
+	for (i = 0, j = 0; i < map->npages; i += n, j++) {
+		n = min(1UL << map->dma[j].order, map->npages - i);
+		nvsim_pt_map_entry(svm, map->start + ((u64)i << PAGE_SHIFT), n,
+				   map->dma[j].addr, flags);
+	}
+	return 0;
+}
+
+/* Clear [@start, @end) of one page-table page. */
+static void nvsim_pt_clear(struct nvsim_vm *svm, struct nvsim_pt *pt,
+			   u64 start, u64 end)
+{
+	unsigned int first = (start >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1);
+	unsigned int n = (end - start) >> PAGE_SHIFT;
+
+	spin_lock(&svm->tlb_lock);
+	if (n == NVSIM_PT_ENTRIES) {
+		pt->pde = 0;
+		memset(pt->pte, 0, sizeof(pt->pte));
+	} else {
+		nvsim_pt_split(svm, pt);
+		memset(&pt->pte[first], 0, n * sizeof(pt->pte[0]));
+	}
+	spin_unlock(&svm->tlb_lock);
+}
+
+/**
+ * nvsim_pt_unmap() - clear GPU page-table entries
+ * @vm: the core's VM
+ * @start: first virtual address to clear, page aligned
+ * @end: virtual address just past the range, page aligned
+ *
+ * Implements &nouveau_svm_backend_ops.unmap.  Each page-table page is
+ * cleared under the TLB lock, which the engine holds across each access:
+ * when this returns no access to the range is in flight.
+ *
+ * Context: the notifier lock held for write (possibly in reclaim) or the
+ * VM's lock held; takes the TLB lock; does not allocate.
+ */
+void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
+{
+	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	struct nvsim_pt *pt;
+	unsigned long idx;
+	u64 pt_start;
+
+	lockdep_assert(lockdep_is_held(&vm->lock) ||
+		       lockdep_is_held_type(&vm->gpusvm.notifier_lock, 0));
+	if (!svm || start >= end)
+		return;
+
+	xa_for_each_range(&svm->pts, idx, pt, start >> NVSIM_PDE_SHIFT,
+			  (end - 1) >> NVSIM_PDE_SHIFT) {
+		pt_start = (u64)idx << NVSIM_PDE_SHIFT;
+		nvsim_pt_clear(svm, pt, max(start, pt_start),
+			       min(end, pt_start + SZ_2M));
+	}
+}
+
+/**
+ * nvsim_pt_translate() - look a virtual address up as the GPU's MMU would
+ * @svm: the VM
+ * @va: the virtual address
+ * @need: the NVSIM_PTE_* bits the access needs
+ *
+ * The page returned is only valid while the caller keeps holding the TLB
+ * lock: an unmap may clear the entry as soon as the caller drops it.
+ *
+ * Context: &nvsim_vm.tlb_lock held.
+ * Return: the page @va lies in, or NULL if the entry misses a bit of @need.
+ */
+struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need)
+{
+	struct device *dev = svm->ndev->drm.dev;
+	unsigned long off = 0;
+	struct nvsim_pt *pt;
+	u64 pte;
+
+	lockdep_assert_held(&svm->tlb_lock);
+	pt = xa_load(&svm->pts, va >> NVSIM_PDE_SHIFT);
+	if (!pt)
+		return NULL;
+
+	if (pt->pde & NVSIM_PTE_VALID) {
+		pte = pt->pde;
+		off = (va >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1);
+	} else {
+		pte = pt->pte[(va >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1)];
+	}
+	if ((pte & need) != need)
+		return NULL;
+
+	return pfn_to_page(PHYS_PFN(dma_to_phys(dev, pte & NVSIM_PTE_ADDR)) + off);
+}
