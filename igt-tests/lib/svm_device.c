@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm_device.c - the device layer of the nouveau SVM IGT tests; see
+ * svm_device.h.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+
+#include "igt.h"
+#include "svm_device.h"
+
+#define SVM_SIM_NAME		"nouveau_svm_sim"
+#define SVM_NOUVEAU_NAME	"nouveau"
+
+static int svm_ioctl(int fd, unsigned long request, void *arg)
+{
+	return igt_ioctl(fd, request, arg) ? -errno : 0;
+}
+
+static bool svm_driver_name(int fd, char *name, size_t len)
+{
+	struct drm_version v = {
+		.name_len = len - 1,
+		.name = name,
+	};
+
+	memset(name, 0, len);
+	if (igt_ioctl(fd, DRM_IOCTL_VERSION, &v))
+		return false;
+	name[len - 1] = '\0';
+	return true;
+}
+
+int __svm_getparam(int fd, uint64_t param, uint64_t *value)
+{
+	struct drm_nouveau_getparam gp = { .param = param };
+	int ret;
+
+	ret = svm_ioctl(fd, DRM_IOCTL_NOUVEAU_GETPARAM, &gp);
+	if (!ret)
+		*value = gp.value;
+	return ret;
+}
+
+uint64_t svm_caps(int fd)
+{
+	uint64_t caps = 0;
+
+	igt_assert_eq(__svm_getparam(fd, NOUVEAU_GETPARAM_SVM_CAPS, &caps), 0);
+	return caps;
+}
+
+enum svm_driver svm_driver(int fd)
+{
+	char name[32];
+	uint64_t caps;
+
+	if (!svm_driver_name(fd, name, sizeof(name)))
+		return SVM_DRIVER_NONE;
+	if (!strcmp(name, SVM_SIM_NAME))
+		return SVM_DRIVER_SIM;
+	if (!strcmp(name, SVM_NOUVEAU_NAME) &&
+	    !__svm_getparam(fd, NOUVEAU_GETPARAM_SVM_CAPS, &caps) &&
+	    (caps & NOUVEAU_SVM_CAP_MIRROR))
+		return SVM_DRIVER_NOUVEAU;
+	return SVM_DRIVER_NONE;
+}
+
+static bool svm_driver_wanted(enum svm_driver drv)
+{
+	const char *want = getenv("NOUVEAU_SVM_DRIVER");
+
+	if (drv == SVM_DRIVER_NONE)
+		return false;
+	if (!want || !*want)
+		return true;
+	return !strcmp(want, drv == SVM_DRIVER_SIM ? SVM_SIM_NAME :
+						    SVM_NOUVEAU_NAME);
+}
+
+int __svm_open(void)
+{
+	for (int minor = 128; minor < 192; minor++) {
+		char path[32];
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (svm_driver_wanted(svm_driver(fd))) {
+			igt_debug("SVM device: %s\n", path);
+			return fd;
+		}
+		close(fd);
+	}
+	return -1;
+}
+
+int svm_open(void)
+{
+	int fd = __svm_open();
+
+	igt_require_f(fd >= 0,
+		      "no SVM device: no render node of the simulated GPU (%s) "
+		      "nor of nouveau with NOUVEAU_SVM_CAP_MIRROR%s\n",
+		      SVM_SIM_NAME,
+		      getenv("NOUVEAU_SVM_DRIVER") ?
+		      " matching NOUVEAU_SVM_DRIVER" : "");
+	return fd;
+}
+
+void svm_require_gpu_ops(int fd)
+{
+	igt_require_f(svm_driver(fd) == SVM_DRIVER_SIM,
+		      "GPU work is only implemented for the simulated GPU (%s)\n",
+		      SVM_SIM_NAME);
+}
+
+int __svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size)
+{
+	struct drm_nouveau_svm_init args = {
+		.unmanaged_addr = unmanaged_addr,
+		.unmanaged_size = unmanaged_size,
+	};
+
+	return svm_ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_INIT, &args);
+}
+
+void svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size)
+{
+	igt_assert_eq(__svm_init(fd, unmanaged_addr, unmanaged_size), 0);
+}
+
+int __svm_bind(int fd, struct drm_nouveau_svm_bind *args)
+{
+	return svm_ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, args);
+}
+
+/* ------------------------------------------------------------------ */
+/* GPU work                                                            */
+/* ------------------------------------------------------------------ */
+
+static struct drm_nvsim_cmd gpu_cmd(uint32_t op, const void *addr, size_t size)
+{
+	return (struct drm_nvsim_cmd) {
+		.op = op,
+		.addr = to_user_pointer(addr),
+		.size = size,
+	};
+}
+
+struct drm_nvsim_cmd gpu_cmd_read(const void *addr, size_t size)
+{
+	return gpu_cmd(DRM_NVSIM_OP_READ, addr, size);
+}
+
+struct drm_nvsim_cmd gpu_cmd_write(void *addr, size_t size, uint64_t value)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd(DRM_NVSIM_OP_WRITE, addr, size);
+
+	cmd.value = value;
+	return cmd;
+}
+
+struct drm_nvsim_cmd gpu_cmd_fill(void *addr, size_t size, uint64_t value)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd(DRM_NVSIM_OP_FILL, addr, size);
+
+	cmd.value = value;
+	return cmd;
+}
+
+struct drm_nvsim_cmd gpu_cmd_copy(void *dst, const void *src, size_t size)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd(DRM_NVSIM_OP_COPY, dst, size);
+
+	cmd.src = to_user_pointer(src);
+	return cmd;
+}
+
+static bool svm_has_gpu_ops(int fd)
+{
+	return svm_driver(fd) == SVM_DRIVER_SIM;
+}
+
+int __gpu_exec(int fd, struct drm_nvsim_exec *exec)
+{
+	return ioctl(fd, DRM_IOCTL_NVSIM_EXEC, exec) ? -errno : 0;
+}
+
+int __gpu_wait(int fd, uint64_t seqno, int64_t timeout_ns, int *status)
+{
+	struct drm_nvsim_wait w = {
+		.seqno = seqno,
+		.timeout_ns = timeout_ns,
+	};
+	int ret;
+
+	ret = svm_ioctl(fd, DRM_IOCTL_NVSIM_WAIT, &w);
+	if (!ret && status)
+		*status = w.status;
+	return ret;
+}
+
+int __gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
+		 int *status)
+{
+	struct drm_nvsim_exec exec = {
+		.cmds = to_user_pointer(cmds),
+		.count = count,
+	};
+	int ret;
+
+	if (!svm_has_gpu_ops(fd))
+		return -EOPNOTSUPP;
+	ret = __gpu_exec(fd, &exec);
+	if (ret == -EINTR && exec.seqno) {
+		/* The job goes on: collect it like an asynchronous one. */
+		do {
+			ret = __gpu_wait(fd, exec.seqno, SVM_WAIT_TIMEOUT_NS,
+					 status);
+		} while (ret == -EINTR);
+		return ret;
+	}
+	if (!ret)
+		*status = exec.status;
+	return ret;
+}
+
+int gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count)
+{
+	int status = 0, ret;
+
+	ret = __gpu_submit(fd, cmds, count, &status);
+	if (ret == -EOPNOTSUPP)
+		return ret;
+	igt_assert_eq(ret, 0);
+	return status;
+}
+
+int __gpu_submit_async(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
+		       uint64_t *seqno)
+{
+	struct drm_nvsim_exec exec = {
+		.cmds = to_user_pointer(cmds),
+		.count = count,
+		.flags = DRM_NVSIM_EXEC_ASYNC,
+	};
+	int ret;
+
+	if (!svm_has_gpu_ops(fd))
+		return -EOPNOTSUPP;
+	ret = __gpu_exec(fd, &exec);
+	if (!ret)
+		*seqno = exec.seqno;
+	return ret;
+}
+
+uint64_t gpu_submit_async(int fd, struct drm_nvsim_cmd *cmds,
+			  unsigned int count)
+{
+	uint64_t seqno = 0;
+
+	igt_assert_eq(__gpu_submit_async(fd, cmds, count, &seqno), 0);
+	return seqno;
+}
+
+int gpu_wait(int fd, uint64_t seqno)
+{
+	int status = 0;
+
+	igt_assert_eq(__gpu_wait(fd, seqno, SVM_WAIT_TIMEOUT_NS, &status), 0);
+	return status;
+}
+
+int __gpu_read(int fd, const void *addr, size_t size, uint64_t *checksum,
+	       int *status)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd_read(addr, size);
+	int ret;
+
+	ret = __gpu_submit(fd, &cmd, 1, status);
+	if (!ret && checksum)
+		*checksum = cmd.result;
+	return ret;
+}
+
+int __gpu_write(int fd, void *addr, size_t size, uint64_t value, int *status)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd_write(addr, size, value);
+
+	return __gpu_submit(fd, &cmd, 1, status);
+}
+
+int gpu_read(int fd, const void *addr, size_t size, uint64_t *checksum)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd_read(addr, size);
+	int status;
+
+	status = gpu_submit(fd, &cmd, 1);
+	if (!status && checksum)
+		*checksum = cmd.result;
+	return status;
+}
+
+int gpu_write(int fd, void *addr, size_t size, uint64_t value)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd_write(addr, size, value);
+
+	return gpu_submit(fd, &cmd, 1);
+}
+
+int gpu_fill(int fd, void *addr, size_t size, uint64_t value)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd_fill(addr, size, value);
+
+	return gpu_submit(fd, &cmd, 1);
+}
+
+int gpu_copy(int fd, void *dst, const void *src, size_t size)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd_copy(dst, src, size);
+
+	return gpu_submit(fd, &cmd, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* CPU side of the commands                                            */
+/* ------------------------------------------------------------------ */
+
+static uint64_t svm_word(const void *addr, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)addr + i * 8;
+	uint64_t w = 0;
+
+	/* Little-endian whatever the CPU, as the uAPI defines it. */
+	for (int b = 7; b >= 0; b--)
+		w = (w << 8) | p[b];
+	return w;
+}
+
+uint64_t svm_checksum(const void *addr, size_t size)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < size / 8; i++)
+		sum += svm_word(addr, i) * (2 * (uint64_t)i + 1);
+	return sum;
+}
+
+void svm_pattern(void *addr, size_t size, uint64_t value)
+{
+	unsigned char *p = addr;
+
+	for (size_t i = 0; i < size / 8; i++) {
+		uint64_t w = value + i;
+
+		for (int b = 0; b < 8; b++)
+			p[i * 8 + b] = w >> (8 * b);
+	}
+}
+
+long svm_pattern_check(const void *addr, size_t size, uint64_t value)
+{
+	for (size_t i = 0; i < size / 8; i++)
+		if (svm_word(addr, i) != value + i)
+			return i;
+	return -1;
+}
+
+void svm_assert_pattern(const void *addr, size_t size, uint64_t value)
+{
+	long i = svm_pattern_check(addr, size, value);
+
+	igt_assert_f(i < 0, "word %ld at %p: %#" PRIx64 ", expected %#" PRIx64 "\n",
+		     i, (const char *)addr + 8 * i,
+		     i < 0 ? 0 : svm_word(addr, i), value + i);
+}
+
+/* ------------------------------------------------------------------ */
+/* Counters                                                            */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	size_t offset;
+} svm_counter_desc[SVM_COUNTERS_NUM] = {
+	[DRM_NVSIM_COUNTER_FAULTS] =
+		{ "faults", offsetof(struct svm_counters, faults) },
+	[DRM_NVSIM_COUNTER_FAULT_BATCHES] =
+		{ "fault-batches", offsetof(struct svm_counters, fault_batches) },
+	[DRM_NVSIM_COUNTER_REPLAYS] =
+		{ "replays", offsetof(struct svm_counters, replays) },
+	[DRM_NVSIM_COUNTER_CANCELS] =
+		{ "cancels", offsetof(struct svm_counters, cancels) },
+	[DRM_NVSIM_COUNTER_PAGES_MAPPED] =
+		{ "pages-mapped", offsetof(struct svm_counters, pages_mapped) },
+	[DRM_NVSIM_COUNTER_INVALIDATIONS] =
+		{ "invalidations", offsetof(struct svm_counters, invalidations) },
+	[DRM_NVSIM_COUNTER_RANGES] =
+		{ "ranges", offsetof(struct svm_counters, ranges) },
+	[DRM_NVSIM_COUNTER_GPU_PAGES] =
+		{ "gpu-pages", offsetof(struct svm_counters, gpu_pages) },
+};
+
+_Static_assert(DRM_NVSIM_COUNTER_COUNT == SVM_COUNTERS_NUM,
+	       "struct svm_counters does not match enum drm_nvsim_counter");
+
+static uint64_t *svm_counter_ptr(struct svm_counters *c, unsigned int idx)
+{
+	return (uint64_t *)((char *)c + svm_counter_desc[idx].offset);
+}
+
+uint64_t svm_counter(const struct svm_counters *c, unsigned int idx)
+{
+	igt_assert(idx < SVM_COUNTERS_NUM);
+	return *svm_counter_ptr((struct svm_counters *)c, idx);
+}
+
+const char *svm_counter_name(unsigned int idx)
+{
+	igt_assert(idx < SVM_COUNTERS_NUM);
+	return svm_counter_desc[idx].name;
+}
+
+int __svm_counters(int fd, struct svm_counters *c)
+{
+	static const char prefix[] = "nouveau-svm-";
+	unsigned int found = 0;
+	char path[64], line[256];
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *key = line, *colon, *end;
+		uint64_t value;
+
+		if (strncmp(key, prefix, sizeof(prefix) - 1))
+			continue;
+		key += sizeof(prefix) - 1;
+		colon = strchr(key, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		value = strtoull(colon + 1, &end, 10);
+		if (end == colon + 1)
+			continue;
+		for (unsigned int i = 0; i < SVM_COUNTERS_NUM; i++) {
+			if (strcmp(key, svm_counter_desc[i].name))
+				continue;
+			found |= 1u << i;
+			*svm_counter_ptr(c, i) = value;
+		}
+	}
+	fclose(f);
+	return __builtin_popcount(found);
+}
+
+struct svm_counters svm_counters(int fd)
+{
+	struct svm_counters c;
+	int n = __svm_counters(fd, &c);
+
+	igt_assert_f(n == SVM_COUNTERS_NUM,
+		     "/proc/self/fdinfo/%d has %d of the %d nouveau-svm-* counters\n",
+		     fd, n, SVM_COUNTERS_NUM);
+	return c;
+}
+
+int __svm_counters_ioctl(int fd, uint64_t *values, uint32_t *count,
+			 uint32_t flags)
+{
+	struct drm_nvsim_counters args = {
+		.values = to_user_pointer(values),
+		.count = *count,
+		.flags = flags,
+	};
+	int ret;
+
+	ret = svm_ioctl(fd, DRM_IOCTL_NVSIM_COUNTERS, &args);
+	if (!ret)
+		*count = args.count;
+	return ret;
+}
+
+void svm_counters_log_delta(const char *what, const struct svm_counters *a,
+			    const struct svm_counters *b)
+{
+	for (unsigned int i = 0; i < SVM_COUNTERS_NUM; i++)
+		igt_debug("%s: %s %+" PRId64 " (now %" PRIu64 ")\n", what,
+			  svm_counter_name(i),
+			  (int64_t)(svm_counter(b, i) - svm_counter(a, i)),
+			  svm_counter(b, i));
+}

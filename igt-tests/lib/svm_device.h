@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svm_device.h - the device layer of the nouveau SVM IGT tests: find an
+ * SVM-capable render node, set up SVM, run GPU work at process addresses
+ * and read the per-client counters.
+ *
+ * Two kinds of device qualify: the simulated GPU ("nouveau_svm_sim") and
+ * nouveau itself when NOUVEAU_GETPARAM_SVM_CAPS has NOUVEAU_SVM_CAP_MIRROR.
+ * SVM_INIT, SVM_BIND and GETPARAM are common to both.  GPU work (the gpu_*
+ * helpers) is only implemented for the simulated GPU so far: on a nouveau
+ * file they return -EOPNOTSUPP, and tests that need them call
+ * svm_require_gpu_ops().  Counters are read through the DRM fdinfo
+ * convention, which both drivers implement.
+ *
+ * Naming follows IGT: a function with a leading "__" returns 0 or a
+ * negative errno and asserts nothing (it is safe in threads); the same name
+ * without it asserts that the ioctl itself succeeded.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#ifndef SVM_DEVICE_H
+#define SVM_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <drm/nouveau_svm_sim.h>
+
+enum svm_driver {
+	SVM_DRIVER_NONE,
+	SVM_DRIVER_SIM,		/* "nouveau_svm_sim" */
+	SVM_DRIVER_NOUVEAU,	/* "nouveau" with NOUVEAU_SVM_CAP_MIRROR */
+};
+
+/* How long the helpers wait for a job, in nanoseconds. */
+#define SVM_WAIT_TIMEOUT_NS	(30ll * 1000 * 1000 * 1000)
+
+/*
+ * Open the first SVM-capable render node (/dev/dri/renderD128..191), or
+ * return -1.  The environment variable NOUVEAU_SVM_DRIVER, set to
+ * "nouveau_svm_sim" or "nouveau", restricts the choice to that driver.
+ */
+int __svm_open(void);
+/* The same, skipping the (sub)test when there is no such device. */
+int svm_open(void);
+/* Which kind of SVM device @fd is; SVM_DRIVER_NONE for anything else. */
+enum svm_driver svm_driver(int fd);
+/* Skip unless @fd can run GPU work through this library (the sim). */
+void svm_require_gpu_ops(int fd);
+
+/* DRM_NOUVEAU_GETPARAM: 0 or -errno. */
+int __svm_getparam(int fd, uint64_t param, uint64_t *value);
+/* NOUVEAU_GETPARAM_SVM_CAPS, asserting the ioctl succeeds. */
+uint64_t svm_caps(int fd);
+
+/* DRM_NOUVEAU_SVM_INIT with an unmanaged window: 0 or -errno. */
+int __svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size);
+void svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size);
+/* DRM_NOUVEAU_SVM_BIND: 0 or -errno. */
+int __svm_bind(int fd, struct drm_nouveau_svm_bind *args);
+
+/* Command builders: one command at @addr, every other field zero. */
+struct drm_nvsim_cmd gpu_cmd_read(const void *addr, size_t size);
+struct drm_nvsim_cmd gpu_cmd_write(void *addr, size_t size, uint64_t value);
+struct drm_nvsim_cmd gpu_cmd_fill(void *addr, size_t size, uint64_t value);
+struct drm_nvsim_cmd gpu_cmd_copy(void *dst, const void *src, size_t size);
+
+/*
+ * DRM_NVSIM_EXEC as given (no retry: a restarted EXEC would run the job
+ * twice): 0 or -errno.  An EXEC that a signal interrupted is finished with
+ * __gpu_wait() by the synchronous helpers below.
+ */
+int __gpu_exec(int fd, struct drm_nvsim_exec *exec);
+/*
+ * Run @count commands and wait for the end: 0 or the ioctl's -errno, with
+ * the job's status in *@status and the commands' results written back.
+ */
+int __gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
+		 int *status);
+/* The same, asserting the ioctl succeeds: returns the job's status. */
+int gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count);
+/*
+ * Submit asynchronously: 0 or -errno, the job's number in *@seqno.  @cmds
+ * must stay valid until the job is collected: WAIT writes the results there.
+ */
+int __gpu_submit_async(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
+		       uint64_t *seqno);
+uint64_t gpu_submit_async(int fd, struct drm_nvsim_cmd *cmds,
+			  unsigned int count);
+/* DRM_NVSIM_WAIT: 0 or -errno, the job's status in *@status. */
+int __gpu_wait(int fd, uint64_t seqno, int64_t timeout_ns, int *status);
+/* Wait up to SVM_WAIT_TIMEOUT_NS, asserting success: the job's status. */
+int gpu_wait(int fd, uint64_t seqno);
+
+/*
+ * One-command jobs, asserting the ioctl succeeds; each returns the job's
+ * status (0, -EFAULT for a cancelled fault, -EIO for an injected engine
+ * error), or -EOPNOTSUPP on a device without GPU ops here.
+ */
+int gpu_read(int fd, const void *addr, size_t size, uint64_t *checksum);
+int gpu_write(int fd, void *addr, size_t size, uint64_t value);
+int gpu_fill(int fd, void *addr, size_t size, uint64_t value);
+int gpu_copy(int fd, void *dst, const void *src, size_t size);
+/* Non-asserting variants for threads: 0 or -errno of the ioctl. */
+int __gpu_read(int fd, const void *addr, size_t size, uint64_t *checksum,
+	       int *status);
+int __gpu_write(int fd, void *addr, size_t size, uint64_t value, int *status);
+
+/*
+ * The CPU side of the commands: svm_checksum() is DRM_NVSIM_OP_READ's
+ * checksum (the sum of w[i] * (2 * i + 1) modulo 2^64 over the 64-bit
+ * little-endian words), svm_pattern() writes what DRM_NVSIM_OP_WRITE does
+ * (w[i] = value + i), svm_pattern_check() returns the index of the first
+ * word that differs from that pattern, or -1.
+ */
+uint64_t svm_checksum(const void *addr, size_t size);
+void svm_pattern(void *addr, size_t size, uint64_t value);
+long svm_pattern_check(const void *addr, size_t size, uint64_t value);
+/* Assert that [addr, addr + size) holds the WRITE pattern of @value. */
+void svm_assert_pattern(const void *addr, size_t size, uint64_t value);
+
+/* The per-client counters, in &enum drm_nvsim_counter order. */
+struct svm_counters {
+	uint64_t faults;
+	uint64_t fault_batches;
+	uint64_t replays;
+	uint64_t cancels;
+	uint64_t pages_mapped;
+	uint64_t invalidations;
+	uint64_t ranges;
+	uint64_t gpu_pages;
+};
+
+#define SVM_COUNTERS_NUM	8
+
+/* The counter with index @idx (&enum drm_nvsim_counter). */
+uint64_t svm_counter(const struct svm_counters *c, unsigned int idx);
+/* Its fdinfo key without the "nouveau-svm-" prefix, e.g. "faults". */
+const char *svm_counter_name(unsigned int idx);
+/*
+ * Parse /proc/self/fdinfo/<fd>: the number of nouveau-svm-* counters found
+ * (SVM_COUNTERS_NUM when all are there), or -errno.
+ */
+int __svm_counters(int fd, struct svm_counters *c);
+/* The same, asserting every counter is there. */
+struct svm_counters svm_counters(int fd);
+/* DRM_NVSIM_COUNTERS: 0 or -errno; *@count in and out as in the uAPI. */
+int __svm_counters_ioctl(int fd, uint64_t *values, uint32_t *count,
+			 uint32_t flags);
+/* Log @b - @a of every counter at debug level, under @what. */
+void svm_counters_log_delta(const char *what, const struct svm_counters *a,
+			    const struct svm_counters *b);
+
+static inline uint64_t to_user_pointer(const void *ptr)
+{
+	return (uintptr_t)ptr;
+}
+
+static inline void *from_user_pointer(uint64_t u64)
+{
+	return (void *)(uintptr_t)u64;
+}
+
+#endif /* SVM_DEVICE_H */

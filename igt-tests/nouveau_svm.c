@@ -1,0 +1,1744 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * TEST: nouveau svm
+ * Category: Core
+ * Mega feature: SVM
+ * Sub-category: Mirroring
+ * Functionality: SVM setup, GPU faults on process memory, fault batching,
+ *	fault cancellation, MMU notifier invalidation, ioctl argument checks
+ * Description: Shared virtual memory through the nouveau SVM uAPI: the GPU
+ *	reads and writes the process's own memory (malloc'd, mmap'd files,
+ *	stacks) at the CPU's addresses, faulting on first touch; faults the
+ *	kernel cannot serve are cancelled without harming the client; CPU-side
+ *	changes (munmap, mprotect, fork) reach the GPU page table; and every
+ *	field of every ioctl is checked.  GPU work runs on the simulated GPU
+ *	(nouveau_svm_sim) through its private exec uAPI; subtests that need it
+ *	skip on other devices.
+ *
+ * SUBTEST: basic-init
+ * Description: The device reports NOUVEAU_SVM_CAP_MIRROR, SVM_INIT
+ *	succeeds, every counter starts at zero and the GPU reads process
+ *	memory.
+ *
+ * SUBTEST: init-twice
+ * Description: A second SVM_INIT on the same file fails with -EBUSY and
+ *	leaves the first SVM VM working.
+ *
+ * SUBTEST: gpu-read-malloc
+ * Description: The GPU's checksum of a malloc'd buffer equals the CPU's.
+ *
+ * SUBTEST: gpu-write-malloc
+ * Description: GPU WRITE and FILL into a malloc'd buffer; the CPU sees every
+ *	word and nothing outside the commands' ranges changes.
+ *
+ * SUBTEST: gpu-read-mmap-file
+ * Description: The GPU reads a shared mapping of a file the CPU wrote, and
+ *	sees a later pwrite() to the file.
+ *
+ * SUBTEST: gpu-write-stack
+ * Description: The GPU writes into a stack array of the calling thread; the
+ *	words around it are intact.
+ *
+ * SUBTEST: gpu-copy-between-buffers
+ * Description: GPU COPY from a malloc'd buffer to an mmap'd one; the
+ *	destination equals the source, which is unchanged.
+ *
+ * SUBTEST: fault-batching
+ * Description: One READ over 1024 fresh pages maps them all while the
+ *	kernel serves the faults in far fewer batches than pages.
+ *
+ * SUBTEST: prot-none-cancel
+ * Description: A GPU access to PROT_NONE memory is cancelled (-EFAULT, one
+ *	cancel), the job stops at that command, and the file keeps working.
+ *
+ * SUBTEST: write-readonly-cancel
+ * Description: A GPU WRITE to read-only memory is cancelled and changes
+ *	nothing; a GPU READ of it works.
+ *
+ * SUBTEST: unmapped-address-cancel
+ * Description: A GPU access to an address without a VMA is cancelled; the
+ *	mapped pages around the hole are served.
+ *
+ * SUBTEST: munmap-invalidates
+ * Description: munmap() of GPU-mapped memory invalidates the GPU mapping:
+ *	the GPU faults (cancelled) on the old address, and reads new memory
+ *	mapped there afterwards, not the stale pages.
+ *
+ * SUBTEST: mprotect-invalidates
+ * Description: mprotect(PROT_READ) of GPU-mapped memory invalidates the
+ *	writable GPU mapping: a GPU WRITE is cancelled and the data unchanged.
+ *
+ * SUBTEST: fork-child-cow
+ * Description: After fork() the GPU keeps seeing the parent's pages: a GPU
+ *	WRITE in the parent does not reach the child, the child's CPU writes
+ *	do not reach the parent's GPU reads.
+ *
+ * SUBTEST: exit-with-gpu-mappings
+ * Description: A process exits with GPU mappings and a job in flight, and
+ *	without closing its file; the device keeps working for others.
+ *
+ * SUBTEST: unmanaged-window-not-mirrored
+ * Description: The unmanaged window of SVM_INIT is not mirrored (GPU access
+ *	cancelled) while memory around it is, and SVM_BIND may not overlap it.
+ *
+ * SUBTEST: threads-many-faults
+ * Description: Eight threads fault their own buffers through one file
+ *	concurrently; every GPU write and read is correct.
+ *
+ * SUBTEST: counters-fdinfo-match
+ * Description: The nouveau-svm-* fdinfo counters equal DRM_NVSIM_COUNTERS,
+ *	which writes exactly min(count, number of counters) values.
+ *
+ * SUBTEST: async-exec-wait
+ * Description: Asynchronous jobs are collected by WAIT in any order, with
+ *	their results written back; a second WAIT fails with -ENOENT.
+ *
+ * SUBTEST: inherited-fd-eperm
+ * Description: A child that inherited the file can neither run GPU work
+ *	(EXEC), collect the parent's job (WAIT) nor SVM_BIND: -EPERM.
+ *
+ * SUBTEST: bad-svm-init-addr-unaligned
+ * Description: SVM_INIT with an unaligned @unmanaged_addr: -EINVAL.
+ *
+ * SUBTEST: bad-svm-init-size-unaligned
+ * Description: SVM_INIT with an unaligned @unmanaged_size: -EINVAL.
+ *
+ * SUBTEST: bad-svm-init-overflow
+ * Description: SVM_INIT with a window that wraps around: -EOVERFLOW.
+ *
+ * SUBTEST: bad-svm-init-above-user-limit
+ * Description: SVM_INIT with a window above the user address limit: -EFAULT.
+ *
+ * SUBTEST: bad-svm-bind-reserved0
+ * Description: SVM_BIND with @reserved0 set: -EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-reserved1
+ * Description: SVM_BIND with @reserved1 set: -EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-header-high-bits
+ * Description: SVM_BIND with @header bits above NOUVEAU_SVM_BIND_VALID_MASK:
+ *	-EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-command
+ * Description: SVM_BIND with an unknown command: -EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-target
+ * Description: SVM_BIND with a target neither host (0) nor GPU VRAM: -EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-stride
+ * Description: SVM_BIND with @stride set: -EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-empty-range
+ * Description: SVM_BIND with @va_start == @va_end: -EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-end-wraps
+ * Description: SVM_BIND with @va_end rounding up past the top of the address
+ *	space: -EOVERFLOW.
+ *
+ * SUBTEST: bad-svm-bind-npages
+ * Description: SVM_BIND with @npages larger than the range: -EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-above-user-limit
+ * Description: SVM_BIND with a range above the user address limit: -EFAULT.
+ *
+ * SUBTEST: bad-svm-bind-overlaps-unmanaged
+ * Description: SVM_BIND with a range overlapping the unmanaged window:
+ *	-EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-before-init
+ * Description: SVM_BIND before SVM_INIT: -EINVAL.
+ *
+ * SUBTEST: bad-getparam-param
+ * Description: GETPARAM of an unknown parameter: -EINVAL.
+ *
+ * SUBTEST: bad-exec-cmd-op-0
+ * Description: EXEC of a command with op 0 (DRM_NVSIM_OP_INVALID): -EINVAL,
+ *	nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-op-99
+ * Description: EXEC of a command with an unknown op: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-second-cmd-op
+ * Description: EXEC of a valid WRITE followed by a command with an unknown
+ *	op: -EINVAL, and the WRITE did not run.
+ *
+ * SUBTEST: bad-exec-cmd-flags
+ * Description: EXEC of a command with @flags set: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-addr-unaligned
+ * Description: EXEC of a command with an unaligned @addr: -EINVAL, nothing
+ *	runs.
+ *
+ * SUBTEST: bad-exec-cmd-addr-overflow
+ * Description: EXEC of a command whose @addr + @size wraps: -EINVAL, nothing
+ *	runs.
+ *
+ * SUBTEST: bad-exec-cmd-size-0
+ * Description: EXEC of a command with @size 0: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-size-unaligned
+ * Description: EXEC of a command whose @size is not a multiple of 8:
+ *	-EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-size-too-big
+ * Description: EXEC of a command larger than DRM_NVSIM_MAX_SIZE: -EINVAL,
+ *	nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-atomic-add-size
+ * Description: EXEC of an ATOMIC_ADD with @size other than 8: -EINVAL.
+ *
+ * SUBTEST: bad-exec-cmd-atomic-cas-size
+ * Description: EXEC of an ATOMIC_CAS with @size other than 8: -EINVAL.
+ *
+ * SUBTEST: bad-exec-cmd-src-nonzero
+ * Description: EXEC of a WRITE with @src set: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-src-unaligned
+ * Description: EXEC of a COPY with an unaligned @src: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-compare-nonzero
+ * Description: EXEC of a WRITE with @compare set: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-count-0
+ * Description: EXEC of no command: -EINVAL.
+ *
+ * SUBTEST: bad-exec-count-too-big
+ * Description: EXEC of more than DRM_NVSIM_MAX_CMDS commands: -EINVAL,
+ *	nothing runs.
+ *
+ * SUBTEST: bad-exec-flags
+ * Description: EXEC with an unknown flag: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-pad
+ * Description: EXEC with @pad set: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-cmds-invalid
+ * Description: EXEC with an unreadable @cmds pointer: -EFAULT.
+ *
+ * SUBTEST: bad-exec-before-init
+ * Description: EXEC before SVM_INIT: -ENOENT, nothing runs.
+ *
+ * SUBTEST: bad-wait-seqno-unknown
+ * Description: WAIT for a job number never handed out: -ENOENT.
+ *
+ * SUBTEST: bad-wait-seqno-collected
+ * Description: WAIT for a job already collected: -ENOENT.
+ *
+ * SUBTEST: bad-wait-pad
+ * Description: WAIT with @pad set: -EINVAL, and the job can still be
+ *	collected with its results.
+ *
+ * SUBTEST: bad-counters-flags
+ * Description: COUNTERS with @flags set: -EINVAL.
+ *
+ * SUBTEST: bad-counters-values
+ * Description: COUNTERS with an unwritable @values pointer: -EFAULT.
+ *
+ * SUBTEST: bad-counters-before-init
+ * Description: COUNTERS before SVM_INIT: -ENOENT.
+ *
+ * SUBTEST: bad-config-param-0
+ * Description: CONFIG of parameter 0 (DRM_NVSIM_PARAM_INVALID): -EINVAL,
+ *	nothing changes.
+ *
+ * SUBTEST: bad-config-param-unknown
+ * Description: CONFIG of an unknown parameter: -EINVAL, nothing changes.
+ *
+ * SUBTEST: bad-config-wave-0
+ * Description: CONFIG of DRM_NVSIM_PARAM_WAVE_PAGES to 0: -EINVAL, nothing
+ *	changes.
+ *
+ * SUBTEST: bad-config-wave-513
+ * Description: CONFIG of DRM_NVSIM_PARAM_WAVE_PAGES to 513: -EINVAL, nothing
+ *	changes.
+ *
+ * SUBTEST: bad-config-pad
+ * Description: CONFIG with @pad set: -EINVAL, nothing changes.
+ *
+ * SUBTEST: bad-inject-what-0
+ * Description: INJECT of @what 0 (DRM_NVSIM_INJECT_INVALID): -EINVAL, and
+ *	nothing is armed.
+ *
+ * SUBTEST: bad-inject-what-unknown
+ * Description: INJECT of an unknown @what: -EINVAL, and nothing is armed.
+ *
+ * SUBTEST: bad-inject-count
+ * Description: INJECT with @count above 1 << 20: -EINVAL, and nothing is
+ *	armed.
+ */
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "igt.h"
+#include "svm_device.h"
+
+IGT_TEST_DESCRIPTION("Shared virtual memory through the nouveau SVM uAPI.");
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define assert_u64_lte(a, b)	igt_assert_cmpu64(a, <=, >, b)
+
+/*
+ * An address whose first page already lies above the user address limit
+ * (TASK_SIZE) of x86-64 with 4-level (1 << 47) and 5-level (1 << 56) page
+ * tables, yet far from wrapping around.
+ */
+#define ABOVE_USER_LIMIT	(1ULL << 57)
+
+static size_t ps;
+
+static void *map_anon(size_t size, int prot)
+{
+	void *p = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+/* The GPU reads [p, p + size) and sees what the CPU sees. */
+static void assert_gpu_reads(int fd, const void *p, size_t size)
+{
+	uint64_t sum = 0;
+
+	igt_assert_eq(gpu_read(fd, p, size, &sum), 0);
+	igt_assert_eq_u64(sum, svm_checksum(p, size));
+}
+
+/* The file works: a GPU read of a fresh buffer, where GPU work is here. */
+static void assert_fd_works(int fd)
+{
+	size_t size = 4 * ps;
+	void *p;
+
+	if (svm_driver(fd) != SVM_DRIVER_SIM)
+		return;
+	p = map_anon(size, PROT_READ | PROT_WRITE);
+	svm_pattern(p, size, 0xf00d0000);
+	assert_gpu_reads(fd, p, size);
+	munmap(p, size);
+}
+
+static struct svm_counters counters_delta(const struct svm_counters *a,
+					  const struct svm_counters *b)
+{
+	struct svm_counters d = {
+		.faults = b->faults - a->faults,
+		.fault_batches = b->fault_batches - a->fault_batches,
+		.replays = b->replays - a->replays,
+		.cancels = b->cancels - a->cancels,
+		.pages_mapped = b->pages_mapped - a->pages_mapped,
+		.invalidations = b->invalidations - a->invalidations,
+		.ranges = b->ranges - a->ranges,
+		.gpu_pages = b->gpu_pages - a->gpu_pages,
+	};
+
+	svm_counters_log_delta(igt_subtest_name(), a, b);
+	return d;
+}
+
+/* ------------------------------------------------------------------ */
+/* Setup                                                               */
+/* ------------------------------------------------------------------ */
+
+static void basic_init(void)
+{
+	struct svm_counters c;
+	int fd = svm_open();
+
+	igt_assert(svm_caps(fd) & NOUVEAU_SVM_CAP_MIRROR);
+	svm_init(fd, 0, 0);
+	c = svm_counters(fd);
+	for (unsigned int i = 0; i < SVM_COUNTERS_NUM; i++)
+		igt_assert_f(svm_counter(&c, i) == 0, "%s is %" PRIu64 "\n",
+			     svm_counter_name(i), svm_counter(&c, i));
+	assert_fd_works(fd);
+	close(fd);
+}
+
+static void init_twice(int fd)
+{
+	igt_assert_eq(__svm_init(fd, 0, 0), -EBUSY);
+	igt_assert_eq(__svm_init(fd, 0x100000000ull, 16 * ps), -EBUSY);
+	assert_fd_works(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* GPU access to process memory                                        */
+/* ------------------------------------------------------------------ */
+
+static void gpu_read_malloc(int fd)
+{
+	/* Not a page multiple: the last page is partly read. */
+	size_t size = 64 * ps + 24;
+	uint64_t *p = malloc(size);
+
+	igt_assert(p);
+	svm_pattern(p, size, 0x1000000);
+	assert_gpu_reads(fd, p, size);
+	/* A range starting mid-page. */
+	assert_gpu_reads(fd, p + 3, size - 3 * 8);
+	free(p);
+}
+
+static void gpu_write_malloc(int fd)
+{
+	const size_t words = 9000;	/* 72000 bytes: partial pages */
+	const size_t size = words * 8;
+	uint64_t *p = malloc(size + 16);
+
+	igt_assert(p);
+	svm_pattern(p, size + 16, 0x2000000);
+
+	igt_assert_eq(gpu_write(fd, p + 1, size, 0x2100000), 0);
+	igt_assert_eq_u64(p[0], 0x2000000);
+	svm_assert_pattern(p + 1, size, 0x2100000);
+	igt_assert_eq_u64(p[words + 1], 0x2000000 + words + 1);
+
+	/* FILL the first half over it. */
+	igt_assert_eq(gpu_fill(fd, p + 1, size / 2, 0xdeadbeefcafef00dull), 0);
+	for (size_t i = 1; i <= words / 2; i++)
+		igt_assert_f(p[i] == 0xdeadbeefcafef00dull, "word %zu: %#" PRIx64 "\n",
+			     i, p[i]);
+	svm_assert_pattern(p + 1 + words / 2, size / 2, 0x2100000 + words / 2);
+	igt_assert_eq_u64(p[0], 0x2000000);
+	igt_assert_eq_u64(p[words + 1], 0x2000000 + words + 1);
+	free(p);
+}
+
+static void gpu_read_mmap_file(int fd)
+{
+	char path[] = "/tmp/nouveau_svm.XXXXXX";
+	size_t size = 32 * ps;
+	void *data = malloc(size);
+	uint64_t word = 0x5555aaaa5555aaaaull;
+	int file;
+	void *p;
+
+	igt_assert(data);
+	file = mkstemp(path);
+	igt_assert_fd(file);
+	unlink(path);
+	svm_pattern(data, size, 0x3000000);
+	igt_assert_eq(pwrite(file, data, size, 0), (ssize_t)size);
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, file, 0);
+	igt_assert(p != MAP_FAILED);
+	igt_assert(!memcmp(p, data, size));
+	assert_gpu_reads(fd, p, size);
+	igt_assert_eq_u64(svm_checksum(p, size), svm_checksum(data, size));
+
+	/* A write through the file lands in the page the GPU maps. */
+	igt_assert_eq(pwrite(file, &word, 8, 5 * ps + 64), 8);
+	assert_gpu_reads(fd, p, size);
+	igt_assert_eq_u64(((uint64_t *)p)[(5 * ps + 64) / 8], word);
+
+	munmap(p, size);
+	close(file);
+	free(data);
+}
+
+static void gpu_write_stack(int fd)
+{
+	uint64_t stack[4096 + 2];	/* 32 KiB and a guard word each side */
+	const size_t size = 4096 * 8;
+
+	svm_pattern(stack, sizeof(stack), 0x4000000);
+	igt_assert_eq(gpu_write(fd, &stack[1], size, 0x4100000), 0);
+	igt_assert_eq_u64(stack[0], 0x4000000);
+	svm_assert_pattern(&stack[1], size, 0x4100000);
+	igt_assert_eq_u64(stack[4097], 0x4000000 + 4097);
+	assert_gpu_reads(fd, stack, sizeof(stack));
+}
+
+static void gpu_copy_between_buffers(int fd)
+{
+	size_t size = 48 * ps + 8;
+	void *src = malloc(size);
+	void *dst = map_anon(size + ps, PROT_READ | PROT_WRITE);
+	uint64_t *last = (uint64_t *)((char *)dst + size);
+
+	igt_assert(src);
+	svm_pattern(src, size, 0x5000000);
+	svm_pattern(dst, size + ps, 0x5100000);
+
+	igt_assert_eq(gpu_copy(fd, dst, src, size), 0);
+	svm_assert_pattern(dst, size, 0x5000000);
+	svm_assert_pattern(src, size, 0x5000000);
+	/* Nothing past the end. */
+	svm_assert_pattern(last, ps, 0x5100000 + size / 8);
+	assert_gpu_reads(fd, dst, size + ps);
+
+	free(src);
+	munmap(dst, size + ps);
+}
+
+static void fault_batching(int fd)
+{
+	const size_t npages = 1024;
+	size_t size = npages * ps;
+	struct svm_counters a, b, d;
+	uint64_t sum = 0;
+	void *p;
+
+	/* Present on the CPU, never seen by the GPU. */
+	p = map_anon(size, PROT_READ | PROT_WRITE);
+	svm_pattern(p, size, 0x6000000);
+
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_read(fd, p, size, &sum), 0);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(sum, svm_checksum(p, size));
+
+	d = counters_delta(&a, &b);
+	igt_info("%zu pages: %" PRIu64 " faults in %" PRIu64 " batches, %"
+		 PRIu64 " replays, %" PRIu64 " pages mapped\n", npages,
+		 d.faults, d.fault_batches, d.replays, d.pages_mapped);
+	igt_assert_eq_u64(d.cancels, 0);
+	assert_u64_lte(npages, d.pages_mapped);
+	assert_u64_lte(npages, d.gpu_pages);
+	assert_u64_lte(1, d.faults);
+	assert_u64_lte(1, d.fault_batches);
+	assert_u64_lte(1, d.replays);
+	assert_u64_lte(d.fault_batches, d.faults);
+	igt_assert_f(d.fault_batches * 8 <= npages,
+		     "%" PRIu64 " batches for %zu pages\n", d.fault_batches, npages);
+	munmap(p, size);
+}
+
+/* ------------------------------------------------------------------ */
+/* Faults that cannot be served                                        */
+/* ------------------------------------------------------------------ */
+
+/* Every fault of a job that touched only unservable pages was cancelled. */
+static void assert_all_cancelled(struct svm_counters d)
+{
+	assert_u64_lte(1, d.cancels);
+	igt_assert_eq_u64(d.cancels, d.faults);
+}
+
+static void prot_none_cancel(int fd)
+{
+	void *none = map_anon(ps, PROT_NONE);
+	size_t size = 4 * ps;
+	void *ok = map_anon(size, PROT_READ | PROT_WRITE);
+	void *after = map_anon(size, PROT_READ | PROT_WRITE);
+	struct drm_nvsim_cmd cmds[3];
+	struct svm_counters a, b;
+
+	svm_pattern(ok, size, 0x7000000);
+	svm_pattern(after, size, 0x7100000);
+
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_read(fd, none, ps, NULL), -EFAULT);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&a, &b).cancels, 1);
+
+	/* The job stops at the cancelled command. */
+	cmds[0] = gpu_cmd_read(ok, size);
+	cmds[1] = gpu_cmd_read(none, ps);
+	cmds[2] = gpu_cmd_write(after, size, 0x7200000);
+	igt_assert_eq(gpu_submit(fd, cmds, 3), -EFAULT);
+	a = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&b, &a).cancels, 1);
+	svm_assert_pattern(after, size, 0x7100000);
+
+	/* The file goes on working, for the same buffers too. */
+	assert_gpu_reads(fd, ok, size);
+	igt_assert_eq(gpu_write(fd, after, size, 0x7200000), 0);
+	svm_assert_pattern(after, size, 0x7200000);
+
+	munmap(none, ps);
+	munmap(ok, size);
+	munmap(after, size);
+}
+
+static void write_readonly_cancel(int fd)
+{
+	size_t size = 8 * ps;
+	void *p = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b;
+
+	svm_pattern(p, size, 0x8000000);
+	igt_assert_eq(mprotect(p, size, PROT_READ), 0);
+
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_write(fd, p, size, 0x8100000), -EFAULT);
+	b = svm_counters(fd);
+	/* One fault per page the engine touched, each one cancelled. */
+	assert_all_cancelled(counters_delta(&a, &b));
+	svm_assert_pattern(p, size, 0x8000000);
+
+	assert_gpu_reads(fd, p, size);
+	/* Read-only in the GPU page table too. */
+	igt_assert_eq(gpu_fill(fd, (char *)p + ps, 8, 0), -EFAULT);
+	svm_assert_pattern(p, size, 0x8000000);
+	munmap(p, size);
+}
+
+static void unmapped_address_cancel(int fd)
+{
+	size_t size = 3 * ps;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b;
+
+	svm_pattern(p, size, 0x9000000);
+	igt_assert_eq(munmap(p + ps, ps), 0);
+
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_read(fd, p + ps, ps, NULL), -EFAULT);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&a, &b).cancels, 1);
+
+	/* Across the hole, into it from the page before. */
+	igt_assert_eq(gpu_write(fd, p, 2 * ps, 0x9100000), -EFAULT);
+	a = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&b, &a).cancels, 1);
+	svm_assert_pattern(p + 2 * ps, ps, 0x9000000 + 2 * ps / 8);
+
+	assert_gpu_reads(fd, p, ps);
+	assert_gpu_reads(fd, p + 2 * ps, ps);
+	munmap(p, ps);
+	munmap(p + 2 * ps, ps);
+}
+
+/* ------------------------------------------------------------------ */
+/* CPU page table changes reach the GPU                                */
+/* ------------------------------------------------------------------ */
+
+static void munmap_invalidates(int fd)
+{
+	size_t size = 64 * ps;
+	void *p = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b, d;
+	void *q;
+
+	svm_pattern(p, size, 0xa000000);
+	assert_gpu_reads(fd, p, size);
+
+	a = svm_counters(fd);
+	igt_assert_eq(munmap(p, size), 0);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	assert_u64_lte(1, d.invalidations);
+	igt_assert_f(b.gpu_pages < a.gpu_pages,
+		     "GPU pages %" PRIu64 " -> %" PRIu64 " over munmap\n",
+		     a.gpu_pages, b.gpu_pages);
+
+	igt_assert_eq(gpu_read(fd, p, size, NULL), -EFAULT);
+
+	/* New memory at the same address: the GPU sees it, not the old. */
+	q = mmap(p, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	igt_assert(q == p);
+	svm_pattern(q, size, 0xa100000);
+	assert_gpu_reads(fd, q, size);
+	munmap(q, size);
+}
+
+static void mprotect_invalidates(int fd)
+{
+	size_t size = 16 * ps;
+	void *p = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b;
+
+	svm_pattern(p, size, 0xb000000);
+	/* Mapped writable. */
+	igt_assert_eq(gpu_write(fd, p, size, 0xb100000), 0);
+	svm_assert_pattern(p, size, 0xb100000);
+
+	a = svm_counters(fd);
+	igt_assert_eq(mprotect(p, size, PROT_READ), 0);
+	b = svm_counters(fd);
+	assert_u64_lte(1, counters_delta(&a, &b).invalidations);
+
+	igt_assert_eq(gpu_write(fd, p, size, 0xb200000), -EFAULT);
+	svm_assert_pattern(p, size, 0xb100000);
+	assert_gpu_reads(fd, p, size);
+
+	/* Writable again: the GPU writes again. */
+	igt_assert_eq(mprotect(p, size, PROT_READ | PROT_WRITE), 0);
+	igt_assert_eq(gpu_write(fd, p, size, 0xb300000), 0);
+	svm_assert_pattern(p, size, 0xb300000);
+	munmap(p, size);
+}
+
+static void fork_child_cow(int fd)
+{
+	size_t size = 16 * ps;
+	void *p = map_anon(size, PROT_READ | PROT_WRITE);
+	int go[2];
+	char c = 0;
+
+	igt_assert_eq(pipe(go), 0);
+	svm_pattern(p, size, 0xc000000);
+	assert_gpu_reads(fd, p, size);	/* mapped on the GPU */
+
+	igt_fork(child, 1) {
+		close(go[1]);
+		igt_assert_eq(read(go[0], &c, 1), 1);
+		/* The parent's GPU write did not reach the child's pages. */
+		svm_assert_pattern(p, size, 0xc000000);
+		svm_pattern(p, size, 0xc200000);
+		svm_assert_pattern(p, size, 0xc200000);
+	}
+	close(go[0]);
+
+	/* The child shares the pages: a GPU write must break COW. */
+	igt_assert_eq(gpu_write(fd, p, size, 0xc100000), 0);
+	svm_assert_pattern(p, size, 0xc100000);
+	igt_assert_eq(write(go[1], &c, 1), 1);
+	close(go[1]);
+	igt_waitchildren();
+
+	/* The child's writes reached neither the CPU nor the GPU here. */
+	svm_assert_pattern(p, size, 0xc100000);
+	assert_gpu_reads(fd, p, size);
+	igt_assert_eq(gpu_write(fd, p, size, 0xc300000), 0);
+	svm_assert_pattern(p, size, 0xc300000);
+	munmap(p, size);
+}
+
+static void exit_with_gpu_mappings(int fd)
+{
+	igt_fork(child, 1) {
+		size_t size = 64ull << 20, chunk = 4ull << 20;
+		static struct drm_nvsim_cmd inflight;
+		int cfd = __svm_open();
+		char *p;
+
+		igt_assert_fd(cfd);
+		svm_init(cfd, 0, 0);
+		p = map_anon(size, PROT_READ | PROT_WRITE);
+		svm_pattern(p, size, 0xd000000);
+		for (size_t off = 0; off < size; off += chunk)
+			assert_gpu_reads(cfd, p + off, chunk);
+		igt_assert_eq(gpu_write(cfd, p, chunk, 0xd100000), 0);
+		svm_assert_pattern(p, chunk, 0xd100000);
+
+		/* Leave with a job in flight, the file open, the memory mapped. */
+		inflight = gpu_cmd_read(p, size);
+		gpu_submit_async(cfd, &inflight, 1);
+	}
+	igt_waitchildren();
+
+	assert_fd_works(fd);
+	for (int i = 0; i < 2; i++) {
+		int nfd = svm_open();
+
+		svm_init(nfd, 0, 0);
+		assert_fd_works(nfd);
+		close(nfd);
+	}
+}
+
+static void unmanaged_window_not_mirrored(void)
+{
+	size_t size = 16 * ps;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+	char *win = p + 4 * ps;		/* [4, 12) of 16 pages */
+	size_t win_size = 8 * ps;
+	struct drm_nouveau_svm_bind bind = {};
+	struct svm_counters a, b;
+	int fd = svm_open();
+
+	svm_require_gpu_ops(fd);
+	svm_pattern(p, size, 0xe000000);
+	svm_init(fd, to_user_pointer(win), win_size);
+
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_read(fd, win, win_size, NULL), -EFAULT);
+	b = svm_counters(fd);
+	assert_all_cancelled(counters_delta(&a, &b));
+	igt_assert_eq(gpu_write(fd, win + ps, 8, 0), -EFAULT);
+	igt_assert_eq(gpu_read(fd, p, 5 * ps, NULL), -EFAULT);
+	svm_assert_pattern(p, size, 0xe000000);
+
+	assert_gpu_reads(fd, p, 4 * ps);
+	assert_gpu_reads(fd, win + win_size, 4 * ps);
+	igt_assert_eq(gpu_write(fd, p, 4 * ps, 0xe100000), 0);
+	svm_assert_pattern(p, 4 * ps, 0xe100000);
+	svm_assert_pattern(win, win_size + 4 * ps, 0xe000000 + 4 * ps / 8);
+
+	/* Neither a range across its start nor one inside may be bound. */
+	bind.va_start = to_user_pointer(p + 2 * ps);
+	bind.va_end = to_user_pointer(win + ps);
+	igt_assert_eq(__svm_bind(fd, &bind), -EINVAL);
+	bind.va_start = to_user_pointer(win + ps);
+	bind.va_end = to_user_pointer(win + 2 * ps);
+	igt_assert_eq(__svm_bind(fd, &bind), -EINVAL);
+	bind.header = (uint64_t)NOUVEAU_SVM_BIND_TARGET__GPU_VRAM <<
+		      NOUVEAU_SVM_BIND_TARGET_SHIFT;
+	igt_assert_eq(__svm_bind(fd, &bind), -EINVAL);
+
+	close(fd);
+	munmap(p, size);
+}
+
+/* ------------------------------------------------------------------ */
+/* Concurrency, counters, asynchronous jobs                            */
+/* ------------------------------------------------------------------ */
+
+#define NTHREADS	8
+
+struct thread_arg {
+	pthread_t thread;
+	int fd;
+	unsigned int id;
+	size_t size;
+	char error[160];
+};
+
+static void *thread_faults(void *data)
+{
+	struct thread_arg *t = data;
+	void *p = mmap(NULL, t->size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		snprintf(t->error, sizeof(t->error), "mmap: %d", errno);
+		return NULL;
+	}
+	for (unsigned int iter = 0; iter < 16; iter++) {
+		uint64_t value = (uint64_t)t->id << 48 | (uint64_t)iter << 32;
+		uint64_t sum = 0;
+		int status = 0, ret;
+		long bad;
+
+		/* Fresh pages for the GPU every other round. */
+		if (iter & 1)
+			madvise(p, t->size, MADV_DONTNEED);
+		ret = __gpu_write(t->fd, p, t->size, value, &status);
+		if (ret || status) {
+			snprintf(t->error, sizeof(t->error),
+				 "iter %u: write: ioctl %d status %d", iter, ret, status);
+			break;
+		}
+		bad = svm_pattern_check(p, t->size, value);
+		if (bad >= 0) {
+			snprintf(t->error, sizeof(t->error),
+				 "iter %u: GPU write: word %ld wrong", iter, bad);
+			break;
+		}
+		svm_pattern(p, t->size, ~value);
+		ret = __gpu_read(t->fd, p, t->size, &sum, &status);
+		if (ret || status || sum != svm_checksum(p, t->size)) {
+			snprintf(t->error, sizeof(t->error),
+				 "iter %u: read: ioctl %d status %d sum %#" PRIx64
+				 " != %#" PRIx64, iter, ret, status, sum,
+				 svm_checksum(p, t->size));
+			break;
+		}
+	}
+	munmap(p, t->size);
+	return NULL;
+}
+
+static void threads_many_faults(int fd)
+{
+	struct thread_arg t[NTHREADS] = {};
+	struct svm_counters a, b;
+
+	a = svm_counters(fd);
+	for (unsigned int i = 0; i < NTHREADS; i++) {
+		t[i].fd = fd;
+		t[i].id = i;
+		t[i].size = (64 + 16 * i) * ps;
+		igt_assert_eq(pthread_create(&t[i].thread, NULL, thread_faults,
+					     &t[i]), 0);
+	}
+	for (unsigned int i = 0; i < NTHREADS; i++)
+		igt_assert_eq(pthread_join(t[i].thread, NULL), 0);
+	for (unsigned int i = 0; i < NTHREADS; i++)
+		igt_assert_f(!t[i].error[0], "thread %u: %s\n", i, t[i].error);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&a, &b).cancels, 0);
+}
+
+static void counters_fdinfo_match(int fd)
+{
+	uint64_t values[SVM_COUNTERS_NUM + 4];
+	struct svm_counters a, b;
+	void *none = map_anon(ps, PROT_NONE);
+	uint32_t count;
+	int tries = 0;
+
+	/* Something in every cumulative counter. */
+	assert_fd_works(fd);
+	igt_assert_eq(gpu_read(fd, none, 8, NULL), -EFAULT);
+	munmap(none, ps);
+
+	do {
+		a = svm_counters(fd);
+		count = SVM_COUNTERS_NUM;
+		igt_assert_eq(__svm_counters_ioctl(fd, values, &count, 0), 0);
+		b = svm_counters(fd);
+	} while (memcmp(&a, &b, sizeof(a)) && ++tries < 10);
+	igt_assert_f(!memcmp(&a, &b, sizeof(a)), "counters keep changing\n");
+
+	igt_assert_lte(DRM_NVSIM_COUNTER_COUNT, count);
+	for (unsigned int i = 0; i < SVM_COUNTERS_NUM; i++)
+		igt_assert_f(values[i] == svm_counter(&a, i),
+			     "%s: ioctl %" PRIu64 ", fdinfo %" PRIu64 "\n",
+			     svm_counter_name(i), values[i], svm_counter(&a, i));
+	assert_u64_lte(1, a.faults);
+	assert_u64_lte(1, a.cancels);
+	assert_u64_lte(1, a.pages_mapped);
+
+	/* No room: only the number of counters comes back. */
+	memset(values, 0xa5, sizeof(values));
+	count = 0;
+	igt_assert_eq(__svm_counters_ioctl(fd, values, &count, 0), 0);
+	igt_assert_lte(DRM_NVSIM_COUNTER_COUNT, count);
+	for (unsigned int i = 0; i < ARRAY_SIZE(values); i++)
+		igt_assert_eq_u64(values[i], 0xa5a5a5a5a5a5a5a5ull);
+
+	/* Room for three: three come back. */
+	count = 3;
+	igt_assert_eq(__svm_counters_ioctl(fd, values, &count, 0), 0);
+	igt_assert_lte(DRM_NVSIM_COUNTER_COUNT, count);
+	for (unsigned int i = 3; i < ARRAY_SIZE(values); i++)
+		igt_assert_eq_u64(values[i], 0xa5a5a5a5a5a5a5a5ull);
+	assert_u64_lte(a.faults, values[DRM_NVSIM_COUNTER_FAULTS]);
+	assert_u64_lte(a.replays, values[DRM_NVSIM_COUNTER_REPLAYS]);
+}
+
+#define NJOBS	4
+
+static void async_exec_wait(int fd)
+{
+	size_t size = 16 * ps;
+	struct drm_nvsim_cmd cmds[NJOBS][2];
+	uint64_t seqno[NJOBS], expect[NJOBS];
+	void *buf[NJOBS];
+
+	for (int i = 0; i < NJOBS; i++) {
+		buf[i] = map_anon(size, PROT_READ | PROT_WRITE);
+		svm_pattern(buf[i], size, 0xf000000 + (i << 20));
+		expect[i] = svm_checksum(buf[i], size);
+		/* Read what the CPU wrote, then overwrite it. */
+		cmds[i][0] = gpu_cmd_read(buf[i], size);
+		cmds[i][1] = gpu_cmd_write(buf[i], size, 0xf800000 + (i << 20));
+	}
+	for (int i = 0; i < NJOBS; i++) {
+		seqno[i] = gpu_submit_async(fd, cmds[i], 2);
+		for (int j = 0; j < i; j++)
+			igt_assert(seqno[i] != seqno[j]);
+	}
+
+	/* Newest first. */
+	for (int i = NJOBS - 1; i >= 0; i--) {
+		igt_assert_eq(gpu_wait(fd, seqno[i]), 0);
+		igt_assert_eq_u64(cmds[i][0].result, expect[i]);
+		svm_assert_pattern(buf[i], size, 0xf800000 + (i << 20));
+		igt_assert_eq(__gpu_wait(fd, seqno[i], 0, NULL), -ENOENT);
+	}
+	for (int i = 0; i < NJOBS; i++)
+		munmap(buf[i], size);
+}
+
+static void inherited_fd_eperm(int fd)
+{
+	size_t size = 4 * ps;
+	void *p = map_anon(size, PROT_READ | PROT_WRITE);
+	struct drm_nvsim_cmd job;
+	uint64_t seqno;
+
+	svm_pattern(p, size, 0x10000000);
+	job = gpu_cmd_read(p, size);
+	seqno = gpu_submit_async(fd, &job, 1);
+
+	igt_fork(child, 1) {
+		struct drm_nvsim_cmd cmd = gpu_cmd_write(p, size, 0x10100000);
+		struct drm_nvsim_exec exec = {
+			.cmds = to_user_pointer(&cmd),
+			.count = 1,
+		};
+		struct drm_nouveau_svm_bind bind = {
+			.va_start = to_user_pointer(p),
+			.va_end = to_user_pointer(p) + size,
+		};
+
+		igt_assert_eq(__gpu_exec(fd, &exec), -EPERM);
+		exec.flags = DRM_NVSIM_EXEC_ASYNC;
+		igt_assert_eq(__gpu_exec(fd, &exec), -EPERM);
+		igt_assert_eq(__gpu_wait(fd, seqno, 0, NULL), -EPERM);
+		igt_assert_eq(__svm_bind(fd, &bind), -EPERM);
+		svm_assert_pattern(p, size, 0x10000000);
+	}
+	igt_waitchildren();
+
+	/* The parent's job was not collected by the child. */
+	igt_assert_eq(gpu_wait(fd, seqno), 0);
+	igt_assert_eq_u64(job.result, svm_checksum(p, size));
+	svm_assert_pattern(p, size, 0x10000000);
+	munmap(p, size);
+}
+
+/* ------------------------------------------------------------------ */
+/* Negative tests: SVM_INIT, SVM_BIND, GETPARAM                        */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	const char *desc;
+	uint64_t addr, size;
+	int err;
+} bad_init[] = {
+	{ "addr-unaligned", "SVM_INIT with an unaligned unmanaged_addr: -EINVAL.",
+	  0x100000001ull, 0x10000, EINVAL },
+	{ "size-unaligned", "SVM_INIT with an unaligned unmanaged_size: -EINVAL.",
+	  0x100000000ull, 0x10001, EINVAL },
+	{ "overflow", "SVM_INIT with a window that wraps around: -EOVERFLOW.",
+	  0xfffffffffffff000ull, 0x2000, EOVERFLOW },
+	{ "above-user-limit",
+	  "SVM_INIT with a window above the user address limit: -EFAULT.",
+	  ABOVE_USER_LIMIT, 0x1000, EFAULT },
+};
+
+static void test_bad_init(uint64_t addr, uint64_t size, int err)
+{
+	int fd = svm_open();
+
+	igt_assert_eq(__svm_init(fd, addr, size), -err);
+	/* The failed call set nothing up. */
+	svm_init(fd, 0, 0);
+	assert_fd_works(fd);
+	close(fd);
+}
+
+struct bind_ctx {
+	char *buf;		/* 16 pages outside the window */
+	char *win;		/* the unmanaged window, 16 pages */
+};
+
+#define BIND_PAGES	16
+
+static void bind_reserved0(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->reserved0 = 1;
+}
+
+static void bind_reserved1(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->reserved1 = 1;
+}
+
+static void bind_header_high(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->header |= 1ull << NOUVEAU_SVM_BIND_VALID_BITS;
+}
+
+static void bind_command(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->header |= 1ull << NOUVEAU_SVM_BIND_COMMAND_SHIFT;
+}
+
+static void bind_target(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->header |= 1ull << NOUVEAU_SVM_BIND_TARGET_SHIFT;
+}
+
+static void bind_stride(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->stride = ps;
+}
+
+static void bind_empty(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->va_end = b->va_start;
+	b->npages = 0;
+}
+
+static void bind_end_wraps(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->va_end = ~0ull;
+}
+
+static void bind_npages(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->npages = BIND_PAGES + 1;
+}
+
+static void bind_above_limit(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->va_start = ABOVE_USER_LIMIT;
+	b->va_end = ABOVE_USER_LIMIT + ps;
+	b->npages = 1;
+}
+
+static void bind_overlaps(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	/* The window's last page and the page after it. */
+	b->va_start = to_user_pointer(c->win + (BIND_PAGES - 1) * ps);
+	b->va_end = b->va_start + 2 * ps;
+	b->npages = 2;
+}
+
+static const struct bind_case {
+	const char *name;
+	const char *desc;
+	void (*mutate)(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c);
+	int err;
+} bad_bind[] = {
+	{ "reserved0", "SVM_BIND with reserved0 set: -EINVAL.",
+	  bind_reserved0, EINVAL },
+	{ "reserved1", "SVM_BIND with reserved1 set: -EINVAL.",
+	  bind_reserved1, EINVAL },
+	{ "header-high-bits", "SVM_BIND with header bits above the valid mask: -EINVAL.",
+	  bind_header_high, EINVAL },
+	{ "command", "SVM_BIND with an unknown command: -EINVAL.",
+	  bind_command, EINVAL },
+	{ "target", "SVM_BIND with an unknown target: -EINVAL.",
+	  bind_target, EINVAL },
+	{ "stride", "SVM_BIND with stride set: -EINVAL.",
+	  bind_stride, EINVAL },
+	{ "empty-range", "SVM_BIND with va_start == va_end: -EINVAL.",
+	  bind_empty, EINVAL },
+	{ "end-wraps", "SVM_BIND with va_end past the top of the address space: -EOVERFLOW.",
+	  bind_end_wraps, EOVERFLOW },
+	{ "npages", "SVM_BIND with npages larger than the range: -EINVAL.",
+	  bind_npages, EINVAL },
+	{ "above-user-limit", "SVM_BIND above the user address limit: -EFAULT.",
+	  bind_above_limit, EFAULT },
+	{ "overlaps-unmanaged", "SVM_BIND overlapping the unmanaged window: -EINVAL.",
+	  bind_overlaps, EINVAL },
+};
+
+static struct drm_nouveau_svm_bind bind_base(const struct bind_ctx *c)
+{
+	/* A valid migration of the buffer to system memory. */
+	return (struct drm_nouveau_svm_bind) {
+		.header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__MIGRATE <<
+				NOUVEAU_SVM_BIND_COMMAND_SHIFT |
+			  (uint64_t)NOUVEAU_SVM_BIND_TARGET__HOST <<
+				NOUVEAU_SVM_BIND_TARGET_SHIFT,
+		.va_start = to_user_pointer(c->buf),
+		.va_end = to_user_pointer(c->buf + BIND_PAGES * ps),
+		.npages = BIND_PAGES,
+	};
+}
+
+static void test_bad_bind(int fd, const struct bind_ctx *c,
+			  const struct bind_case *t)
+{
+	struct drm_nouveau_svm_bind b = bind_base(c);
+
+	t->mutate(&b, c);
+	igt_assert_eq(__svm_bind(fd, &b), -t->err);
+	svm_assert_pattern(c->buf, BIND_PAGES * ps, 0x11000000);
+	assert_fd_works(fd);
+	if (svm_driver(fd) == SVM_DRIVER_SIM)
+		assert_gpu_reads(fd, c->buf, BIND_PAGES * ps);
+}
+
+static void test_bad_bind_before_init(const struct bind_ctx *c)
+{
+	struct drm_nouveau_svm_bind b = bind_base(c);
+	int fd = svm_open();
+
+	igt_assert_eq(__svm_bind(fd, &b), -EINVAL);
+	svm_init(fd, 0, 0);
+	assert_fd_works(fd);
+	close(fd);
+}
+
+static void test_bad_getparam(int fd)
+{
+	struct drm_nouveau_getparam gp = { .param = 0x10000 };
+
+	igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_NOUVEAU_GETPARAM, &gp), -1);
+	igt_assert_eq(errno, EINVAL);
+	gp.param = ~0ull;
+	igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_NOUVEAU_GETPARAM, &gp), -1);
+	igt_assert_eq(errno, EINVAL);
+	igt_assert(svm_caps(fd) & NOUVEAU_SVM_CAP_MIRROR);
+}
+
+/* ------------------------------------------------------------------ */
+/* Negative tests: the simulated GPU's private uAPI                    */
+/* ------------------------------------------------------------------ */
+
+struct exec_ctx {
+	struct drm_nvsim_exec exec;
+	struct drm_nvsim_cmd *cmds;	/* DRM_NVSIM_MAX_CMDS + 1 */
+	char *buf;			/* EXEC_PAGES, the WRITEs' target */
+	char *unreadable;
+};
+
+#define EXEC_PAGES	4
+
+static void exec_op_0(struct exec_ctx *x)
+{
+	x->cmds[0].op = DRM_NVSIM_OP_INVALID;
+}
+
+static void exec_op_99(struct exec_ctx *x)
+{
+	x->cmds[0].op = 99;
+}
+
+static void exec_second_op(struct exec_ctx *x)
+{
+	x->exec.count = 2;
+	x->cmds[1].op = 99;
+}
+
+static void exec_cmd_flags(struct exec_ctx *x)
+{
+	x->cmds[0].flags = 1;
+}
+
+static void exec_addr_unaligned(struct exec_ctx *x)
+{
+	x->cmds[0].addr += 4;
+}
+
+static void exec_addr_overflow(struct exec_ctx *x)
+{
+	x->cmds[0].addr = 0xfffffffffffff000ull;
+	x->cmds[0].size = 0x2000;
+}
+
+static void exec_size_0(struct exec_ctx *x)
+{
+	x->cmds[0].size = 0;
+}
+
+static void exec_size_unaligned(struct exec_ctx *x)
+{
+	x->cmds[0].size = 12;
+}
+
+static void exec_size_too_big(struct exec_ctx *x)
+{
+	x->cmds[0].size = DRM_NVSIM_MAX_SIZE + 8;
+}
+
+static void exec_atomic_add_size(struct exec_ctx *x)
+{
+	x->cmds[0].op = DRM_NVSIM_OP_ATOMIC_ADD;
+	x->cmds[0].size = 16;
+}
+
+static void exec_atomic_cas_size(struct exec_ctx *x)
+{
+	x->cmds[0].op = DRM_NVSIM_OP_ATOMIC_CAS;
+	x->cmds[0].size = 16;
+}
+
+static void exec_src_nonzero(struct exec_ctx *x)
+{
+	x->cmds[0].src = to_user_pointer(x->buf + ps);
+}
+
+static void exec_src_unaligned(struct exec_ctx *x)
+{
+	x->cmds[0].op = DRM_NVSIM_OP_COPY;
+	x->cmds[0].size = ps;
+	x->cmds[0].src = to_user_pointer(x->buf + 2 * ps + 4);
+}
+
+static void exec_compare_nonzero(struct exec_ctx *x)
+{
+	x->cmds[0].compare = 1;
+}
+
+static void exec_count_0(struct exec_ctx *x)
+{
+	x->exec.count = 0;
+}
+
+static void exec_count_too_big(struct exec_ctx *x)
+{
+	x->exec.count = DRM_NVSIM_MAX_CMDS + 1;
+}
+
+static void exec_flags(struct exec_ctx *x)
+{
+	x->exec.flags = DRM_NVSIM_EXEC_ASYNC << 1;
+}
+
+static void exec_pad(struct exec_ctx *x)
+{
+	x->exec.pad = 1;
+}
+
+static void exec_cmds_invalid(struct exec_ctx *x)
+{
+	x->exec.cmds = to_user_pointer(x->unreadable);
+}
+
+static const struct exec_case {
+	const char *name;
+	const char *desc;
+	void (*mutate)(struct exec_ctx *x);
+	int err;
+} bad_exec[] = {
+	{ "cmd-op-0", "EXEC of a command with op 0: -EINVAL.", exec_op_0, EINVAL },
+	{ "cmd-op-99", "EXEC of a command with an unknown op: -EINVAL.",
+	  exec_op_99, EINVAL },
+	{ "second-cmd-op", "EXEC of a valid command and one with an unknown op: "
+	  "-EINVAL and nothing runs.", exec_second_op, EINVAL },
+	{ "cmd-flags", "EXEC of a command with flags set: -EINVAL.",
+	  exec_cmd_flags, EINVAL },
+	{ "cmd-addr-unaligned", "EXEC of a command with an unaligned addr: -EINVAL.",
+	  exec_addr_unaligned, EINVAL },
+	{ "cmd-addr-overflow", "EXEC of a command whose addr + size wraps: -EINVAL.",
+	  exec_addr_overflow, EINVAL },
+	{ "cmd-size-0", "EXEC of a command with size 0: -EINVAL.",
+	  exec_size_0, EINVAL },
+	{ "cmd-size-unaligned", "EXEC of a command with a size not a multiple of 8: "
+	  "-EINVAL.", exec_size_unaligned, EINVAL },
+	{ "cmd-size-too-big", "EXEC of a command above DRM_NVSIM_MAX_SIZE: -EINVAL.",
+	  exec_size_too_big, EINVAL },
+	{ "cmd-atomic-add-size", "EXEC of an ATOMIC_ADD of 16 bytes: -EINVAL.",
+	  exec_atomic_add_size, EINVAL },
+	{ "cmd-atomic-cas-size", "EXEC of an ATOMIC_CAS of 16 bytes: -EINVAL.",
+	  exec_atomic_cas_size, EINVAL },
+	{ "cmd-src-nonzero", "EXEC of a WRITE with src set: -EINVAL.",
+	  exec_src_nonzero, EINVAL },
+	{ "cmd-src-unaligned", "EXEC of a COPY with an unaligned src: -EINVAL.",
+	  exec_src_unaligned, EINVAL },
+	{ "cmd-compare-nonzero", "EXEC of a WRITE with compare set: -EINVAL.",
+	  exec_compare_nonzero, EINVAL },
+	{ "count-0", "EXEC of no command: -EINVAL.", exec_count_0, EINVAL },
+	{ "count-too-big", "EXEC of more than DRM_NVSIM_MAX_CMDS commands: -EINVAL.",
+	  exec_count_too_big, EINVAL },
+	{ "flags", "EXEC with an unknown flag: -EINVAL.", exec_flags, EINVAL },
+	{ "pad", "EXEC with pad set: -EINVAL.", exec_pad, EINVAL },
+	{ "cmds-invalid", "EXEC with an unreadable cmds pointer: -EFAULT.",
+	  exec_cmds_invalid, EFAULT },
+	{ "before-init", "EXEC before SVM_INIT: -ENOENT.", NULL, ENOENT },
+};
+
+static void exec_ctx_init(struct exec_ctx *x)
+{
+	x->cmds = calloc(DRM_NVSIM_MAX_CMDS + 1, sizeof(*x->cmds));
+	igt_assert(x->cmds);
+	x->buf = map_anon(EXEC_PAGES * ps, PROT_READ | PROT_WRITE);
+	x->unreadable = map_anon(ps, PROT_NONE);
+}
+
+static void exec_ctx_fini(struct exec_ctx *x)
+{
+	free(x->cmds);
+	munmap(x->buf, EXEC_PAGES * ps);
+	munmap(x->unreadable, ps);
+}
+
+static void test_bad_exec(int fd, struct exec_ctx *x, const struct exec_case *t)
+{
+	size_t size = EXEC_PAGES * ps;
+	int efd = fd;
+
+	/* Every command a valid WRITE of the whole buffer. */
+	svm_pattern(x->buf, size, 0x12000000);
+	for (unsigned int i = 0; i <= DRM_NVSIM_MAX_CMDS; i++)
+		x->cmds[i] = gpu_cmd_write(x->buf, size, 0x12100000);
+	x->exec = (struct drm_nvsim_exec) {
+		.cmds = to_user_pointer(x->cmds),
+		.count = 1,
+	};
+
+	if (t->mutate) {
+		t->mutate(x);
+	} else {
+		efd = svm_open();
+		svm_require_gpu_ops(efd);
+	}
+	igt_assert_eq(__gpu_exec(efd, &x->exec), -t->err);
+
+	/* Nothing ran. */
+	svm_assert_pattern(x->buf, size, 0x12000000);
+	if (efd != fd) {
+		svm_init(efd, 0, 0);
+		assert_gpu_reads(efd, x->buf, size);
+		close(efd);
+	}
+	assert_gpu_reads(fd, x->buf, size);
+}
+
+enum wait_kind { WAIT_UNKNOWN, WAIT_COLLECTED, WAIT_PAD };
+
+static const struct {
+	const char *name;
+	const char *desc;
+	enum wait_kind kind;
+	int err;
+} bad_wait[] = {
+	{ "seqno-unknown", "WAIT for a job number never handed out: -ENOENT.",
+	  WAIT_UNKNOWN, ENOENT },
+	{ "seqno-collected", "WAIT for a job already collected: -ENOENT.",
+	  WAIT_COLLECTED, ENOENT },
+	{ "pad", "WAIT with pad set: -EINVAL; the job is collected afterwards.",
+	  WAIT_PAD, EINVAL },
+};
+
+static void test_bad_wait(int fd, enum wait_kind kind, int err)
+{
+	size_t size = 4 * ps;
+	void *p = map_anon(size, PROT_READ | PROT_WRITE);
+	struct drm_nvsim_cmd cmd;
+	struct drm_nvsim_wait w = { .timeout_ns = SVM_WAIT_TIMEOUT_NS };
+	uint64_t seqno;
+
+	svm_pattern(p, size, 0x13000000);
+	cmd = gpu_cmd_read(p, size);
+	seqno = gpu_submit_async(fd, &cmd, 1);
+
+	switch (kind) {
+	case WAIT_UNKNOWN:
+		w.seqno = seqno + 1000000;
+		break;
+	case WAIT_COLLECTED:
+		igt_assert_eq(gpu_wait(fd, seqno), 0);
+		w.seqno = seqno;
+		break;
+	case WAIT_PAD:
+		w.seqno = seqno;
+		w.pad = 1;
+		break;
+	}
+	do_ioctl_err(fd, DRM_IOCTL_NVSIM_WAIT, &w, err);
+
+	if (kind != WAIT_COLLECTED)
+		igt_assert_eq(gpu_wait(fd, seqno), 0);
+	igt_assert_eq_u64(cmd.result, svm_checksum(p, size));
+	munmap(p, size);
+}
+
+enum counters_kind { COUNTERS_FLAGS, COUNTERS_VALUES, COUNTERS_BEFORE_INIT };
+
+static const struct {
+	const char *name;
+	const char *desc;
+	enum counters_kind kind;
+	int err;
+} bad_counters[] = {
+	{ "flags", "COUNTERS with flags set: -EINVAL.", COUNTERS_FLAGS, EINVAL },
+	{ "values", "COUNTERS with an unwritable values pointer: -EFAULT.",
+	  COUNTERS_VALUES, EFAULT },
+	{ "before-init", "COUNTERS before SVM_INIT: -ENOENT.",
+	  COUNTERS_BEFORE_INIT, ENOENT },
+};
+
+static void test_bad_counters(int fd, enum counters_kind kind, int err)
+{
+	uint64_t values[SVM_COUNTERS_NUM];
+	void *ro = map_anon(ps, PROT_READ);
+	uint32_t count = SVM_COUNTERS_NUM;
+	int cfd = fd;
+
+	memset(values, 0xa5, sizeof(values));
+	switch (kind) {
+	case COUNTERS_FLAGS:
+		igt_assert_eq(__svm_counters_ioctl(fd, values, &count, 1), -err);
+		break;
+	case COUNTERS_VALUES:
+		igt_assert_eq(__svm_counters_ioctl(fd, ro, &count, 0), -err);
+		igt_assert_eq_u64(*(uint64_t *)ro, 0);
+		break;
+	case COUNTERS_BEFORE_INIT:
+		cfd = svm_open();
+		igt_assert_eq(__svm_counters_ioctl(cfd, values, &count, 0), -err);
+		break;
+	}
+	for (unsigned int i = 0; i < SVM_COUNTERS_NUM; i++)
+		igt_assert_eq_u64(values[i], 0xa5a5a5a5a5a5a5a5ull);
+
+	if (cfd != fd) {
+		svm_init(cfd, 0, 0);
+		count = SVM_COUNTERS_NUM;
+		igt_assert_eq(__svm_counters_ioctl(cfd, values, &count, 0), 0);
+		for (unsigned int i = 0; i < SVM_COUNTERS_NUM; i++)
+			igt_assert_eq_u64(values[i], 0);
+		close(cfd);
+	}
+	count = SVM_COUNTERS_NUM;
+	igt_assert_eq(__svm_counters_ioctl(fd, values, &count, 0), 0);
+	igt_assert_eq_u64(values[DRM_NVSIM_COUNTER_FAULTS], svm_counters(fd).faults);
+	munmap(ro, ps);
+}
+
+static const struct {
+	const char *name;
+	const char *desc;
+	struct drm_nvsim_config config;
+} bad_config[] = {
+	{ "param-0", "CONFIG of parameter 0: -EINVAL.",
+	  { .param = DRM_NVSIM_PARAM_INVALID, .value = 64 } },
+	{ "param-unknown", "CONFIG of an unknown parameter: -EINVAL.",
+	  { .param = 99, .value = 64 } },
+	{ "wave-0", "CONFIG of WAVE_PAGES to 0: -EINVAL.",
+	  { .param = DRM_NVSIM_PARAM_WAVE_PAGES, .value = 0 } },
+	{ "wave-513", "CONFIG of WAVE_PAGES to 513: -EINVAL.",
+	  { .param = DRM_NVSIM_PARAM_WAVE_PAGES, .value = 513 } },
+	{ "pad", "CONFIG with pad set: -EINVAL.",
+	  { .param = DRM_NVSIM_PARAM_WAVE_PAGES, .pad = 1, .value = 64 } },
+};
+
+/* Set WAVE_PAGES to @value: the old value. */
+static uint64_t set_wave_pages(int fd, uint64_t value)
+{
+	struct drm_nvsim_config c = {
+		.param = DRM_NVSIM_PARAM_WAVE_PAGES,
+		.value = value,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_NVSIM_CONFIG, &c);
+	return c.value;
+}
+
+static void test_bad_config(int fd, const struct drm_nvsim_config *bad)
+{
+	struct drm_nvsim_config c = *bad;
+	uint64_t old;
+	int ret;
+
+	old = set_wave_pages(fd, 32);
+	igt_assert(old >= 1 && old <= 512);
+	ret = igt_ioctl(fd, DRM_IOCTL_NVSIM_CONFIG, &c) ? -errno : 0;
+	if (!ret)	/* do not leave a wrong setting behind */
+		set_wave_pages(fd, old);
+	igt_assert_eq(ret, -EINVAL);
+	/* Unchanged, and the engine runs with it. */
+	igt_assert_eq_u64(set_wave_pages(fd, 32), 32);
+	assert_fd_works(fd);
+	igt_assert_eq_u64(set_wave_pages(fd, old), 32);
+}
+
+static const struct {
+	const char *name;
+	const char *desc;
+	struct drm_nvsim_inject inject;
+} bad_inject[] = {
+	{ "what-0", "INJECT of what 0: -EINVAL.",
+	  { .what = DRM_NVSIM_INJECT_INVALID, .count = 1 } },
+	{ "what-unknown", "INJECT of an unknown what: -EINVAL.",
+	  { .what = 99, .count = 1 } },
+	{ "count", "INJECT with count above 1 << 20: -EINVAL.",
+	  { .what = DRM_NVSIM_INJECT_FAULT_OVERFLOW, .count = (1u << 20) + 1 } },
+};
+
+static void test_bad_inject(int fd, const struct drm_nvsim_inject *bad)
+{
+	struct drm_nvsim_inject inj = *bad;
+	struct svm_counters a, b, d;
+	size_t size = 32 * ps;
+	void *p = map_anon(size, PROT_READ | PROT_WRITE);
+	int ret;
+
+	ret = igt_ioctl(fd, DRM_IOCTL_NVSIM_INJECT, &inj) ? -errno : 0;
+	if (!ret) {
+		/* Disarm what was armed: it is device-wide. */
+		inj.count = 0;
+		igt_ioctl(fd, DRM_IOCTL_NVSIM_INJECT, &inj);
+	}
+	igt_assert_eq(ret, -EINVAL);
+
+	/* Nothing armed: faults are served without drops or retries. */
+	svm_pattern(p, size, 0x14000000);
+	a = svm_counters(fd);
+	assert_gpu_reads(fd, p, size);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.cancels, 0);
+	assert_u64_lte(size / ps, d.pages_mapped);
+	munmap(p, size);
+}
+
+/*
+ * igt_fixture, igt_subtest and igt_subtest_group arm sigsetjmp() in this
+ * function; gcc then flags every local that lives across them (the loop
+ * indices, the group counters of the macros, fd).  None is changed between
+ * a sigsetjmp() and the siglongjmp() back to it, so the warning is noise:
+ * upstream IGT builds with -Wno-clobbered for the same reason.
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture
+		ps = sysconf(_SC_PAGESIZE);
+
+	/* What needs an SVM device, but no GPU work. */
+	igt_subtest_group {
+		struct bind_ctx bc = {};
+
+		igt_fixture {
+			fd = svm_open();
+			bc.buf = map_anon(BIND_PAGES * ps, PROT_READ | PROT_WRITE);
+			svm_pattern(bc.buf, BIND_PAGES * ps, 0x11000000);
+			bc.win = map_anon(BIND_PAGES * ps, PROT_NONE);
+			svm_init(fd, to_user_pointer(bc.win), BIND_PAGES * ps);
+		}
+
+		igt_describe("SVM_INIT works on an SVM device, counters start at zero.");
+		igt_subtest("basic-init")
+			basic_init();
+
+		for (int i = 0; i < ARRAY_SIZE(bad_init); i++) {
+			igt_describe(bad_init[i].desc);
+			igt_subtest_f("bad-svm-init-%s", bad_init[i].name)
+				test_bad_init(bad_init[i].addr, bad_init[i].size,
+					      bad_init[i].err);
+		}
+
+		for (int i = 0; i < ARRAY_SIZE(bad_bind); i++) {
+			igt_describe(bad_bind[i].desc);
+			igt_subtest_f("bad-svm-bind-%s", bad_bind[i].name)
+				test_bad_bind(fd, &bc, &bad_bind[i]);
+		}
+
+		igt_describe("SVM_BIND before SVM_INIT: -EINVAL.");
+		igt_subtest("bad-svm-bind-before-init")
+			test_bad_bind_before_init(&bc);
+
+		igt_describe("GETPARAM of an unknown parameter: -EINVAL.");
+		igt_subtest("bad-getparam-param")
+			test_bad_getparam(fd);
+
+		igt_fixture {
+			munmap(bc.buf, BIND_PAGES * ps);
+			munmap(bc.win, BIND_PAGES * ps);
+			close(fd);
+		}
+	}
+
+	/* GPU work: the simulated GPU. */
+	igt_subtest_group {
+		struct exec_ctx ec = {};
+
+		igt_fixture {
+			fd = svm_open();
+			svm_require_gpu_ops(fd);
+			svm_init(fd, 0, 0);
+			exec_ctx_init(&ec);
+		}
+
+		igt_describe("A second SVM_INIT on a file: -EBUSY.");
+		igt_subtest("init-twice")
+			init_twice(fd);
+
+		igt_describe("The GPU reads malloc'd memory.");
+		igt_subtest("gpu-read-malloc")
+			gpu_read_malloc(fd);
+
+		igt_describe("The GPU writes malloc'd memory.");
+		igt_subtest("gpu-write-malloc")
+			gpu_write_malloc(fd);
+
+		igt_describe("The GPU reads a shared file mapping.");
+		igt_subtest("gpu-read-mmap-file")
+			gpu_read_mmap_file(fd);
+
+		igt_describe("The GPU writes the calling thread's stack.");
+		igt_subtest("gpu-write-stack")
+			gpu_write_stack(fd);
+
+		igt_describe("The GPU copies between two buffers.");
+		igt_subtest("gpu-copy-between-buffers")
+			gpu_copy_between_buffers(fd);
+
+		igt_describe("Faults on fresh pages are served in batches.");
+		igt_subtest("fault-batching")
+			fault_batching(fd);
+
+		igt_describe("A GPU access to PROT_NONE memory is cancelled.");
+		igt_subtest("prot-none-cancel")
+			prot_none_cancel(fd);
+
+		igt_describe("A GPU write to read-only memory is cancelled.");
+		igt_subtest("write-readonly-cancel")
+			write_readonly_cancel(fd);
+
+		igt_describe("A GPU access to an address without a VMA is cancelled.");
+		igt_subtest("unmapped-address-cancel")
+			unmapped_address_cancel(fd);
+
+		igt_describe("munmap() invalidates GPU mappings.");
+		igt_subtest("munmap-invalidates")
+			munmap_invalidates(fd);
+
+		igt_describe("mprotect() invalidates writable GPU mappings.");
+		igt_subtest("mprotect-invalidates")
+			mprotect_invalidates(fd);
+
+		igt_describe("fork() copy-on-write keeps parent and child apart.");
+		igt_subtest("fork-child-cow")
+			fork_child_cow(fd);
+
+		igt_describe("A process exits with GPU mappings; the device survives.");
+		igt_subtest("exit-with-gpu-mappings")
+			exit_with_gpu_mappings(fd);
+
+		igt_describe("The unmanaged window is not mirrored nor bindable.");
+		igt_subtest("unmanaged-window-not-mirrored")
+			unmanaged_window_not_mirrored();
+
+		igt_describe("Threads fault their own buffers through one file.");
+		igt_subtest("threads-many-faults")
+			threads_many_faults(fd);
+
+		igt_describe("fdinfo counters equal DRM_NVSIM_COUNTERS.");
+		igt_subtest("counters-fdinfo-match")
+			counters_fdinfo_match(fd);
+
+		igt_describe("Asynchronous EXEC, collected by WAIT.");
+		igt_subtest("async-exec-wait")
+			async_exec_wait(fd);
+
+		igt_describe("An inherited file cannot run GPU work: -EPERM.");
+		igt_subtest("inherited-fd-eperm")
+			inherited_fd_eperm(fd);
+
+		for (int i = 0; i < ARRAY_SIZE(bad_exec); i++) {
+			igt_describe(bad_exec[i].desc);
+			igt_subtest_f("bad-exec-%s", bad_exec[i].name)
+				test_bad_exec(fd, &ec, &bad_exec[i]);
+		}
+
+		for (int i = 0; i < ARRAY_SIZE(bad_wait); i++) {
+			igt_describe(bad_wait[i].desc);
+			igt_subtest_f("bad-wait-%s", bad_wait[i].name)
+				test_bad_wait(fd, bad_wait[i].kind, bad_wait[i].err);
+		}
+
+		for (int i = 0; i < ARRAY_SIZE(bad_counters); i++) {
+			igt_describe(bad_counters[i].desc);
+			igt_subtest_f("bad-counters-%s", bad_counters[i].name)
+				test_bad_counters(fd, bad_counters[i].kind,
+						  bad_counters[i].err);
+		}
+
+		for (int i = 0; i < ARRAY_SIZE(bad_config); i++) {
+			igt_describe(bad_config[i].desc);
+			igt_subtest_f("bad-config-%s", bad_config[i].name)
+				test_bad_config(fd, &bad_config[i].config);
+		}
+
+		for (int i = 0; i < ARRAY_SIZE(bad_inject); i++) {
+			igt_describe(bad_inject[i].desc);
+			igt_subtest_f("bad-inject-%s", bad_inject[i].name)
+				test_bad_inject(fd, &bad_inject[i].inject);
+		}
+
+		igt_fixture {
+			exec_ctx_fini(&ec);
+			close(fd);
+		}
+	}
+}
