@@ -20,6 +20,13 @@ mount -t hugetlbfs none /dev/hugepages 2>/dev/null
 mkdir -p /tmp/results
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /tmp/results ||
 	echo "guest-init: cannot mount the results share" >&2
+# A checkout under /tmp or /run is hidden by the tmpfs just mounted: bring
+# it back from its own share, at the same path.
+if [ -n "$NVSVM_TOP" ] && [ ! -d "$NVSVM_TOP/.ci" ]; then
+	mkdir -p "$NVSVM_TOP" &&
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro repo "$NVSVM_TOP" ||
+		echo "guest-init: cannot mount the repo share at $NVSVM_TOP" >&2
+fi
 echo 1 > /proc/sys/kernel/sysrq
 
 export HOME=/tmp TMPDIR=/tmp

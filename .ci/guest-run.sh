@@ -57,7 +57,7 @@ kvm_works() {
 	probe=$CACHE/kvm-probe
 	if [ "$(head -n1 "$probe" 2>/dev/null)" != "$key" ]; then
 		log "probing KVM (once per host kernel and QEMU)"
-		local d; d=$(mktemp -d)
+		local d; d=$(mktemp -d -p "$CACHE")
 		printf '#!/bin/sh\nexit 0\n' > "$d/job.sh"; chmod +x "$d/job.sh"
 		timeout -k 5 60 qemu-system-x86_64 -enable-kvm -cpu host -m 512M \
 			-nographic -no-reboot -kernel "$kernel" \
@@ -81,7 +81,7 @@ fi
 # each (test_hmm's chunk size), section-aligned, inside guest RAM above 4G.
 append="console=ttyS0 root=hostroot rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
-append+=" init=$TOP/.ci/guest-init.sh NVSVM_JOB=$job"
+append+=" init=$TOP/.ci/guest-init.sh NVSVM_JOB=$job NVSVM_TOP=$TOP"
 append+=" panic=-1 oops=panic transparent_hugepage=madvise"
 append+=" memmap=256M!0x100000000 memmap=256M!0x120000000 $extra"
 
@@ -96,6 +96,7 @@ timeout -k 10 "$timeout_s" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4G \
 	-nographic -no-reboot -kernel "$kernel" -append "$append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=results,security_model=none,multidevs=remap \
+	-virtfs local,path="$TOP",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
 	-serial file:"$out/console.log" -monitor none -display none \
 	</dev/null >"$out/qemu.log" 2>&1
 qrc=$?
