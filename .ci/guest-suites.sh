@@ -57,7 +57,6 @@ suite_igt() {
 }
 
 suite_demo() {
-	load_test_hmm || return 1
 	$MP nouveau_svm_sim || return 1
 	"$B/tests/svm-demo"
 }

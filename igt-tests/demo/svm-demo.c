@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * svm-demo - what `make demo` shows.
+ * svm-demo - what `make demo` shows: a GPU using a process's malloc'd
+ * memory through nouveau SVM, on the simulated GPU.
  *
- * For now it shows the substrate nouveau SVM is built on, through
- * lib/test_hmm's device: a malloc'd buffer is mirrored by the device,
- * migrated to device-private memory, and brought back by a CPU read, with
- * the device's own view (its page-table snapshot) printed at each step.
- * It grows into the SVM demo once the simulated GPU lands.
+ * The GPU writes a malloc'd buffer it has never seen (it faults, the
+ * kernel mirrors the CPU page tables and replays), the CPU checks every
+ * word, the GPU reads back what the CPU changed, then the buffer is freed
+ * and a GPU access to it is cancelled.  The client's counters (fdinfo)
+ * are printed after each step.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -17,125 +19,193 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <lib/test_hmm_uapi.h>
+#include <drm/drm.h>
+#include <drm/nouveau_drm.h>
+#include <drm/nouveau_svm_sim.h>
 
-#define NPAGES 256
+#define BUF_SIZE	(4u << 20)
+#define SIM_DRIVER	"nouveau_svm_sim"
 
-static long page_size;
+static const char *const counters[] = {
+	"faults", "fault-batches", "replays", "cancels",
+	"pages-mapped", "invalidations", "ranges", "gpu-pages",
+};
 
-static double now_us(void)
+/* Open the simulated GPU's render node. */
+static int open_sim(char *path, size_t len)
+{
+	for (int minor = 128; minor < 192; minor++) {
+		char name[32] = "";
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+		int fd;
+
+		snprintf(path, len, "/dev/dri/renderD%d", minor);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, SIM_DRIVER))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* Read this file's SVM counters from fdinfo. */
+static void read_counters(int fd, unsigned long long *val)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	memset(val, 0, sizeof(*val) * 8);
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		for (unsigned int i = 0; i < 8; i++) {
+			size_t n = strlen(counters[i]);
+
+			if (!strncmp(line, "nouveau-svm-", 12) &&
+			    !strncmp(line + 12, counters[i], n) && line[12 + n] == ':')
+				val[i] = strtoull(line + 13 + n, NULL, 10);
+		}
+	}
+	fclose(f);
+}
+
+static void show_counters(int fd, const char *when)
+{
+	unsigned long long v[8];
+
+	read_counters(fd, v);
+	printf("   counters %s: faults %llu, batches %llu, replays %llu, cancels %llu,\n"
+	       "            pages mapped %llu, invalidations %llu, ranges %llu, GPU pages %llu\n",
+	       when, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+}
+
+static int gpu(int fd, struct drm_nvsim_cmd *cmd)
+{
+	struct drm_nvsim_exec exec = {
+		.cmds = (uintptr_t)cmd,
+		.count = 1,
+	};
+
+	if (ioctl(fd, DRM_IOCTL_NVSIM_EXEC, &exec))
+		return -errno;
+	return exec.status;
+}
+
+/* The READ command's checksum, computed by the CPU. */
+static uint64_t checksum(const uint64_t *w, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += w[i] * (2 * i + 1);
+	return sum;
+}
+
+static double now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int cmd(int fd, unsigned long req, void *addr, void *ptr,
-	       unsigned long npages, struct hmm_dmirror_cmd *c)
+static int step_gpu_write(int fd, uint64_t *buf, size_t n)
 {
-	memset(c, 0, sizeof(*c));
-	c->addr = (uintptr_t)addr;
-	c->ptr = (uintptr_t)ptr;
-	c->npages = npages;
-	return ioctl(fd, req, c) ? -errno : 0;
-}
+	struct drm_nvsim_cmd cmd = {
+		.op = DRM_NVSIM_OP_WRITE, .addr = (uintptr_t)buf,
+		.size = BUF_SIZE, .value = 0x5e5e000000000000ull,
+	};
+	size_t bad = 0;
+	double t = now_ms();
+	int ret = gpu(fd, &cmd);
 
-/* Count the pages of a device snapshot by where they live. */
-static void show_snapshot(int fd, void *addr, const char *when)
-{
-	unsigned char snap[NPAGES];
-	struct hmm_dmirror_cmd c;
-	int sys = 0, dev = 0, none = 0;
-
-	if (cmd(fd, HMM_DMIRROR_SNAPSHOT, addr, snap, NPAGES, &c)) {
-		printf("  snapshot failed: %s\n", strerror(errno));
-		return;
-	}
-	for (int i = 0; i < NPAGES; i++) {
-		unsigned char where = snap[i] & 0xf0;
-
-		if (snap[i] == HMM_DMIRROR_PROT_NONE)
-			none++;
-		else if (where == HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL)
-			dev++;
-		else
-			sys++;
-	}
-	printf("  device view %-28s system %3d  device-private %3d  unmapped %3d\n",
-	       when, sys, dev, none);
-}
-
-static int verify(const unsigned int *p, size_t n, unsigned int seed)
-{
+	printf("2. the GPU writes w[i] = 0x5e5e000000000000 + i over the whole buffer\n");
+	printf("   job status %d (%s), %.0f ms\n", ret, ret ? strerror(-ret) : "ok",
+	       now_ms() - t);
 	for (size_t i = 0; i < n; i++)
-		if (p[i] != seed + i)
-			return -1;
-	return 0;
+		bad += buf[i] != 0x5e5e000000000000ull + i;
+	printf("   the CPU checks all %zu words: %zu wrong\n", n, bad);
+	show_counters(fd, "now");
+	return ret || bad;
+}
+
+static int step_gpu_read(int fd, uint64_t *buf, size_t n)
+{
+	struct drm_nvsim_cmd cmd = {
+		.op = DRM_NVSIM_OP_READ, .addr = (uintptr_t)buf, .size = BUF_SIZE,
+	};
+	int ret;
+
+	for (size_t i = 0; i < n; i += 512)
+		buf[i] = ~buf[i];
+	ret = gpu(fd, &cmd);
+	printf("3. the CPU changes one word per page; the GPU reads the buffer back\n");
+	printf("   GPU checksum 0x%016llx, CPU checksum 0x%016llx: %s\n",
+	       (unsigned long long)cmd.result,
+	       (unsigned long long)checksum(buf, n),
+	       !ret && cmd.result == checksum(buf, n) ? "equal" : "DIFFERENT");
+	show_counters(fd, "now");
+	return ret || cmd.result != checksum(buf, n);
+}
+
+static int step_freed(int fd, uint64_t *buf)
+{
+	struct drm_nvsim_cmd cmd = {
+		.op = DRM_NVSIM_OP_READ, .addr = (uintptr_t)buf, .size = 8,
+	};
+	int ret;
+
+	free(buf);
+	printf("4. free() returns the buffer to the kernel: the MMU notifier unmaps it\n");
+	show_counters(fd, "now");
+	ret = gpu(fd, &cmd);
+	printf("   a GPU read of the freed address: status %d (%s), the fault is cancelled\n",
+	       ret, ret ? strerror(-ret) : "ok");
+	show_counters(fd, "now");
+	return ret != -EFAULT;
 }
 
 int main(void)
 {
-	struct hmm_dmirror_cmd c;
-	size_t size, n;
-	unsigned int *buf, *mirror;
-	double t0, t1;
-	int fd, ret;
+	struct drm_nouveau_getparam caps = { .param = NOUVEAU_GETPARAM_SVM_CAPS };
+	struct drm_nouveau_svm_init init = {};
+	char path[32];
+	uint64_t *buf;
+	size_t n = BUF_SIZE / sizeof(*buf);
+	int fd, bad;
 
-	page_size = sysconf(_SC_PAGESIZE);
-	size = NPAGES * page_size;
-	n = size / sizeof(*buf);
-
-	printf("nouveau SVM demo: the mm substrate, through test_hmm\n\n");
-	fd = open("/dev/hmm_dmirror0", O_RDWR);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("nouveau SVM demo: the simulated GPU uses malloc'd memory\n\n");
+	fd = open_sim(path, sizeof(path));
 	if (fd < 0) {
-		perror("open /dev/hmm_dmirror0 (is test_hmm loaded?)");
+		fprintf(stderr, "no %s render node (is the module loaded?)\n", SIM_DRIVER);
 		return 1;
 	}
-	buf = malloc(size + page_size);
-	mirror = calloc(1, size);
-	if (!buf || !mirror)
+	if (ioctl(fd, DRM_IOCTL_NOUVEAU_GETPARAM, &caps) ||
+	    ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_INIT, &init)) {
+		perror("SVM_CAPS / SVM_INIT");
 		return 1;
-	buf = (unsigned int *)(((uintptr_t)buf + page_size - 1) & ~(page_size - 1));
-
-	printf("1. malloc'd %zu KiB (%d pages) at %p, filled by the CPU\n",
-	       size / 1024, NPAGES, (void *)buf);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = 0xc0de0000u + i;
-	show_snapshot(fd, buf, "before any device access:");
-
-	printf("2. the device reads the buffer through its mirror (hmm_range_fault)\n");
-	ret = cmd(fd, HMM_DMIRROR_READ, buf, mirror, NPAGES, &c);
-	printf("  read %llu pages, %llu device faults, data %s\n",
-	       (unsigned long long)c.cpages, (unsigned long long)c.faults,
-	       ret || verify(mirror, n, 0xc0de0000u) ? "WRONG" : "correct");
-	if (ret)
+	}
+	printf("1. %s (%s): SVM caps 0x%llx; SVM_INIT done\n", path, SIM_DRIVER,
+	       (unsigned long long)caps.value);
+	buf = malloc(BUF_SIZE);
+	if (!buf)
 		return 1;
+	printf("   malloc(%u MiB) = %p, never touched by the CPU\n", BUF_SIZE >> 20,
+	       (void *)buf);
+	show_counters(fd, "before");
 
-	printf("3. migrate the buffer to device-private memory\n");
-	t0 = now_us();
-	ret = cmd(fd, HMM_DMIRROR_MIGRATE_TO_DEV, buf, mirror, NPAGES, &c);
-	t1 = now_us();
-	printf("  migrated %llu of %d pages in %.0f us (%s)\n",
-	       (unsigned long long)c.cpages, NPAGES, t1 - t0,
-	       ret ? strerror(-ret) : "ok");
-	if (ret)
-		return 1;
-	show_snapshot(fd, buf, "after migration:");
-
-	printf("4. the CPU reads the buffer: each page faults back to system memory\n");
-	t0 = now_us();
-	ret = verify(buf, n, 0xc0de0000u);
-	t1 = now_us();
-	printf("  CPU read %zu KiB in %.0f us, data %s\n", size / 1024, t1 - t0,
-	       ret ? "WRONG" : "intact");
-	show_snapshot(fd, buf, "after the CPU read:");
-
-	printf("\n%s\n", ret ? "demo FAILED" : "demo done: the data survived the round trip");
+	bad = step_gpu_write(fd, buf, n);
+	bad |= step_gpu_read(fd, buf, n);
+	bad |= step_freed(fd, buf);
 	close(fd);
-	return ret ? 1 : 0;
+	printf("\n%s\n", bad ? "demo FAILED" : "demo done: the GPU used malloc'd memory, and lost it cleanly");
+	return bad;
 }
