@@ -38,7 +38,7 @@ fi
 demo=$TOP/igt-tests/demo/svm-demo.c
 if [ -f "$demo" ] && stale "$T/svm-demo" "$demo"; then
 	log "building the demo"
-	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/include/uapi" \
+	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE \
 		-isystem "$KHDR" -I "$SRC" "$demo" -o "$T/svm-demo"
 fi
 
