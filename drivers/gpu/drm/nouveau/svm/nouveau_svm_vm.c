@@ -374,9 +374,13 @@ static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
 int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
 			 struct nouveau_svm_served *served)
 {
+	/*
+	 * No check_pages_threshold: shrinking a chunk whose CPU pages are not
+	 * present yet helps migration to device memory, but a mirror maps a
+	 * fresh malloc'd buffer best in the largest chunks.
+	 */
 	struct drm_gpusvm_ctx ctx = {
 		.device_private_page_owner = vm->sdev,
-		.check_pages_threshold = SZ_64K,
 	};
 	struct nouveau_svm_range *r;
 	int ret, tries = 0;
