@@ -32,7 +32,8 @@ report "checkpatch --strict on ${#kfiles[@]} file(s)" "$out"
 
 out=""
 for p in "${patches[@]}"; do
-	o=$("${cp[@]}" "$p" 2>&1) || out+="$p:"$'\n'"$o"$'\n'
+	# stdin: checkpatch reads a git-tracked .patch path differently
+	o=$("${cp[@]}" - < "$p" 2>&1) || out+="$p:"$'\n'"$o"$'\n'
 done
 report "checkpatch --strict on ${#patches[@]} patch(es)" "$out"
 
