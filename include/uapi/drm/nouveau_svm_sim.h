@@ -156,6 +156,13 @@ struct drm_nvsim_wait {
  *	GPU pages of this client
  * @DRM_NVSIM_COUNTER_RANGES: SVM ranges the client has now
  * @DRM_NVSIM_COUNTER_GPU_PAGES: 4 KiB pages mapped in the GPU page table now
+ * @DRM_NVSIM_COUNTER_ATOMIC_FAULTS: atomic fault entries taken
+ * @DRM_NVSIM_COUNTER_EXCLUSIVE_GRANTS: pages made device-exclusive for GPU
+ *	atomics
+ * @DRM_NVSIM_COUNTER_REVOCATIONS: invalidations that took atomic access
+ *	away from the GPU (a CPU access, munmap, mprotect, fork...)
+ * @DRM_NVSIM_COUNTER_ATOMIC_BACKOFFS: revocations that waited for the end
+ *	of the GPU's atomic time slice (ping-pong between CPU and GPU)
  * @DRM_NVSIM_COUNTER_COUNT: number of counters this header knows
  */
 enum drm_nvsim_counter {
@@ -167,6 +174,10 @@ enum drm_nvsim_counter {
 	DRM_NVSIM_COUNTER_INVALIDATIONS,
 	DRM_NVSIM_COUNTER_RANGES,
 	DRM_NVSIM_COUNTER_GPU_PAGES,
+	DRM_NVSIM_COUNTER_ATOMIC_FAULTS,
+	DRM_NVSIM_COUNTER_EXCLUSIVE_GRANTS,
+	DRM_NVSIM_COUNTER_REVOCATIONS,
+	DRM_NVSIM_COUNTER_ATOMIC_BACKOFFS,
 	DRM_NVSIM_COUNTER_COUNT,
 };
 
