@@ -139,6 +139,10 @@ struct nouveau_svm_backend_ops {
  * @invalidations: MMU notifier invalidations that unmapped GPU pages
  * @ranges: SVM ranges now
  * @gpu_pages: 4 KiB pages now mapped in the GPU page table
+ * @atomic_faults: atomic fault entries taken
+ * @exclusive_grants: pages made device-exclusive for GPU atomics
+ * @revocations: invalidations that took atomic access away from the GPU
+ * @atomic_backoffs: revocations that waited for the GPU's time slice
  */
 struct nouveau_svm_stats {
 	atomic64_t faults;
@@ -149,6 +153,10 @@ struct nouveau_svm_stats {
 	atomic64_t invalidations;
 	atomic64_t ranges;
 	atomic64_t gpu_pages;
+	atomic64_t atomic_faults;
+	atomic64_t exclusive_grants;
+	atomic64_t revocations;
+	atomic64_t atomic_backoffs;
 };
 
 /**

@@ -19,7 +19,8 @@
  * starts the next range.  A fault is cancelled when its address is not
  * mirrored (no VMA, PROT_NONE, the unmanaged window, a process that is
  * exiting), when it writes to memory the CPU may only read, or when it is
- * an atomic on system memory (not served yet).  Transient errors
+ * an atomic on memory that cannot be made device-exclusive (see "GPU
+ * atomics on system memory").  Transient errors
  * (-EBUSY, -ENOMEM, -EINTR) cancel nothing: the access faults again after
  * the replay.  Prefetch faults are never cancelled.
  *
@@ -69,20 +70,50 @@ static void nouveau_svm_fault_cancel(struct nouveau_svm_dev *sdev,
 		atomic64_inc(&vm->stats.cancels);
 }
 
-/* Settle the faults [*i, n) that @served covers; returns how many it took. */
+/*
+ * Give the GPU atomic access to the pages of @n atomic faults (addresses
+ * [@start, @end)), all in one range, in one grant; cancel them if that
+ * cannot be done.
+ */
+static void nouveau_svm_faults_atomic(struct nouveau_svm_dev *sdev,
+				      struct nouveau_svm_vm *vm,
+				      const struct nouveau_svm_fault *f, unsigned int n,
+				      u64 start, u64 end)
+{
+	unsigned int i;
+	int ret;
+
+	ret = nouveau_svm_vm_atomic(vm, start, end);
+	if (!ret || nouveau_svm_fault_is_transient(ret))
+		return;
+	for (i = 0; i < n; i++)
+		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC)
+			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+}
+
+/* Settle the faults of @f that @served covers; returns how many it took. */
 static unsigned int nouveau_svm_faults_settle(struct nouveau_svm_dev *sdev,
 					      struct nouveau_svm_vm *vm,
 					      const struct nouveau_svm_fault *f,
 					      unsigned int n,
 					      const struct nouveau_svm_served *served)
 {
+	u64 start = U64_MAX, end = 0;
 	unsigned int i;
 
 	for (i = 0; i < n && f[i].addr < served->end; i++) {
-		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC ||
-		    (f[i].access == NOUVEAU_SVM_ACCESS_WRITE && !served->writable))
+		u64 page = f[i].addr & PAGE_MASK;
+
+		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC) {
+			atomic64_inc(&vm->stats.atomic_faults);
+			start = min(start, page);
+			end = max(end, page + PAGE_SIZE);
+		} else if (f[i].access == NOUVEAU_SVM_ACCESS_WRITE && !served->writable) {
 			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+		}
 	}
+	if (end)
+		nouveau_svm_faults_atomic(sdev, vm, f, i, start, end);
 	return i;
 }
 
@@ -193,7 +224,7 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 	*sdev = (struct nouveau_svm_dev) {
 		.drm = drm,
 		.ops = ops,
-		.caps = NOUVEAU_SVM_CAP_MIRROR,
+		.caps = NOUVEAU_SVM_CAP_MIRROR | NOUVEAU_SVM_CAP_ATOMIC_SYSMEM,
 		.fault_max = fault_max,
 	};
 	mutex_init(&sdev->vms_lock);

@@ -118,6 +118,10 @@ void nouveau_svm_file_show_fdinfo(struct nouveau_svm_file *sfile,
 	nouveau_svm_print(p, "invalidations", &s->invalidations);
 	nouveau_svm_print(p, "ranges", &s->ranges);
 	nouveau_svm_print(p, "gpu-pages", &s->gpu_pages);
+	nouveau_svm_print(p, "atomic-faults", &s->atomic_faults);
+	nouveau_svm_print(p, "exclusive-grants", &s->exclusive_grants);
+	nouveau_svm_print(p, "revocations", &s->revocations);
+	nouveau_svm_print(p, "atomic-backoffs", &s->atomic_backoffs);
 out_unlock:
 	mutex_unlock(&sfile->lock);
 }

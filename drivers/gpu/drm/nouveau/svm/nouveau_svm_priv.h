@@ -15,6 +15,9 @@
  * @pages: its pages and their DMA mappings (1:1 layout)
  * @gc_link: entry in &nouveau_svm_vm.gc_list, under its gc_lock
  * @mapped_pages: pages of the range in the GPU page table (notifier lock)
+ * @atomic: some of them are mapped with atomic access, and so are
+ *	device-exclusive in the CPU page tables (notifier lock)
+ * @atomic_until: end of the GPU's atomic time slice (notifier lock)
  * @read_only: the pages were got read-only (VM lock)
  */
 struct nouveau_svm_range {
@@ -22,6 +25,8 @@ struct nouveau_svm_range {
 	struct drm_gpusvm_pages pages;
 	struct list_head gc_link;
 	unsigned long mapped_pages;
+	bool atomic;
+	ktime_t atomic_until;
 	bool read_only;
 };
 
@@ -38,10 +43,12 @@ static inline struct nouveau_svm_vm *to_nouveau_svm_vm(struct drm_gpusvm *gpusvm
 
 /**
  * struct nouveau_svm_served - what serving one fault address achieved
- * @end: end of the range that was mapped; faults below it are served
+ * @range: the range that was mapped (valid under the VM lock)
+ * @end: end of the range; faults below it are served
  * @writable: the GPU may write the range
  */
 struct nouveau_svm_served {
+	struct nouveau_svm_range *range;
 	u64 end;
 	bool writable;
 };
@@ -51,5 +58,6 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
 int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
 			 struct nouveau_svm_served *served);
+int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end);
 
 #endif

@@ -24,7 +24,11 @@
  * No other lock is added: races with the CPU are resolved by retrying.
  */
 
+#include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/rmap.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -36,6 +40,11 @@
 
 /* Sizes a range may have, largest first (drm_gpusvm picks the largest fit). */
 static const unsigned long nouveau_svm_chunk_sizes[] = { SZ_2M, SZ_64K, SZ_4K };
+
+static unsigned int atomic_timeslice_us = 1000;
+module_param(atomic_timeslice_us, uint, 0644);
+MODULE_PARM_DESC(atomic_timeslice_us,
+		 "Least time the GPU keeps atomic access to system memory it was granted, in us (0: none; default 1000)");
 
 /* Retries of one fault when the CPU side keeps changing under it. */
 #define NOUVEAU_SVM_FAULT_RETRIES	16
@@ -79,6 +88,29 @@ static void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
 				     drm_gpusvm_range_end(&r->base));
 	atomic64_sub(r->mapped_pages, &vm->stats.gpu_pages);
 	r->mapped_pages = 0;
+	if (r->atomic)
+		atomic64_inc(&vm->stats.revocations);
+	r->atomic = false;
+}
+
+/*
+ * Ping-pong bound: a CPU access that revokes the GPU's atomic access
+ * within its time slice waits for the slice's end (where the notifier may
+ * block), so that each grant lets the GPU make progress.
+ */
+static void nouveau_svm_range_timeslice(struct nouveau_svm_vm *vm,
+					struct nouveau_svm_range *r,
+					const struct mmu_notifier_range *mmu_range)
+{
+	s64 left;
+
+	if (!r->atomic || !mmu_notifier_range_blockable(mmu_range))
+		return;
+	left = ktime_us_delta(r->atomic_until, ktime_get());
+	if (left <= 0)
+		return;
+	atomic64_inc(&vm->stats.atomic_backoffs);
+	fsleep(left);
 }
 
 static void nouveau_svm_range_invalidate(struct nouveau_svm_vm *vm,
@@ -87,6 +119,7 @@ static void nouveau_svm_range_invalidate(struct nouveau_svm_vm *vm,
 {
 	struct drm_gpusvm_ctx ctx = { .in_notifier = true };
 
+	nouveau_svm_range_timeslice(vm, r, mmu_range);
 	nouveau_svm_range_gpu_unmap(vm, r);
 	drm_gpusvm_unmap_pages(&vm->gpusvm, &r->pages,
 			       drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT, &ctx);
@@ -111,6 +144,13 @@ static void nouveau_svm_invalidate(struct drm_gpusvm *gpusvm,
 	bool hit = false;
 
 	lockdep_assert_held_write(&gpusvm->notifier_lock);
+
+	/*
+	 * Our own grant of device-exclusive access: the pages stay mapped,
+	 * the fault path is about to add atomic access to them.
+	 */
+	if (mmu_range->event == MMU_NOTIFY_EXCLUSIVE && mmu_range->owner == vm->sdev)
+		return;
 
 	range = drm_gpusvm_range_find(notifier, start, end);
 	if (!range)
@@ -256,7 +296,10 @@ static u32 nouveau_svm_range_map_flags(const struct nouveau_svm_range *r)
 	return NOUVEAU_SVM_MAP_READ | (r->read_only ? 0 : NOUVEAU_SVM_MAP_WRITE);
 }
 
-/* Enter a range's pages into the GPU page table; -EAGAIN if they went stale. */
+/*
+ * Enter a range's pages into the GPU page table, unless they are there;
+ * -EAGAIN if they went stale.
+ */
 static int nouveau_svm_range_gpu_map(struct nouveau_svm_vm *vm,
 				     struct nouveau_svm_range *r)
 {
@@ -266,7 +309,7 @@ static int nouveau_svm_range_gpu_map(struct nouveau_svm_vm *vm,
 		.npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT,
 		.flags = nouveau_svm_range_map_flags(r),
 	};
-	int ret;
+	int ret = 0;
 
 	if (ops->map_prepare) {
 		ret = ops->map_prepare(vm, map.start, map.start + (map.npages << PAGE_SHIFT));
@@ -278,6 +321,12 @@ static int nouveau_svm_range_gpu_map(struct nouveau_svm_vm *vm,
 		ret = -EAGAIN;
 		goto out_unlock;
 	}
+	/*
+	 * Every invalidation clears mapped_pages: a mapped range is current,
+	 * and mapping it again would drop the atomic access of its pages.
+	 */
+	if (r->mapped_pages)
+		goto out_unlock;
 	map.dma = r->pages.dma_addr;
 	ret = ops->map(vm, &map);
 	if (ret)
@@ -397,7 +446,190 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
 	} while (ret == -EAGAIN && ++tries < NOUVEAU_SVM_FAULT_RETRIES);
 	if (ret)
 		return ret;
+	served->range = r;
 	served->end = drm_gpusvm_range_end(&r->base);
 	served->writable = !r->read_only;
 	return 0;
+}
+
+/**
+ * DOC: GPU atomics on system memory
+ *
+ * A GPU atomic on system memory needs the page to itself: the CPU must
+ * not write it behind the GPU's back.  An atomic fault is served by making
+ * the faulting pages device-exclusive with make_device_exclusive(), which
+ * replaces their CPU page-table entries with device-exclusive entries, and
+ * mapping them with atomic access in the GPU page table:
+ *
+ * 1. the range around the fault is mapped as for any fault;
+ * 2. under one mmap read lock, every faulting page of the range is made
+ *    device-exclusive (owner: the device), each folio kept locked;
+ * 3. under the notifier lock, if the range's pages are still valid, the
+ *    pages are mapped with atomic access; then the folios are released.
+ *
+ * The invalidation callback ignores MMU_NOTIFY_EXCLUSIVE events whose owner
+ * is the device (our own grant, step 2); anything else in between (munmap,
+ * a CPU access, a THP split) clears the range's pages and step 3 retries
+ * from step 1.  Once the folios are released, a CPU access to such a page
+ * faults, restores the CPU entry and calls the notifier, which takes the
+ * whole range out of the GPU page table (a revocation): the next GPU atomic
+ * faults and is granted again.
+ *
+ * A page that flips between CPU and GPU must not livelock either side: a
+ * grant gives the GPU a time slice (module parameter atomic_timeslice_us,
+ * 1 ms by default), and a revocation inside the slice waits for its end,
+ * where the notifier may block (counted as an atomic backoff).  The GPU
+ * makes progress with every grant, and the CPU waits at most one slice
+ * per flip.  A slice rather than a switch to device memory, because it
+ * needs no VRAM and bounds both sides; the counter shows what it costs.
+ *
+ * The kernel makes only private anonymous memory device-exclusive: an
+ * atomic on shared or file-backed memory is cancelled (the job fails), as
+ * is one on memory the CPU may not write.
+ */
+
+/*
+ * Make [@start, @end) device-exclusive, under one mmap lock.  The folios
+ * come back locked and referenced in @folios, @n of them, even on error.
+ */
+static int nouveau_svm_make_exclusive(struct nouveau_svm_vm *vm, u64 start, u64 end,
+				      struct folio **folios, unsigned long *n)
+{
+	struct mm_struct *mm = vm->gpusvm.mm;
+	struct page *page;
+	u64 addr;
+	int ret = 0;
+
+	*n = 0;
+	if (!mmget_not_zero(mm))
+		return -EFAULT;
+	mmap_read_lock(mm);
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		page = make_device_exclusive(mm, addr, vm->sdev, &folios[*n]);
+		if (IS_ERR(page)) {
+			ret = PTR_ERR(page);
+			break;
+		}
+		(*n)++;
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return ret;
+}
+
+static void nouveau_svm_release_exclusive(struct folio **folios, unsigned long n)
+{
+	while (n--) {
+		folio_unlock(folios[n]);
+		folio_put(folios[n]);
+	}
+}
+
+/* The DMA entries of pages [@first, @last) of a range, if all are 4 KiB. */
+static const struct drm_pagemap_addr *
+nouveau_svm_range_dma(const struct nouveau_svm_range *r, unsigned long first,
+		      unsigned long last)
+{
+	const struct drm_pagemap_addr *dma = r->pages.dma_addr, *found = NULL;
+	unsigned long i, j;
+
+	for (i = 0, j = 0; i < last; i += 1UL << dma[j].order, j++) {
+		if (i + (1UL << dma[j].order) <= first)
+			continue;
+		if (dma[j].order)
+			return NULL;
+		if (i == first)
+			found = &dma[j];
+	}
+	return found;
+}
+
+/* Add atomic access to [@start, @end) of @r; -EAGAIN if the pages went stale. */
+static int nouveau_svm_range_map_atomic(struct nouveau_svm_vm *vm,
+					struct nouveau_svm_range *r, u64 start, u64 end)
+{
+	u64 base = drm_gpusvm_range_start(&r->base);
+	struct nouveau_svm_map map = {
+		.start = start,
+		.npages = (end - start) >> PAGE_SHIFT,
+		.flags = NOUVEAU_SVM_MAP_READ | NOUVEAU_SVM_MAP_WRITE |
+			 NOUVEAU_SVM_MAP_ATOMIC,
+	};
+	int ret = -EAGAIN;
+
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	if (!drm_gpusvm_pages_valid(&vm->gpusvm, &r->pages) || !r->mapped_pages)
+		goto out_unlock;
+	map.dma = nouveau_svm_range_dma(r, (start - base) >> PAGE_SHIFT,
+					(end - base) >> PAGE_SHIFT);
+	if (!map.dma)
+		goto out_unlock;
+	ret = vm->sdev->ops->map(vm, &map);
+	if (ret)
+		goto out_unlock;
+	r->atomic = true;
+	r->atomic_until = ktime_add_us(ktime_get(), READ_ONCE(atomic_timeslice_us));
+	atomic64_add(map.npages, &vm->stats.exclusive_grants);
+	trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
+out_unlock:
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	return ret;
+}
+
+/* One try at atomic access to [@start, @end); @folios has room for it. */
+static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 start, u64 end,
+				      struct folio **folios)
+{
+	struct nouveau_svm_served served;
+	unsigned long n;
+	int ret;
+
+	ret = nouveau_svm_vm_fault(vm, start, &served);
+	if (ret)
+		return ret;
+	if (!served.writable)
+		return -EPERM;
+	if (end > served.end)
+		return -EINVAL;
+	ret = nouveau_svm_make_exclusive(vm, start, end, folios, &n);
+	if (!ret)
+		ret = nouveau_svm_range_map_atomic(vm, served.range, start, end);
+	nouveau_svm_release_exclusive(folios, n);
+	return ret;
+}
+
+/**
+ * nouveau_svm_vm_atomic() - give the GPU atomic access to system memory
+ * @vm: the VM
+ * @start: first page, page aligned
+ * @end: end of the last page; [@start, @end) lies in one range
+ *
+ * Maps the range around @start as nouveau_svm_vm_fault() does, makes the
+ * pages [@start, @end) device-exclusive under one mmap lock, then maps them
+ * with atomic access under the notifier lock, if nothing invalidated them
+ * meanwhile (the invalidation callback ignores our own grant, any other
+ * event clears the pages, and the whole sequence is retried).  The folios
+ * are released once the GPU page table holds the atomic entries: a CPU
+ * access afterwards restores the page and the notifier revokes the GPU's
+ * access.
+ *
+ * Context: The fault worker, VM lock held; may sleep.
+ * Return: 0; -EPERM for memory the CPU may not write; -EOPNOTSUPP for
+ * memory that cannot be made device-exclusive (shared or file-backed,
+ * hugetlb); the errors of nouveau_svm_vm_fault().
+ */
+int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end)
+{
+	struct folio **folios;
+	int ret, tries = 0;
+
+	lockdep_assert_held(&vm->lock);
+	folios = kmalloc_array((end - start) >> PAGE_SHIFT, sizeof(*folios), GFP_KERNEL);
+	if (!folios)
+		return -ENOMEM;
+	do {
+		ret = nouveau_svm_vm_atomic_once(vm, start, end, folios);
+	} while (ret == -EAGAIN && ++tries < NOUVEAU_SVM_FAULT_RETRIES);
+	kfree(folios);
+	return ret;
 }

@@ -171,6 +171,10 @@ static void nvsim_read_counters(struct nouveau_svm_vm *vm, u64 *values)
 	values[DRM_NVSIM_COUNTER_INVALIDATIONS] = atomic64_read(&s->invalidations);
 	values[DRM_NVSIM_COUNTER_RANGES] = atomic64_read(&s->ranges);
 	values[DRM_NVSIM_COUNTER_GPU_PAGES] = atomic64_read(&s->gpu_pages);
+	values[DRM_NVSIM_COUNTER_ATOMIC_FAULTS] = atomic64_read(&s->atomic_faults);
+	values[DRM_NVSIM_COUNTER_EXCLUSIVE_GRANTS] = atomic64_read(&s->exclusive_grants);
+	values[DRM_NVSIM_COUNTER_REVOCATIONS] = atomic64_read(&s->revocations);
+	values[DRM_NVSIM_COUNTER_ATOMIC_BACKOFFS] = atomic64_read(&s->atomic_backoffs);
 }
 
 /*
