@@ -9,15 +9,19 @@
  * Mega feature: SVM
  * Sub-category: Mirroring
  * Functionality: SVM setup, GPU faults on process memory, fault batching,
- *	fault cancellation, MMU notifier invalidation, ioctl argument checks
+ *	fault cancellation, MMU notifier invalidation, GPU atomics on system
+ *	memory (device-exclusive access), ioctl argument checks
  * Description: Shared virtual memory through the nouveau SVM uAPI: the GPU
  *	reads and writes the process's own memory (malloc'd, mmap'd files,
  *	stacks) at the CPU's addresses, faulting on first touch; faults the
  *	kernel cannot serve are cancelled without harming the client; CPU-side
- *	changes (munmap, mprotect, fork) reach the GPU page table; and every
- *	field of every ioctl is checked.  GPU work runs on the simulated GPU
- *	(nouveau_svm_sim) through its private exec uAPI; subtests that need it
- *	skip on other devices.
+ *	changes (munmap, mprotect, fork) reach the GPU page table; GPU
+ *	atomics on private anonymous memory work through device-exclusive
+ *	pages that any CPU access takes back, and are cancelled on memory
+ *	that cannot be made exclusive; and every field of every ioctl is
+ *	checked.  GPU work runs on the simulated GPU (nouveau_svm_sim)
+ *	through its private exec uAPI; subtests that need it skip on other
+ *	devices.
  *
  * SUBTEST: basic-init
  * Description: The device reports NOUVEAU_SVM_CAP_MIRROR, SVM_INIT
@@ -100,6 +104,73 @@
  * SUBTEST: inherited-fd-eperm
  * Description: A child that inherited the file can neither run GPU work
  *	(EXEC), collect the parent's job (WAIT) nor SVM_BIND: -EPERM.
+ *
+ * SUBTEST: atomic-add-malloc
+ * Description: A job of 1000 GPU ATOMIC_ADDs on a malloc'd word, then a
+ *	second one: each add returns the value before it, the first atomic
+ *	on the page takes an atomic fault and a device-exclusive grant, the
+ *	second job faults no more, and the CPU reads exactly the total.
+ *
+ * SUBTEST: atomic-cas-malloc
+ * Description: A GPU compare-and-swap increment loop on a malloc'd word: a
+ *	matching CAS stores and returns the old value, a non-matching one
+ *	returns the value and leaves it, in separate jobs and in one.
+ *
+ * SUBTEST: atomic-cpu-gpu-interleaved
+ * Description: Four CPU threads and the GPU add to one counter at the same
+ *	time (8000 CPU and 2000 GPU adds): no add is lost, the GPU's old
+ *	values only grow, and the CPU revokes the GPU's atomic access.
+ *
+ * SUBTEST: atomic-revoked-on-cpu-read
+ * Description: A CPU read of a page the GPU holds for atomics revokes it
+ *	(revocations, the GPU mapping goes); the CPU reads the GPU's results
+ *	and the next GPU atomic faults and is granted again.
+ *
+ * SUBTEST: atomic-revoked-on-cpu-write
+ * Description: A CPU write of a page the GPU holds for atomics revokes it;
+ *	the next GPU atomic faults, is granted again and sees the CPU's value.
+ *
+ * SUBTEST: atomic-fork
+ * Description: fork() while the GPU holds a page for atomics: the child does
+ *	not inherit the device-exclusive entry, the parent's later GPU atomics
+ *	go to the parent's memory only and the child's copy keeps the value
+ *	it had at fork time.
+ *
+ * SUBTEST: atomic-mprotect
+ * Description: mprotect(PROT_READ) of a page the GPU holds for atomics
+ *	revokes it, a GPU atomic is then cancelled and changes nothing, and
+ *	atomics work again once the page is writable.
+ *
+ * SUBTEST: atomic-munmap
+ * Description: munmap() of a page the GPU holds for atomics revokes it; a
+ *	GPU atomic at the old address is cancelled, and lands in new memory
+ *	mapped there afterwards.
+ *
+ * SUBTEST: atomic-thp
+ * Description: GPU atomics on 8 pages of a transparent huge page: each page
+ *	is granted, the CPU reads all 512 pages back exactly, and the GPU
+ *	reads the whole region as the CPU does.
+ *
+ * SUBTEST: atomic-shared-anon
+ * Description: GPU atomics on shared anonymous memory, which cannot be made
+ *	device-exclusive, are cancelled (-EFAULT) and change nothing; GPU
+ *	reads of it work.
+ *
+ * SUBTEST: atomic-pingpong-bounded
+ * Description: A CPU thread keeps adding to the counter the GPU adds to;
+ *	every GPU job still finishes (the GPU's atomic time slice bounds the
+ *	ping-pong), the revocations wait for the slice (atomic backoffs), and
+ *	the total is exact.
+ *
+ * SUBTEST: atomic-file-backed
+ * Description: GPU atomics on a shared mapping of a file are cancelled
+ *	(-EFAULT) and change neither the mapping nor the file; on a private
+ *	mapping they work on the process's copy, as a CPU write would, and
+ *	leave the file alone.
+ *
+ * SUBTEST: atomic-readonly-cancel
+ * Description: GPU atomics on read-only memory are cancelled (-EFAULT), make
+ *	nothing device-exclusive and change nothing; GPU reads of it work.
  *
  * SUBTEST: bad-svm-init-addr-unaligned
  * Description: SVM_INIT with an unaligned @unmanaged_addr: -EINVAL.
@@ -193,6 +264,18 @@
  *
  * SUBTEST: bad-exec-cmd-atomic-cas-size
  * Description: EXEC of an ATOMIC_CAS with @size other than 8: -EINVAL.
+ *
+ * SUBTEST: bad-exec-cmd-atomic-add-addr-unaligned
+ * Description: EXEC of an ATOMIC_ADD whose @addr is 4- but not 8-byte
+ *	aligned: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-atomic-cas-addr-unaligned
+ * Description: EXEC of an ATOMIC_CAS whose @addr is 4- but not 8-byte
+ *	aligned: -EINVAL, nothing runs.
+ *
+ * SUBTEST: bad-exec-cmd-atomic-add-compare-nonzero
+ * Description: EXEC of an ATOMIC_ADD with @compare set (only a CAS has
+ *	one): -EINVAL, nothing runs.
  *
  * SUBTEST: bad-exec-cmd-src-nonzero
  * Description: EXEC of a WRITE with @src set: -EINVAL, nothing runs.
@@ -306,6 +389,20 @@ static void *map_anon(size_t size, int prot)
 	return p;
 }
 
+/*
+ * A CPU load or store that the compiler neither drops nor merges: the tests
+ * count the CPU accesses to device-exclusive pages.
+ */
+static uint64_t cpu_read(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static void cpu_write(uint64_t *p, uint64_t value)
+{
+	__atomic_store_n(p, value, __ATOMIC_RELAXED);
+}
+
 /* The GPU reads [p, p + size) and sees what the CPU sees. */
 static void assert_gpu_reads(int fd, const void *p, size_t size)
 {
@@ -341,6 +438,10 @@ static struct svm_counters counters_delta(const struct svm_counters *a,
 		.invalidations = b->invalidations - a->invalidations,
 		.ranges = b->ranges - a->ranges,
 		.gpu_pages = b->gpu_pages - a->gpu_pages,
+		.atomic_faults = b->atomic_faults - a->atomic_faults,
+		.exclusive_grants = b->exclusive_grants - a->exclusive_grants,
+		.revocations = b->revocations - a->revocations,
+		.atomic_backoffs = b->atomic_backoffs - a->atomic_backoffs,
 	};
 
 	svm_counters_log_delta(igt_subtest_name(), a, b);
@@ -867,6 +968,7 @@ static void threads_many_faults(int fd)
 
 static void counters_fdinfo_match(int fd)
 {
+	bool atomics = svm_caps(fd) & NOUVEAU_SVM_CAP_ATOMIC_SYSMEM;
 	uint64_t values[SVM_COUNTERS_NUM + 4];
 	struct svm_counters a, b;
 	void *none = map_anon(ps, PROT_NONE);
@@ -877,6 +979,14 @@ static void counters_fdinfo_match(int fd)
 	assert_fd_works(fd);
 	igt_assert_eq(gpu_read(fd, none, 8, NULL), -EFAULT);
 	munmap(none, ps);
+	if (atomics) {
+		/* A grant, and a CPU read that revokes it. */
+		uint64_t *w = map_anon(ps, PROT_READ | PROT_WRITE);
+
+		igt_assert_eq(gpu_atomic_add(fd, w, 1, NULL), 0);
+		igt_assert_eq_u64(cpu_read(w), 1);
+		munmap(w, ps);
+	}
 
 	do {
 		a = svm_counters(fd);
@@ -894,6 +1004,11 @@ static void counters_fdinfo_match(int fd)
 	assert_u64_lte(1, a.faults);
 	assert_u64_lte(1, a.cancels);
 	assert_u64_lte(1, a.pages_mapped);
+	if (atomics) {
+		assert_u64_lte(1, a.atomic_faults);
+		assert_u64_lte(1, a.exclusive_grants);
+		assert_u64_lte(1, a.revocations);
+	}
 
 	/* No room: only the number of counters comes back. */
 	memset(values, 0xa5, sizeof(values));
@@ -983,6 +1098,643 @@ static void inherited_fd_eperm(int fd)
 	igt_assert_eq_u64(job.result, svm_checksum(p, size));
 	svm_assert_pattern(p, size, 0x10000000);
 	munmap(p, size);
+}
+
+/* ------------------------------------------------------------------ */
+/* GPU atomics on system memory                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A page-aligned word inside a malloc'd buffer, with the whole page to
+ * itself: malloc's own bookkeeping (and the fopen() of every counter read)
+ * writes only outside it, so no CPU access but the test's own revokes the
+ * GPU's atomic access to it.
+ */
+static uint64_t *malloc_own_page(void **buf)
+{
+	*buf = malloc(3 * ps);
+	igt_assert(*buf);
+	return (uint64_t *)(((uintptr_t)*buf + ps - 1) & ~(uintptr_t)(ps - 1));
+}
+
+/* The first atomic on a page took an atomic fault and a grant, no cancel. */
+static void assert_granted(struct svm_counters d)
+{
+	assert_u64_lte(1, d.atomic_faults);
+	assert_u64_lte(1, d.exclusive_grants);
+	igt_assert_eq_u64(d.cancels, 0);
+}
+
+/* Atomics on a page the GPU already holds exclusively did not fault. */
+static void assert_no_refault(struct svm_counters d)
+{
+	igt_assert_eq_u64(d.faults, 0);
+	igt_assert_eq_u64(d.atomic_faults, 0);
+	igt_assert_eq_u64(d.exclusive_grants, 0);
+	igt_assert_eq_u64(d.revocations, 0);
+	igt_assert_eq_u64(d.cancels, 0);
+}
+
+/*
+ * GPU atomics on the word at @p, worth @expect, are refused: ATOMIC_ADD and
+ * an ATOMIC_CAS whose @compare matches are each cancelled (-EFAULT), nothing
+ * is made device-exclusive and the word keeps its value.
+ */
+static void assert_atomics_refused(int fd, uint64_t *p, uint64_t expect)
+{
+	struct svm_counters a, b, d;
+
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_atomic_add(fd, p, 1, NULL), -EFAULT);
+	igt_assert_eq(gpu_atomic_cas(fd, p, expect, expect + 1, NULL), -EFAULT);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.cancels, 2);
+	igt_assert_eq_u64(d.exclusive_grants, 0);
+	igt_assert_eq_u64(cpu_read(p), expect);
+}
+
+#define ATOMIC_N	1000
+
+static void atomic_add_malloc(int fd)
+{
+	struct drm_nvsim_cmd *cmds = calloc(ATOMIC_N, sizeof(*cmds));
+	const uint64_t base = 0x15000000000ull;
+	struct svm_counters a, b, c;
+	uint64_t *w;
+	void *buf;
+
+	igt_assert(cmds);
+	w = malloc_own_page(&buf);
+	cpu_write(&w[0], base);
+	cpu_write(&w[1], 0x15100000000ull);
+
+	/* One job of N adds of 3: the first faults, the others run. */
+	for (int i = 0; i < ATOMIC_N; i++)
+		cmds[i] = gpu_cmd_atomic_add(w, 3);
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_submit(fd, cmds, ATOMIC_N), 0);
+	b = svm_counters(fd);
+	assert_granted(counters_delta(&a, &b));
+	/* In order, each one seeing all those before it. */
+	for (int i = 0; i < ATOMIC_N; i++)
+		igt_assert_eq_u64(cmds[i].result, base + 3ull * i);
+
+	/* A second job on the untouched exclusive page: no fault at all. */
+	for (int i = 0; i < ATOMIC_N; i++)
+		cmds[i] = gpu_cmd_atomic_add(w, 7);
+	igt_assert_eq(gpu_submit(fd, cmds, ATOMIC_N), 0);
+	c = svm_counters(fd);
+	assert_no_refault(counters_delta(&b, &c));
+	for (int i = 0; i < ATOMIC_N; i++)
+		igt_assert_eq_u64(cmds[i].result, base + 3ull * ATOMIC_N + 7ull * i);
+
+	/* The CPU sees exactly the total; the next word is untouched. */
+	igt_assert_eq_u64(cpu_read(&w[0]), base + 10ull * ATOMIC_N);
+	igt_assert_eq_u64(cpu_read(&w[1]), 0x15100000000ull);
+	free(buf);
+	free(cmds);
+}
+
+#define CAS_STEPS	100
+
+static void atomic_cas_malloc(int fd)
+{
+	const uint64_t base = 0x16000000000ull;
+	unsigned int done = 0, misses = 0, tries;
+	struct svm_counters a, b;
+	struct drm_nvsim_cmd cmds[3];
+	uint64_t *w, expect = 0, old = 0;
+	void *buf;
+
+	w = malloc_own_page(&buf);
+	cpu_write(&w[0], base);
+
+	/*
+	 * A lock-free increment on the GPU: CAS(expect, expect + 1), taking
+	 * the old value as the next guess on a miss.  The first guess (0) is
+	 * stale: exactly one miss.
+	 */
+	a = svm_counters(fd);
+	for (tries = 0; done < CAS_STEPS && tries < 2 * CAS_STEPS; tries++) {
+		igt_assert_eq(gpu_atomic_cas(fd, w, expect, expect + 1, &old), 0);
+		if (old == expect) {
+			done++;
+			expect++;
+		} else {
+			misses++;
+			expect = old;
+		}
+	}
+	b = svm_counters(fd);
+	igt_assert_eq(done, CAS_STEPS);
+	igt_assert_eq(misses, 1);
+	igt_assert_eq_u64(expect, base + CAS_STEPS);
+	assert_granted(counters_delta(&a, &b));
+
+	/* A CAS that does not match returns the value and leaves it. */
+	igt_assert_eq(gpu_atomic_cas(fd, w, expect + 1, 0xdead, &old), 0);
+	igt_assert_eq_u64(old, expect);
+	igt_assert_eq(gpu_atomic_cas(fd, w, 0, 0xdead, &old), 0);
+	igt_assert_eq_u64(old, expect);
+
+	/* In one job: a hit, a miss on the old value, an add. */
+	cmds[0] = gpu_cmd_atomic_cas(w, expect, expect + 1);
+	cmds[1] = gpu_cmd_atomic_cas(w, expect, 0xbad);
+	cmds[2] = gpu_cmd_atomic_add(w, 10);
+	igt_assert_eq(gpu_submit(fd, cmds, 3), 0);
+	igt_assert_eq_u64(cmds[0].result, expect);
+	igt_assert_eq_u64(cmds[1].result, expect + 1);
+	igt_assert_eq_u64(cmds[2].result, expect + 1);
+
+	igt_assert_eq_u64(cpu_read(&w[0]), base + CAS_STEPS + 11);
+	free(buf);
+}
+
+#define CPU_THREADS	4
+#define CPU_ADDS	2000
+#define GPU_JOBS	20
+#define GPU_ADDS	100
+
+struct adder {
+	pthread_t thread;
+	pthread_barrier_t *start;
+	uint64_t *counter;
+};
+
+static void *cpu_adder(void *data)
+{
+	struct adder *t = data;
+
+	pthread_barrier_wait(t->start);
+	for (int i = 0; i < CPU_ADDS; i++)
+		__atomic_fetch_add(t->counter, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* Run one job of GPU_ADDS adds of 1; their old values keep increasing. */
+static void gpu_adds(int fd, uint64_t *counter, uint64_t *last)
+{
+	struct drm_nvsim_cmd cmds[GPU_ADDS];
+
+	for (int i = 0; i < GPU_ADDS; i++)
+		cmds[i] = gpu_cmd_atomic_add(counter, 1);
+	igt_assert_eq(gpu_submit(fd, cmds, GPU_ADDS), 0);
+	for (int i = 0; i < GPU_ADDS; i++) {
+		igt_assert_f(cmds[i].result >= *last,
+			     "add %d: old value %" PRIu64 " after %" PRIu64 "\n",
+			     i, (uint64_t)cmds[i].result, *last);
+		*last = cmds[i].result + 1;
+	}
+}
+
+static void atomic_cpu_gpu_interleaved(int fd)
+{
+	/* Static: a failed assert must not leave threads on a dead stack. */
+	static struct adder t[CPU_THREADS];
+	static pthread_barrier_t start;
+	struct svm_counters a, b, d;
+	uint64_t *counter = map_anon(ps, PROT_READ | PROT_WRITE);
+	uint64_t last = 0;
+
+	cpu_write(counter, 0);
+
+	/*
+	 * The first job makes the page device-exclusive before the threads
+	 * exist: their first add revokes it, so at least one revocation.
+	 */
+	a = svm_counters(fd);
+	gpu_adds(fd, counter, &last);
+
+	igt_assert_eq(pthread_barrier_init(&start, NULL, CPU_THREADS + 1), 0);
+	for (int i = 0; i < CPU_THREADS; i++) {
+		t[i].start = &start;
+		t[i].counter = counter;
+		igt_assert_eq(pthread_create(&t[i].thread, NULL, cpu_adder,
+					     &t[i]), 0);
+	}
+	pthread_barrier_wait(&start);
+	for (int j = 1; j < GPU_JOBS; j++)
+		gpu_adds(fd, counter, &last);
+	for (int i = 0; i < CPU_THREADS; i++)
+		igt_assert_eq(pthread_join(t[i].thread, NULL), 0);
+	b = svm_counters(fd);
+	pthread_barrier_destroy(&start);
+
+	igt_assert_eq_u64(__atomic_load_n(counter, __ATOMIC_SEQ_CST),
+			  CPU_THREADS * CPU_ADDS + GPU_JOBS * GPU_ADDS);
+	d = counters_delta(&a, &b);
+	igt_info("%" PRIu64 " atomic faults, %" PRIu64 " grants, %" PRIu64
+		 " revocations\n", d.atomic_faults, d.exclusive_grants,
+		 d.revocations);
+	assert_granted(d);
+	assert_u64_lte(1, d.revocations);
+	munmap(counter, ps);
+}
+
+struct hammer {
+	uint64_t *counter;
+	uint64_t adds;
+	bool stop;
+};
+
+/* Add to the counter as fast as possible until told to stop. */
+static void *cpu_hammer(void *arg)
+{
+	struct hammer *h = arg;
+
+	while (!__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(h->counter, 1, __ATOMIC_SEQ_CST);
+		h->adds++;
+	}
+	return NULL;
+}
+
+static void atomic_pingpong_bounded(int fd)
+{
+	/* Static: a failed assert must not leave the thread on a dead stack. */
+	static struct hammer h;
+	struct svm_counters a, b, d;
+	uint64_t *counter = map_anon(ps, PROT_READ | PROT_WRITE);
+	uint64_t old = 0;
+	pthread_t thread;
+	int jobs = 50;
+
+	cpu_write(counter, 0);
+	h = (struct hammer){ .counter = counter };
+	a = svm_counters(fd);
+	igt_assert_eq(pthread_create(&thread, NULL, cpu_hammer, &h), 0);
+
+	/*
+	 * Every GPU job faults, is granted the page and has it revoked by
+	 * the CPU thread at once: each must still finish (no livelock).
+	 */
+	for (int j = 0; j < jobs; j++)
+		igt_assert_eq(gpu_atomic_add(fd, counter, 1, &old), 0);
+	__atomic_store_n(&h.stop, true, __ATOMIC_RELEASE);
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+	b = svm_counters(fd);
+
+	igt_assert_eq_u64(__atomic_load_n(counter, __ATOMIC_SEQ_CST), h.adds + jobs);
+	d = counters_delta(&a, &b);
+	igt_info("%d GPU jobs, %" PRIu64 " CPU adds: %" PRIu64 " grants, %" PRIu64
+		 " revocations, %" PRIu64 " backoffs\n", jobs, h.adds,
+		 d.exclusive_grants, d.revocations, d.atomic_backoffs);
+	assert_u64_lte(1, h.adds);
+	assert_u64_lte(1, d.revocations);
+	/* The CPU came back inside the GPU's time slice: it waited. */
+	assert_u64_lte(1, d.atomic_backoffs);
+	igt_assert_eq_u64(d.cancels, 0);
+	munmap(counter, ps);
+}
+
+static void atomic_revoked_on_cpu(int fd, bool write)
+{
+	uint64_t *w = map_anon(ps, PROT_READ | PROT_WRITE);
+	const uint64_t base = 0x17000000000ull, stored = 0x17100000000ull;
+	struct svm_counters a, b, c, d, e;
+	uint64_t old = 0, now;
+
+	cpu_write(&w[0], base);
+	cpu_write(&w[1], base + 1);
+	cpu_write(&w[2], base + 2);
+
+	/* The GPU takes the page for atomics... */
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_atomic_add(fd, &w[0], 5, &old), 0);
+	igt_assert_eq_u64(old, base);
+	igt_assert_eq(gpu_atomic_add(fd, &w[1], 9, &old), 0);
+	igt_assert_eq_u64(old, base + 1);
+	b = svm_counters(fd);
+	assert_granted(counters_delta(&a, &b));
+
+	/* ...and keeps it while the CPU stays away. */
+	igt_assert_eq(gpu_atomic_add(fd, &w[0], 5, &old), 0);
+	igt_assert_eq_u64(old, base + 5);
+	c = svm_counters(fd);
+	assert_no_refault(counters_delta(&b, &c));
+	assert_u64_lte(1, c.gpu_pages);
+
+	/* One CPU access takes it back: the range leaves the GPU. */
+	if (write) {
+		cpu_write(&w[0], stored);
+		now = stored;
+	} else {
+		now = cpu_read(&w[0]);
+		igt_assert_eq_u64(now, base + 10);
+	}
+	d = svm_counters(fd);
+	assert_u64_lte(1, counters_delta(&c, &d).revocations);
+	igt_assert_f(d.gpu_pages < c.gpu_pages,
+		     "GPU pages %" PRIu64 " -> %" PRIu64 " over a revocation\n",
+		     c.gpu_pages, d.gpu_pages);
+	/* The CPU sees the GPU's results. */
+	igt_assert_eq_u64(cpu_read(&w[1]), base + 1 + 9);
+	igt_assert_eq_u64(cpu_read(&w[2]), base + 2);
+
+	/* The next GPU atomic faults again, gets a new grant, sees the CPU. */
+	igt_assert_eq(gpu_atomic_add(fd, &w[0], 5, &old), 0);
+	igt_assert_eq_u64(old, now);
+	e = svm_counters(fd);
+	assert_granted(counters_delta(&d, &e));
+	igt_assert_eq_u64(cpu_read(&w[0]), now + 5);
+	munmap(w, ps);
+}
+
+static void atomic_fork(int fd)
+{
+	uint64_t *w = map_anon(ps, PROT_READ | PROT_WRITE);
+	const uint64_t base = 0x18000000000ull;
+	const uint64_t at_fork = base + 6;
+	struct svm_counters a, b, c;
+	uint64_t old = 0;
+	int go[2];
+	char ch = 0;
+
+	cpu_write(&w[0], base);
+	cpu_write(&w[1], base + 1);
+	igt_assert_eq(pipe(go), 0);
+
+	/* Exclusive to the GPU at fork time. */
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_atomic_add(fd, w, 2, NULL), 0);
+	igt_assert_eq(gpu_atomic_add(fd, w, 4, &old), 0);
+	igt_assert_eq_u64(old, base + 2);
+	b = svm_counters(fd);
+	assert_granted(counters_delta(&a, &b));
+
+	igt_fork(child, 1) {
+		close(go[1]);
+		igt_assert_eq(read(go[0], &ch, 1), 1);
+		/* The parent's GPU atomics since fork did not reach the child. */
+		igt_assert_eq_u64(cpu_read(&w[0]), at_fork);
+		igt_assert_eq_u64(cpu_read(&w[1]), base + 1);
+		/* Its own copy is its own to write. */
+		cpu_write(&w[0], 0xc41dull);
+		igt_assert_eq_u64(cpu_read(&w[0]), 0xc41dull);
+	}
+	close(go[0]);
+
+	/* fork() took the atomic access away: it breaks COW from here. */
+	c = svm_counters(fd);
+	assert_u64_lte(1, counters_delta(&b, &c).revocations);
+
+	/* The parent's GPU atomics go on, on the parent's memory. */
+	igt_assert_eq(gpu_atomic_add(fd, w, 10, &old), 0);
+	igt_assert_eq_u64(old, at_fork);
+	igt_assert_eq(gpu_atomic_add(fd, w, 20, &old), 0);
+	igt_assert_eq_u64(old, at_fork + 10);
+	b = svm_counters(fd);
+	assert_granted(counters_delta(&c, &b));
+
+	igt_assert_eq(write(go[1], &ch, 1), 1);
+	close(go[1]);
+	igt_waitchildren();
+
+	/* The child's write did not reach the parent; the GPU's did. */
+	igt_assert_eq_u64(cpu_read(&w[0]), at_fork + 30);
+	igt_assert_eq_u64(cpu_read(&w[1]), base + 1);
+	igt_assert_eq(gpu_atomic_add(fd, w, 1, &old), 0);
+	igt_assert_eq_u64(old, at_fork + 30);
+	igt_assert_eq_u64(cpu_read(&w[0]), at_fork + 31);
+	munmap(w, ps);
+}
+
+static void atomic_mprotect(int fd)
+{
+	size_t size = 4 * ps;
+	uint64_t *w = map_anon(size, PROT_READ | PROT_WRITE);
+	const uint64_t base = 0x19000000000ull;
+	struct svm_counters a, b, c, d;
+	uint64_t old = 0;
+
+	svm_pattern(w, size, base);
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_atomic_add(fd, w, 0x100, &old), 0);
+	igt_assert_eq_u64(old, base);
+	b = svm_counters(fd);
+	assert_granted(counters_delta(&a, &b));
+
+	/* Read-only: the atomic access goes. */
+	igt_assert_eq(mprotect(w, size, PROT_READ), 0);
+	c = svm_counters(fd);
+	assert_u64_lte(1, counters_delta(&b, &c).revocations);
+
+	/* Atomics need write access: cancelled, nothing changes. */
+	igt_assert_eq(gpu_atomic_add(fd, w, 0x100, NULL), -EFAULT);
+	d = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&c, &d).cancels, 1);
+	igt_assert_eq_u64(counters_delta(&c, &d).exclusive_grants, 0);
+	igt_assert_eq_u64(cpu_read(&w[0]), base + 0x100);
+	svm_assert_pattern(&w[1], size - 8, base + 1);
+
+	/* Writable again: atomics work again. */
+	igt_assert_eq(mprotect(w, size, PROT_READ | PROT_WRITE), 0);
+	igt_assert_eq(gpu_atomic_add(fd, w, 0x100, &old), 0);
+	igt_assert_eq_u64(old, base + 0x100);
+	a = svm_counters(fd);
+	assert_granted(counters_delta(&d, &a));
+	igt_assert_eq_u64(cpu_read(&w[0]), base + 0x200);
+	svm_assert_pattern(&w[1], size - 8, base + 1);
+	munmap(w, size);
+}
+
+static void atomic_munmap(int fd)
+{
+	size_t size = 2 * ps;
+	uint64_t *w = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b, c, d;
+	uint64_t old = 0;
+	void *q;
+
+	cpu_write(w, 0x1a000000000ull);
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_atomic_add(fd, w, 1, &old), 0);
+	igt_assert_eq_u64(old, 0x1a000000000ull);
+	b = svm_counters(fd);
+	assert_granted(counters_delta(&a, &b));
+
+	igt_assert_eq(munmap(w, size), 0);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	assert_u64_lte(1, d.revocations);
+	assert_u64_lte(1, d.invalidations);
+
+	/* Nothing there any more: cancelled. */
+	igt_assert_eq(gpu_atomic_add(fd, w, 1, NULL), -EFAULT);
+	a = svm_counters(fd);
+	d = counters_delta(&c, &a);
+	igt_assert_eq_u64(d.cancels, 1);
+	igt_assert_eq_u64(d.exclusive_grants, 0);
+
+	/* New memory at the address: the GPU's atomics land there. */
+	q = mmap(w, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	igt_assert(q == w);
+	igt_assert_eq(gpu_atomic_add(fd, w, 7, &old), 0);
+	igt_assert_eq_u64(old, 0);
+	igt_assert_eq_u64(cpu_read(w), 7);
+	munmap(q, size);
+}
+
+#define THP_SIZE	(2ull << 20)
+#define THP_TARGETS	8
+
+/* Whether [p, p + size) lies in a VMA with at least @size of THPs. */
+static bool thp_backed(const void *p, size_t size)
+{
+	unsigned long start, end, kb, addr = (uintptr_t)p;
+	bool in = false, ret = false;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			in = start <= addr && addr < end;
+			continue;
+		}
+		if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1) {
+			ret = kb * 1024 >= size;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static void atomic_thp(int fd)
+{
+	size_t npages = THP_SIZE / ps;
+	struct drm_nvsim_cmd cmds[THP_TARGETS];
+	size_t target[THP_TARGETS];
+	struct svm_counters a, b, c, d;
+	char *raw, *p;
+	bool thp;
+
+	/* 2 MiB aligned, inside a mapping twice that size. */
+	raw = map_anon(2 * THP_SIZE, PROT_READ | PROT_WRITE);
+	p = (char *)(((uintptr_t)raw + THP_SIZE - 1) & ~(uintptr_t)(THP_SIZE - 1));
+	thp = !madvise(p, THP_SIZE, MADV_HUGEPAGE);
+	/* The CPU's first touch makes it a THP. */
+	for (size_t i = 0; thp && i < npages; i++)
+		cpu_write((uint64_t *)(p + i * ps), 0x1b000000000ull + i);
+	thp = thp && thp_backed(p, THP_SIZE);
+	if (!thp)
+		munmap(raw, 2 * THP_SIZE);
+	igt_require_f(thp, "no THP at %p (THP off, or no free 2 MiB)\n", p);
+
+	/* The first word of 8 pages spread from the first to the last. */
+	for (int k = 0; k < THP_TARGETS; k++) {
+		target[k] = k * (npages - 1) / (THP_TARGETS - 1);
+		cmds[k] = gpu_cmd_atomic_add(p + target[k] * ps, k + 1);
+	}
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_submit(fd, cmds, THP_TARGETS), 0);
+	for (int k = 0; k < THP_TARGETS; k++)
+		igt_assert_eq_u64(cmds[k].result, 0x1b000000000ull + target[k]);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	assert_granted(d);
+	assert_u64_lte(THP_TARGETS, d.exclusive_grants);
+
+	/* Again: every page is the GPU's already. */
+	igt_assert_eq(gpu_submit(fd, cmds, THP_TARGETS), 0);
+	for (int k = 0; k < THP_TARGETS; k++)
+		igt_assert_eq_u64(cmds[k].result,
+				  0x1b000000000ull + target[k] + k + 1);
+	c = svm_counters(fd);
+	assert_no_refault(counters_delta(&b, &c));
+
+	/* The CPU reads every page back: the targets twice added to. */
+	for (size_t i = 0, k = 0; i < npages; i++) {
+		uint64_t expect = 0x1b000000000ull + i;
+
+		if (k < THP_TARGETS && target[k] == i)
+			expect += 2 * (++k);
+		igt_assert_f(cpu_read((uint64_t *)(p + i * ps)) == expect,
+			     "page %zu: %#" PRIx64 ", expected %#" PRIx64 "\n", i,
+			     cpu_read((uint64_t *)(p + i * ps)), expect);
+	}
+	d = svm_counters(fd);
+	assert_u64_lte(1, counters_delta(&c, &d).revocations);
+	/* And the GPU reads the whole region as the CPU does. */
+	assert_gpu_reads(fd, p, THP_SIZE);
+	munmap(raw, 2 * THP_SIZE);
+}
+
+static void atomic_shared_anon(int fd)
+{
+	size_t size = 4 * ps;
+	uint64_t *w = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(w != MAP_FAILED);
+	svm_pattern(w, size, 0x1c000000000ull);
+	assert_atomics_refused(fd, &w[ps / 8], 0x1c000000000ull + ps / 8);
+	svm_assert_pattern(w, size, 0x1c000000000ull);
+	/* Only atomics: the GPU reads it as before. */
+	assert_gpu_reads(fd, w, size);
+	munmap(w, size);
+}
+
+static void atomic_file_backed(int fd)
+{
+	char path[] = "/tmp/nouveau_svm.XXXXXX";
+	const uint64_t base = 0x1d000000000ull;
+	size_t size = 4 * ps;
+	void *data = malloc(size);
+	uint64_t *shared, *private, word = 0;
+	int file;
+
+	igt_assert(data);
+	file = mkstemp(path);
+	igt_assert_fd(file);
+	unlink(path);
+	svm_pattern(data, size, base);
+	igt_assert_eq(pwrite(file, data, size, 0), (ssize_t)size);
+
+	/* MAP_SHARED: the page cache itself. */
+	shared = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, file, 0);
+	igt_assert(shared != MAP_FAILED);
+	assert_atomics_refused(fd, &shared[ps / 8], base + ps / 8);
+	svm_assert_pattern(shared, size, base);
+	igt_assert_eq(pread(file, &word, 8, ps), 8);
+	igt_assert_eq_u64(word, base + ps / 8);
+	assert_gpu_reads(fd, shared, size);
+
+	/*
+	 * MAP_PRIVATE: an atomic writes, so it works on the process's private
+	 * copy of the page, as a CPU write would, and the file is untouched.
+	 */
+	private = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, file, 0);
+	igt_assert(private != MAP_FAILED);
+	svm_assert_pattern(private, size, base);
+	igt_assert_eq(gpu_atomic_add(fd, &private[2 * ps / 8], 5, &word), 0);
+	igt_assert_eq_u64(word, base + 2 * ps / 8);
+	igt_assert_eq_u64(private[2 * ps / 8], base + 2 * ps / 8 + 5);
+	igt_assert_eq(pread(file, &word, 8, 2 * ps), 8);
+	igt_assert_eq_u64(word, base + 2 * ps / 8);
+
+	munmap(shared, size);
+	munmap(private, size);
+	close(file);
+	free(data);
+}
+
+static void atomic_readonly_cancel(int fd)
+{
+	size_t size = 4 * ps;
+	uint64_t *w = map_anon(size, PROT_READ | PROT_WRITE);
+
+	svm_pattern(w, size, 0x1e000000000ull);
+	igt_assert_eq(mprotect(w, size, PROT_READ), 0);
+	assert_atomics_refused(fd, &w[ps / 8], 0x1e000000000ull + ps / 8);
+	svm_assert_pattern(w, size, 0x1e000000000ull);
+	assert_gpu_reads(fd, w, size);
+	munmap(w, size);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1237,6 +1989,22 @@ static void exec_atomic_cas_size(struct exec_ctx *x)
 	x->cmds[0].size = 16;
 }
 
+static void exec_atomic_add_addr_unaligned(struct exec_ctx *x)
+{
+	x->cmds[0] = gpu_cmd_atomic_add(x->buf + 4, 1);
+}
+
+static void exec_atomic_cas_addr_unaligned(struct exec_ctx *x)
+{
+	x->cmds[0] = gpu_cmd_atomic_cas(x->buf + 4, 0, 1);
+}
+
+static void exec_atomic_add_compare(struct exec_ctx *x)
+{
+	x->cmds[0] = gpu_cmd_atomic_add(x->buf, 1);
+	x->cmds[0].compare = 1;
+}
+
 static void exec_src_nonzero(struct exec_ctx *x)
 {
 	x->cmds[0].src = to_user_pointer(x->buf + ps);
@@ -1306,6 +2074,15 @@ static const struct exec_case {
 	  exec_atomic_add_size, EINVAL },
 	{ "cmd-atomic-cas-size", "EXEC of an ATOMIC_CAS of 16 bytes: -EINVAL.",
 	  exec_atomic_cas_size, EINVAL },
+	{ "cmd-atomic-add-addr-unaligned",
+	  "EXEC of an ATOMIC_ADD at a 4-byte aligned addr: -EINVAL.",
+	  exec_atomic_add_addr_unaligned, EINVAL },
+	{ "cmd-atomic-cas-addr-unaligned",
+	  "EXEC of an ATOMIC_CAS at a 4-byte aligned addr: -EINVAL.",
+	  exec_atomic_cas_addr_unaligned, EINVAL },
+	{ "cmd-atomic-add-compare-nonzero",
+	  "EXEC of an ATOMIC_ADD with compare set: -EINVAL.",
+	  exec_atomic_add_compare, EINVAL },
 	{ "cmd-src-nonzero", "EXEC of a WRITE with src set: -EINVAL.",
 	  exec_src_nonzero, EINVAL },
 	{ "cmd-src-unaligned", "EXEC of a COPY with an unaligned src: -EINVAL.",
@@ -1704,6 +2481,64 @@ igt_main
 		igt_describe("An inherited file cannot run GPU work: -EPERM.");
 		igt_subtest("inherited-fd-eperm")
 			inherited_fd_eperm(fd);
+
+		/* GPU atomics on system memory. */
+		igt_subtest_group {
+			igt_fixture
+				svm_require_atomics(fd);
+
+			igt_describe("GPU atomic adds on malloc'd memory.");
+			igt_subtest("atomic-add-malloc")
+				atomic_add_malloc(fd);
+
+			igt_describe("GPU compare-and-swap on malloc'd memory.");
+			igt_subtest("atomic-cas-malloc")
+				atomic_cas_malloc(fd);
+
+			igt_describe("CPU threads and the GPU add to one counter.");
+			igt_subtest("atomic-cpu-gpu-interleaved")
+				atomic_cpu_gpu_interleaved(fd);
+
+			igt_describe("A CPU read revokes the GPU's atomic access.");
+			igt_subtest("atomic-revoked-on-cpu-read")
+				atomic_revoked_on_cpu(fd, false);
+
+			igt_describe("A CPU write revokes the GPU's atomic access.");
+			igt_subtest("atomic-revoked-on-cpu-write")
+				atomic_revoked_on_cpu(fd, true);
+
+			igt_describe("fork() while the GPU holds a page for atomics.");
+			igt_subtest("atomic-fork")
+				atomic_fork(fd);
+
+			igt_describe("mprotect() revokes atomic access; atomics then cancel.");
+			igt_subtest("atomic-mprotect")
+				atomic_mprotect(fd);
+
+			igt_describe("munmap() revokes atomic access; atomics then cancel.");
+			igt_subtest("atomic-munmap")
+				atomic_munmap(fd);
+
+			igt_describe("GPU atomics on a transparent huge page.");
+			igt_subtest("atomic-thp")
+				atomic_thp(fd);
+
+			igt_describe("GPU atomics on shared anonymous memory are cancelled.");
+			igt_subtest("atomic-shared-anon")
+				atomic_shared_anon(fd);
+
+			igt_describe("A page the CPU keeps taking back: every GPU atomic finishes.");
+			igt_subtest("atomic-pingpong-bounded")
+				atomic_pingpong_bounded(fd);
+
+			igt_describe("GPU atomics: refused on shared file mappings, private copies on private ones.");
+			igt_subtest("atomic-file-backed")
+				atomic_file_backed(fd);
+
+			igt_describe("GPU atomics on read-only memory are cancelled.");
+			igt_subtest("atomic-readonly-cancel")
+				atomic_readonly_cancel(fd);
+		}
 
 		for (int i = 0; i < ARRAY_SIZE(bad_exec); i++) {
 			igt_describe(bad_exec[i].desc);

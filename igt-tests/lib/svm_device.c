@@ -122,6 +122,12 @@ void svm_require_gpu_ops(int fd)
 		      SVM_SIM_NAME);
 }
 
+void svm_require_atomics(int fd)
+{
+	igt_require_f(svm_caps(fd) & NOUVEAU_SVM_CAP_ATOMIC_SYSMEM,
+		      "no NOUVEAU_SVM_CAP_ATOMIC_SYSMEM: no GPU atomics\n");
+}
+
 int __svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size)
 {
 	struct drm_nouveau_svm_init args = {
@@ -181,6 +187,24 @@ struct drm_nvsim_cmd gpu_cmd_copy(void *dst, const void *src, size_t size)
 	struct drm_nvsim_cmd cmd = gpu_cmd(DRM_NVSIM_OP_COPY, dst, size);
 
 	cmd.src = to_user_pointer(src);
+	return cmd;
+}
+
+struct drm_nvsim_cmd gpu_cmd_atomic_add(void *addr, uint64_t value)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd(DRM_NVSIM_OP_ATOMIC_ADD, addr, 8);
+
+	cmd.value = value;
+	return cmd;
+}
+
+struct drm_nvsim_cmd gpu_cmd_atomic_cas(void *addr, uint64_t compare,
+					uint64_t value)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd(DRM_NVSIM_OP_ATOMIC_CAS, addr, 8);
+
+	cmd.compare = compare;
+	cmd.value = value;
 	return cmd;
 }
 
@@ -330,6 +354,32 @@ int gpu_copy(int fd, void *dst, const void *src, size_t size)
 	return gpu_submit(fd, &cmd, 1);
 }
 
+/* Run the one atomic @cmd: the job's status, the old value in *@old. */
+static int gpu_atomic(int fd, struct drm_nvsim_cmd *cmd, uint64_t *old)
+{
+	int status;
+
+	status = gpu_submit(fd, cmd, 1);
+	if (!status && old)
+		*old = cmd->result;
+	return status;
+}
+
+int gpu_atomic_add(int fd, void *addr, uint64_t value, uint64_t *old)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd_atomic_add(addr, value);
+
+	return gpu_atomic(fd, &cmd, old);
+}
+
+int gpu_atomic_cas(int fd, void *addr, uint64_t compare, uint64_t value,
+		   uint64_t *old)
+{
+	struct drm_nvsim_cmd cmd = gpu_cmd_atomic_cas(addr, compare, value);
+
+	return gpu_atomic(fd, &cmd, old);
+}
+
 /* ------------------------------------------------------------------ */
 /* CPU side of the commands                                            */
 /* ------------------------------------------------------------------ */
@@ -407,6 +457,14 @@ static const struct {
 		{ "ranges", offsetof(struct svm_counters, ranges) },
 	[DRM_NVSIM_COUNTER_GPU_PAGES] =
 		{ "gpu-pages", offsetof(struct svm_counters, gpu_pages) },
+	[DRM_NVSIM_COUNTER_ATOMIC_FAULTS] =
+		{ "atomic-faults", offsetof(struct svm_counters, atomic_faults) },
+	[DRM_NVSIM_COUNTER_EXCLUSIVE_GRANTS] =
+		{ "exclusive-grants",
+		  offsetof(struct svm_counters, exclusive_grants) },
+	[DRM_NVSIM_COUNTER_REVOCATIONS] =
+		{ "revocations", offsetof(struct svm_counters, revocations) },
+		{ "atomic-backoffs", offsetof(struct svm_counters, atomic_backoffs) },
 };
 
 _Static_assert(DRM_NVSIM_COUNTER_COUNT == SVM_COUNTERS_NUM,

@@ -48,6 +48,8 @@ int svm_open(void);
 enum svm_driver svm_driver(int fd);
 /* Skip unless @fd can run GPU work through this library (the sim). */
 void svm_require_gpu_ops(int fd);
+/* Skip unless @fd has NOUVEAU_SVM_CAP_ATOMIC_SYSMEM (GPU atomics). */
+void svm_require_atomics(int fd);
 
 /* DRM_NOUVEAU_GETPARAM: 0 or -errno. */
 int __svm_getparam(int fd, uint64_t param, uint64_t *value);
@@ -65,6 +67,10 @@ struct drm_nvsim_cmd gpu_cmd_read(const void *addr, size_t size);
 struct drm_nvsim_cmd gpu_cmd_write(void *addr, size_t size, uint64_t value);
 struct drm_nvsim_cmd gpu_cmd_fill(void *addr, size_t size, uint64_t value);
 struct drm_nvsim_cmd gpu_cmd_copy(void *dst, const void *src, size_t size);
+/* Atomics on the 64-bit word at @addr (8-byte aligned): size 8. */
+struct drm_nvsim_cmd gpu_cmd_atomic_add(void *addr, uint64_t value);
+struct drm_nvsim_cmd gpu_cmd_atomic_cas(void *addr, uint64_t compare,
+					uint64_t value);
 
 /*
  * DRM_NVSIM_EXEC as given (no retry: a restarted EXEC would run the job
@@ -102,6 +108,15 @@ int gpu_read(int fd, const void *addr, size_t size, uint64_t *checksum);
 int gpu_write(int fd, void *addr, size_t size, uint64_t value);
 int gpu_fill(int fd, void *addr, size_t size, uint64_t value);
 int gpu_copy(int fd, void *dst, const void *src, size_t size);
+/*
+ * One GPU atomic on the 64-bit word at @addr, asserting the ioctl succeeds:
+ * the job's status as above; when it is 0 and @old is not NULL, *@old gets
+ * the word's value before the atomic.  gpu_atomic_cas() stores @value only
+ * if the word equals @compare.
+ */
+int gpu_atomic_add(int fd, void *addr, uint64_t value, uint64_t *old);
+int gpu_atomic_cas(int fd, void *addr, uint64_t compare, uint64_t value,
+		   uint64_t *old);
 /* Non-asserting variants for threads: 0 or -errno of the ioctl. */
 int __gpu_read(int fd, const void *addr, size_t size, uint64_t *checksum,
 	       int *status);
@@ -130,9 +145,13 @@ struct svm_counters {
 	uint64_t invalidations;
 	uint64_t ranges;
 	uint64_t gpu_pages;
+	uint64_t atomic_faults;
+	uint64_t exclusive_grants;
+	uint64_t revocations;
+	uint64_t atomic_backoffs;
 };
 
-#define SVM_COUNTERS_NUM	8
+#define SVM_COUNTERS_NUM	12
 
 /* The counter with index @idx (&enum drm_nvsim_counter). */
 uint64_t svm_counter(const struct svm_counters *c, unsigned int idx);
