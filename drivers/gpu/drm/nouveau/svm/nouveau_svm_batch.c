@@ -30,6 +30,34 @@
 
 #include "nouveau_svm_batch.h"
 
+/**
+ * nouveau_svm_fault_action() - what a mapped range does for a fault
+ * @access: the fault's &enum nouveau_svm_access
+ * @writable: whether the range is mapped writable (the CPU may write it)
+ *
+ * A read or prefetch is served by any mapping, a write only by a writable
+ * one; an atomic needs atomic access to its page, which only writable
+ * memory can get.
+ *
+ * Context: Any context.
+ * Return: the &enum nouveau_svm_fault_action.
+ */
+enum nouveau_svm_fault_action nouveau_svm_fault_action(u8 access, bool writable)
+{
+	switch (access) {
+	case NOUVEAU_SVM_ACCESS_PREFETCH:
+	case NOUVEAU_SVM_ACCESS_READ:
+		return NOUVEAU_SVM_FAULT_SERVED;
+	case NOUVEAU_SVM_ACCESS_WRITE:
+		return writable ? NOUVEAU_SVM_FAULT_SERVED : NOUVEAU_SVM_FAULT_CANCEL;
+	case NOUVEAU_SVM_ACCESS_ATOMIC:
+		return writable ? NOUVEAU_SVM_FAULT_ATOMIC : NOUVEAU_SVM_FAULT_CANCEL;
+	default:
+		return NOUVEAU_SVM_FAULT_CANCEL;
+	}
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_fault_action);
+
 static int nouveau_svm_fault_cmp(const void *a, const void *b)
 {
 	const struct nouveau_svm_fault *fa = a, *fb = b;

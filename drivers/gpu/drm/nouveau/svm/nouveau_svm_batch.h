@@ -57,6 +57,20 @@ struct nouveau_svm_fault_group {
 	u32 count;
 };
 
+/**
+ * enum nouveau_svm_fault_action - what to do with a fault whose range is
+ * mapped
+ * @NOUVEAU_SVM_FAULT_SERVED: nothing more: the mapping serves it
+ * @NOUVEAU_SVM_FAULT_CANCEL: cancel it: the mapping cannot serve it
+ * @NOUVEAU_SVM_FAULT_ATOMIC: grant atomic access to its page
+ */
+enum nouveau_svm_fault_action {
+	NOUVEAU_SVM_FAULT_SERVED,
+	NOUVEAU_SVM_FAULT_CANCEL,
+	NOUVEAU_SVM_FAULT_ATOMIC,
+};
+
+enum nouveau_svm_fault_action nouveau_svm_fault_action(u8 access, bool writable);
 void nouveau_svm_fault_sort(struct nouveau_svm_fault *faults, unsigned int n);
 unsigned int nouveau_svm_fault_group(const struct nouveau_svm_fault *faults,
 				     unsigned int n, u64 window,

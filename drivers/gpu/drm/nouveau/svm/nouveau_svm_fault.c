@@ -104,12 +104,18 @@ static unsigned int nouveau_svm_faults_settle(struct nouveau_svm_dev *sdev,
 	for (i = 0; i < n && f[i].addr < served->end; i++) {
 		u64 page = f[i].addr & PAGE_MASK;
 
-		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC) {
+		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC)
 			atomic64_inc(&vm->stats.atomic_faults);
+		switch (nouveau_svm_fault_action(f[i].access, served->writable)) {
+		case NOUVEAU_SVM_FAULT_SERVED:
+			break;
+		case NOUVEAU_SVM_FAULT_CANCEL:
+			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+			break;
+		case NOUVEAU_SVM_FAULT_ATOMIC:
 			start = min(start, page);
 			end = max(end, page + PAGE_SIZE);
-		} else if (f[i].access == NOUVEAU_SVM_ACCESS_WRITE && !served->writable) {
-			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+			break;
 		}
 	}
 	if (end)

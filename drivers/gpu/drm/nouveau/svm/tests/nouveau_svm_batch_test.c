@@ -132,7 +132,42 @@ static void fault_group_small_window(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, g[1].start, 0x20000);
 }
 
+struct action_case {
+	const char *name;
+	u8 access;
+	bool writable;
+	enum nouveau_svm_fault_action action;
+};
+
+static const struct action_case action_cases[] = {
+	{ "read-ro", R, false, NOUVEAU_SVM_FAULT_SERVED },
+	{ "read-rw", R, true, NOUVEAU_SVM_FAULT_SERVED },
+	{ "prefetch-ro", P, false, NOUVEAU_SVM_FAULT_SERVED },
+	{ "write-ro", W, false, NOUVEAU_SVM_FAULT_CANCEL },
+	{ "write-rw", W, true, NOUVEAU_SVM_FAULT_SERVED },
+	{ "atomic-ro", A, false, NOUVEAU_SVM_FAULT_CANCEL },
+	{ "atomic-rw", A, true, NOUVEAU_SVM_FAULT_ATOMIC },
+	{ "invalid-access", 0, true, NOUVEAU_SVM_FAULT_CANCEL },
+	{ "unknown-access", 99, true, NOUVEAU_SVM_FAULT_CANCEL },
+};
+
+static void action_case_desc(const struct action_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(action, action_cases, action_case_desc);
+
+static void fault_action_decides(struct kunit *test)
+{
+	const struct action_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, nouveau_svm_fault_action(c->access, c->writable),
+			c->action);
+}
+
 static struct kunit_case nouveau_svm_batch_cases[] = {
+	KUNIT_CASE_PARAM(fault_action_decides, action_gen_params),
 	KUNIT_CASE(fault_sort_orders_by_inst_addr_access),
 	KUNIT_CASE(fault_group_merges_duplicates),
 	KUNIT_CASE(fault_group_spans_pages_in_window),
