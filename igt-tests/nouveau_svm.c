@@ -156,6 +156,11 @@
  *	device-exclusive, are cancelled (-EFAULT) and change nothing; GPU
  *	reads of it work.
  *
+ * SUBTEST: atomic-zero-page
+ * Description: A GPU atomic on memory the CPU has only read (the zero
+ *	page) gets a page of its own: the result is exact, and the
+ *	neighbouring page still reads zero.
+ *
  * SUBTEST: atomic-pingpong-bounded
  * Description: A CPU thread keeps adding to the counter the GPU adds to;
  *	every GPU job still finishes (the GPU's atomic time slice bounds the
@@ -1388,6 +1393,29 @@ static void atomic_pingpong_bounded(int fd)
 	munmap(counter, ps);
 }
 
+static void atomic_zero_page(int fd)
+{
+	size_t size = 2 * ps;
+	uint64_t *w = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b;
+	uint64_t old = 1;
+
+	/* The CPU only reads: both pages map the shared zero page. */
+	igt_assert_eq_u64(__atomic_load_n(&w[0], __ATOMIC_SEQ_CST), 0);
+	igt_assert_eq_u64(__atomic_load_n(&w[ps / 8], __ATOMIC_SEQ_CST), 0);
+
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_atomic_add(fd, &w[0], 11, &old), 0);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(old, 0);
+	assert_granted(counters_delta(&a, &b));
+
+	/* The page got a copy of its own; the other one is still zero. */
+	igt_assert_eq_u64(__atomic_load_n(&w[0], __ATOMIC_SEQ_CST), 11);
+	igt_assert_eq_u64(__atomic_load_n(&w[ps / 8], __ATOMIC_SEQ_CST), 0);
+	munmap(w, size);
+}
+
 static void atomic_revoked_on_cpu(int fd, bool write)
 {
 	uint64_t *w = map_anon(ps, PROT_READ | PROT_WRITE);
@@ -2526,6 +2554,10 @@ igt_main
 			igt_describe("GPU atomics on shared anonymous memory are cancelled.");
 			igt_subtest("atomic-shared-anon")
 				atomic_shared_anon(fd);
+
+			igt_describe("A GPU atomic on a page that maps the zero page.");
+			igt_subtest("atomic-zero-page")
+				atomic_zero_page(fd);
 
 			igt_describe("A page the CPU keeps taking back: every GPU atomic finishes.");
 			igt_subtest("atomic-pingpong-bounded")
