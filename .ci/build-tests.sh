@@ -39,7 +39,7 @@ demo=$TOP/igt-tests/demo/svm-demo.c
 if [ -f "$demo" ] && stale "$T/svm-demo" "$demo"; then
 	log "building the demo"
 	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE \
-		-isystem "$KHDR" -I "$SRC" "$demo" -o "$T/svm-demo"
+		-isystem "$KHDR" -I "$SRC" "$demo" -o "$T/svm-demo" -lpthread
 fi
 
 # The KUnit modules: those with a KUnit suite section.  The config enables

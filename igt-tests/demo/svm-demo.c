@@ -6,14 +6,18 @@
  * The GPU writes a malloc'd buffer it has never seen (it faults, the
  * kernel mirrors the CPU page tables and replays), the CPU checks every
  * word, the GPU reads back what the CPU changed, then the buffer is freed
- * and a GPU access to it is cancelled.  The client's counters (fdinfo)
- * are printed after each step.
+ * and a GPU access to it is cancelled.  Then a CPU thread and the GPU
+ * increment one counter in malloc'd memory to an exact total, through GPU
+ * atomics on device-exclusive pages.  The client's counters (fdinfo) are
+ * printed after each step.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +33,12 @@
 #define BUF_SIZE	(4u << 20)
 #define SIM_DRIVER	"nouveau_svm_sim"
 
-static const char *const counters[] = {
+#define NCOUNTERS	12
+
+static const char *const counters[NCOUNTERS] = {
 	"faults", "fault-batches", "replays", "cancels",
 	"pages-mapped", "invalidations", "ranges", "gpu-pages",
+	"atomic-faults", "exclusive-grants", "revocations", "atomic-backoffs",
 };
 
 /* Open the simulated GPU's render node. */
@@ -59,13 +66,13 @@ static void read_counters(int fd, unsigned long long *val)
 	char path[64], line[256];
 	FILE *f;
 
-	memset(val, 0, sizeof(*val) * 8);
+	memset(val, 0, sizeof(*val) * NCOUNTERS);
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	f = fopen(path, "r");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		for (unsigned int i = 0; i < 8; i++) {
+		for (unsigned int i = 0; i < NCOUNTERS; i++) {
 			size_t n = strlen(counters[i]);
 
 			if (!strncmp(line, "nouveau-svm-", 12) &&
@@ -78,12 +85,15 @@ static void read_counters(int fd, unsigned long long *val)
 
 static void show_counters(int fd, const char *when)
 {
-	unsigned long long v[8];
+	unsigned long long v[NCOUNTERS];
 
 	read_counters(fd, v);
 	printf("   counters %s: faults %llu, batches %llu, replays %llu, cancels %llu,\n"
 	       "            pages mapped %llu, invalidations %llu, ranges %llu, GPU pages %llu\n",
 	       when, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+	if (v[8])
+		printf("            atomic faults %llu, exclusive grants %llu, revocations %llu, backoffs %llu\n",
+		       v[8], v[9], v[10], v[11]);
 }
 
 static int gpu(int fd, struct drm_nvsim_cmd *cmd)
@@ -172,6 +182,65 @@ static int step_freed(int fd, uint64_t *buf)
 	return ret != -EFAULT;
 }
 
+#define GPU_JOBS	40
+#define GPU_ADDS	50
+
+struct cpu_adder {
+	uint64_t *counter;
+	uint64_t adds;
+	bool stop;
+};
+
+/* Add 1 to the counter every 200 us until told to stop. */
+static void *cpu_adder(void *arg)
+{
+	struct cpu_adder *a = arg;
+
+	while (!__atomic_load_n(&a->stop, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(a->counter, 1, __ATOMIC_SEQ_CST);
+		a->adds++;
+		usleep(200);
+	}
+	return NULL;
+}
+
+static int step_atomics(int fd)
+{
+	struct drm_nvsim_cmd cmd[GPU_ADDS];
+	struct cpu_adder adder = { .counter = malloc(sizeof(uint64_t)) };
+	uint64_t want;
+	pthread_t thread;
+	int ret = 0;
+
+	if (!adder.counter)
+		return 1;
+	*adder.counter = 0;
+	for (int i = 0; i < GPU_ADDS; i++)
+		cmd[i] = (struct drm_nvsim_cmd){ .op = DRM_NVSIM_OP_ATOMIC_ADD,
+			.addr = (uintptr_t)adder.counter, .size = 8, .value = 1 };
+	printf("5. a CPU thread adds 1 to a malloc'd counter every 200 us while the GPU\n"
+	       "   adds 1 to it %d times (%d jobs of %d atomics)\n",
+	       GPU_JOBS * GPU_ADDS, GPU_JOBS, GPU_ADDS);
+	if (pthread_create(&thread, NULL, cpu_adder, &adder))
+		return 1;
+	for (int j = 0; j < GPU_JOBS && !ret; j++) {
+		struct drm_nvsim_exec exec = { .cmds = (uintptr_t)cmd, .count = GPU_ADDS };
+
+		ret = ioctl(fd, DRM_IOCTL_NVSIM_EXEC, &exec) ? -errno : exec.status;
+	}
+	__atomic_store_n(&adder.stop, true, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	want = adder.adds + GPU_JOBS * GPU_ADDS;
+	printf("   counter = %llu, expected %llu (%llu from the CPU): %s\n",
+	       (unsigned long long)*adder.counter, (unsigned long long)want,
+	       (unsigned long long)adder.adds,
+	       !ret && *adder.counter == want ? "exact" : "WRONG");
+	show_counters(fd, "now");
+	ret = ret || *adder.counter != want;
+	free(adder.counter);
+	return ret;
+}
+
 int main(void)
 {
 	struct drm_nouveau_getparam caps = { .param = NOUVEAU_GETPARAM_SVM_CAPS };
@@ -205,7 +274,8 @@ int main(void)
 	bad = step_gpu_write(fd, buf, n);
 	bad |= step_gpu_read(fd, buf, n);
 	bad |= step_freed(fd, buf);
+	bad |= step_atomics(fd);
 	close(fd);
-	printf("\n%s\n", bad ? "demo FAILED" : "demo done: the GPU used malloc'd memory, and lost it cleanly");
+	printf("\n%s\n", bad ? "demo FAILED" : "demo done: the GPU used malloc'd memory, lost it cleanly, and shared a counter with the CPU");
 	return bad;
 }
