@@ -11,6 +11,7 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -197,6 +198,8 @@ struct nouveau_svm_dev {
  * @lock: the "driver SVM lock" of drm_gpusvm: serialises range creation
  *	and removal (fault service, garbage collection, teardown)
  * @unmanaged: the window reserved for driver buffers, never mirrored
+ * @atomic_policy: NOUVEAU_SVM_ATOMIC__* of the addresses userspace
+ *	advised, as xarray values; device-exclusive elsewhere (its own lock)
  * @inst: the context number the backend's faults carry, set by vm_init
  * @priv: the backend's data
  * @link: entry in &nouveau_svm_dev.vms
@@ -213,6 +216,7 @@ struct nouveau_svm_vm {
 	struct nouveau_svm_dev *sdev;
 	struct mutex lock; /* drm_gpusvm driver lock: range tree changes */
 	struct nouveau_svm_window unmanaged;
+	struct maple_tree atomic_policy;
 	u64 inst;
 	void *priv;
 	struct list_head link;

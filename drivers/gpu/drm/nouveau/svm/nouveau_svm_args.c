@@ -17,8 +17,10 @@
  * DRM_NOUVEAU_SVM_BIND
  *  - @reserved0 or @reserved1 not zero: -EINVAL
  *  - @header has bits above NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL
- *  - unknown command, or a target other than system memory (0) or
- *    NOUVEAU_SVM_BIND_TARGET__GPU_VRAM: -EINVAL
+ *  - unknown command: -EINVAL
+ *  - a target the command does not know: for MIGRATE, other than system
+ *    memory (0) or NOUVEAU_SVM_BIND_TARGET__GPU_VRAM; for ADVISE_ATOMIC,
+ *    other than a NOUVEAU_SVM_ATOMIC__* value: -EINVAL
  *  - @stride not zero: -EINVAL
  *  - @va_end rounds up past the top of the address space: -EOVERFLOW
  *  - empty range (@va_start >= @va_end once rounded): -EINVAL
@@ -86,11 +88,16 @@ static int nouveau_svm_bind_header(u64 header, struct nouveau_svm_bind_req *req)
 			NOUVEAU_SVM_BIND_PRIORITY_MASK;
 	req->target = (header >> NOUVEAU_SVM_BIND_TARGET_SHIFT) &
 		      NOUVEAU_SVM_BIND_TARGET_MASK;
-	if (req->command != NOUVEAU_SVM_BIND_COMMAND__MIGRATE)
+	switch (req->command) {
+	case NOUVEAU_SVM_BIND_COMMAND__MIGRATE:
+		return req->target == NOUVEAU_SVM_BIND_TARGET__HOST ||
+		       req->target == NOUVEAU_SVM_BIND_TARGET__GPU_VRAM ? 0 : -EINVAL;
+	case NOUVEAU_SVM_BIND_COMMAND__ADVISE_ATOMIC:
+		return req->target >= NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE &&
+		       req->target <= NOUVEAU_SVM_ATOMIC__REFUSE ? 0 : -EINVAL;
+	default:
 		return -EINVAL;
-	if (req->target && req->target != NOUVEAU_SVM_BIND_TARGET__GPU_VRAM)
-		return -EINVAL;
-	return 0;
+	}
 }
 
 /**

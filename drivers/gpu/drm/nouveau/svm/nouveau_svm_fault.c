@@ -113,6 +113,11 @@ static unsigned int nouveau_svm_faults_settle(struct nouveau_svm_dev *sdev,
 			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
 			break;
 		case NOUVEAU_SVM_FAULT_ATOMIC:
+			if (nouveau_svm_vm_atomic_policy(vm, page) ==
+			    NOUVEAU_SVM_ATOMIC__REFUSE) {
+				nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+				break;
+			}
 			start = min(start, page);
 			end = max(end, page + PAGE_SIZE);
 			break;
@@ -230,7 +235,8 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 	*sdev = (struct nouveau_svm_dev) {
 		.drm = drm,
 		.ops = ops,
-		.caps = NOUVEAU_SVM_CAP_MIRROR | NOUVEAU_SVM_CAP_ATOMIC_SYSMEM,
+		.caps = NOUVEAU_SVM_CAP_MIRROR | NOUVEAU_SVM_CAP_ATOMIC_SYSMEM |
+			NOUVEAU_SVM_CAP_ADVISE_ATOMIC,
 		.fault_max = fault_max,
 	};
 	mutex_init(&sdev->vms_lock);

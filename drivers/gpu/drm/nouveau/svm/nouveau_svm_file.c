@@ -177,14 +177,16 @@ EXPORT_SYMBOL_GPL(nouveau_svm_ioctl_init);
  * @sfile: the calling file's SVM state
  * @args: the ioctl arguments
  *
- * Checks every field, then carries out the command.  MIGRATE needs device
- * memory, which this core does not have yet: it returns -EOPNOTSUPP, and
- * NOUVEAU_GETPARAM_SVM_CAPS says so.
+ * Checks every field, then carries out the command.  ADVISE_ATOMIC sets
+ * how GPU atomics in the range are served.  MIGRATE, and the MIGRATE
+ * policy of ADVISE_ATOMIC, need device memory, which this core does not
+ * have yet: they return -EOPNOTSUPP, and NOUVEAU_GETPARAM_SVM_CAPS says so.
  *
  * Context: Process context (ioctl); may sleep.
  * Return: 0; the argument errors of "SVM ioctl argument checks"; -EINVAL
  * before SVM_INIT (as it always was); -EPERM from a process other than
- * the one the VM mirrors; -EOPNOTSUPP for a migration the device cannot do.
+ * the one the VM mirrors; -EOPNOTSUPP for a migration the device cannot do;
+ * -ENOMEM.
  */
 int nouveau_svm_ioctl_bind(struct nouveau_svm_dev *sdev,
 			   struct nouveau_svm_file *sfile,
@@ -203,7 +205,16 @@ int nouveau_svm_ioctl_bind(struct nouveau_svm_dev *sdev,
 	if (IS_ERR(vm))
 		return PTR_ERR(vm) == -ENOENT ? -EINVAL : PTR_ERR(vm);
 
-	/* MIGRATE is the only command, and it needs device memory. */
-	return -EOPNOTSUPP;
+	switch (req.command) {
+	case NOUVEAU_SVM_BIND_COMMAND__ADVISE_ATOMIC:
+		if (req.target == NOUVEAU_SVM_ATOMIC__MIGRATE &&
+		    !(sdev->caps & NOUVEAU_SVM_CAP_MIGRATE_VRAM))
+			return -EOPNOTSUPP;
+		args->result = 0;
+		return nouveau_svm_vm_advise_atomic(vm, &req.range, req.target);
+	default:
+		/* MIGRATE needs device memory. */
+		return -EOPNOTSUPP;
+	}
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_ioctl_bind);

@@ -59,5 +59,8 @@ void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
 int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
 			 struct nouveau_svm_served *served);
 int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end);
+u32 nouveau_svm_vm_atomic_policy(struct nouveau_svm_vm *vm, u64 addr);
+int nouveau_svm_vm_advise_atomic(struct nouveau_svm_vm *vm,
+				 const struct nouveau_svm_window *w, u32 policy);
 
 #endif

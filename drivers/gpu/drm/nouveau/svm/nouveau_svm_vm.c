@@ -34,6 +34,7 @@
 #include <linux/slab.h>
 #include <drm/drm_device.h>
 #include <drm/drm_pagemap.h>
+#include <drm/nouveau_drm.h>
 
 #include "nouveau_svm_priv.h"
 #include "nouveau_svm_trace.h"
@@ -216,6 +217,7 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 		return ERR_PTR(-ENOMEM);
 	vm->sdev = sdev;
 	vm->unmanaged = *unmanaged;
+	mt_init(&vm->atomic_policy);
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->gc_lock);
 	INIT_LIST_HEAD(&vm->gc_list);
@@ -240,6 +242,7 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 err_gpusvm:
 	drm_gpusvm_fini(&vm->gpusvm);
 err_free:
+	mtree_destroy(&vm->atomic_policy);
 	kfree(vm);
 	return ERR_PTR(ret);
 }
@@ -271,6 +274,7 @@ void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm)
 	drm_gpusvm_fini(&vm->gpusvm);
 	mutex_unlock(&vm->lock);
 	cancel_work_sync(&vm->gc_work);
+	mtree_destroy(&vm->atomic_policy);
 	kfree(vm);
 }
 
@@ -486,6 +490,12 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
  * The kernel makes only private anonymous memory device-exclusive: an
  * atomic on shared or file-backed memory is cancelled (the job fails), as
  * is one on memory the CPU may not write.
+ *
+ * Userspace chooses per range how atomics are served, with SVM_BIND
+ * ADVISE_ATOMIC: device-exclusive (the default), migrate to VRAM first
+ * (once the device has VRAM), or refuse (the atomic is cancelled).  The
+ * advice is kept in a maple tree per VM; setting it revokes the atomic
+ * access the GPU holds in the range, so its next atomic meets the advice.
  */
 
 /*
@@ -631,5 +641,69 @@ int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end)
 		ret = nouveau_svm_vm_atomic_once(vm, start, end, folios);
 	} while (ret == -EAGAIN && ++tries < NOUVEAU_SVM_FAULT_RETRIES);
 	kfree(folios);
+	return ret;
+}
+
+/**
+ * nouveau_svm_vm_atomic_policy() - how GPU atomics at an address are served
+ * @vm: the VM
+ * @addr: the address
+ *
+ * Context: Any context.
+ * Return: the NOUVEAU_SVM_ATOMIC__* value userspace advised for @addr,
+ * NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE if it advised none.
+ */
+u32 nouveau_svm_vm_atomic_policy(struct nouveau_svm_vm *vm, u64 addr)
+{
+	void *entry = mtree_load(&vm->atomic_policy, addr);
+
+	return entry ? xa_to_value(entry) : NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE;
+}
+
+/* Take atomic access in [@start, @end) away from the GPU; VM lock held. */
+static void nouveau_svm_vm_revoke_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end)
+{
+	struct drm_gpusvm_notifier *notifier;
+	struct drm_gpusvm_range *range;
+
+	lockdep_assert_held(&vm->lock);
+	down_write(&vm->gpusvm.notifier_lock);
+	drm_gpusvm_for_each_notifier(notifier, &vm->gpusvm, start, end) {
+		range = drm_gpusvm_range_find(notifier, start, end);
+		if (!range)
+			continue;
+		drm_gpusvm_for_each_range(range, notifier, start, end)
+			if (to_nouveau_svm_range(range)->atomic)
+				nouveau_svm_range_gpu_unmap(vm, to_nouveau_svm_range(range));
+	}
+	up_write(&vm->gpusvm.notifier_lock);
+}
+
+/**
+ * nouveau_svm_vm_advise_atomic() - set how GPU atomics in a range are served
+ * @vm: the VM
+ * @w: the range, page aligned
+ * @policy: a NOUVEAU_SVM_ATOMIC__* value the device supports
+ *
+ * Records @policy for the atomic faults to come and revokes the atomic
+ * access the GPU holds in @w, so that its next atomic there faults and
+ * meets the new policy.
+ *
+ * Context: Process context (ioctl); takes the VM's locks; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int nouveau_svm_vm_advise_atomic(struct nouveau_svm_vm *vm,
+				 const struct nouveau_svm_window *w, u32 policy)
+{
+	void *entry = policy == NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE ?
+		      NULL : xa_mk_value(policy);
+	int ret;
+
+	mutex_lock(&vm->lock);
+	ret = mtree_store_range(&vm->atomic_policy, w->start, w->end - 1, entry,
+				GFP_KERNEL);
+	if (!ret)
+		nouveau_svm_vm_revoke_atomic(vm, w->start, w->end);
+	mutex_unlock(&vm->lock);
 	return ret;
 }

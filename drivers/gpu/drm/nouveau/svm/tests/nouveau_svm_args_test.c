@@ -14,6 +14,8 @@
 #define LIMIT	BIT_ULL(47)
 #define MIGRATE	((u64)NOUVEAU_SVM_BIND_COMMAND__MIGRATE << NOUVEAU_SVM_BIND_COMMAND_SHIFT)
 #define VRAM	((u64)NOUVEAU_SVM_BIND_TARGET__GPU_VRAM << NOUVEAU_SVM_BIND_TARGET_SHIFT)
+#define ADVISE	((u64)NOUVEAU_SVM_BIND_COMMAND__ADVISE_ATOMIC << NOUVEAU_SVM_BIND_COMMAND_SHIFT)
+#define POLICY(p) ((u64)(p) << NOUVEAU_SVM_BIND_TARGET_SHIFT)
 
 struct bind_case {
 	const char *name;
@@ -43,6 +45,19 @@ static const struct bind_case bind_cases[] = {
 	{ "header-high-bits", { .header = MIGRATE | (1ULL << 48), .va_end = 0x1000 },
 	  -EINVAL },
 	{ "unknown-command", { .header = 5, .va_end = 0x1000 }, -EINVAL },
+	{ "advise-exclusive", { .header = ADVISE | POLICY(NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE),
+	  .va_start = SZ_2M, .va_end = SZ_4M }, 0, SZ_2M, SZ_4M },
+	{ "advise-refuse", { .header = ADVISE | POLICY(NOUVEAU_SVM_ATOMIC__REFUSE),
+	  .va_start = SZ_2M, .va_end = SZ_4M }, 0, SZ_2M, SZ_4M },
+	{ "advise-policy-0", { .header = ADVISE, .va_end = 0x1000 }, -EINVAL },
+	{ "advise-policy-unknown", { .header = ADVISE | POLICY(4), .va_end = 0x1000 },
+	  -EINVAL },
+	{ "advise-vram-target", { .header = ADVISE | VRAM, .va_end = 0x1000 }, -EINVAL },
+	{ "advise-overlaps-unmanaged", { .header = ADVISE |
+	  POLICY(NOUVEAU_SVM_ATOMIC__REFUSE), .va_start = SZ_1G, .va_end = SZ_1G + 1 },
+	  -EINVAL },
+	{ "migrate-policy-as-target", { .header = MIGRATE |
+	  POLICY(NOUVEAU_SVM_ATOMIC__REFUSE), .va_end = 0x1000 }, -EINVAL },
 	{ "unknown-target", { .header = MIGRATE | (1ULL << 16), .va_end = 0x1000 },
 	  -EINVAL },
 	{ "stride", { .header = MIGRATE, .va_end = 0x1000, .stride = 4096 }, -EINVAL },
@@ -82,7 +97,9 @@ static void bind_args_check(struct kunit *test)
 		return;
 	KUNIT_EXPECT_EQ(test, req.range.start, c->start);
 	KUNIT_EXPECT_EQ(test, req.range.end, c->end);
-	KUNIT_EXPECT_EQ(test, req.command, NOUVEAU_SVM_BIND_COMMAND__MIGRATE);
+	KUNIT_EXPECT_EQ(test, req.command,
+			(c->args.header >> NOUVEAU_SVM_BIND_COMMAND_SHIFT) &
+			NOUVEAU_SVM_BIND_COMMAND_MASK);
 }
 
 struct init_case {
