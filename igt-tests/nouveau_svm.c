@@ -156,6 +156,13 @@
  *	device-exclusive, are cancelled (-EFAULT) and change nothing; GPU
  *	reads of it work.
  *
+ * SUBTEST: atomic-policy-refuse
+ * Description: SVM_BIND ADVISE_ATOMIC with REFUSE revokes the atomic
+ *	access the GPU holds in the range and cancels the next atomic there
+ *	(the value stays), leaves the next page and plain GPU access alone;
+ *	MIGRATE answers -EOPNOTSUPP without VRAM; DEVICE_EXCLUSIVE restores
+ *	atomics.
+ *
  * SUBTEST: atomic-zero-page
  * Description: A GPU atomic on memory the CPU has only read (the zero
  *	page) gets a page of its own: the result is exact, and the
@@ -224,6 +231,12 @@
  * SUBTEST: bad-svm-bind-overlaps-unmanaged
  * Description: SVM_BIND with a range overlapping the unmanaged window:
  *	-EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-advise-policy-0
+ * Description: SVM_BIND ADVISE_ATOMIC with policy 0 (reserved): -EINVAL.
+ *
+ * SUBTEST: bad-svm-bind-advise-policy-unknown
+ * Description: SVM_BIND ADVISE_ATOMIC with an unknown policy: -EINVAL.
  *
  * SUBTEST: bad-svm-bind-before-init
  * Description: SVM_BIND before SVM_INIT: -EINVAL.
@@ -1393,6 +1406,61 @@ static void atomic_pingpong_bounded(int fd)
 	munmap(counter, ps);
 }
 
+static int advise_atomic(int fd, void *addr, size_t size, uint64_t policy)
+{
+	struct drm_nouveau_svm_bind b = {
+		.header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__ADVISE_ATOMIC <<
+				NOUVEAU_SVM_BIND_COMMAND_SHIFT |
+			  policy << NOUVEAU_SVM_BIND_TARGET_SHIFT,
+		.va_start = to_user_pointer(addr),
+		.va_end = to_user_pointer(addr) + size,
+	};
+
+	return __svm_bind(fd, &b);
+}
+
+static void atomic_policy_refuse(int fd)
+{
+	size_t size = 2 * ps;
+	uint64_t *w = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b, d;
+	uint64_t old = 0;
+
+	igt_require(svm_caps(fd) & NOUVEAU_SVM_CAP_ADVISE_ATOMIC);
+	cpu_write(&w[0], 100);
+	cpu_write(&w[ps / 8], 200);
+	igt_assert_eq(gpu_atomic_add(fd, &w[0], 1, &old), 0);
+	igt_assert_eq_u64(old, 100);
+
+	/* Refuse on the first page: its granted access is revoked too. */
+	a = svm_counters(fd);
+	igt_assert_eq(advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__REFUSE), 0);
+	igt_assert_eq(gpu_atomic_add(fd, &w[0], 1, &old), -EFAULT);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	assert_u64_lte(1, d.revocations);
+	igt_assert_eq_u64(d.cancels, 1);
+	igt_assert_eq_u64(d.exclusive_grants, 0);
+	igt_assert_eq_u64(__atomic_load_n(&w[0], __ATOMIC_SEQ_CST), 101);
+
+	/* The next page is not affected; plain GPU access to the first is. */
+	igt_assert_eq(gpu_atomic_add(fd, &w[ps / 8], 1, &old), 0);
+	igt_assert_eq_u64(old, 200);
+	assert_gpu_reads(fd, w, ps);
+
+	/* Migrating first needs VRAM, which this device does not have. */
+	if (!(svm_caps(fd) & NOUVEAU_SVM_CAP_MIGRATE_VRAM))
+		igt_assert_eq(advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__MIGRATE),
+			      -EOPNOTSUPP);
+
+	/* Back to the default: atomics work again. */
+	igt_assert_eq(advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
+	igt_assert_eq(gpu_atomic_add(fd, &w[0], 1, &old), 0);
+	igt_assert_eq_u64(old, 101);
+	igt_assert_eq_u64(__atomic_load_n(&w[0], __ATOMIC_SEQ_CST), 102);
+	munmap(w, size);
+}
+
 static void atomic_zero_page(int fd)
 {
 	size_t size = 2 * ps;
@@ -1821,7 +1889,25 @@ static void bind_header_high(struct drm_nouveau_svm_bind *b, const struct bind_c
 
 static void bind_command(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
 {
-	b->header |= 1ull << NOUVEAU_SVM_BIND_COMMAND_SHIFT;
+	b->header |= 0x7full << NOUVEAU_SVM_BIND_COMMAND_SHIFT;
+}
+
+static void bind_advise(struct drm_nouveau_svm_bind *b, uint64_t policy)
+{
+	b->header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__ADVISE_ATOMIC <<
+			NOUVEAU_SVM_BIND_COMMAND_SHIFT |
+		    policy << NOUVEAU_SVM_BIND_TARGET_SHIFT;
+}
+
+static void bind_advise_policy_0(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	bind_advise(b, 0);
+}
+
+static void bind_advise_policy_unknown(struct drm_nouveau_svm_bind *b,
+				       const struct bind_ctx *c)
+{
+	bind_advise(b, NOUVEAU_SVM_ATOMIC__REFUSE + 1);
 }
 
 static void bind_target(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
@@ -1893,6 +1979,10 @@ static const struct bind_case {
 	  bind_above_limit, EFAULT },
 	{ "overlaps-unmanaged", "SVM_BIND overlapping the unmanaged window: -EINVAL.",
 	  bind_overlaps, EINVAL },
+	{ "advise-policy-0", "SVM_BIND ADVISE_ATOMIC with policy 0: -EINVAL.",
+	  bind_advise_policy_0, EINVAL },
+	{ "advise-policy-unknown", "SVM_BIND ADVISE_ATOMIC with an unknown policy: -EINVAL.",
+	  bind_advise_policy_unknown, EINVAL },
 };
 
 static struct drm_nouveau_svm_bind bind_base(const struct bind_ctx *c)
@@ -2554,6 +2644,10 @@ igt_main
 			igt_describe("GPU atomics on shared anonymous memory are cancelled.");
 			igt_subtest("atomic-shared-anon")
 				atomic_shared_anon(fd);
+
+			igt_describe("ADVISE_ATOMIC REFUSE cancels GPU atomics in its range, and only there.");
+			igt_subtest("atomic-policy-refuse")
+				atomic_policy_refuse(fd);
 
 			igt_describe("A GPU atomic on a page that maps the zero page.");
 			igt_subtest("atomic-zero-page")
