@@ -21,6 +21,10 @@ GUEST_TIMEOUT ?= 900
 endif
 export KOBJ RESULTS
 
+# `make bench` output, and the bound on its guest run.
+BENCH         ?= $(CURDIR)/build/bench$(if $(filter 1,$(DEBUG)),-debug)
+BENCH_TIMEOUT ?= 600
+
 # Which suites `make test` runs, and arguments for one of them, e.g.
 #   make test SUITES=igt IGT_ARGS="--run-subtest gpu-read-malloc"
 #   make test SUITES=hmm HMM_ARGS="-r hmm.hmm_device_private.migrate"
@@ -33,8 +37,8 @@ KUNIT_ARGS ?=
 # two of them (two shells, two agents) never share a half-built tree.
 LOCK := mkdir -p build && flock build/.lock $(MAKE) --no-print-directory
 
-.PHONY: help deps kernel tests test demo check clean \
-	_kernel _tests _test _demo _check
+.PHONY: help deps kernel tests test demo bench check clean \
+	_kernel _tests _test _demo _bench _check
 
 help:
 	@echo "nouveau SVM pipeline"
@@ -42,6 +46,8 @@ help:
 	@echo "               every suite (SUITES='$(SUITES)'); ends with"
 	@echo "               'N passed, N failed, N skipped'; JUnit XML in build/"
 	@echo "  make demo    build and boot, run the demo and print what it did"
+	@echo "  make bench   build and boot, run the benchmarks (ours vs test_hmm);"
+	@echo "               table, JSON and PNG plots in build/bench/"
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code"
 	@echo "  make kernel  only build the guest kernel and modules"
 	@echo "  make tests   only build the test programs (needs the kernel)"
@@ -59,6 +65,8 @@ test: deps
 	@$(LOCK) _test
 demo: deps
 	@$(LOCK) _demo
+bench: deps
+	@$(LOCK) _bench
 check: deps
 	@$(LOCK) _check
 
@@ -81,6 +89,17 @@ _demo: _tests
 	 $(CI)/guest-run.sh -t 300 -o $(RESULTS)/demo \
 		$(CURDIR)/$(CI)/guest-suites.sh demo; rc=$$?; \
 	 cat $(RESULTS)/demo/demo.log 2>/dev/null; exit $$rc
+
+# The benchmarks: one boot, the raw samples come back as bench-raw.json and
+# the host makes the table (bench.md, bench.json) and the plots from them.
+_bench: _tests
+	@rm -rf $(BENCH); \
+	 $(CI)/guest-run.sh -t $(BENCH_TIMEOUT) -o $(BENCH) \
+		$(CURDIR)/$(CI)/guest-suites.sh bench; rc=$$?; \
+	 if [ $$rc -ne 0 ] || [ ! -s $(BENCH)/bench-raw.json ]; then \
+		tail -n 40 $(BENCH)/bench.log 2>/dev/null; \
+		echo "bench: the guest run failed (exit $$rc)" >&2; exit 1; fi; \
+	 cat $(BENCH)/bench.log; echo; $(CI)/bench-report.py $(BENCH)
 
 _check: _kernel
 	@$(CI)/check.sh

@@ -5,7 +5,7 @@
 #    headers (make headers_install output);
 #  - every igt-tests/*.c as an IGT binary linked against Debian's libigt.so.0
 #    with our own header (igt-tests/lib/igt.h);
-#  - the demo program;
+#  - the demo program and the benchmark (igt-tests/bench/svm-bench.c);
 #  - kunit.modules: the project's KUnit modules (those that depend on kunit).
 . "$(dirname "$0")/common.sh"
 
@@ -40,6 +40,14 @@ if [ -f "$demo" ] && stale "$T/svm-demo" "$demo"; then
 	log "building the demo"
 	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE \
 		-isystem "$KHDR" -I "$SRC" "$demo" -o "$T/svm-demo" -lpthread
+fi
+
+# The benchmark program that `make bench` runs (plain C, like the demo).
+bench=$TOP/igt-tests/bench/svm-bench.c
+if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/include/uapi"; then
+	log "building the benchmark"
+	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE \
+		-isystem "$KHDR" -I "$SRC" "$bench" -o "$T/svm-bench"
 fi
 
 # The KUnit modules: those with a KUnit suite section.  The config enables

@@ -9,6 +9,8 @@
 #   igt    every IGT binary in build/igt, with test_hmm and the simulated
 #          GPU loaded
 #   demo   the demo program
+#   bench  the benchmark (build/tests/svm-bench), with test_hmm and the
+#          simulated GPU loaded; raw samples in bench-raw.json
 R=$NVSVM_RESULTS
 T=$NVSVM_TOP
 B=$T/build
@@ -59,6 +61,12 @@ suite_igt() {
 suite_demo() {
 	$MP nouveau_svm_sim || return 1
 	"$B/tests/svm-demo"
+}
+
+suite_bench() {
+	load_test_hmm || return 1
+	$MP nouveau_svm_sim || return 1
+	timeout -k 5 "${NVSVM_BENCH_TIMEOUT:-420}" "$B/tests/svm-bench" -o "$R/bench-raw.json"
 }
 
 rc=0

@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-bench - what `make bench` measures in the guest: nouveau SVM on the
+ * simulated GPU against test_hmm (/dev/hmm_dmirror0) as the peer, in one
+ * boot, every figure a sample of CLOCK_MONOTONIC time.
+ *
+ *   fault     first-touch GPU reads of fresh anonymous memory of each size:
+ *             ours = one DRM_NVSIM_OP_READ per buffer (the fdinfo counters
+ *             before and after give the fault batches), peer = one
+ *             HMM_DMIRROR_READ per buffer; then the same buffers read again
+ *             (warm: no faults), which splits fault service from the reading
+ *             itself.  Every buffer is fresh (never touched, its own VMA);
+ *             sizes under FAULT_SAMPLE_BYTES read several buffers per
+ *             sample, because the guest's CLOCK_MONOTONIC may tick in
+ *             jiffies (4 ms) when the kernel cannot calibrate the TSC
+ *   memcpy    the guest's memcpy over the same byte counts (warm buffers),
+ *             the floor of what reading the bytes costs
+ *   atomic    K GPU atomic increments then one CPU read of the word, as
+ *             round trips: ours = an EXEC of K ATOMIC_ADD commands (device-
+ *             exclusive grant) + a CPU read (revocation); peer =
+ *             HMM_DMIRROR_EXCLUSIVE on the page + a CPU read; ours again
+ *             with the core's atomic time slice set to 0
+ *   procs     N processes at once, each with its own fd and a fresh 16 MiB
+ *             buffer, first-touch GPU reads; the wall time of all of them
+ *
+ * Migration to device memory is not measured: it does not exist yet.
+ *
+ * Writes the raw samples as JSON to the file named by -o (default
+ * $NVSVM_RESULTS/bench-raw.json); .ci/bench-report.py turns them into the
+ * table and the plots on the host.  Environment knobs: NVSVM_BENCH_REPS
+ * (default 5), NVSVM_BENCH_SIZES (comma-separated sizes in KiB; default
+ * 4 KiB to 256 MiB: 1 GiB would add about 90 s under TCG and needs some
+ * 3 GiB of the guest's memory for test_hmm's bounce buffers and memcpy),
+ * NVSVM_BENCH_BUDGET (seconds for the fault sizes, default 150; a size
+ * that would overrun it is skipped and said so) and NVSVM_BENCH_ATOMIC_SECS
+ * (the length of one atomics sample, default 0.3).
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/nouveau_drm.h>
+#include <drm/nouveau_svm_sim.h>
+#include <lib/test_hmm_uapi.h>
+
+#define SIM_DRIVER	"nouveau_svm_sim"
+#define HMM_DEV		"/dev/hmm_dmirror0"
+#define SLICE_PARAM	"/sys/module/nouveau_svm_core/parameters/atomic_timeslice_us"
+#define PAGE		4096UL
+#define MAX_SIZES	16
+#define PROCS_SIZE	(16UL << 20)
+/* Bytes one fault sample reads at least: small sizes read many buffers. */
+#define FAULT_SAMPLE_BYTES	(32UL << 20)
+
+enum { C_FAULTS, C_BATCHES, C_REPLAYS, C_CANCELS, C_PAGES_MAPPED,
+       C_INVALIDATIONS, C_RANGES, C_GPU_PAGES, C_ATOMIC_FAULTS, C_GRANTS,
+       C_REVOCATIONS, C_BACKOFFS, NCOUNTERS };
+
+static const char *const counter_names[NCOUNTERS] = {
+	"faults", "fault-batches", "replays", "cancels",
+	"pages-mapped", "invalidations", "ranges", "gpu-pages",
+	"atomic-faults", "exclusive-grants", "revocations", "atomic-backoffs",
+};
+
+static int reps = 5;
+static FILE *out;
+static bool first_sample = true;
+static double t_start;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "svm-bench: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+/* One raw sample: metric, parameter, side, value, then key/value extras. */
+static void sample(const char *metric, uint64_t param, const char *side,
+		   double value, const char *extra_fmt, ...)
+{
+	va_list ap;
+
+	fprintf(out, "%s\n  {\"metric\": \"%s\", \"param\": %llu, \"side\": \"%s\", \"value\": %.9g",
+		first_sample ? "" : ",", metric, (unsigned long long)param, side, value);
+	if (extra_fmt) {
+		fprintf(out, ", ");
+		va_start(ap, extra_fmt);
+		vfprintf(out, extra_fmt, ap);
+		va_end(ap);
+	}
+	fprintf(out, "}");
+	fflush(out);
+	first_sample = false;
+}
+
+static int open_sim(void)
+{
+	for (int minor = 128; minor < 192; minor++) {
+		char path[32], name[32] = "";
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, SIM_DRIVER))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* A render node of the simulated GPU with SVM initialised. */
+static int sim_client(void)
+{
+	struct drm_nouveau_svm_init init = {};
+	int fd = open_sim();
+
+	if (fd < 0)
+		die("no %s render node (is the module loaded?)", SIM_DRIVER);
+	if (ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_INIT, &init))
+		die("SVM_INIT: %s", strerror(errno));
+	return fd;
+}
+
+static int hmm_client(void)
+{
+	int fd = open(HMM_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		die("%s: %s (is test_hmm loaded?)", HMM_DEV, strerror(errno));
+	return fd;
+}
+
+/* This file's SVM counters, from fdinfo. */
+static void read_counters(int fd, uint64_t *val)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	memset(val, 0, sizeof(*val) * NCOUNTERS);
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		for (unsigned int i = 0; i < NCOUNTERS; i++) {
+			size_t n = strlen(counter_names[i]);
+
+			if (!strncmp(line, "nouveau-svm-", 12) &&
+			    !strncmp(line + 12, counter_names[i], n) && line[12 + n] == ':')
+				val[i] = strtoull(line + 13 + n, NULL, 10);
+		}
+	}
+	fclose(f);
+}
+
+static int sim_exec(int fd, struct drm_nvsim_cmd *cmds, unsigned int n)
+{
+	struct drm_nvsim_exec exec = { .cmds = (uintptr_t)cmds, .count = n };
+
+	if (ioctl(fd, DRM_IOCTL_NVSIM_EXEC, &exec))
+		return -errno;
+	return exec.status;
+}
+
+static void *fresh(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap %zu: %s", size, strerror(errno));
+	return p;
+}
+
+/*
+ * A pool of @n fresh buffers of @size bytes, each its own VMA between
+ * PROT_NONE guards (so that no GPU range reaches a neighbour) and aligned to
+ * min(@size, 2 MiB) as a lone mmap of that size would be.
+ */
+struct pool {
+	char *res, *base;
+	size_t len, size, stride;
+	unsigned int n;
+};
+
+static void pool_init(struct pool *p, size_t size, unsigned int n)
+{
+	size_t align = size < (2UL << 20) ? size : (2UL << 20);
+
+	p->size = size;
+	p->n = n;
+	p->stride = (size + PAGE + align - 1) / align * align;
+	p->len = p->stride * n + align;
+	p->res = mmap(NULL, p->len, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p->res == MAP_FAILED)
+		die("mmap %zu: %s", p->len, strerror(errno));
+	p->base = (char *)(((uintptr_t)p->res + align - 1) & ~(uintptr_t)(align - 1));
+	for (unsigned int i = 0; i < n; i++)
+		if (mprotect(p->base + i * p->stride, size, PROT_READ | PROT_WRITE))
+			die("mprotect: %s", strerror(errno));
+}
+
+static void *pool_buf(const struct pool *p, unsigned int i)
+{
+	return p->base + i * p->stride;
+}
+
+static void pool_fini(struct pool *p)
+{
+	munmap(p->res, p->len);
+}
+
+static int sim_read(int fd, void *buf, size_t size)
+{
+	struct drm_nvsim_cmd cmd = {
+		.op = DRM_NVSIM_OP_READ, .addr = (uintptr_t)buf, .size = size,
+	};
+	int ret = sim_exec(fd, &cmd, 1);
+
+	if (ret)
+		die("GPU read of %zu bytes: %s", size, strerror(-ret));
+	if (cmd.result)
+		die("GPU read of an untouched buffer: checksum %llx, not 0",
+		    (unsigned long long)cmd.result);
+	return 0;
+}
+
+static uint64_t hmm_read(int fd, void *buf, size_t size, void *bounce)
+{
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (uintptr_t)buf, .ptr = (uintptr_t)bounce,
+		.npages = size / PAGE,
+	};
+
+	if (ioctl(fd, HMM_DMIRROR_READ, &cmd))
+		die("HMM_DMIRROR_READ of %zu bytes: %s", size, strerror(errno));
+	if (cmd.cpages != size / PAGE)
+		die("HMM_DMIRROR_READ: %llu pages of %zu", (unsigned long long)cmd.cpages,
+		    size / PAGE);
+	return cmd.faults;
+}
+
+/*
+ * One sample of each side at @size: @n fresh buffers read once each
+ * (first touch, timed), then read again (warm: everything mapped, timed).
+ */
+static void fault_sample(int sfd, int hfd, size_t size, unsigned int n,
+			 void *bounce)
+{
+	uint64_t before[NCOUNTERS], after[NCOUNTERS], d[NCOUNTERS], hf = 0;
+	double pages = (double)n * (size / PAGE), t, tw;
+	struct pool p;
+
+	pool_init(&p, size, n);
+	read_counters(sfd, before);
+	t = now();
+	for (unsigned int i = 0; i < n; i++)
+		sim_read(sfd, pool_buf(&p, i), size);
+	t = now() - t;
+	read_counters(sfd, after);
+	tw = now();
+	for (unsigned int i = 0; i < n; i++)
+		sim_read(sfd, pool_buf(&p, i), size);
+	tw = now() - tw;
+	for (int i = 0; i < NCOUNTERS; i++)
+		d[i] = after[i] - before[i];
+	sample("fault", size, "ours", pages / t,
+	       "\"seconds\": %.9g, \"buffers\": %u, \"warm_seconds\": %.9g, \"faults\": %llu, \"batches\": %llu, \"replays\": %llu, \"pages_mapped\": %llu",
+	       t, n, tw, (unsigned long long)d[C_FAULTS],
+	       (unsigned long long)d[C_BATCHES], (unsigned long long)d[C_REPLAYS],
+	       (unsigned long long)d[C_PAGES_MAPPED]);
+	if (d[C_BATCHES])
+		sample("batch", size, "ours", t / d[C_BATCHES] * 1e6,
+		       "\"pages_per_batch\": %.6g, \"faults_per_batch\": %.6g",
+		       (double)d[C_PAGES_MAPPED] / d[C_BATCHES],
+		       (double)d[C_FAULTS] / d[C_BATCHES]);
+	sample("warm", size, "ours", pages / tw, "\"seconds\": %.9g", tw);
+	pool_fini(&p);
+
+	pool_init(&p, size, n);
+	t = now();
+	for (unsigned int i = 0; i < n; i++)
+		hf += hmm_read(hfd, pool_buf(&p, i), size, bounce);
+	t = now() - t;
+	tw = now();
+	for (unsigned int i = 0; i < n; i++)
+		hmm_read(hfd, pool_buf(&p, i), size, bounce);
+	tw = now() - tw;
+	sample("fault", size, "peer", pages / t,
+	       "\"seconds\": %.9g, \"buffers\": %u, \"warm_seconds\": %.9g, \"faults\": %llu",
+	       t, n, tw, (unsigned long long)hf);
+	sample("warm", size, "peer", pages / tw, "\"seconds\": %.9g", tw);
+	pool_fini(&p);
+}
+
+/* memcpy of @size bytes between warm buffers: seconds per copy. */
+static double memcpy_time(void *dst, const void *src, size_t size,
+			  unsigned int *iters)
+{
+	unsigned int n = (FAULT_SAMPLE_BYTES + size - 1) / size;
+	double t;
+
+	t = now();
+	for (unsigned int i = 0; i < n; i++) {
+		memcpy(dst, src, size);
+		__asm__ __volatile__("" : : "r"(dst) : "memory");
+	}
+	t = now() - t;
+	*iters = n;
+	return t / n;
+}
+
+static void bench_fault(const size_t *sizes, int nsizes, double budget)
+{
+	int sfd = sim_client(), hfd = hmm_client();
+	double spent_on_prev = 0;
+	size_t prev_size = 0;
+
+	for (int s = 0; s < nsizes; s++) {
+		size_t size = sizes[s];
+		unsigned int n = size >= FAULT_SAMPLE_BYTES ? 1 : FAULT_SAMPLE_BYTES / size;
+		double t0 = now(), elapsed = t0 - t_start, est;
+		unsigned int iters;
+		void *bounce, *src;
+
+		/*
+		 * Each size costs about its bytes (or FAULT_SAMPLE_BYTES) in
+		 * time: skip a size that would overrun the budget, from the
+		 * last size's cost.
+		 */
+		est = prev_size ? spent_on_prev * ((double)(n * size) /
+			(prev_size >= FAULT_SAMPLE_BYTES ? prev_size : FAULT_SAMPLE_BYTES)) : 0;
+		if (prev_size && elapsed + est > budget) {
+			printf("fault: %zu KiB skipped: about %.0f s more would pass the %.0f s budget\n",
+			       size >> 10, est, budget);
+			sample("skipped", size, "none", est, "\"budget_s\": %.0f", budget);
+			continue;
+		}
+		bounce = fresh(size);
+		src = fresh(size);
+		memset(bounce, 1, size);
+		memset(src, 2, size);
+		for (int r = 0; r < reps; r++) {
+			double t;
+
+			fault_sample(sfd, hfd, size, n, bounce);
+			t = memcpy_time(bounce, src, size, &iters);
+			sample("memcpy", size, "floor", size / t / 1e9,
+			       "\"seconds\": %.9g, \"iters\": %u", t, iters);
+		}
+		munmap(bounce, size);
+		munmap(src, size);
+		spent_on_prev = now() - t0;
+		prev_size = size;
+		printf("fault: %7zu KiB x %u buffers, %d reps: %.1f s\n", size >> 10, n,
+		       reps, spent_on_prev);
+	}
+	close(sfd);
+	close(hfd);
+}
+
+/* Round trips of K GPU atomics + a CPU read, for at least @secs. */
+static void ours_atomic(int fd, unsigned int k, double secs, const char *metric)
+{
+	struct drm_nvsim_cmd *cmds = calloc(k, sizeof(*cmds));
+	volatile uint64_t *word = fresh(PAGE);
+	uint64_t before[NCOUNTERS], after[NCOUNTERS], rt = 0, v;
+	double t, end;
+
+	if (!cmds)
+		die("calloc");
+	*word = 0;	/* a real page, not the zero page */
+	for (unsigned int i = 0; i < k; i++)
+		cmds[i] = (struct drm_nvsim_cmd){ .op = DRM_NVSIM_OP_ATOMIC_ADD,
+			.addr = (uintptr_t)word, .size = 8, .value = 1 };
+	read_counters(fd, before);
+	t = now();
+	end = t + secs;
+	do {
+		int ret = sim_exec(fd, cmds, k);
+
+		if (ret)
+			die("GPU atomics: %s", strerror(-ret));
+		v = *word;	/* the CPU read: revokes the GPU's atomic access */
+		rt++;
+	} while (now() < end || rt < 3);
+	t = now() - t;
+	read_counters(fd, after);
+	if (v != rt * k)
+		die("GPU atomics: counter %llu, expected %llu", (unsigned long long)v,
+		    (unsigned long long)(rt * k));
+	sample(metric, k, "ours", rt / t,
+	       "\"seconds\": %.9g, \"round_trips\": %llu, \"grants\": %llu, \"revocations\": %llu, \"backoffs\": %llu",
+	       t, (unsigned long long)rt,
+	       (unsigned long long)(after[C_GRANTS] - before[C_GRANTS]),
+	       (unsigned long long)(after[C_REVOCATIONS] - before[C_REVOCATIONS]),
+	       (unsigned long long)(after[C_BACKOFFS] - before[C_BACKOFFS]));
+	munmap((void *)word, PAGE);
+	free(cmds);
+}
+
+/* Round trips of HMM_DMIRROR_EXCLUSIVE + a CPU read, for at least @secs. */
+static void peer_atomic(int fd, unsigned int k, double secs)
+{
+	volatile uint64_t *word = fresh(PAGE);
+	uint64_t bounce[PAGE / 8], rt = 0, v = 0;
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (uintptr_t)word, .ptr = (uintptr_t)bounce, .npages = 1,
+	};
+	double t, end;
+
+	*word = 0;
+	t = now();
+	end = t + secs;
+	do {
+		if (ioctl(fd, HMM_DMIRROR_EXCLUSIVE, &cmd))
+			die("HMM_DMIRROR_EXCLUSIVE: %s", strerror(errno));
+		v += *word;	/* the CPU read: restores the CPU's entry */
+		rt++;
+	} while (now() < end || rt < 3);
+	t = now() - t;
+	sample("atomic", k, "peer", rt / t,
+	       "\"seconds\": %.9g, \"round_trips\": %llu", t, (unsigned long long)rt);
+	munmap((void *)word, PAGE);
+}
+
+static long slice_get(void)
+{
+	FILE *f = fopen(SLICE_PARAM, "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static bool slice_set(long v)
+{
+	FILE *f = fopen(SLICE_PARAM, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fprintf(f, "%ld\n", v) > 0;
+	return !fclose(f) && ok;
+}
+
+static void bench_atomic(double secs)
+{
+	static const unsigned int ks[] = { 1, 4, 16, 64, 256, 1024, 4096 };
+	int sfd = sim_client(), hfd = hmm_client();
+	long slice = slice_get();
+	double t0 = now();
+
+	for (unsigned int i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
+		for (int r = 0; r < reps; r++) {
+			ours_atomic(sfd, ks[i], secs, "atomic");
+			peer_atomic(hfd, ks[i], secs);
+		}
+	}
+	printf("atomic: done in %.1f s (atomic_timeslice_us=%ld)\n", now() - t0, slice);
+	/* The same with the GPU's atomic time slice off: what the slice costs. */
+	if (slice > 0 && slice_set(0)) {
+		t0 = now();
+		for (unsigned int i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)
+			for (int r = 0; r < reps; r++)
+				ours_atomic(sfd, ks[i], secs, "atomic-slice0");
+		slice_set(slice);
+		printf("atomic, time slice 0: done in %.1f s\n", now() - t0);
+	}
+	sample("atomic-slice-us", 0, "ours", slice, NULL);
+	close(sfd);
+	close(hfd);
+}
+
+/*
+ * N processes, each with its own client and a fresh 16 MiB buffer, read it
+ * at the same moment.  Return: the wall time from the start signal until
+ * the last one is done.
+ */
+static double procs_run(int n, bool peer, double *each)
+{
+	int ready[2], go[2];
+	double t;
+	char c;
+
+	if (pipe(ready) || pipe(go))
+		die("pipe: %s", strerror(errno));
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork: %s", strerror(errno));
+		if (!pid) {
+			int fd = peer ? hmm_client() : sim_client();
+			void *buf = fresh(PROCS_SIZE), *bounce = NULL;
+			struct drm_nvsim_cmd cmd = {
+				.op = DRM_NVSIM_OP_READ, .addr = (uintptr_t)buf,
+				.size = PROCS_SIZE,
+			};
+			struct hmm_dmirror_cmd hcmd = {
+				.addr = (uintptr_t)buf, .npages = PROCS_SIZE / PAGE,
+			};
+			int ret;
+
+			if (peer) {
+				bounce = fresh(PROCS_SIZE);
+				memset(bounce, 1, PROCS_SIZE);
+				hcmd.ptr = (uintptr_t)bounce;
+			}
+			close(ready[0]);
+			close(go[1]);
+			if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 0)
+				_exit(2);
+			t = now();
+			if (peer)
+				ret = ioctl(fd, HMM_DMIRROR_READ, &hcmd) ? -errno : 0;
+			else
+				ret = sim_exec(fd, &cmd, 1);
+			each[i] = now() - t;
+			if (ret)
+				fprintf(stderr, "svm-bench: child read: %s\n", strerror(-ret));
+			_exit(ret ? 1 : 0);
+		}
+	}
+	close(ready[1]);
+	close(go[0]);
+	for (int i = 0; i < n; i++)
+		if (read(ready[0], &c, 1) != 1)
+			die("a child died before the start");
+	t = now();
+	close(go[1]);	/* EOF: every child starts */
+	for (int i = 0; i < n; i++) {
+		int st;
+
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			die("a child failed");
+	}
+	t = now() - t;
+	close(ready[0]);
+	return t;
+}
+
+static void bench_procs(void)
+{
+	static const int ns[] = { 1, 2, 4, 8 };
+	double *each = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	double t0 = now();
+
+	if (each == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	for (unsigned int i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		int n = ns[i];
+
+		for (int r = 0; r < reps; r++) {
+			for (int side = 0; side < 2; side++) {
+				double t = procs_run(n, side, each), mx = 0;
+
+				for (int j = 0; j < n; j++)
+					mx = each[j] > mx ? each[j] : mx;
+				sample("procs", n, side ? "peer" : "ours",
+				       n * (PROCS_SIZE / PAGE) / t,
+				       "\"seconds\": %.9g, \"slowest_child_s\": %.9g", t, mx);
+			}
+		}
+	}
+	printf("procs: done in %.1f s\n", now() - t0);
+	munmap(each, PAGE);
+}
+
+int main(int argc, char **argv)
+{
+	size_t sizes[MAX_SIZES] = { 4UL << 10, 64UL << 10, 2UL << 20, 16UL << 20,
+				    64UL << 20, 256UL << 20 };
+	int nsizes = 6, opt;
+	const char *path = NULL, *env;
+	double budget = 150, atomic_secs = 0.3;
+	char outpath[512];
+	struct utsname u;
+	struct timespec res;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((opt = getopt(argc, argv, "o:")) != -1) {
+		if (opt == 'o')
+			path = optarg;
+		else
+			die("usage: svm-bench [-o FILE]");
+	}
+	if ((env = getenv("NVSVM_BENCH_REPS")))
+		reps = atoi(env) > 0 ? atoi(env) : reps;
+	if ((env = getenv("NVSVM_BENCH_BUDGET")))
+		budget = atof(env) > 0 ? atof(env) : budget;
+	if ((env = getenv("NVSVM_BENCH_ATOMIC_SECS")))
+		atomic_secs = atof(env) > 0 ? atof(env) : atomic_secs;
+	if ((env = getenv("NVSVM_BENCH_SIZES")) && *env) {
+		char *copy = strdup(env), *tok, *save;
+
+		nsizes = 0;
+		for (tok = strtok_r(copy, ",", &save); tok && nsizes < MAX_SIZES;
+		     tok = strtok_r(NULL, ",", &save))
+			if (strtoull(tok, NULL, 0) >= 4)
+				sizes[nsizes++] = (strtoull(tok, NULL, 0) << 10) & ~(PAGE - 1);
+		free(copy);
+	}
+	if (!path) {
+		env = getenv("NVSVM_RESULTS");
+		snprintf(outpath, sizeof(outpath), "%s/bench-raw.json", env ? env : ".");
+		path = outpath;
+	}
+	out = fopen(path, "w");
+	if (!out)
+		die("%s: %s", path, strerror(errno));
+	uname(&u);
+	clock_getres(CLOCK_MONOTONIC, &res);
+	fprintf(out, "{\"meta\": {\"kernel\": \"%s\", \"machine\": \"%s\", \"cpus\": %ld, "
+		"\"reps\": %d, \"clock\": \"CLOCK_MONOTONIC\", \"clock_res_ns\": %ld, "
+		"\"budget_s\": %.0f, \"fault_sample_bytes\": %lu, "
+		"\"procs_size\": %lu, \"atomic_sample_s\": %.3g, "
+		"\"not_measured\": \"migration to device memory (not implemented yet)\"},\n"
+		"\"samples\": [",
+		u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN), reps,
+		res.tv_sec * 1000000000L + res.tv_nsec, budget, FAULT_SAMPLE_BYTES,
+		PROCS_SIZE, atomic_secs);
+	t_start = now();
+	printf("svm-bench: %d reps, fault sizes up to %zu KiB, budget %.0f s for them\n",
+	       reps, sizes[nsizes - 1] >> 10, budget);
+
+	bench_fault(sizes, nsizes, budget);
+	bench_atomic(atomic_secs);
+	bench_procs();
+
+	fprintf(out, "\n],\n\"total_s\": %.3f}\n", now() - t_start);
+	if (fclose(out))
+		die("%s: %s", path, strerror(errno));
+	printf("svm-bench: done in %.1f s, raw samples in %s\n", now() - t_start, path);
+	return 0;
+}
