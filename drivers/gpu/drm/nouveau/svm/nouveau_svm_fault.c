@@ -65,9 +65,10 @@ static void nouveau_svm_fault_cancel(struct nouveau_svm_dev *sdev,
 {
 	if (f->access == NOUVEAU_SVM_ACCESS_PREFETCH)
 		return;
-	sdev->ops->fault_cancel(sdev, f);
+	/* Counted first: the cancel may end the submitter's wait. */
 	if (vm)
 		atomic64_inc(&vm->stats.cancels);
+	sdev->ops->fault_cancel(sdev, f);
 }
 
 /*

@@ -122,7 +122,8 @@ struct nvsim_fault_ring {
  */
 struct nvsim_engine {
 	struct task_struct *thread;
-	spinlock_t lock; /* protects queue, running, replay_seq, next_token, job abort, vm dying */
+	/* protects queue, running, replay_seq, next_token, job abort and cancel, vm dying */
+	spinlock_t lock;
 	struct list_head queue;
 	struct nvsim_job *running;
 	u64 replay_seq;
@@ -196,6 +197,8 @@ struct nvsim_file {
  * @seqno: the job's number in @nfile
  * @abort: set under &nvsim_engine.lock to stop the job with that status
  *	(a cancelled fault, the VM going away); 0 otherwise
+ * @cancel: a fault of the job was cancelled in the batch being served:
+ *	the batch's replay turns it into @abort (under &nvsim_engine.lock)
  * @status: the job's final status, valid once @done is complete
  * @done: completed when the job has ended
  */
@@ -211,6 +214,7 @@ struct nvsim_job {
 	u32 token;
 	u32 seqno;
 	int abort;
+	int cancel;
 	int status;
 	struct completion done;
 };

@@ -560,8 +560,12 @@ void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm)
 void nvsim_fault_replay(struct nouveau_svm_dev *sdev)
 {
 	struct nvsim_engine *engine = &to_nvsim_device(sdev)->engine;
+	struct nvsim_job *job;
 
 	spin_lock(&engine->lock);
+	job = engine->running;
+	if (job && job->cancel && !job->abort)
+		job->abort = job->cancel;
 	engine->replay_seq++;
 	spin_unlock(&engine->lock);
 	wake_up_all(&engine->stall_wq);
@@ -573,8 +577,9 @@ void nvsim_fault_replay(struct nouveau_svm_dev *sdev)
  * @fault: the fault; its token names the job
  *
  * Implements &nouveau_svm_backend_ops.fault_cancel: if the job is still
- * running it ends with -EFAULT, as a channel error would end it.  A job
- * that has ended already is not affected.
+ * running it ends with -EFAULT, as a channel error would end it, when the
+ * core replays the batch (so the job's submitter sees the batch settled).
+ * A job that has ended already is not affected.
  *
  * Context: the core's fault worker; takes the engine lock.
  */
@@ -584,12 +589,15 @@ void nvsim_fault_cancel(struct nouveau_svm_dev *sdev,
 	struct nvsim_engine *engine = &to_nvsim_device(sdev)->engine;
 	struct nvsim_job *job;
 
+	/*
+	 * As hardware does, the cancel takes effect with the batch's replay,
+	 * once the core has settled every fault of the batch.
+	 */
 	spin_lock(&engine->lock);
 	job = engine->running;
-	if (job && job->token == fault->token && !job->abort)
-		job->abort = -EFAULT;
+	if (job && job->token == fault->token)
+		job->cancel = -EFAULT;
 	spin_unlock(&engine->lock);
-	wake_up_all(&engine->stall_wq);
 }
 
 static bool nvsim_range_ok(u64 addr, u64 size)
