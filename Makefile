@@ -13,6 +13,24 @@ KOBJ      := $(CURDIR)/build/kernel-debug
 FRAGMENTS := Kconfig/test-kernel.config Kconfig/debug-kernel.config
 RESULTS   ?= $(CURDIR)/build/results-debug
 GUEST_TIMEOUT ?= 2400
+# The checkers slow the guest several times over under TCG: the suites'
+# own limits (.ci/guest-suites.sh) grow with it, and still add up to less
+# than GUEST_TIMEOUT (boot, hmm, kunit, two IGT binaries, kmemleak scan).
+NVSVM_HMM_TIMEOUT ?= 1200
+NVSVM_IGT_TIMEOUT ?= 450
+export NVSVM_HMM_TIMEOUT NVSVM_IGT_TIMEOUT
+# Our suites first: lockdep switches itself off at the first report of any
+# checker, so an upstream report in hmm must not leave kunit and igt
+# unwatched.
+SUITES   ?= kunit igt hmm
+# hmm-tests' benchmark_thp_migration (a timing table, not a check) cannot
+# finish within its built-in 120 s under KASAN and TCG; the harness then
+# kills it with device memory still migrated, and a later test's
+# dmirror_fops_release() eviction trips an upstream KASAN use-after-free
+# of the dead process's anon_vma (rmap_walk_anon from
+# migrate_device_finalize).  Not run on the debug kernel; HMM_ARGS= runs
+# it anyway.
+HMM_ARGS ?= -T benchmark_thp_migration
 else
 KOBJ      := $(CURDIR)/build/kernel
 FRAGMENTS := Kconfig/test-kernel.config
