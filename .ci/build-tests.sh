@@ -36,17 +36,17 @@ if stale "$T/hmm-tests" "${hmm_srcs[@]}"; then
 fi
 
 demo=$TOP/igt-tests/demo/svm-demo.c
-if [ -f "$demo" ] && stale "$T/svm-demo" "$demo"; then
+if [ -f "$demo" ] && stale "$T/svm-demo" "$demo" "$TOP/igt-tests/lib/svm_fdinfo.h"; then
 	log "building the demo"
-	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE \
+	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
 		-isystem "$KHDR" -I "$SRC" "$demo" -o "$T/svm-demo" -lpthread
 fi
 
 # The benchmark program that `make bench` runs (plain C, like the demo).
 bench=$TOP/igt-tests/bench/svm-bench.c
-if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/include/uapi"; then
+if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/igt-tests/lib/svm_fdinfo.h"; then
 	log "building the benchmark"
-	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE \
+	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
 		-isystem "$KHDR" -I "$SRC" "$bench" -o "$T/svm-bench"
 fi
 

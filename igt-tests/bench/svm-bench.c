@@ -52,6 +52,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "svm_fdinfo.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
 #include <drm/nouveau_svm_sim.h>
@@ -163,24 +164,8 @@ static int hmm_client(void)
 /* This file's SVM counters, from fdinfo. */
 static void read_counters(int fd, uint64_t *val)
 {
-	char path[64], line[256];
-	FILE *f;
-
-	memset(val, 0, sizeof(*val) * NCOUNTERS);
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		die("%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		for (unsigned int i = 0; i < NCOUNTERS; i++) {
-			size_t n = strlen(counter_names[i]);
-
-			if (!strncmp(line, "nouveau-svm-", 12) &&
-			    !strncmp(line + 12, counter_names[i], n) && line[12 + n] == ':')
-				val[i] = strtoull(line + 13 + n, NULL, 10);
-		}
-	}
-	fclose(f);
+	if (svm_fdinfo_counters(fd, counter_names, NCOUNTERS, val))
+		die("fdinfo of fd %d: %s", fd, strerror(errno));
 }
 
 static int sim_exec(int fd, struct drm_nvsim_cmd *cmds, unsigned int n)

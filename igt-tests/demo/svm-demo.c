@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "svm_fdinfo.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
 #include <drm/nouveau_svm_sim.h>
@@ -63,24 +64,11 @@ static int open_sim(char *path, size_t len)
 /* Read this file's SVM counters from fdinfo. */
 static void read_counters(int fd, unsigned long long *val)
 {
-	char path[64], line[256];
-	FILE *f;
+	uint64_t v[NCOUNTERS];
 
-	memset(val, 0, sizeof(*val) * NCOUNTERS);
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		for (unsigned int i = 0; i < NCOUNTERS; i++) {
-			size_t n = strlen(counters[i]);
-
-			if (!strncmp(line, "nouveau-svm-", 12) &&
-			    !strncmp(line + 12, counters[i], n) && line[12 + n] == ':')
-				val[i] = strtoull(line + 13 + n, NULL, 10);
-		}
-	}
-	fclose(f);
+	svm_fdinfo_counters(fd, counters, NCOUNTERS, v);
+	for (unsigned int i = 0; i < NCOUNTERS; i++)
+		val[i] = v[i];
 }
 
 static void show_counters(int fd, const char *when)
