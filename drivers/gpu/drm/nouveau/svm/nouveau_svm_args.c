@@ -56,7 +56,8 @@ static bool nouveau_svm_window_overlaps(const struct nouveau_svm_window *a,
  * nouveau_svm_init_args() - check DRM_NOUVEAU_SVM_INIT arguments
  * @args: the ioctl arguments
  * @user_limit: the process's user address limit (TASK_SIZE)
- * @unmanaged: filled in with the unmanaged window on success
+ * @unmanaged: filled in with the unmanaged window on success; an empty
+ *	one is [0, 0)
  *
  * Context: Any context.
  * Return: 0, or the errno listed in "SVM ioctl argument checks".
@@ -72,8 +73,9 @@ int nouveau_svm_init_args(const struct drm_nouveau_svm_init *args, u64 user_limi
 		return -EOVERFLOW;
 	if (end > user_limit)
 		return -EFAULT;
-	unmanaged->start = args->unmanaged_addr;
-	unmanaged->end = end;
+	/* An empty window is no window, wherever it was said to be. */
+	unmanaged->start = args->unmanaged_size ? args->unmanaged_addr : 0;
+	unmanaged->end = args->unmanaged_size ? end : 0;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_init_args);

@@ -286,10 +286,7 @@ static int nouveau_svm_vm_window(struct nouveau_svm_vm *vm, u64 addr,
 
 	if (addr >= TASK_SIZE || (addr >= um->start && addr < um->end))
 		return -EFAULT;
-	if (um->start == um->end) {
-		*w = (struct nouveau_svm_window){ 0, TASK_SIZE };
-		return 0;
-	}
+	/* An empty window is [0, 0): everything lies above it. */
 	*w = addr < um->start ? (struct nouveau_svm_window){ 0, um->start } :
 				(struct nouveau_svm_window){ um->end, TASK_SIZE };
 	return 0;

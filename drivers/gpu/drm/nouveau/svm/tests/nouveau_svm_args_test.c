@@ -111,6 +111,7 @@ struct init_case {
 static const struct init_case init_cases[] = {
 	{ "window", { SZ_1G, SZ_1G }, 0 },
 	{ "no-window", { 0, 0 }, 0 },
+	{ "empty-window-anywhere", { SZ_1G, 0 }, 0 },
 	{ "window-at-limit", { LIMIT - SZ_1G, SZ_1G }, 0 },
 	{ "addr-unaligned", { SZ_1G + 8, SZ_1G }, -EINVAL },
 	{ "size-unaligned", { SZ_1G, SZ_1G + 8 }, -EINVAL },
@@ -133,6 +134,11 @@ static void init_args_check(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, nouveau_svm_init_args(&c->args, LIMIT, &w), c->ret);
 	if (c->ret)
 		return;
+	if (!c->args.unmanaged_size) {
+		KUNIT_EXPECT_EQ(test, w.start, 0);
+		KUNIT_EXPECT_EQ(test, w.end, 0);
+		return;
+	}
 	KUNIT_EXPECT_EQ(test, w.start, c->args.unmanaged_addr);
 	KUNIT_EXPECT_EQ(test, w.end, c->args.unmanaged_addr + c->args.unmanaged_size);
 }
