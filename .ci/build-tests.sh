@@ -36,7 +36,7 @@ if stale "$T/hmm-tests" "${hmm_srcs[@]}"; then
 fi
 
 demo=$TOP/igt-tests/demo/svm-demo.c
-if [ -f "$demo" ] && stale "$T/svm-demo" "$demo" "$TOP/igt-tests/lib/svm_fdinfo.h"; then
+if [ -f "$demo" ] && stale "$T/svm-demo" "$demo" "$TOP/igt-tests/lib/svm_plain.h"; then
 	log "building the demo"
 	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
 		-isystem "$KHDR" -I "$SRC" "$demo" -o "$T/svm-demo" -lpthread
@@ -44,7 +44,7 @@ fi
 
 # The benchmark program that `make bench` runs (plain C, like the demo).
 bench=$TOP/igt-tests/bench/svm-bench.c
-if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/igt-tests/lib/svm_fdinfo.h"; then
+if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/igt-tests/lib/svm_plain.h"; then
 	log "building the benchmark"
 	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
 		-isystem "$KHDR" -I "$SRC" "$bench" -o "$T/svm-bench"

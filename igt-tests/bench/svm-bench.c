@@ -52,13 +52,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "svm_fdinfo.h"
+#include "svm_plain.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
 #include <drm/nouveau_svm_sim.h>
 #include <lib/test_hmm_uapi.h>
 
-#define SIM_DRIVER	"nouveau_svm_sim"
 #define HMM_DEV		"/dev/hmm_dmirror0"
 #define SLICE_PARAM	"/sys/module/nouveau_svm_core/parameters/atomic_timeslice_us"
 #define PAGE		4096UL
@@ -121,32 +120,14 @@ static void sample(const char *metric, uint64_t param, const char *side,
 	first_sample = false;
 }
 
-static int open_sim(void)
-{
-	for (int minor = 128; minor < 192; minor++) {
-		char path[32], name[32] = "";
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, SIM_DRIVER))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 /* A render node of the simulated GPU with SVM initialised. */
 static int sim_client(void)
 {
 	struct drm_nouveau_svm_init init = {};
-	int fd = open_sim();
+	int fd = svm_open_sim();
 
 	if (fd < 0)
-		die("no %s render node (is the module loaded?)", SIM_DRIVER);
+		die("no %s render node (is the module loaded?)", SVM_SIM_DRIVER);
 	if (ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_INIT, &init))
 		die("SVM_INIT: %s", strerror(errno));
 	return fd;

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,13 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "svm_fdinfo.h"
+#include "svm_plain.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
 #include <drm/nouveau_svm_sim.h>
 
 #define BUF_SIZE	(4u << 20)
-#define SIM_DRIVER	"nouveau_svm_sim"
 
 #define NCOUNTERS	12
 
@@ -42,45 +42,20 @@ static const char *const counters[NCOUNTERS] = {
 	"atomic-faults", "exclusive-grants", "revocations", "atomic-backoffs",
 };
 
-/* Open the simulated GPU's render node. */
-static int open_sim(char *path, size_t len)
-{
-	for (int minor = 128; minor < 192; minor++) {
-		char name[32] = "";
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-		int fd;
 
-		snprintf(path, len, "/dev/dri/renderD%d", minor);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, SIM_DRIVER))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
 
-/* Read this file's SVM counters from fdinfo. */
-static void read_counters(int fd, unsigned long long *val)
+static void show_counters(int fd, const char *when)
 {
 	uint64_t v[NCOUNTERS];
 
 	svm_fdinfo_counters(fd, counters, NCOUNTERS, v);
-	for (unsigned int i = 0; i < NCOUNTERS; i++)
-		val[i] = v[i];
-}
-
-static void show_counters(int fd, const char *when)
-{
-	unsigned long long v[NCOUNTERS];
-
-	read_counters(fd, v);
-	printf("   counters %s: faults %llu, batches %llu, replays %llu, cancels %llu,\n"
-	       "            pages mapped %llu, invalidations %llu, ranges %llu, GPU pages %llu\n",
+	printf("   counters %s: faults %" PRIu64 ", batches %" PRIu64 ", replays %" PRIu64
+	       ", cancels %" PRIu64 ",\n            pages mapped %" PRIu64
+	       ", invalidations %" PRIu64 ", ranges %" PRIu64 ", GPU pages %" PRIu64 "\n",
 	       when, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
 	if (v[8])
-		printf("            atomic faults %llu, exclusive grants %llu, revocations %llu, backoffs %llu\n",
+		printf("            atomic faults %" PRIu64 ", exclusive grants %" PRIu64
+		       ", revocations %" PRIu64 ", backoffs %" PRIu64 "\n",
 		       v[8], v[9], v[10], v[11]);
 }
 
@@ -233,16 +208,15 @@ int main(void)
 {
 	struct drm_nouveau_getparam caps = { .param = NOUVEAU_GETPARAM_SVM_CAPS };
 	struct drm_nouveau_svm_init init = {};
-	char path[32];
 	uint64_t *buf;
 	size_t n = BUF_SIZE / sizeof(*buf);
 	int fd, bad;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("nouveau SVM demo: the simulated GPU uses malloc'd memory\n\n");
-	fd = open_sim(path, sizeof(path));
+	fd = svm_open_sim();
 	if (fd < 0) {
-		fprintf(stderr, "no %s render node (is the module loaded?)\n", SIM_DRIVER);
+		fprintf(stderr, "no %s render node (is the module loaded?)\n", SVM_SIM_DRIVER);
 		return 1;
 	}
 	if (ioctl(fd, DRM_IOCTL_NOUVEAU_GETPARAM, &caps) ||
@@ -250,7 +224,7 @@ int main(void)
 		perror("SVM_CAPS / SVM_INIT");
 		return 1;
 	}
-	printf("1. %s (%s): SVM caps 0x%llx; SVM_INIT done\n", path, SIM_DRIVER,
+	printf("1. the %s render node: SVM caps 0x%llx; SVM_INIT done\n", SVM_SIM_DRIVER,
 	       (unsigned long long)caps.value);
 	buf = malloc(BUF_SIZE);
 	if (!buf)

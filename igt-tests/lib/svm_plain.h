@@ -1,18 +1,44 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * svm_fdinfo.h - read a DRM file's nouveau SVM counters from fdinfo, for the
- * plain C programs (the demo, the benchmark) that do not link IGT.  The
- * IGT tests read them through lib/svm_device.c.
+ * svm_plain.h - what the plain C programs (the demo, the benchmark), which do
+ * not link IGT, need of the simulated GPU: its render node, and a file's
+ * nouveau SVM counters from fdinfo.  The IGT tests have lib/svm_device.c.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
-#ifndef SVM_FDINFO_H
-#define SVM_FDINFO_H
+#ifndef SVM_PLAIN_H
+#define SVM_PLAIN_H
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+
+#define SVM_SIM_DRIVER	"nouveau_svm_sim"
+
+/* Open the simulated GPU's render node; -1 if there is none. */
+static inline int svm_open_sim(void)
+{
+	for (int minor = 128; minor < 192; minor++) {
+		char path[32], name[32] = "";
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, SVM_SIM_DRIVER))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
 
 /*
  * Fill val[i] with the "nouveau-svm-<names[i]>:" line of fd's fdinfo, 0 for
