@@ -18,7 +18,9 @@ extern "C" {
  * The simulated GPU (driver name "nouveau_svm_sim") is a software GPU that
  * lets the nouveau SVM core be tested without NVIDIA hardware.  Its render
  * node answers the same SVM ioctls as nouveau, with the same numbers and
- * structures: DRM_NOUVEAU_GETPARAM (NOUVEAU_GETPARAM_SVM_CAPS only),
+ * structures: DRM_NOUVEAU_GETPARAM (NOUVEAU_GETPARAM_SVM_CAPS, and
+ * NOUVEAU_GETPARAM_FB_SIZE and NOUVEAU_GETPARAM_VRAM_USED: the size of
+ * the simulated VRAM and the bytes of it in use, device wide),
  * DRM_NOUVEAU_SVM_INIT and DRM_NOUVEAU_SVM_BIND.  This header adds a
  * private uAPI that stands in for what a real GPU does through command
  * submission: execute command lists at virtual addresses (EXEC, WAIT), read
@@ -163,6 +165,17 @@ struct drm_nvsim_wait {
  *	away from the GPU (a CPU access, munmap, mprotect, fork...)
  * @DRM_NVSIM_COUNTER_ATOMIC_BACKOFFS: revocations that waited for the end
  *	of the GPU's atomic time slice (ping-pong between CPU and GPU)
+ * @DRM_NVSIM_COUNTER_PAGES_TO_VRAM: 4 KiB pages copied to VRAM
+ * @DRM_NVSIM_COUNTER_PAGES_TO_HOST: 4 KiB pages copied back to system
+ *	memory (on request, on CPU fault, on eviction)
+ * @DRM_NVSIM_COUNTER_THP_TO_VRAM: 2 MiB folios moved to VRAM whole
+ * @DRM_NVSIM_COUNTER_THP_TO_HOST: 2 MiB folios moved back whole
+ * @DRM_NVSIM_COUNTER_EVICTIONS: device-memory allocations of this client
+ *	evicted to system memory (to make room, or on teardown)
+ * @DRM_NVSIM_COUNTER_EVICTED_PAGES: 4 KiB pages those evictions covered
+ * @DRM_NVSIM_COUNTER_COPY_LAUNCHES: copy-engine launches for this client
+ * @DRM_NVSIM_COUNTER_COPY_FAILURES: copy-engine launches that failed
+ * @DRM_NVSIM_COUNTER_VRAM_PAGES: 4 KiB pages of VRAM the client holds now
  * @DRM_NVSIM_COUNTER_COUNT: number of counters this header knows
  */
 enum drm_nvsim_counter {
@@ -178,6 +191,15 @@ enum drm_nvsim_counter {
 	DRM_NVSIM_COUNTER_EXCLUSIVE_GRANTS,
 	DRM_NVSIM_COUNTER_REVOCATIONS,
 	DRM_NVSIM_COUNTER_ATOMIC_BACKOFFS,
+	DRM_NVSIM_COUNTER_PAGES_TO_VRAM,
+	DRM_NVSIM_COUNTER_PAGES_TO_HOST,
+	DRM_NVSIM_COUNTER_THP_TO_VRAM,
+	DRM_NVSIM_COUNTER_THP_TO_HOST,
+	DRM_NVSIM_COUNTER_EVICTIONS,
+	DRM_NVSIM_COUNTER_EVICTED_PAGES,
+	DRM_NVSIM_COUNTER_COPY_LAUNCHES,
+	DRM_NVSIM_COUNTER_COPY_FAILURES,
+	DRM_NVSIM_COUNTER_VRAM_PAGES,
 	DRM_NVSIM_COUNTER_COUNT,
 };
 
@@ -226,7 +248,10 @@ struct drm_nvsim_config {
  * @DRM_NVSIM_INJECT_FAULT_OVERFLOW: the next @count faults are dropped as if
  *	the fault ring had overflowed (the engine faults again on replay)
  * @DRM_NVSIM_INJECT_COPY_FAIL: the next @count copy-engine launches fail
- * @DRM_NVSIM_INJECT_ALLOC_FAIL: the next @count device-memory allocations fail
+ *	(-EIO): a migration to VRAM fails and leaves the data in system
+ *	memory; a migration back fails and the data stays in VRAM
+ * @DRM_NVSIM_INJECT_ALLOC_FAIL: the next @count device-memory allocations
+ *	fail (-ENOMEM), as if VRAM were taken by something else
  */
 enum drm_nvsim_inject_what {
 	DRM_NVSIM_INJECT_INVALID = 0,

@@ -10,18 +10,21 @@
 #define __NOUVEAU_SVM_H__
 
 #include <linux/atomic.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <drm/drm_gpusvm.h>
+#include <drm/drm_pagemap.h>
 
 #include "nouveau_svm_args.h"
 #include "nouveau_svm_batch.h"
 
 struct drm_device;
 struct drm_file;
+struct nouveau_svm_vram;
 struct drm_pagemap_addr;
 struct drm_printer;
 struct nouveau_svm_dev;
@@ -32,13 +35,32 @@ struct nouveau_svm_vm;
 #define NOUVEAU_SVM_MAP_WRITE	BIT(1)	/* the GPU may write */
 #define NOUVEAU_SVM_MAP_ATOMIC	BIT(2)	/* the GPU may do atomics */
 
+/*
+ * The aperture of VRAM in &drm_pagemap_addr.proto: such an entry's addr is
+ * a byte offset into the device memory the backend gave the core with
+ * nouveau_svm_devmem_init().
+ */
+#define NOUVEAU_SVM_PROTO_VRAM	DRM_INTERCONNECT_DRIVER
+
+/**
+ * enum nouveau_svm_copy_dir - direction of a copy-engine launch
+ * @NOUVEAU_SVM_COPY_TO_VRAM: from system memory to VRAM
+ * @NOUVEAU_SVM_COPY_TO_SYS: from VRAM to system memory
+ */
+enum nouveau_svm_copy_dir {
+	NOUVEAU_SVM_COPY_TO_VRAM,
+	NOUVEAU_SVM_COPY_TO_SYS,
+};
+
 /**
  * struct nouveau_svm_map - pages to enter into a GPU page table
  * @start: GPU virtual address of the first page
  * @npages: number of 4 KiB pages
  * @dma: device addresses as drm_gpusvm_get_pages() produced them: entry j
  *	covers 1 << @dma[j].order pages, naturally aligned, and @dma[j].proto
- *	says the aperture (DRM_INTERCONNECT_SYSTEM for system memory)
+ *	says the aperture: DRM_INTERCONNECT_SYSTEM for system memory (addr is
+ *	a DMA address), NOUVEAU_SVM_PROTO_VRAM for device memory (addr is a
+ *	VRAM offset); one map call has entries of one aperture only
  * @flags: NOUVEAU_SVM_MAP_*
  */
 struct nouveau_svm_map {
@@ -128,6 +150,34 @@ struct nouveau_svm_backend_ops {
 	 * nor fail; may sleep.
 	 */
 	void (*unmap)(struct nouveau_svm_vm *vm, u64 start, u64 end);
+
+	/**
+	 * @copy: Required with device memory.  One copy-engine launch: copy
+	 * @npages pages between VRAM at offset @vram (contiguous) and system
+	 * memory, in direction @dir, and wait for the copy to complete.
+	 * @sys has one entry per page: an entry of order k holds the DMA
+	 * address of 1 << k contiguous pages and the (1 << k) - 1 entries
+	 * after it are ignored.  @sys is NULL to clear @npages pages of VRAM
+	 * (NOUVEAU_SVM_COPY_TO_VRAM only: pages that had no memory yet), which
+	 * counts as a launch and may fail as one.  Context: migration to
+	 * VRAM (mmap lock held), eviction, or a CPU fault's migration back
+	 * (mmap lock and the pages' folio locks held); no core lock held; may
+	 * sleep, must not take the mmap lock.  Return: 0, or a negative errno
+	 * when the copy did not complete (the destination's contents are then
+	 * undefined).
+	 */
+	int (*copy)(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
+		    u64 vram, const struct drm_pagemap_addr *sys,
+		    unsigned long npages);
+
+	/**
+	 * @vram_admit: Optional.  Say whether the core may take @size more
+	 * bytes of device memory now (the backend's own allocations, or an
+	 * injected failure, may need it to refuse).  Context: process context
+	 * (a migration, maybe in the fault worker), mmap lock held,
+	 * no core lock held; may sleep.  Return: 0, or -ENOMEM to refuse.
+	 */
+	int (*vram_admit)(struct nouveau_svm_dev *sdev, u64 size);
 };
 
 /**
@@ -144,6 +194,21 @@ struct nouveau_svm_backend_ops {
  * @exclusive_grants: pages made device-exclusive for GPU atomics
  * @revocations: invalidations that took atomic access away from the GPU
  * @atomic_backoffs: revocations that waited for the GPU's time slice
+ * @pages_to_vram: 4 KiB pages copied to VRAM
+ * @pages_to_host: 4 KiB pages copied back to system memory (on request,
+ *	on CPU fault, on eviction)
+ * @thp_to_vram: 2 MiB folios moved to VRAM whole
+ * @thp_to_host: 2 MiB folios moved back to system memory whole
+ * @evictions: device-memory allocations evicted to system memory (to make
+ *	room, or because the VM or the device went away)
+ * @evicted_pages: 4 KiB pages those evictions covered
+ * @copy_launches: copy-engine launches for the client's migrations
+ * @copy_failures: copy-engine launches that failed
+ * @vram_pages: 4 KiB pages of VRAM the client holds now
+ * @ref: references: the VM's, and one per device-memory allocation
+ *
+ * The device-memory allocations of a client may outlive its VM for a
+ * moment (a page still in flight), so the counters are reference counted.
  */
 struct nouveau_svm_stats {
 	atomic64_t faults;
@@ -158,6 +223,16 @@ struct nouveau_svm_stats {
 	atomic64_t exclusive_grants;
 	atomic64_t revocations;
 	atomic64_t atomic_backoffs;
+	atomic64_t pages_to_vram;
+	atomic64_t pages_to_host;
+	atomic64_t thp_to_vram;
+	atomic64_t thp_to_host;
+	atomic64_t evictions;
+	atomic64_t evicted_pages;
+	atomic64_t copy_launches;
+	atomic64_t copy_failures;
+	atomic64_t vram_pages;
+	struct kref ref;
 };
 
 /**
@@ -173,6 +248,7 @@ struct nouveau_svm_stats {
  * @groups: the fault worker's group buffer
  * @fault_max: size of @faults and @groups
  * @batch: number of the current fault batch (fault worker)
+ * @vram: the device memory the core manages, NULL without any
  */
 struct nouveau_svm_dev {
 	struct drm_device *drm;
@@ -188,6 +264,7 @@ struct nouveau_svm_dev {
 	struct nouveau_svm_fault_group *groups;
 	unsigned int fault_max;
 	u64 batch;
+	struct nouveau_svm_vram *vram;
 };
 
 /**
@@ -209,7 +286,7 @@ struct nouveau_svm_dev {
  * @gc_lock: protects @gc_list
  * @gc_list: unmapped ranges waiting for garbage collection
  * @gc_work: garbage collector
- * @stats: counters
+ * @stats: counters (see &struct nouveau_svm_stats)
  */
 struct nouveau_svm_vm {
 	struct drm_gpusvm gpusvm;
@@ -227,7 +304,7 @@ struct nouveau_svm_vm {
 	struct list_head gc_list;
 	struct work_struct gc_work;
 
-	struct nouveau_svm_stats stats;
+	struct nouveau_svm_stats *stats;
 };
 
 /**
@@ -245,6 +322,11 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 			 unsigned int fault_max);
 void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev);
 void nouveau_svm_fault_notify(struct nouveau_svm_dev *sdev);
+
+int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size);
+void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev);
+u64 nouveau_svm_devmem_size(struct nouveau_svm_dev *sdev);
+u64 nouveau_svm_devmem_used(struct nouveau_svm_dev *sdev);
 
 void nouveau_svm_file_init(struct nouveau_svm_file *sfile);
 void nouveau_svm_file_fini(struct nouveau_svm_file *sfile);

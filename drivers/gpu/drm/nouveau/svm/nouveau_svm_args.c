@@ -18,8 +18,8 @@
  *  - @reserved0 or @reserved1 not zero: -EINVAL
  *  - @header has bits above NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL
  *  - unknown command: -EINVAL
- *  - a target the command does not know: for MIGRATE, other than system
- *    memory (0) or NOUVEAU_SVM_BIND_TARGET__GPU_VRAM; for ADVISE_ATOMIC,
+ *  - a target the command does not know: for MIGRATE and PREFETCH, other
+ *    than system memory (0) or NOUVEAU_SVM_BIND_TARGET__GPU_VRAM; for ADVISE_ATOMIC,
  *    other than a NOUVEAU_SVM_ATOMIC__* value: -EINVAL
  *  - @stride not zero: -EINVAL
  *  - @va_end rounds up past the top of the address space: -EOVERFLOW
@@ -92,6 +92,7 @@ static int nouveau_svm_bind_header(u64 header, struct nouveau_svm_bind_req *req)
 		      NOUVEAU_SVM_BIND_TARGET_MASK;
 	switch (req->command) {
 	case NOUVEAU_SVM_BIND_COMMAND__MIGRATE:
+	case NOUVEAU_SVM_BIND_COMMAND__PREFETCH:
 		return req->target == NOUVEAU_SVM_BIND_TARGET__HOST ||
 		       req->target == NOUVEAU_SVM_BIND_TARGET__GPU_VRAM ? 0 : -EINVAL;
 	case NOUVEAU_SVM_BIND_COMMAND__ADVISE_ATOMIC:

@@ -67,23 +67,31 @@ static void nouveau_svm_fault_cancel(struct nouveau_svm_dev *sdev,
 		return;
 	/* Counted first: the cancel may end the submitter's wait. */
 	if (vm)
-		atomic64_inc(&vm->stats.cancels);
+		atomic64_inc(&vm->stats->cancels);
 	sdev->ops->fault_cancel(sdev, f);
 }
 
 /*
  * Give the GPU atomic access to the pages of @n atomic faults (addresses
- * [@start, @end)), all in one range, in one grant; cancel them if that
- * cannot be done.
+ * [@start, @end)), all in @served's range, in one grant; cancel them if
+ * that cannot be done.  With the MIGRATE policy the range goes to VRAM
+ * first, where atomics need no grant.
  */
 static void nouveau_svm_faults_atomic(struct nouveau_svm_dev *sdev,
 				      struct nouveau_svm_vm *vm,
 				      const struct nouveau_svm_fault *f, unsigned int n,
-				      u64 start, u64 end)
+				      const struct nouveau_svm_served *served,
+				      u64 start, u64 end, bool migrate)
 {
+	struct nouveau_svm_window w = {
+		.start = drm_gpusvm_range_start(&served->range->base),
+		.end = served->end,
+	};
 	unsigned int i;
 	int ret;
 
+	if (migrate)
+		nouveau_svm_vm_migrate_locked(vm, &w);
 	ret = nouveau_svm_vm_atomic(vm, start, end);
 	if (!ret || nouveau_svm_fault_is_transient(ret))
 		return;
@@ -100,13 +108,15 @@ static unsigned int nouveau_svm_faults_settle(struct nouveau_svm_dev *sdev,
 					      const struct nouveau_svm_served *served)
 {
 	u64 start = U64_MAX, end = 0;
+	bool migrate = false;
 	unsigned int i;
+	u32 policy;
 
 	for (i = 0; i < n && f[i].addr < served->end; i++) {
 		u64 page = f[i].addr & PAGE_MASK;
 
 		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC)
-			atomic64_inc(&vm->stats.atomic_faults);
+			atomic64_inc(&vm->stats->atomic_faults);
 		switch (nouveau_svm_fault_action(f[i].access, served->writable)) {
 		case NOUVEAU_SVM_FAULT_SERVED:
 			break;
@@ -114,18 +124,19 @@ static unsigned int nouveau_svm_faults_settle(struct nouveau_svm_dev *sdev,
 			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
 			break;
 		case NOUVEAU_SVM_FAULT_ATOMIC:
-			if (nouveau_svm_vm_atomic_policy(vm, page) ==
-			    NOUVEAU_SVM_ATOMIC__REFUSE) {
+			policy = nouveau_svm_vm_atomic_policy(vm, page);
+			if (policy == NOUVEAU_SVM_ATOMIC__REFUSE) {
 				nouveau_svm_fault_cancel(sdev, vm, &f[i]);
 				break;
 			}
+			migrate |= policy == NOUVEAU_SVM_ATOMIC__MIGRATE;
 			start = min(start, page);
 			end = max(end, page + PAGE_SIZE);
 			break;
 		}
 	}
 	if (end)
-		nouveau_svm_faults_atomic(sdev, vm, f, i, start, end);
+		nouveau_svm_faults_atomic(sdev, vm, f, i, served, start, end, migrate);
 	return i;
 }
 
@@ -156,12 +167,12 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 static void nouveau_svm_vm_account(struct nouveau_svm_dev *sdev,
 				   struct nouveau_svm_vm *vm, unsigned int faults)
 {
-	atomic64_add(faults, &vm->stats.faults);
+	atomic64_add(faults, &vm->stats->faults);
 	if (vm->batch == sdev->batch)
 		return;
 	vm->batch = sdev->batch;
-	atomic64_inc(&vm->stats.batches);
-	atomic64_inc(&vm->stats.replays);
+	atomic64_inc(&vm->stats->batches);
+	atomic64_inc(&vm->stats->replays);
 }
 
 static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n)
@@ -237,7 +248,8 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 		.drm = drm,
 		.ops = ops,
 		.caps = NOUVEAU_SVM_CAP_MIRROR | NOUVEAU_SVM_CAP_ATOMIC_SYSMEM |
-			NOUVEAU_SVM_CAP_ADVISE_ATOMIC,
+			NOUVEAU_SVM_CAP_ADVISE_ATOMIC | NOUVEAU_SVM_CAP_MIGRATE_HOST |
+			NOUVEAU_SVM_CAP_PREFETCH,
 		.fault_max = fault_max,
 	};
 	mutex_init(&sdev->vms_lock);

@@ -109,7 +109,7 @@ void nouveau_svm_file_show_fdinfo(struct nouveau_svm_file *sfile,
 	mutex_lock(&sfile->lock);
 	if (!sfile->vm)
 		goto out_unlock;
-	s = &sfile->vm->stats;
+	s = sfile->vm->stats;
 	nouveau_svm_print(p, "faults", &s->faults);
 	nouveau_svm_print(p, "fault-batches", &s->batches);
 	nouveau_svm_print(p, "replays", &s->replays);
@@ -122,6 +122,15 @@ void nouveau_svm_file_show_fdinfo(struct nouveau_svm_file *sfile,
 	nouveau_svm_print(p, "exclusive-grants", &s->exclusive_grants);
 	nouveau_svm_print(p, "revocations", &s->revocations);
 	nouveau_svm_print(p, "atomic-backoffs", &s->atomic_backoffs);
+	nouveau_svm_print(p, "pages-to-vram", &s->pages_to_vram);
+	nouveau_svm_print(p, "pages-to-host", &s->pages_to_host);
+	nouveau_svm_print(p, "thp-to-vram", &s->thp_to_vram);
+	nouveau_svm_print(p, "thp-to-host", &s->thp_to_host);
+	nouveau_svm_print(p, "evictions", &s->evictions);
+	nouveau_svm_print(p, "evicted-pages", &s->evicted_pages);
+	nouveau_svm_print(p, "copy-launches", &s->copy_launches);
+	nouveau_svm_print(p, "copy-failures", &s->copy_failures);
+	nouveau_svm_print(p, "vram-pages", &s->vram_pages);
 out_unlock:
 	mutex_unlock(&sfile->lock);
 }
@@ -177,16 +186,19 @@ EXPORT_SYMBOL_GPL(nouveau_svm_ioctl_init);
  * @sfile: the calling file's SVM state
  * @args: the ioctl arguments
  *
- * Checks every field, then carries out the command.  ADVISE_ATOMIC sets
- * how GPU atomics in the range are served.  MIGRATE, and the MIGRATE
- * policy of ADVISE_ATOMIC, need device memory, which this core does not
- * have yet: they return -EOPNOTSUPP, and NOUVEAU_GETPARAM_SVM_CAPS says so.
+ * Checks every field, then carries out the command.  MIGRATE moves the
+ * range to VRAM or to system memory and PREFETCH also maps it on the GPU
+ * (see "Migration on request"); result is the number of pages that ended
+ * where asked.  ADVISE_ATOMIC sets how GPU atomics in the range are
+ * served.  What needs VRAM returns -EOPNOTSUPP on a device without any,
+ * and NOUVEAU_GETPARAM_SVM_CAPS says so.
  *
  * Context: Process context (ioctl); may sleep.
  * Return: 0; the argument errors of "SVM ioctl argument checks"; -EINVAL
  * before SVM_INIT (as it always was); -EPERM from a process other than
  * the one the VM mirrors; -EOPNOTSUPP for a migration the device cannot do;
- * -ENOMEM.
+ * -ENOMEM; the errors of nouveau_svm_vm_migrate() when no page of a
+ * migration ended where asked.
  */
 int nouveau_svm_ioctl_bind(struct nouveau_svm_dev *sdev,
 			   struct nouveau_svm_file *sfile,
@@ -213,8 +225,13 @@ int nouveau_svm_ioctl_bind(struct nouveau_svm_dev *sdev,
 		args->result = 0;
 		return nouveau_svm_vm_advise_atomic(vm, &req.range, req.target);
 	default:
-		/* MIGRATE needs device memory. */
-		return -EOPNOTSUPP;
+		if (req.target == NOUVEAU_SVM_BIND_TARGET__GPU_VRAM &&
+		    !(sdev->caps & NOUVEAU_SVM_CAP_MIGRATE_VRAM))
+			return -EOPNOTSUPP;
+		return nouveau_svm_vm_migrate(vm, &req.range,
+					      req.target == NOUVEAU_SVM_BIND_TARGET__GPU_VRAM,
+					      req.command == NOUVEAU_SVM_BIND_COMMAND__PREFETCH,
+					      &args->result);
 	}
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_ioctl_bind);

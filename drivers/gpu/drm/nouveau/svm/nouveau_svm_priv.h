@@ -62,5 +62,23 @@ int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end);
 u32 nouveau_svm_vm_atomic_policy(struct nouveau_svm_vm *vm, u64 addr);
 int nouveau_svm_vm_advise_atomic(struct nouveau_svm_vm *vm,
 				 const struct nouveau_svm_window *w, u32 policy);
+int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_window *w,
+			   bool to_vram, bool map, u64 *result);
+int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
+				  const struct nouveau_svm_window *w);
+
+struct nouveau_svm_stats *nouveau_svm_stats_get(struct nouveau_svm_stats *stats);
+void nouveau_svm_stats_put(struct nouveau_svm_stats *stats);
+
+int nouveau_svm_devmem_get(struct nouveau_svm_vram *vram);
+void nouveau_svm_devmem_unhold(struct nouveau_svm_vram *vram);
+int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
+			       struct nouveau_svm_stats *stats, struct mm_struct *mm,
+			       u64 start, u64 end);
+void nouveau_svm_devmem_touch(struct nouveau_svm_vram *vram,
+			      const struct drm_pagemap_addr *dma, unsigned long n);
+bool nouveau_svm_devmem_owns(struct nouveau_svm_vram *vram, struct page *page);
+void nouveau_svm_devmem_evict_client(struct nouveau_svm_vram *vram,
+				     const struct nouveau_svm_stats *stats);
 
 #endif

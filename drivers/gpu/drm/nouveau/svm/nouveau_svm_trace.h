@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * nouveau SVM core tracepoints: fault batches, GPU maps, invalidations.
+ * nouveau SVM core tracepoints: fault batches, GPU maps, invalidations,
+ * migrations (copy-engine launches) and evictions.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -50,6 +51,56 @@ TRACE_EVENT(nouveau_svm_invalidate,
 			   __entry->event = event;),
 	    TP_printk("inst=%llu start=0x%llx end=0x%llx event=%d",
 		      __entry->inst, __entry->start, __entry->end, __entry->event)
+);
+
+TRACE_EVENT(nouveau_svm_copy,
+	    TP_PROTO(int dir, u64 vram, unsigned long npages, int ret),
+	    TP_ARGS(dir, vram, npages, ret),
+	    TP_STRUCT__entry(__field(int, dir)
+				     __field(u64, vram)
+				     __field(unsigned long, npages)
+				     __field(int, ret)),
+	    TP_fast_assign(__entry->dir = dir;
+			   __entry->vram = vram;
+			   __entry->npages = npages;
+			   __entry->ret = ret;),
+	    TP_printk("%s vram=0x%llx npages=%lu ret=%d",
+		      __entry->dir ? "to-sys" : "to-vram", __entry->vram,
+		      __entry->npages, __entry->ret)
+);
+
+TRACE_EVENT(nouveau_svm_evict,
+	    TP_PROTO(u64 vram, unsigned long npages, int ret),
+	    TP_ARGS(vram, npages, ret),
+	    TP_STRUCT__entry(__field(u64, vram)
+				     __field(unsigned long, npages)
+				     __field(int, ret)),
+	    TP_fast_assign(__entry->vram = vram;
+			   __entry->npages = npages;
+			   __entry->ret = ret;),
+	    TP_printk("vram=0x%llx npages=%lu ret=%d",
+		      __entry->vram, __entry->npages, __entry->ret)
+);
+
+TRACE_EVENT(nouveau_svm_migrate,
+	    TP_PROTO(u64 inst, u64 start, u64 end, bool to_vram, u64 resident, int ret),
+	    TP_ARGS(inst, start, end, to_vram, resident, ret),
+	    TP_STRUCT__entry(__field(u64, inst)
+				     __field(u64, start)
+				     __field(u64, end)
+				     __field(bool, to_vram)
+				     __field(u64, resident)
+				     __field(int, ret)),
+	    TP_fast_assign(__entry->inst = inst;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->to_vram = to_vram;
+			   __entry->resident = resident;
+			   __entry->ret = ret;),
+	    TP_printk("inst=%llu start=0x%llx end=0x%llx %s resident=%llu ret=%d",
+		      __entry->inst, __entry->start, __entry->end,
+		      __entry->to_vram ? "to-vram" : "to-sys", __entry->resident,
+		      __entry->ret)
 );
 
 #endif

@@ -25,6 +25,7 @@
  */
 
 #include <linux/delay.h>
+#include <linux/hmm.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -60,7 +61,7 @@ static struct drm_gpusvm_range *nouveau_svm_range_alloc(struct drm_gpusvm *gpusv
 		return NULL;
 	drm_gpusvm_init_pages(&r->pages, vm->sdev->drm);
 	INIT_LIST_HEAD(&r->gc_link);
-	atomic64_inc(&vm->stats.ranges);
+	atomic64_inc(&vm->stats->ranges);
 	return &r->base;
 }
 
@@ -74,7 +75,7 @@ static void nouveau_svm_range_free(struct drm_gpusvm_range *range)
 	spin_unlock(&vm->gc_lock);
 	drm_gpusvm_free_pages(range->gpusvm, &r->pages,
 			      drm_gpusvm_range_size(range) >> PAGE_SHIFT);
-	atomic64_dec(&vm->stats.ranges);
+	atomic64_dec(&vm->stats->ranges);
 	kfree(r);
 }
 
@@ -87,10 +88,10 @@ static void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
 	if (!vm->dead)
 		vm->sdev->ops->unmap(vm, drm_gpusvm_range_start(&r->base),
 				     drm_gpusvm_range_end(&r->base));
-	atomic64_sub(r->mapped_pages, &vm->stats.gpu_pages);
+	atomic64_sub(r->mapped_pages, &vm->stats->gpu_pages);
 	r->mapped_pages = 0;
 	if (r->atomic)
-		atomic64_inc(&vm->stats.revocations);
+		atomic64_inc(&vm->stats->revocations);
 	r->atomic = false;
 }
 
@@ -110,7 +111,7 @@ static void nouveau_svm_range_timeslice(struct nouveau_svm_vm *vm,
 	left = ktime_us_delta(r->atomic_until, ktime_get());
 	if (left <= 0)
 		return;
-	atomic64_inc(&vm->stats.atomic_backoffs);
+	atomic64_inc(&vm->stats->atomic_backoffs);
 	fsleep(left);
 }
 
@@ -161,7 +162,7 @@ static void nouveau_svm_invalidate(struct drm_gpusvm *gpusvm,
 		nouveau_svm_range_invalidate(vm, to_nouveau_svm_range(range), mmu_range);
 	}
 	if (hit)
-		atomic64_inc(&vm->stats.invalidations);
+		atomic64_inc(&vm->stats->invalidations);
 	trace_nouveau_svm_invalidate(vm->inst, start, end, mmu_range->event);
 }
 
@@ -198,6 +199,35 @@ static void nouveau_svm_vm_gc_work(struct work_struct *work)
 	mutex_unlock(&vm->lock);
 }
 
+static void nouveau_svm_stats_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct nouveau_svm_stats, ref));
+}
+
+/**
+ * nouveau_svm_stats_get() - take a reference on a client's counters
+ * @stats: the counters
+ *
+ * Context: Any context.
+ * Return: @stats.
+ */
+struct nouveau_svm_stats *nouveau_svm_stats_get(struct nouveau_svm_stats *stats)
+{
+	kref_get(&stats->ref);
+	return stats;
+}
+
+/**
+ * nouveau_svm_stats_put() - drop a reference on a client's counters
+ * @stats: the counters, freed with their last reference
+ *
+ * Context: Any context.
+ */
+void nouveau_svm_stats_put(struct nouveau_svm_stats *stats)
+{
+	kref_put(&stats->ref, nouveau_svm_stats_release);
+}
+
 /**
  * nouveau_svm_vm_create() - create the SVM VM of the calling process
  * @sdev: the device
@@ -215,6 +245,12 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 	vm = kzalloc_obj(*vm);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
+	vm->stats = kzalloc_obj(*vm->stats);
+	if (!vm->stats) {
+		kfree(vm);
+		return ERR_PTR(-ENOMEM);
+	}
+	kref_init(&vm->stats->ref);
 	vm->sdev = sdev;
 	vm->unmanaged = *unmanaged;
 	mt_init(&vm->atomic_policy);
@@ -230,19 +266,28 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 		goto err_free;
 	drm_gpusvm_driver_set_lock(&vm->gpusvm, &vm->lock);
 
+	if (sdev->vram) {
+		ret = nouveau_svm_devmem_get(sdev->vram);
+		if (ret)
+			goto err_gpusvm;
+	}
 	ret = sdev->ops->vm_init(vm);
 	if (ret)
-		goto err_gpusvm;
+		goto err_devmem;
 
 	mutex_lock(&sdev->vms_lock);
 	list_add_tail(&vm->link, &sdev->vms);
 	mutex_unlock(&sdev->vms_lock);
 	return vm;
 
+err_devmem:
+	if (sdev->vram)
+		nouveau_svm_devmem_unhold(sdev->vram);
 err_gpusvm:
 	drm_gpusvm_fini(&vm->gpusvm);
 err_free:
 	mtree_destroy(&vm->atomic_policy);
+	nouveau_svm_stats_put(vm->stats);
 	kfree(vm);
 	return ERR_PTR(ret);
 }
@@ -251,8 +296,9 @@ err_free:
  * nouveau_svm_vm_destroy() - tear down an SVM VM
  * @vm: the VM
  *
- * Stops serving the VM's faults, lets the backend stop its GPU work and
- * drops every range, GPU mapping and DMA mapping.
+ * Stops serving the VM's faults, moves what the client holds in VRAM back
+ * to system memory (its process may live on), lets the backend stop its
+ * GPU work and drops every range, GPU mapping and DMA mapping.
  *
  * Context: Process context; takes the VM's locks.
  */
@@ -265,6 +311,8 @@ void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm)
 	list_del(&vm->link);
 	mutex_unlock(&sdev->vms_lock);
 
+	if (sdev->vram)
+		nouveau_svm_devmem_evict_client(sdev->vram, vm->stats);
 	sdev->ops->vm_fini(vm);
 	down_write(&vm->gpusvm.notifier_lock);
 	vm->dead = true;
@@ -275,6 +323,9 @@ void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm)
 	mutex_unlock(&vm->lock);
 	cancel_work_sync(&vm->gc_work);
 	mtree_destroy(&vm->atomic_policy);
+	if (sdev->vram)
+		nouveau_svm_devmem_unhold(sdev->vram);
+	nouveau_svm_stats_put(vm->stats);
 	kfree(vm);
 }
 
@@ -292,9 +343,68 @@ static int nouveau_svm_vm_window(struct nouveau_svm_vm *vm, u64 addr,
 	return 0;
 }
 
-static u32 nouveau_svm_range_map_flags(const struct nouveau_svm_range *r)
+static u32 nouveau_svm_range_map_flags(const struct nouveau_svm_range *r, u32 proto)
 {
-	return NOUVEAU_SVM_MAP_READ | (r->read_only ? 0 : NOUVEAU_SVM_MAP_WRITE);
+	u32 flags = NOUVEAU_SVM_MAP_READ;
+
+	if (r->read_only)
+		return flags;
+	flags |= NOUVEAU_SVM_MAP_WRITE;
+	/* Device memory needs no device-exclusive entry for GPU atomics. */
+	if (proto == NOUVEAU_SVM_PROTO_VRAM)
+		flags |= NOUVEAU_SVM_MAP_ATOMIC;
+	return flags;
+}
+
+/*
+ * Map the run of @r's DMA entries from entry @j (page @i) that share one
+ * aperture; returns the pages mapped or a negative errno.  Notifier lock
+ * held.
+ */
+static long nouveau_svm_range_map_run(struct nouveau_svm_vm *vm,
+				      struct nouveau_svm_range *r,
+				      unsigned long i, unsigned long j)
+{
+	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
+	const struct drm_pagemap_addr *dma = r->pages.dma_addr;
+	u32 proto = dma[j].proto;
+	struct nouveau_svm_map map = {
+		.start = drm_gpusvm_range_start(&r->base) + (i << PAGE_SHIFT),
+		.dma = &dma[j],
+		.flags = nouveau_svm_range_map_flags(r, proto),
+	};
+	unsigned long first = j;
+	int ret;
+
+	for (; i < npages && dma[j].proto == proto; j++) {
+		map.npages += 1UL << dma[j].order;
+		i += 1UL << dma[j].order;
+	}
+	ret = vm->sdev->ops->map(vm, &map);
+	if (ret)
+		return ret;
+	if (proto == NOUVEAU_SVM_PROTO_VRAM)
+		nouveau_svm_devmem_touch(vm->sdev->vram, map.dma, j - first);
+	trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
+	return map.npages;
+}
+
+/* Map all of @r, one backend call per aperture run.  Notifier lock held. */
+static int nouveau_svm_range_map_all(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r)
+{
+	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
+	const struct drm_pagemap_addr *dma = r->pages.dma_addr;
+	unsigned long i = 0, j = 0;
+	long n;
+
+	while (i < npages) {
+		n = nouveau_svm_range_map_run(vm, r, i, j);
+		if (n < 0)
+			return n;
+		for (i += n; n > 0; j++)
+			n -= 1L << dma[j].order;
+	}
+	return 0;
 }
 
 /*
@@ -305,15 +415,12 @@ static int nouveau_svm_range_gpu_map(struct nouveau_svm_vm *vm,
 				     struct nouveau_svm_range *r)
 {
 	const struct nouveau_svm_backend_ops *ops = vm->sdev->ops;
-	struct nouveau_svm_map map = {
-		.start = drm_gpusvm_range_start(&r->base),
-		.npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT,
-		.flags = nouveau_svm_range_map_flags(r),
-	};
+	u64 start = drm_gpusvm_range_start(&r->base);
+	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
 	int ret = 0;
 
 	if (ops->map_prepare) {
-		ret = ops->map_prepare(vm, map.start, map.start + (map.npages << PAGE_SHIFT));
+		ret = ops->map_prepare(vm, start, drm_gpusvm_range_end(&r->base));
 		if (ret)
 			return ret;
 	}
@@ -328,14 +435,15 @@ static int nouveau_svm_range_gpu_map(struct nouveau_svm_vm *vm,
 	 */
 	if (r->mapped_pages)
 		goto out_unlock;
-	map.dma = r->pages.dma_addr;
-	ret = ops->map(vm, &map);
-	if (ret)
+	ret = nouveau_svm_range_map_all(vm, r);
+	if (ret) {
+		/* What was mapped of it must not stay behind. */
+		ops->unmap(vm, start, drm_gpusvm_range_end(&r->base));
 		goto out_unlock;
-	atomic64_add(map.npages - r->mapped_pages, &vm->stats.gpu_pages);
-	atomic64_add(map.npages, &vm->stats.pages_mapped);
-	r->mapped_pages = map.npages;
-	trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
+	}
+	atomic64_add(npages, &vm->stats->gpu_pages);
+	atomic64_add(npages, &vm->stats->pages_mapped);
+	r->mapped_pages = npages;
 out_unlock:
 	drm_gpusvm_notifier_unlock(&vm->gpusvm);
 	return ret;
@@ -379,6 +487,43 @@ static bool nouveau_svm_range_unmapped(const struct nouveau_svm_range *r)
 	return flags.unmapped;
 }
 
+/*
+ * Whether the range has pages in VRAM that the CPU may only read: HMM
+ * reports the device's own pages as they are, and after fork() a page in
+ * VRAM is shared, read-only, with the child until one of them writes.
+ */
+static bool nouveau_svm_range_vram_readonly(struct nouveau_svm_vm *vm,
+					    struct nouveau_svm_range *r)
+{
+	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
+	struct mm_struct *mm = vm->gpusvm.mm;
+	struct hmm_range range = {
+		.notifier = &r->base.notifier->notifier,
+		.start = drm_gpusvm_range_start(&r->base),
+		.end = drm_gpusvm_range_end(&r->base),
+		.dev_private_owner = vm->sdev,
+	};
+	bool found = false;
+	unsigned long i;
+	int ret;
+
+	range.hmm_pfns = kvmalloc_array(npages, sizeof(*range.hmm_pfns), GFP_KERNEL);
+	if (!range.hmm_pfns || !mmget_not_zero(mm))
+		goto out_free;
+	mmap_read_lock(mm);
+	range.notifier_seq = mmu_interval_read_begin(range.notifier);
+	ret = hmm_range_fault(&range);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	for (i = 0; !ret && !found && i < npages; i++)
+		found = (range.hmm_pfns[i] & (HMM_PFN_VALID | HMM_PFN_WRITE)) ==
+			HMM_PFN_VALID &&
+			is_device_private_page(hmm_pfn_to_page(range.hmm_pfns[i]));
+out_free:
+	kvfree(range.hmm_pfns);
+	return found;
+}
+
 /* Get a range's pages; -EAGAIN when the CPU side changed under us. */
 static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
 				       struct nouveau_svm_range *r,
@@ -401,6 +546,16 @@ static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
 	}
 	if (ret == -EFAULT && nouveau_svm_range_unmapped(r))
 		return -EAGAIN;
+	/*
+	 * The GPU must not write a page in VRAM that the CPU may only read:
+	 * back to system memory with it, where the write faults and breaks
+	 * the sharing as a CPU write does.
+	 */
+	if (!ret && !ctx->read_only && r->pages.flags.has_devmem_pages &&
+	    nouveau_svm_range_vram_readonly(vm, r)) {
+		drm_gpusvm_range_evict(&vm->gpusvm, &r->base);
+		return -EAGAIN;
+	}
 	if (!ret)
 		r->read_only = ctx->read_only;
 	return ret;
@@ -427,10 +582,12 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
 	/*
 	 * No check_pages_threshold: shrinking a chunk whose CPU pages are not
 	 * present yet helps migration to device memory, but a mirror maps a
-	 * fresh malloc'd buffer best in the largest chunks.
+	 * fresh malloc'd buffer best in the largest chunks.  A range may be
+	 * partly in VRAM (allow_mixed): a migration moves what was asked.
 	 */
 	struct drm_gpusvm_ctx ctx = {
 		.device_private_page_owner = vm->sdev,
+		.allow_mixed = true,
 	};
 	struct nouveau_svm_range *r;
 	int ret, tries = 0;
@@ -488,9 +645,14 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
  * atomic on shared or file-backed memory is cancelled (the job fails), as
  * is one on memory the CPU may not write.
  *
+ * Pages in VRAM need none of this: the GPU owns them, and they are mapped
+ * with atomic access whenever they are mapped writable.
+ *
  * Userspace chooses per range how atomics are served, with SVM_BIND
  * ADVISE_ATOMIC: device-exclusive (the default), migrate to VRAM first
- * (once the device has VRAM), or refuse (the atomic is cancelled).  The
+ * (devices with VRAM; memory that cannot move, shared or file-backed, is
+ * then served device-exclusive, or cancelled where that fails too), or
+ * refuse (the atomic is cancelled).  The
  * advice is kept in a maple tree per VM; setting it revokes the atomic
  * access the GPU holds in the range, so its next atomic meets the advice.
  */
@@ -530,6 +692,20 @@ static void nouveau_svm_release_exclusive(struct folio **folios, unsigned long n
 		folio_unlock(folios[n]);
 		folio_put(folios[n]);
 	}
+}
+
+/* Whether some of pages [@first, @last) of a range are in VRAM. */
+static bool nouveau_svm_range_has_vram(const struct nouveau_svm_range *r,
+				       unsigned long first, unsigned long last)
+{
+	const struct drm_pagemap_addr *dma = r->pages.dma_addr;
+	unsigned long i, j;
+
+	for (i = 0, j = 0; i < last; i += 1UL << dma[j].order, j++)
+		if (i + (1UL << dma[j].order) > first &&
+		    dma[j].proto == NOUVEAU_SVM_PROTO_VRAM)
+			return true;
+	return false;
 }
 
 /* The DMA entries of pages [@first, @last) of a range, if all are 4 KiB. */
@@ -576,7 +752,7 @@ static int nouveau_svm_range_map_atomic(struct nouveau_svm_vm *vm,
 		goto out_unlock;
 	r->atomic = true;
 	r->atomic_until = ktime_add_us(ktime_get(), READ_ONCE(atomic_timeslice_us));
-	atomic64_add(map.npages, &vm->stats.exclusive_grants);
+	atomic64_add(map.npages, &vm->stats->exclusive_grants);
 	trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
 out_unlock:
 	drm_gpusvm_notifier_unlock(&vm->gpusvm);
@@ -589,6 +765,7 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 start, u64 
 {
 	struct nouveau_svm_served served;
 	unsigned long n;
+	u64 base;
 	int ret;
 
 	ret = nouveau_svm_vm_fault(vm, start, &served);
@@ -598,6 +775,15 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 start, u64 
 		return -EPERM;
 	if (end > served.end)
 		return -EINVAL;
+	/*
+	 * Pages in VRAM were just mapped with atomic access; the system pages
+	 * among them fault again, on their own.  make_device_exclusive()
+	 * would move VRAM pages back.
+	 */
+	base = drm_gpusvm_range_start(&served.range->base);
+	if (nouveau_svm_range_has_vram(served.range, (start - base) >> PAGE_SHIFT,
+				       (end - base) >> PAGE_SHIFT))
+		return 0;
 	ret = nouveau_svm_make_exclusive(vm, start, end, folios, &n);
 	if (!ret)
 		ret = nouveau_svm_range_map_atomic(vm, served.range, start, end);

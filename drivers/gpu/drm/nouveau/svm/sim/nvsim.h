@@ -5,14 +5,16 @@
  * The simulated GPU is a software-only GPU for testing the nouveau SVM core
  * without NVIDIA hardware.  It has a GPU page table per SVM VM
  * (nvsim_pt.c), a fault ring and an exec engine that runs command lists
- * through that page table (nvsim_exec.c, nvsim_fault.c), and a DRM render
- * node with the SVM ioctls of nouveau plus a private uAPI (nvsim_drv.c).
+ * through that page table (nvsim_exec.c, nvsim_fault.c), optional VRAM with
+ * a copy engine that migrations use (nvsim_copy.c), and a DRM render node
+ * with the SVM ioctls of nouveau plus a private uAPI (nvsim_drv.c).
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
 #ifndef __NVSIM_H__
 #define __NVSIM_H__
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
@@ -44,6 +46,14 @@
  * - &nvsim_fault_ring.lock protects the ring's entries and counters and
  *   the armed fault-overflow injection.
  *
+ * The VRAM (&struct nvsim_vram) needs no lock of its own: its backing store
+ * and size are set in probe and stay until remove, and its armed failures
+ * (&nvsim_vram.copy_fail, &nvsim_vram.alloc_fail) are atomics that INJECT
+ * sets and each copy launch or admission takes one from.  The VRAM's
+ * contents are the core's to order: it maps a VRAM page to the GPU only
+ * once the copy that fills it has returned, and unmaps it before a copy
+ * reads it back, as it does for system memory.
+ *
  * The XArrays use their own locks:
  *
  * - The page-table XArray of a VM (&nvsim_vm.pts) holds page-table pages,
@@ -63,12 +73,16 @@
 #define NVSIM_PT_ORDER		(NVSIM_PDE_SHIFT - PAGE_SHIFT)
 #define NVSIM_PT_ENTRIES	BIT(NVSIM_PT_ORDER)
 
-/* Bits of a page-table entry; the rest is the page's DMA address. */
+/*
+ * Bits of a page-table entry; the rest is the page's address in its
+ * aperture: a DMA address in system memory, a byte offset in VRAM.
+ */
 #define NVSIM_PTE_VALID		BIT_ULL(0)
 #define NVSIM_PTE_WRITE		BIT_ULL(1)
 #define NVSIM_PTE_ATOMIC	BIT_ULL(2)
 #define NVSIM_PTE_APERTURE	GENMASK_ULL(4, 3)
 #define NVSIM_PTE_APERTURE_SYS	0
+#define NVSIM_PTE_APERTURE_VRAM	1
 #define NVSIM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
 
 /* The wave size a client starts with, and the most it may set. */
@@ -134,11 +148,30 @@ struct nvsim_engine {
 };
 
 /**
+ * struct nvsim_vram - the simulated VRAM and the armed failures of its copy
+ * engine
+ * @base: the backing store, vmalloc'd: the page at offset o is
+ *	vmalloc_to_page(@base + o); NULL without VRAM
+ * @size: bytes, 0 without VRAM
+ * @copy_fail: copy-engine launches still to fail, armed by
+ *	DRM_NVSIM_INJECT_COPY_FAIL
+ * @alloc_fail: device-memory allocations still to refuse, armed by
+ *	DRM_NVSIM_INJECT_ALLOC_FAIL
+ */
+struct nvsim_vram {
+	void *base;
+	u64 size;
+	atomic_t copy_fail;
+	atomic_t alloc_fail;
+};
+
+/**
  * struct nvsim_device - a simulated GPU
  * @drm: the DRM device
  * @sdev: the SVM core's state of the device
  * @ring: the fault ring
  * @engine: the exec engine
+ * @vram: the VRAM and its copy engine
  * @insts: allocator of the VMs' context numbers (&nouveau_svm_vm.inst)
  */
 struct nvsim_device {
@@ -146,6 +179,7 @@ struct nvsim_device {
 	struct nouveau_svm_dev sdev;
 	struct nvsim_fault_ring ring;
 	struct nvsim_engine engine;
+	struct nvsim_vram vram;
 	struct ida insts;
 };
 
@@ -255,5 +289,18 @@ int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
 int nvsim_job_collect(struct nvsim_file *nfile, u32 seqno, long timeout,
 		      int *status);
 void nvsim_file_jobs_fini(struct nvsim_file *nfile);
+
+/* nvsim_copy.c: the VRAM and the copy engine */
+int nvsim_vram_init(struct nvsim_vram *vram, u64 size);
+void nvsim_vram_fini(struct nvsim_vram *vram);
+struct page *nvsim_vram_page(struct nvsim_vram *vram, u64 offset);
+bool nvsim_vram_contains(const struct nvsim_vram *vram, u64 offset,
+			 unsigned long npages);
+int nvsim_vram_admit(struct nouveau_svm_dev *sdev, u64 size);
+void nvsim_vram_inject_alloc_fail(struct nvsim_vram *vram, u32 count);
+int nvsim_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
+	       u64 vram, const struct drm_pagemap_addr *sys,
+	       unsigned long npages);
+void nvsim_copy_inject_fail(struct nvsim_vram *vram, u32 count);
 
 #endif

@@ -6,8 +6,10 @@
  * The simulated GPU is a software-only GPU for testing the nouveau SVM core
  * without NVIDIA hardware, in the spirit of test_hmm and vkms.  It is never
  * needed on a real system.  Its render node answers nouveau's SVM ioctls
- * (GETPARAM for the SVM capabilities, SVM_INIT, SVM_BIND), which go to the
- * core, and the private uAPI of include/uapi/drm/nouveau_svm_sim.h.
+ * (GETPARAM for the SVM capabilities and the size and use of the VRAM,
+ * SVM_INIT, SVM_BIND), which go to the core, and the private uAPI of
+ * include/uapi/drm/nouveau_svm_sim.h.  Module parameters size its fault
+ * ring and its VRAM, which the core manages as device memory.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -35,11 +37,17 @@
 #define NVSIM_FAULT_RING_MIN	16
 #define NVSIM_FAULT_RING_MAX	65536
 #define NVSIM_INJECT_MAX	BIT(20)
+#define NVSIM_VRAM_MB_MAX	4096
 
 static unsigned int fault_ring_size = 1024;
 module_param(fault_ring_size, uint, 0444);
 MODULE_PARM_DESC(fault_ring_size,
 		 "Slots of the fault ring, 16 to 65536 (default 1024); a full ring drops faults");
+
+static unsigned int vram_mb = 16;
+module_param(vram_mb, uint, 0444);
+MODULE_PARM_DESC(vram_mb,
+		 "Size of the simulated VRAM in MiB, even, 0 (none) to 4096 (default 16)");
 
 static struct nvsim_device *to_nvsim(struct drm_device *drm)
 {
@@ -55,6 +63,8 @@ static const struct nouveau_svm_backend_ops nvsim_backend_ops = {
 	.map_prepare = nvsim_pt_map_prepare,
 	.map = nvsim_pt_map,
 	.unmap = nvsim_pt_unmap,
+	.copy = nvsim_copy,
+	.vram_admit = nvsim_vram_admit,
 };
 
 /* The file's VM, and with it the check that the caller is in its mm. */
@@ -70,12 +80,22 @@ static struct nvsim_vm *nvsim_file_vm(struct nvsim_file *nfile)
 static int nvsim_ioctl_getparam(struct drm_device *drm, void *data,
 				struct drm_file *file)
 {
+	struct nouveau_svm_dev *sdev = &to_nvsim(drm)->sdev;
 	struct drm_nouveau_getparam *args = data;
 
-	if (args->param != NOUVEAU_GETPARAM_SVM_CAPS)
+	switch (args->param) {
+	case NOUVEAU_GETPARAM_SVM_CAPS:
+		args->value = sdev->caps;
+		return 0;
+	case NOUVEAU_GETPARAM_FB_SIZE:
+		args->value = nouveau_svm_devmem_size(sdev);
+		return 0;
+	case NOUVEAU_GETPARAM_VRAM_USED:
+		args->value = nouveau_svm_devmem_used(sdev);
+		return 0;
+	default:
 		return -EINVAL;
-	args->value = to_nvsim(drm)->sdev.caps;
-	return 0;
+	}
 }
 
 static int nvsim_ioctl_svm_init(struct drm_device *drm, void *data,
@@ -161,7 +181,7 @@ static int nvsim_ioctl_wait(struct drm_device *drm, void *data,
 
 static void nvsim_read_counters(struct nouveau_svm_vm *vm, u64 *values)
 {
-	const struct nouveau_svm_stats *s = &vm->stats;
+	const struct nouveau_svm_stats *s = vm->stats;
 
 	values[DRM_NVSIM_COUNTER_FAULTS] = atomic64_read(&s->faults);
 	values[DRM_NVSIM_COUNTER_FAULT_BATCHES] = atomic64_read(&s->batches);
@@ -175,6 +195,15 @@ static void nvsim_read_counters(struct nouveau_svm_vm *vm, u64 *values)
 	values[DRM_NVSIM_COUNTER_EXCLUSIVE_GRANTS] = atomic64_read(&s->exclusive_grants);
 	values[DRM_NVSIM_COUNTER_REVOCATIONS] = atomic64_read(&s->revocations);
 	values[DRM_NVSIM_COUNTER_ATOMIC_BACKOFFS] = atomic64_read(&s->atomic_backoffs);
+	values[DRM_NVSIM_COUNTER_PAGES_TO_VRAM] = atomic64_read(&s->pages_to_vram);
+	values[DRM_NVSIM_COUNTER_PAGES_TO_HOST] = atomic64_read(&s->pages_to_host);
+	values[DRM_NVSIM_COUNTER_THP_TO_VRAM] = atomic64_read(&s->thp_to_vram);
+	values[DRM_NVSIM_COUNTER_THP_TO_HOST] = atomic64_read(&s->thp_to_host);
+	values[DRM_NVSIM_COUNTER_EVICTIONS] = atomic64_read(&s->evictions);
+	values[DRM_NVSIM_COUNTER_EVICTED_PAGES] = atomic64_read(&s->evicted_pages);
+	values[DRM_NVSIM_COUNTER_COPY_LAUNCHES] = atomic64_read(&s->copy_launches);
+	values[DRM_NVSIM_COUNTER_COPY_FAILURES] = atomic64_read(&s->copy_failures);
+	values[DRM_NVSIM_COUNTER_VRAM_PAGES] = atomic64_read(&s->vram_pages);
 }
 
 /*
@@ -238,6 +267,7 @@ static int nvsim_ioctl_config(struct drm_device *drm, void *data,
 static int nvsim_ioctl_inject(struct drm_device *drm, void *data,
 			      struct drm_file *file)
 {
+	struct nvsim_device *ndev = to_nvsim(drm);
 	struct drm_nvsim_inject *args = data;
 
 	if (args->count > NVSIM_INJECT_MAX)
@@ -245,12 +275,19 @@ static int nvsim_ioctl_inject(struct drm_device *drm, void *data,
 
 	switch (args->what) {
 	case DRM_NVSIM_INJECT_FAULT_OVERFLOW:
-		nvsim_fault_inject_overflow(&to_nvsim(drm)->ring, args->count);
+		nvsim_fault_inject_overflow(&ndev->ring, args->count);
 		return 0;
 	case DRM_NVSIM_INJECT_COPY_FAIL:
+		/* Without VRAM there is nothing to copy to or allocate. */
+		if (!ndev->vram.size)
+			return -EOPNOTSUPP;
+		nvsim_copy_inject_fail(&ndev->vram, args->count);
+		return 0;
 	case DRM_NVSIM_INJECT_ALLOC_FAIL:
-		/* There is no device memory to copy to or allocate yet. */
-		return -EOPNOTSUPP;
+		if (!ndev->vram.size)
+			return -EOPNOTSUPP;
+		nvsim_vram_inject_alloc_fail(&ndev->vram, args->count);
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -365,6 +402,12 @@ static int nvsim_probe(struct platform_device *pdev)
 	if (fault_ring_size < NVSIM_FAULT_RING_MIN ||
 	    fault_ring_size > NVSIM_FAULT_RING_MAX)
 		return -EINVAL;
+	/* The core takes VRAM in whole 2 MiB pages. */
+	if (vram_mb > NVSIM_VRAM_MB_MAX || vram_mb % 2) {
+		dev_err(&pdev->dev, "vram_mb=%u: must be even, 0 to %u\n",
+			vram_mb, NVSIM_VRAM_MB_MAX);
+		return -EINVAL;
+	}
 
 	ret = nvsim_dma_init(&pdev->dev);
 	if (ret)
@@ -382,22 +425,35 @@ static int nvsim_probe(struct platform_device *pdev)
 	ret = nvsim_engine_init(&ndev->engine, "nvsim-engine");
 	if (ret)
 		goto err_ring_fini;
+	ret = nvsim_vram_init(&ndev->vram, (u64)vram_mb * SZ_1M);
+	if (ret)
+		goto err_engine_fini;
 	ret = nouveau_svm_dev_init(&ndev->sdev, &ndev->drm, &nvsim_backend_ops,
 				   NVSIM_FAULT_MAX);
 	if (ret)
-		goto err_engine_fini;
+		goto err_vram_fini;
+	if (ndev->vram.size) {
+		ret = nouveau_svm_devmem_init(&ndev->sdev, ndev->vram.size);
+		if (ret)
+			goto err_svm_fini;
+	}
 
 	drm_debugfs_add_file(&ndev->drm, "nvsim_fault_ring",
 			     nvsim_debugfs_ring_show, NULL);
 	ret = drm_dev_register(&ndev->drm, 0);
 	if (ret)
-		goto err_svm_fini;
+		goto err_devmem_fini;
 
 	platform_set_drvdata(pdev, ndev);
 	return 0;
 
+err_devmem_fini:
+	if (ndev->vram.size)
+		nouveau_svm_devmem_fini(&ndev->sdev);
 err_svm_fini:
 	nouveau_svm_dev_fini(&ndev->sdev);
+err_vram_fini:
+	nvsim_vram_fini(&ndev->vram);
 err_engine_fini:
 	nvsim_engine_fini(&ndev->engine);
 err_ring_fini:
@@ -410,7 +466,11 @@ static void nvsim_remove(struct platform_device *pdev)
 	struct nvsim_device *ndev = platform_get_drvdata(pdev);
 
 	drm_dev_unregister(&ndev->drm);
+	/* Evicts what processes still have in VRAM, with the copy engine. */
+	if (ndev->vram.size)
+		nouveau_svm_devmem_fini(&ndev->sdev);
 	nouveau_svm_dev_fini(&ndev->sdev);
+	nvsim_vram_fini(&ndev->vram);
 	nvsim_engine_fini(&ndev->engine);
 	nvsim_fault_ring_fini(&ndev->ring);
 	ida_destroy(&ndev->insts);

@@ -5,6 +5,7 @@
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
+#include <linux/bitfield.h>
 #include <linux/dma-direct.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
@@ -18,12 +19,13 @@
  *
  * Like the GPU's, the simulated page table has two levels.  An XArray
  * indexed by virtual address >> 21 holds page-table pages; each has one
- * 2 MiB entry and 512 4 KiB entries.  An entry holds the DMA address of
- * what it maps and the bits VALID, WRITE, ATOMIC and the aperture (only
- * system memory for now).  A valid 2 MiB entry takes precedence; writing
- * 4 KiB entries or clearing part of a 2 MiB one first splits it into 512
- * 4 KiB entries, which needs no memory because the page-table page has
- * room for both levels.
+ * 2 MiB entry and 512 4 KiB entries.  An entry holds the address of what
+ * it maps and the bits VALID, WRITE, ATOMIC and the aperture: system
+ * memory, where the address is a DMA address, or VRAM, where it is a byte
+ * offset into the VRAM (NOUVEAU_SVM_PROTO_VRAM in the core's map call).
+ * A valid 2 MiB entry takes precedence; writing 4 KiB entries or clearing
+ * part of a 2 MiB one first splits it into 512 4 KiB entries, which needs
+ * no memory because the page-table page has room for both levels.
  *
  * map_prepare allocates the page-table pages, map only writes entries,
  * unmap only clears them; the pages are freed with the VM.  The engine
@@ -35,7 +37,12 @@
  * DMA address.  The simulated GPU has no bus, so it turns the DMA address
  * back into a page with dma_to_phys() and accesses it through the kernel's
  * mapping.  That is only right while the platform device's DMA is direct
- * (no IOMMU, no bounce buffers), which probe checks.
+ * (no IOMMU, no bounce buffers), which probe checks.  A VRAM entry leads
+ * to the page of the VRAM's backing store at its offset (see DOC: Copy
+ * engine), so the engine's reads, writes and atomics work on VRAM
+ * unchanged.  VRAM is the GPU's own memory, so the core needs no
+ * device-exclusive access to allow atomics there and sets the ATOMIC bit
+ * on every VRAM mapping; the engine checks the bit for both apertures.
  */
 
 /*
@@ -174,10 +181,18 @@ int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, u64 start, u64 end)
 	return 0;
 }
 
-static u64 nvsim_pte_flags(u32 map_flags)
+/* The aperture of a map call's entries: one map call has one only. */
+static u64 nvsim_pte_aperture(const struct nouveau_svm_map *map)
+{
+	if (map->dma[0].proto == NOUVEAU_SVM_PROTO_VRAM)
+		return NVSIM_PTE_APERTURE_VRAM;
+	return NVSIM_PTE_APERTURE_SYS;
+}
+
+static u64 nvsim_pte_flags(u32 map_flags, u64 aperture)
 {
 	/* The GPU cannot have a write-only page: any entry is readable. */
-	u64 pte = NVSIM_PTE_VALID;
+	u64 pte = NVSIM_PTE_VALID | FIELD_PREP(NVSIM_PTE_APERTURE, aperture);
 
 	if (map_flags & NOUVEAU_SVM_MAP_WRITE)
 		pte |= NVSIM_PTE_WRITE;
@@ -200,12 +215,13 @@ static void nvsim_pt_split(struct nvsim_vm *svm, struct nvsim_pt *pt)
 }
 
 /*
- * Write the entries for @npages pages from @va on, mapping DMA addresses
- * from @addr on: one 2 MiB entry if they cover exactly the page-table
- * page, 4 KiB entries otherwise.  The pages lie in one page-table page.
+ * Write the entries for @npages pages from @va on, mapping addresses (DMA
+ * addresses or VRAM offsets, as @flags says) from @addr on: one 2 MiB
+ * entry if they cover exactly the page-table page, 4 KiB entries
+ * otherwise.  The pages lie in one page-table page.
  */
 static void nvsim_pt_write(struct nvsim_vm *svm, struct nvsim_pt *pt, u64 va,
-			   unsigned long npages, dma_addr_t addr, u64 flags)
+			   unsigned long npages, u64 addr, u64 flags)
 {
 	unsigned int first = (va >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1);
 	unsigned long i;
@@ -228,7 +244,7 @@ static void nvsim_pt_write(struct nvsim_vm *svm, struct nvsim_pt *pt, u64 va,
  * span several page-table pages (an order above 9), each of which exists.
  */
 static void nvsim_pt_map_entry(struct nvsim_vm *svm, u64 va,
-			       unsigned long npages, dma_addr_t addr, u64 flags)
+			       unsigned long npages, u64 addr, u64 flags)
 {
 	unsigned long n;
 	struct nvsim_pt *pt;
@@ -239,8 +255,30 @@ static void nvsim_pt_map_entry(struct nvsim_vm *svm, u64 va,
 		pt = xa_load(&svm->pts, va >> NVSIM_PDE_SHIFT);
 		nvsim_pt_write(svm, pt, va, n, addr, flags);
 		va += (u64)n << PAGE_SHIFT;
-		addr += (dma_addr_t)n << PAGE_SHIFT;
+		addr += (u64)n << PAGE_SHIFT;
 		npages -= n;
+	}
+}
+
+/*
+ * Check one DMA entry of @map, which covers @npages pages: it has the
+ * aperture of the map call's first entry, and a VRAM one lies inside the
+ * VRAM.
+ */
+static bool nvsim_pt_entry_valid(struct nvsim_vm *svm,
+				 const struct nouveau_svm_map *map,
+				 const struct drm_pagemap_addr *dma,
+				 unsigned long npages)
+{
+	if (dma->proto != map->dma[0].proto)
+		return false;
+	switch (dma->proto) {
+	case DRM_INTERCONNECT_SYSTEM:
+		return true;
+	case NOUVEAU_SVM_PROTO_VRAM:
+		return nvsim_vram_contains(&svm->ndev->vram, dma->addr, npages);
+	default:
+		return false;
 	}
 }
 
@@ -249,12 +287,14 @@ static int nvsim_pt_map_check(struct nvsim_vm *svm,
 			      const struct nouveau_svm_map *map)
 {
 	u64 end = map->start + ((u64)map->npages << PAGE_SHIFT);
-	unsigned long i, j;
+	unsigned long i, j, n;
 	unsigned long idx;
 
-	for (i = 0, j = 0; i < map->npages; i += 1UL << map->dma[j].order, j++)
-		if (map->dma[j].proto != DRM_INTERCONNECT_SYSTEM)
+	for (i = 0, j = 0; i < map->npages; i += n, j++) {
+		n = min(1UL << map->dma[j].order, map->npages - i);
+		if (!nvsim_pt_entry_valid(svm, map, &map->dma[j], n))
 			return -EINVAL;
+	}
 
 	for (idx = map->start >> NVSIM_PDE_SHIFT;
 	     idx <= (end - 1) >> NVSIM_PDE_SHIFT; idx++)
@@ -268,21 +308,24 @@ static int nvsim_pt_map_check(struct nvsim_vm *svm,
  * @vm: the core's VM
  * @map: what to map
  *
- * Implements &nouveau_svm_backend_ops.map.  An order-9 DMA entry that maps
- * a 2 MiB-aligned block becomes a 2 MiB entry; anything else becomes 4 KiB
+ * Implements &nouveau_svm_backend_ops.map.  The entries of @map are all
+ * system memory (DRM_INTERCONNECT_SYSTEM, DMA addresses) or all VRAM
+ * (NOUVEAU_SVM_PROTO_VRAM, VRAM offsets).  An order-9 entry that maps a
+ * 2 MiB-aligned block becomes a 2 MiB entry; anything else becomes 4 KiB
  * entries.  Nothing is written unless all of @map can be.
  *
  * Context: the VM's lock and the notifier lock held; takes the TLB lock;
  * does not allocate.
- * Return: 0; -EINVAL for an aperture other than system memory (device
- * memory is not simulated yet); -ENOMEM if map_prepare did not allocate
- * a page-table page that @map needs; -ENODEV once the VM is detached.
+ * Return: 0; -EINVAL for an entry of another aperture than system memory
+ * or VRAM, entries of both apertures in one call, or VRAM entries that do
+ * not lie inside the VRAM; -ENOMEM if map_prepare did not allocate a
+ * page-table page that @map needs; -ENODEV once the VM is detached.
  */
 int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
 	struct nvsim_vm *svm = to_nvsim_vm(vm);
-	u64 flags = nvsim_pte_flags(map->flags);
 	unsigned long i, j, n;
+	u64 flags;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
@@ -295,6 +338,8 @@ int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 	ret = nvsim_pt_map_check(svm, map);
 	if (ret)
 		return ret;
+
+	flags = nvsim_pte_flags(map->flags, nvsim_pte_aperture(map));
 
 	for (i = 0, j = 0; i < map->npages; i += n, j++) {
 		n = min(1UL << map->dma[j].order, map->npages - i);
@@ -362,7 +407,9 @@ void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
  * @need: the NVSIM_PTE_* bits the access needs
  *
  * The page returned is only valid while the caller keeps holding the TLB
- * lock: an unmap may clear the entry as soon as the caller drops it.
+ * lock: an unmap may clear the entry as soon as the caller drops it.  For
+ * an entry in system memory it is the page at the entry's DMA address; for
+ * one in VRAM, the page of the VRAM's backing store at the entry's offset.
  *
  * Context: &nvsim_vm.tlb_lock held.
  * Return: the page @va lies in, or NULL if the entry misses a bit of @need.
@@ -372,6 +419,7 @@ struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need)
 	struct device *dev = svm->ndev->drm.dev;
 	unsigned long off = 0;
 	struct nvsim_pt *pt;
+	u64 addr;
 	u64 pte;
 
 	lockdep_assert_held(&svm->tlb_lock);
@@ -388,5 +436,9 @@ struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need)
 	if ((pte & need) != need)
 		return NULL;
 
-	return pfn_to_page(PHYS_PFN(dma_to_phys(dev, pte & NVSIM_PTE_ADDR)) + off);
+	addr = pte & NVSIM_PTE_ADDR;
+	if (FIELD_GET(NVSIM_PTE_APERTURE, pte) == NVSIM_PTE_APERTURE_VRAM)
+		return nvsim_vram_page(&svm->ndev->vram,
+				       addr + ((u64)off << PAGE_SHIFT));
+	return pfn_to_page(PHYS_PFN(dma_to_phys(dev, addr)) + off);
 }

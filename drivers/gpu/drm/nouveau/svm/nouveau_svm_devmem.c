@@ -1,0 +1,842 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM core: device memory.  The VRAM a backend hands over becomes
+ * device-private pages behind a drm_pagemap; the core allocates it, moves
+ * process memory into it and back with drm_pagemap and the backend's copy
+ * engine, and evicts the least recently used allocation when it is full.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * DOC: Device memory
+ *
+ * The backend gives the core a stretch of VRAM with nouveau_svm_devmem_init().
+ * The core makes it a MEMORY_DEVICE_PRIVATE dev_pagemap, whose pages stand
+ * for VRAM one to one (page i is the VRAM at offset i * PAGE_SIZE), owned by
+ * the device, with drm_pagemap's page operations: a CPU access to such a
+ * page migrates it back (drm_pagemap's migrate_to_ram), and the last
+ * reference to a page releases its allocation.
+ *
+ * VRAM is allocated with the GPU buddy allocator in naturally aligned
+ * power-of-two blocks of 4 KiB to 2 MiB, one block per allocation
+ * (&struct nouveau_svm_devmem), and each allocation holds one naturally
+ * aligned piece of a process's address space.  A piece of 2 MiB whose
+ * memory is a transparent huge page moves as one 2 MiB device-private
+ * folio, and back as one folio when a THP can be had.  drm_pagemap brings
+ * back a whole allocation when the CPU touches one of its pages: the
+ * faulting page and the rest of its piece, at most 2 MiB.
+ *
+ * The copy hooks turn drm_pagemap's page arrays into runs of contiguous
+ * VRAM and hand each run to the backend's copy engine in one launch.  Pages
+ * that had no memory yet (never touched) are cleared in VRAM, never copied.
+ *
+ * When an allocation finds VRAM full, the least recently used allocation
+ * (of any client) is evicted to system memory with
+ * drm_pagemap_evict_to_ram() and the allocation tried again.  Allocations
+ * are used when they are made and whenever the GPU maps their pages.  A
+ * VM's allocations are evicted when the VM goes away while its process
+ * lives on, and every allocation when the device goes away.
+ *
+ * The drm_pagemap holds a reference on the DRM device and its module while
+ * it lives, so the core keeps it alive only while it is used: each VM and
+ * each device page holds a reference, and the next VM brings it back to
+ * life once it has died (drm_pagemap_reinit()).
+ *
+ * DOC: Locking
+ *
+ * - &nouveau_svm_vram.lock protects the buddy allocator.
+ * - &nouveau_svm_vram.lru_lock protects the LRU list and the allocations'
+ *   &nouveau_svm_devmem.released.  It is taken with interrupts off: an
+ *   allocation is released when its last device page is freed, wherever
+ *   the page's last reference goes.
+ * - &nouveau_svm_vram.pagemap_lock serialises bringing the drm_pagemap back
+ *   to life.
+ * - The owner tree (VRAM offset to allocation) uses its own lock and is read
+ *   under RCU; an allocation is in it from before its first page exists to
+ *   after its last page is gone.
+ * - An allocation is reference counted (&nouveau_svm_devmem.ref): one
+ *   reference for its pages (dropped by drm_pagemap's devmem_release), one
+ *   for whoever migrates or evicts it at the moment.  The last one queues
+ *   it for freeing, which happens in process context.
+ *
+ * No lock is held while pages are migrated, copied or evicted: races with
+ * the CPU are resolved by drm_pagemap, whose migrations are all or nothing
+ * and report -EBUSY, and by retrying.  The copy hooks take no lock at all.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/gpu_buddy.h>
+#include <linux/ioport.h>
+#include <linux/llist.h>
+#include <linux/maple_tree.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <drm/drm_device.h>
+#include <drm/drm_pagemap.h>
+#include <drm/nouveau_drm.h>
+
+#include "nouveau_svm_priv.h"
+#include "nouveau_svm_trace.h"
+
+/* How long device teardown waits for the last device page to be freed. */
+#define NOUVEAU_SVM_VRAM_DRAIN_TIMEOUT	(10 * HZ)
+
+/**
+ * struct nouveau_svm_vram - the device memory of a GPU
+ * @sdev: the device
+ * @size: bytes of VRAM
+ * @pfn_first: the pfn of the device-private page for VRAM offset 0
+ * @used: bytes allocated now
+ * @pagemap: the device-private pages
+ * @dpagemap: the drm_pagemap around @pagemap
+ * @lock: protects @mm
+ * @mm: the buddy allocator of VRAM offsets
+ * @lru_lock: protects @lru and the allocations' lru and released members
+ * @lru: live allocations, least recently used first
+ * @owners: VRAM offset ranges to their allocation
+ * @pagemap_lock: serialises bringing @dpagemap back to life
+ * @dpagemap_live: @dpagemap was initialised once
+ * @dpagemap_dead: completed when @dpagemap's last reference went
+ * @free_list: allocations waiting to be freed
+ * @free_work: frees them
+ */
+struct nouveau_svm_vram {
+	struct nouveau_svm_dev *sdev;
+	u64 size;
+	unsigned long pfn_first;
+	atomic64_t used;
+	struct dev_pagemap pagemap;
+	struct drm_pagemap dpagemap;
+
+	struct mutex lock; /* protects mm */
+	struct gpu_buddy mm;
+
+	spinlock_t lru_lock; /* protects lru, devmem lru and released */
+	struct list_head lru;
+
+	struct maple_tree owners;
+
+	struct mutex pagemap_lock; /* serialises dpagemap revival */
+	bool dpagemap_live;
+	struct completion dpagemap_dead;
+
+	struct llist_head free_list;
+	struct work_struct free_work;
+};
+
+/**
+ * struct nouveau_svm_devmem - one allocation of device memory
+ * @base: what drm_pagemap knows of it
+ * @vram: the device memory it comes from
+ * @stats: the counters of the client it belongs to (a reference)
+ * @block: its buddy block
+ * @offset: its VRAM offset
+ * @lru: entry in &nouveau_svm_vram.lru while it holds pages (lru_lock)
+ * @released: its pages are all gone (lru_lock)
+ * @ref: references, see DOC: Locking
+ * @free_link: entry in &nouveau_svm_vram.free_list
+ */
+struct nouveau_svm_devmem {
+	struct drm_pagemap_devmem base;
+	struct nouveau_svm_vram *vram;
+	struct nouveau_svm_stats *stats;
+	struct gpu_buddy_block *block;
+	u64 offset;
+	struct list_head lru;
+	bool released;
+	struct kref ref;
+	struct llist_node free_link;
+};
+
+static struct nouveau_svm_devmem *to_devmem(struct drm_pagemap_devmem *base)
+{
+	return container_of(base, struct nouveau_svm_devmem, base);
+}
+
+static struct nouveau_svm_vram *page_to_vram(struct page *page)
+{
+	return container_of(page_pgmap(page), struct nouveau_svm_vram, pagemap);
+}
+
+static u64 nouveau_svm_vram_offset(const struct nouveau_svm_vram *vram, struct page *page)
+{
+	return (u64)(page_to_pfn(page) - vram->pfn_first) << PAGE_SHIFT;
+}
+
+static u64 nouveau_svm_devmem_bytes(const struct nouveau_svm_devmem *d)
+{
+	return d->base.size;
+}
+
+/* The allocation no longer holds VRAM for its client. */
+static void nouveau_svm_devmem_unaccount(struct nouveau_svm_devmem *d)
+{
+	u64 size = nouveau_svm_devmem_bytes(d);
+
+	atomic64_sub(size, &d->vram->used);
+	atomic64_sub(size >> PAGE_SHIFT, &d->stats->vram_pages);
+}
+
+static void nouveau_svm_vram_free_work(struct work_struct *work)
+{
+	struct nouveau_svm_vram *vram = container_of(work, typeof(*vram), free_work);
+	struct llist_node *list = llist_del_all(&vram->free_list);
+	struct nouveau_svm_devmem *d, *next;
+
+	llist_for_each_entry_safe(d, next, list, free_link) {
+		mtree_erase(&vram->owners, d->offset);
+		mutex_lock(&vram->lock);
+		gpu_buddy_free_block(&vram->mm, d->block);
+		mutex_unlock(&vram->lock);
+		/* Counted as used until released, or freed unused. */
+		if (!d->released)
+			nouveau_svm_devmem_unaccount(d);
+		nouveau_svm_stats_put(d->stats);
+		mmdrop(d->base.mm);
+		kfree(d);
+	}
+}
+
+/* Any context: the last reference may go where a page's last one goes. */
+static void nouveau_svm_devmem_free(struct kref *ref)
+{
+	struct nouveau_svm_devmem *d = container_of(ref, typeof(*d), ref);
+
+	llist_add(&d->free_link, &d->vram->free_list);
+	queue_work(system_unbound_wq, &d->vram->free_work);
+}
+
+static void nouveau_svm_devmem_put(struct nouveau_svm_devmem *d)
+{
+	kref_put(&d->ref, nouveau_svm_devmem_free);
+}
+
+/* drm_pagemap: the allocation's last page is gone.  Any context. */
+static void nouveau_svm_devmem_release(struct drm_pagemap_devmem *base)
+{
+	struct nouveau_svm_devmem *d = to_devmem(base);
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->vram->lru_lock, flags);
+	d->released = true;
+	list_del_init(&d->lru);
+	spin_unlock_irqrestore(&d->vram->lru_lock, flags);
+	nouveau_svm_devmem_unaccount(d);
+	nouveau_svm_devmem_put(d);
+}
+
+static int nouveau_svm_devmem_populate_pfn(struct drm_pagemap_devmem *base,
+					   unsigned long npages, unsigned long *pfn)
+{
+	struct nouveau_svm_devmem *d = to_devmem(base);
+	unsigned long first = d->vram->pfn_first + (d->offset >> PAGE_SHIFT);
+	unsigned long i;
+
+	if (WARN_ON_ONCE(npages > nouveau_svm_devmem_bytes(d) >> PAGE_SHIFT))
+		return -EINVAL;
+	for (i = 0; i < npages; i++)
+		pfn[i] = first + i;
+	return 0;
+}
+
+/**
+ * struct nouveau_svm_copy_run - pages for one copy-engine launch
+ * @vram: VRAM offset of the first page
+ * @sys: the system side, one entry per page (NULL: clear VRAM)
+ * @npages: pages in the run
+ * @thps: 2 MiB folios among them
+ */
+struct nouveau_svm_copy_run {
+	u64 vram;
+	const struct drm_pagemap_addr *sys;
+	unsigned long npages;
+	unsigned long thps;
+};
+
+static void nouveau_svm_copy_account(struct nouveau_svm_vram *vram,
+				     enum nouveau_svm_copy_dir dir,
+				     const struct nouveau_svm_copy_run *run, int ret)
+{
+	struct nouveau_svm_devmem *d = mtree_load(&vram->owners, run->vram);
+	struct nouveau_svm_stats *s;
+
+	trace_nouveau_svm_copy(dir, run->vram, run->npages, ret);
+	if (WARN_ON_ONCE(!d))
+		return;
+	s = d->stats;
+	atomic64_inc(&s->copy_launches);
+	if (ret) {
+		atomic64_inc(&s->copy_failures);
+		return;
+	}
+	if (dir == NOUVEAU_SVM_COPY_TO_VRAM) {
+		atomic64_add(run->npages, &s->pages_to_vram);
+		atomic64_add(run->thps, &s->thp_to_vram);
+	} else {
+		atomic64_add(run->npages, &s->pages_to_host);
+		atomic64_add(run->thps, &s->thp_to_host);
+	}
+}
+
+static int nouveau_svm_copy_launch(struct nouveau_svm_vram *vram,
+				   enum nouveau_svm_copy_dir dir,
+				   const struct nouveau_svm_copy_run *run)
+{
+	struct nouveau_svm_dev *sdev = vram->sdev;
+	int ret;
+
+	if (!run->npages)
+		return 0;
+	ret = sdev->ops->copy(sdev, dir, run->vram, run->sys, run->npages);
+	nouveau_svm_copy_account(vram, dir, run, ret);
+	return ret;
+}
+
+/*
+ * The pages entry @i covers: for a copy to VRAM the destination folio's
+ * (a page that had no memory has no source entry), for a copy back the
+ * destination entry's order.
+ */
+static unsigned long nouveau_svm_copy_step(enum nouveau_svm_copy_dir dir,
+					   struct page *page,
+					   const struct drm_pagemap_addr *addr)
+{
+	if (dir == NOUVEAU_SVM_COPY_TO_VRAM && !addr->addr)
+		return folio_nr_pages(page_folio(page));
+	return 1UL << addr->order;
+}
+
+/*
+ * Copy what drm_pagemap asks for in runs: a run is as long as the VRAM side
+ * stays contiguous and the system side stays of one kind (pages with data,
+ * or pages to clear).
+ */
+static int nouveau_svm_devmem_copy(enum nouveau_svm_copy_dir dir, struct page **pages,
+				   struct drm_pagemap_addr *addr, unsigned long npages)
+{
+	struct nouveau_svm_copy_run run = {};
+	struct nouveau_svm_vram *vram = NULL;
+	unsigned long i, n;
+	u64 off;
+	int ret;
+
+	for (i = 0; i < npages; i += n) {
+		n = 1;
+		if (!pages[i] || (dir == NOUVEAU_SVM_COPY_TO_SYS && !addr[i].addr))
+			continue;
+		vram = page_to_vram(pages[i]);
+		off = nouveau_svm_vram_offset(vram, pages[i]);
+		n = nouveau_svm_copy_step(dir, pages[i], &addr[i]);
+		if (!run.npages || off != run.vram + (run.npages << PAGE_SHIFT) ||
+		    !run.sys != !addr[i].addr) {
+			ret = nouveau_svm_copy_launch(vram, dir, &run);
+			if (ret)
+				return ret;
+			run = (struct nouveau_svm_copy_run){
+				.vram = off,
+				.sys = addr[i].addr ? &addr[i] : NULL,
+			};
+		}
+		run.npages += n;
+		run.thps += n == HPAGE_PMD_NR;
+	}
+	return vram ? nouveau_svm_copy_launch(vram, dir, &run) : 0;
+}
+
+static int nouveau_svm_devmem_copy_to_vram(struct page **pages,
+					   struct drm_pagemap_addr *addr,
+					   unsigned long npages,
+					   struct dma_fence *pre_migrate_fence)
+{
+	return nouveau_svm_devmem_copy(NOUVEAU_SVM_COPY_TO_VRAM, pages, addr, npages);
+}
+
+static int nouveau_svm_devmem_copy_to_ram(struct page **pages,
+					  struct drm_pagemap_addr *addr,
+					  unsigned long npages,
+					  struct dma_fence *pre_migrate_fence)
+{
+	return nouveau_svm_devmem_copy(NOUVEAU_SVM_COPY_TO_SYS, pages, addr, npages);
+}
+
+static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
+	.devmem_release = nouveau_svm_devmem_release,
+	.populate_devmem_pfn = nouveau_svm_devmem_populate_pfn,
+	.copy_to_devmem = nouveau_svm_devmem_copy_to_vram,
+	.copy_to_ram = nouveau_svm_devmem_copy_to_ram,
+};
+
+/*
+ * Evict the least recently used allocation (of @owner only, if not NULL).
+ * Returns false when there was none to evict.
+ */
+static bool nouveau_svm_vram_evict_one(struct nouveau_svm_vram *vram,
+				       const struct nouveau_svm_stats *owner)
+{
+	struct nouveau_svm_devmem *d, *victim = NULL;
+	int ret;
+
+	spin_lock_irq(&vram->lru_lock);
+	list_for_each_entry(d, &vram->lru, lru) {
+		if (owner && d->stats != owner)
+			continue;
+		victim = d;
+		list_del_init(&d->lru);
+		kref_get(&d->ref);
+		break;
+	}
+	spin_unlock_irq(&vram->lru_lock);
+	if (!victim)
+		return false;
+
+	ret = drm_pagemap_evict_to_ram(&victim->base);
+	trace_nouveau_svm_evict(victim->offset, nouveau_svm_devmem_bytes(victim) >> PAGE_SHIFT,
+				ret);
+	if (!ret) {
+		atomic64_inc(&victim->stats->evictions);
+		atomic64_add(nouveau_svm_devmem_bytes(victim) >> PAGE_SHIFT,
+			     &victim->stats->evicted_pages);
+	} else {
+		/* Pages still in VRAM: it stays a candidate. */
+		spin_lock_irq(&vram->lru_lock);
+		if (!victim->released)
+			list_add_tail(&victim->lru, &vram->lru);
+		spin_unlock_irq(&vram->lru_lock);
+	}
+	nouveau_svm_devmem_put(victim);
+	return true;
+}
+
+static unsigned long nouveau_svm_vram_lru_count(struct nouveau_svm_vram *vram,
+						const struct nouveau_svm_stats *owner)
+{
+	struct nouveau_svm_devmem *d;
+	unsigned long n = 0;
+
+	spin_lock_irq(&vram->lru_lock);
+	list_for_each_entry(d, &vram->lru, lru)
+		n += !owner || d->stats == owner;
+	spin_unlock_irq(&vram->lru_lock);
+	return n;
+}
+
+/*
+ * Evict every allocation (of @owner only, if not NULL); each gets one try,
+ * and one more if it failed.  Freed VRAM is back in the allocator after.
+ */
+static void nouveau_svm_vram_evict_all(struct nouveau_svm_vram *vram,
+				       const struct nouveau_svm_stats *owner)
+{
+	unsigned long n = 2 * nouveau_svm_vram_lru_count(vram, owner);
+
+	while (n-- && nouveau_svm_vram_evict_one(vram, owner))
+		;
+	flush_work(&vram->free_work);
+}
+
+static int nouveau_svm_vram_try_alloc(struct nouveau_svm_vram *vram, u64 size,
+				      struct gpu_buddy_block **block)
+{
+	LIST_HEAD(blocks);
+	int ret;
+
+	mutex_lock(&vram->lock);
+	ret = gpu_buddy_alloc_blocks(&vram->mm, 0, vram->size, size, size, &blocks, 0);
+	mutex_unlock(&vram->lock);
+	if (!ret)
+		*block = list_first_entry(&blocks, struct gpu_buddy_block, link);
+	return ret;
+}
+
+/*
+ * A block of @size bytes, evicting least recently used allocations while
+ * VRAM is full: at most as many as there are, and once more after freed
+ * memory came back.
+ */
+static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
+				  struct gpu_buddy_block **block)
+{
+	unsigned long tries = nouveau_svm_vram_lru_count(vram, NULL) + 1;
+	int ret;
+
+	if (vram->sdev->ops->vram_admit) {
+		ret = vram->sdev->ops->vram_admit(vram->sdev, size);
+		if (ret)
+			return ret;
+	}
+	for (;;) {
+		ret = nouveau_svm_vram_try_alloc(vram, size, block);
+		if (ret != -ENOSPC || !tries--)
+			break;
+		if (!nouveau_svm_vram_evict_one(vram, NULL))
+			tries = 0;
+		flush_work(&vram->free_work);
+	}
+	return ret == -ENOSPC ? -ENOMEM : ret;
+}
+
+static struct nouveau_svm_devmem *
+nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram, struct nouveau_svm_stats *stats,
+			 struct mm_struct *mm, u64 size)
+{
+	struct nouveau_svm_devmem *d;
+	int ret;
+
+	d = kzalloc_obj(*d);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	ret = nouveau_svm_vram_alloc(vram, size, &d->block);
+	if (ret)
+		goto err_free;
+	d->offset = gpu_buddy_block_offset(d->block);
+	ret = mtree_store_range(&vram->owners, d->offset, d->offset + size - 1, d,
+				GFP_KERNEL);
+	if (ret)
+		goto err_block;
+
+	d->vram = vram;
+	d->stats = nouveau_svm_stats_get(stats);
+	INIT_LIST_HEAD(&d->lru);
+	kref_init(&d->ref);
+	mmgrab(mm);
+	drm_pagemap_devmem_init(&d->base, vram->sdev->drm->dev, mm, &nouveau_svm_devmem_ops,
+				&vram->dpagemap, size, NULL);
+	atomic64_add(size, &vram->used);
+	atomic64_add(size >> PAGE_SHIFT, &stats->vram_pages);
+	return d;
+
+err_block:
+	mutex_lock(&vram->lock);
+	gpu_buddy_free_block(&vram->mm, d->block);
+	mutex_unlock(&vram->lock);
+err_free:
+	kfree(d);
+	return ERR_PTR(ret);
+}
+
+/**
+ * nouveau_svm_devmem_migrate() - move a piece of a process to VRAM
+ * @vram: the device memory
+ * @stats: the counters of the client asking
+ * @mm: the process, its mmap lock held for read
+ * @start: the piece's start, aligned to its size
+ * @end: its end; the size is a power of two from 4 KiB to 2 MiB, and the
+ *	piece lies in one private anonymous VMA
+ *
+ * Allocates VRAM for the piece, evicting other allocations while VRAM is
+ * full, and migrates the piece into it, all of it or nothing.
+ *
+ * Context: Process context, mmap lock held for read; may sleep.
+ * Return: 0 when the piece is in VRAM (it may have been already); -ENOMEM
+ * when no VRAM could be had; -EBUSY when pages were busy or only part of
+ * the piece is in VRAM already; -EIO or another copy error; the errors of
+ * drm_pagemap_migrate_to_devmem().
+ */
+int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
+			       struct nouveau_svm_stats *stats, struct mm_struct *mm,
+			       u64 start, u64 end)
+{
+	static const struct drm_pagemap_migrate_details details = {};
+	struct nouveau_svm_devmem *d;
+	int ret;
+
+	mmap_assert_locked(mm);
+	d = nouveau_svm_devmem_alloc(vram, stats, mm, end - start);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	/* Ours across the migration; the first is consumed by it. */
+	kref_get(&d->ref);
+	ret = drm_pagemap_migrate_to_devmem(&d->base, mm, start, end, &details);
+	spin_lock_irq(&vram->lru_lock);
+	if (!d->released)
+		list_add_tail(&d->lru, &vram->lru);
+	spin_unlock_irq(&vram->lru_lock);
+	nouveau_svm_devmem_put(d);
+	return ret;
+}
+
+/**
+ * nouveau_svm_devmem_touch() - the GPU uses pages of VRAM
+ * @vram: the device memory
+ * @dma: the pages, as drm_gpusvm_get_pages() gave them (VRAM entries only)
+ * @n: the number of entries
+ *
+ * Moves the allocations that hold the pages to the end of the LRU list.
+ *
+ * Context: Any context where the pages cannot be freed (the notifier lock
+ * held over valid pages); takes the LRU lock.
+ */
+void nouveau_svm_devmem_touch(struct nouveau_svm_vram *vram,
+			      const struct drm_pagemap_addr *dma, unsigned long n)
+{
+	struct nouveau_svm_devmem *d = NULL;
+	unsigned long flags, j;
+
+	for (j = 0; j < n; j++) {
+		/* Neighbours mostly share an allocation. */
+		if (d && dma[j].addr >= d->offset &&
+		    dma[j].addr < d->offset + nouveau_svm_devmem_bytes(d))
+			continue;
+		d = mtree_load(&vram->owners, dma[j].addr);
+		if (WARN_ON_ONCE(!d))
+			return;
+		spin_lock_irqsave(&vram->lru_lock, flags);
+		if (!list_empty(&d->lru))
+			list_move_tail(&d->lru, &vram->lru);
+		spin_unlock_irqrestore(&vram->lru_lock, flags);
+	}
+}
+
+/**
+ * nouveau_svm_devmem_owns() - whether a page is VRAM of this device
+ * @vram: the device memory
+ * @page: the page
+ *
+ * Context: Any context.
+ * Return: true for a device-private page of @vram.
+ */
+bool nouveau_svm_devmem_owns(struct nouveau_svm_vram *vram, struct page *page)
+{
+	return is_device_private_page(page) && page_pgmap(page) == &vram->pagemap;
+}
+
+/**
+ * nouveau_svm_devmem_evict_client() - evict what a client holds in VRAM
+ * @vram: the device memory
+ * @stats: the client's counters, which its allocations point to
+ *
+ * Moves every allocation of the client back to system memory; used when its
+ * VM goes away while its process may live on.
+ *
+ * Context: Process context, no core lock held; may sleep.
+ */
+void nouveau_svm_devmem_evict_client(struct nouveau_svm_vram *vram,
+				     const struct nouveau_svm_stats *stats)
+{
+	nouveau_svm_vram_evict_all(vram, stats);
+}
+
+static struct drm_pagemap_addr
+nouveau_svm_vram_device_map(struct drm_pagemap *dpagemap, struct device *dev,
+			    struct page *page, unsigned int order,
+			    enum dma_data_direction dir)
+{
+	struct nouveau_svm_vram *vram = container_of(dpagemap, typeof(*vram), dpagemap);
+
+	/* No peer access: only the device itself reaches its VRAM. */
+	if (dev != vram->sdev->drm->dev)
+		return drm_pagemap_addr_encode(DMA_MAPPING_ERROR, NOUVEAU_SVM_PROTO_VRAM,
+					       order, dir);
+	return drm_pagemap_addr_encode(nouveau_svm_vram_offset(vram, page),
+				       NOUVEAU_SVM_PROTO_VRAM, order, dir);
+}
+
+static void nouveau_svm_vram_device_unmap(struct drm_pagemap *dpagemap,
+					  struct device *dev,
+					  const struct drm_pagemap_addr *addr)
+{
+	/* A VRAM offset is no mapping: nothing to undo. */
+}
+
+/* The last reference went (any context): the next user brings it back. */
+static void nouveau_svm_vram_destroy(struct drm_pagemap *dpagemap,
+				     bool is_atomic_or_reclaim)
+{
+	struct nouveau_svm_vram *vram = container_of(dpagemap, typeof(*vram), dpagemap);
+
+	complete_all(&vram->dpagemap_dead);
+}
+
+static const struct drm_pagemap_ops nouveau_svm_vram_pagemap_ops = {
+	.device_map = nouveau_svm_vram_device_map,
+	.device_unmap = nouveau_svm_vram_device_unmap,
+	.destroy = nouveau_svm_vram_destroy,
+};
+
+/**
+ * nouveau_svm_devmem_get() - hold the device memory for a VM
+ * @vram: the device memory
+ *
+ * Takes a reference on the drm_pagemap, bringing it back to life if its
+ * last reference went.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int nouveau_svm_devmem_get(struct nouveau_svm_vram *vram)
+{
+	struct drm_device *drm = vram->sdev->drm;
+	int ret = 0;
+
+	mutex_lock(&vram->pagemap_lock);
+	if (!vram->dpagemap_live) {
+		ret = drm_pagemap_init(&vram->dpagemap, &vram->pagemap, drm,
+				       &nouveau_svm_vram_pagemap_ops);
+		vram->dpagemap_live = !ret;
+	} else if (!drm_pagemap_get_unless_zero(&vram->dpagemap)) {
+		/* drm_pagemap_release() is done with it once destroy ran. */
+		wait_for_completion(&vram->dpagemap_dead);
+		reinit_completion(&vram->dpagemap_dead);
+		ret = drm_pagemap_reinit(&vram->dpagemap);
+		if (ret)
+			complete_all(&vram->dpagemap_dead);
+	}
+	mutex_unlock(&vram->pagemap_lock);
+	return ret;
+}
+
+/**
+ * nouveau_svm_devmem_unhold() - let go of the device memory a VM held
+ * @vram: the device memory
+ *
+ * Context: Process context.
+ */
+void nouveau_svm_devmem_unhold(struct nouveau_svm_vram *vram)
+{
+	drm_pagemap_put(&vram->dpagemap);
+}
+
+static int nouveau_svm_vram_pagemap(struct nouveau_svm_vram *vram)
+{
+	struct device *dev = vram->sdev->drm->dev;
+	struct resource *res;
+	void *addr;
+
+	res = request_free_mem_region(&iomem_resource, vram->size, "nouveau-svm-vram");
+	if (IS_ERR(res))
+		return PTR_ERR(res);
+	vram->pagemap.type = MEMORY_DEVICE_PRIVATE;
+	vram->pagemap.range.start = res->start;
+	vram->pagemap.range.end = res->start + vram->size - 1;
+	vram->pagemap.nr_range = 1;
+	vram->pagemap.ops = drm_pagemap_pagemap_ops_get();
+	vram->pagemap.owner = vram->sdev;
+	addr = memremap_pages(&vram->pagemap, dev_to_node(dev));
+	if (IS_ERR(addr)) {
+		release_mem_region(res->start, resource_size(res));
+		return PTR_ERR(addr);
+	}
+	vram->pfn_first = PHYS_PFN(res->start);
+	return 0;
+}
+
+static void nouveau_svm_vram_unpagemap(struct nouveau_svm_vram *vram)
+{
+	memunmap_pages(&vram->pagemap);
+	release_mem_region(vram->pagemap.range.start, range_len(&vram->pagemap.range));
+}
+
+/**
+ * nouveau_svm_devmem_init() - give the core device memory to manage
+ * @sdev: the device, set up by nouveau_svm_dev_init()
+ * @size: bytes of VRAM, a multiple of 2 MiB, that the backend reaches at
+ *	offsets 0 to @size - 1 with its copy engine and page tables
+ *
+ * Makes the VRAM device-private pages and announces migration to VRAM in
+ * the device's SVM capabilities.  Call it before the device is registered.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0; -EINVAL for a bad @size or a backend without a copy engine;
+ * -ENOMEM; the errors of request_free_mem_region() and memremap_pages().
+ */
+int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size)
+{
+	struct nouveau_svm_vram *vram;
+	int ret;
+
+	if (!size || !IS_ALIGNED(size, SZ_2M) || !sdev->ops->copy || sdev->vram)
+		return -EINVAL;
+	vram = kzalloc_obj(*vram);
+	if (!vram)
+		return -ENOMEM;
+	vram->sdev = sdev;
+	vram->size = size;
+	mutex_init(&vram->lock);
+	spin_lock_init(&vram->lru_lock);
+	INIT_LIST_HEAD(&vram->lru);
+	mt_init(&vram->owners);
+	mutex_init(&vram->pagemap_lock);
+	init_completion(&vram->dpagemap_dead);
+	init_llist_head(&vram->free_list);
+	INIT_WORK(&vram->free_work, nouveau_svm_vram_free_work);
+
+	ret = gpu_buddy_init(&vram->mm, size, PAGE_SIZE);
+	if (ret)
+		goto err_free;
+	ret = nouveau_svm_vram_pagemap(vram);
+	if (ret)
+		goto err_buddy;
+	sdev->vram = vram;
+	sdev->caps |= NOUVEAU_SVM_CAP_MIGRATE_VRAM;
+	return 0;
+
+err_buddy:
+	gpu_buddy_fini(&vram->mm);
+err_free:
+	kfree(vram);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_devmem_init);
+
+/**
+ * nouveau_svm_devmem_fini() - take the device memory back
+ * @sdev: the device
+ *
+ * Evicts every allocation to system memory and waits for the last device
+ * page to be freed.  Every SVM VM of the device must be gone.
+ *
+ * Context: Process context; may sleep.
+ */
+void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev)
+{
+	struct nouveau_svm_vram *vram = sdev->vram;
+
+	if (!vram)
+		return;
+	sdev->caps &= ~NOUVEAU_SVM_CAP_MIGRATE_VRAM;
+	nouveau_svm_vram_evict_all(vram, NULL);
+	if (vram->dpagemap_live &&
+	    !wait_for_completion_timeout(&vram->dpagemap_dead,
+					 NOUVEAU_SVM_VRAM_DRAIN_TIMEOUT)) {
+		/* Freeing the pages under their users would be worse. */
+		WARN(1, "nouveau SVM: device pages still in use, leaking VRAM state\n");
+		return;
+	}
+	flush_work(&vram->free_work);
+	nouveau_svm_vram_unpagemap(vram);
+	gpu_buddy_fini(&vram->mm);
+	mtree_destroy(&vram->owners);
+	sdev->vram = NULL;
+	kfree(vram);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_devmem_fini);
+
+/**
+ * nouveau_svm_devmem_size() - bytes of device memory the core manages
+ * @sdev: the device
+ *
+ * Context: Any context.
+ * Return: the size given to nouveau_svm_devmem_init(), 0 without VRAM.
+ */
+u64 nouveau_svm_devmem_size(struct nouveau_svm_dev *sdev)
+{
+	return sdev->vram ? sdev->vram->size : 0;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_devmem_size);
+
+/**
+ * nouveau_svm_devmem_used() - bytes of device memory in use now
+ * @sdev: the device
+ *
+ * Context: Any context.
+ * Return: the bytes allocated, for all clients; 0 without VRAM.
+ */
+u64 nouveau_svm_devmem_used(struct nouveau_svm_dev *sdev)
+{
+	return sdev->vram ? atomic64_read(&sdev->vram->used) : 0;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_devmem_used);

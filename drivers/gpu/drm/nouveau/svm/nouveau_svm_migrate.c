@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM core: migration on request.  SVM_BIND MIGRATE moves a range
+ * of the process to VRAM or back to system memory and says how much of it
+ * ended there; PREFETCH does the same and maps the range on the GPU.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * DOC: Migration on request
+ *
+ * To VRAM, the range is cut at VMA boundaries, and each private anonymous
+ * part into naturally aligned power-of-two pieces of at most 2 MiB, each
+ * migrated into an allocation of its own (see "Device memory").  A piece
+ * that drm_pagemap reports busy (part of it is in VRAM already, or the CPU
+ * raced with it) is halved and tried again, down to single pages, so that
+ * what can move does.  Shared and file-backed memory stays where it is:
+ * migrate_vma can only move private anonymous memory.
+ *
+ * To system memory, the range's pages are faulted in with HMM as a CPU
+ * access would, which brings every page in VRAM back through drm_pagemap's
+ * migrate_to_ram (its whole allocation) and populates what was never
+ * touched.
+ *
+ * Either way the result is counted afterwards, page by page, with an HMM
+ * snapshot of the range: the pages that are where they were asked to be,
+ * whether they moved now or were there already.  A partial result is a
+ * success; only when no page ended where asked does the ioctl fail, with
+ * the reason (see the uAPI).
+ *
+ * PREFETCH then maps the range as a GPU fault would, so that the GPU's
+ * first access does not fault.
+ *
+ * DOC: Locking
+ *
+ * Migration holds the mmap lock for read and no lock of the core: HMM and
+ * drm_pagemap resolve races with the CPU (a notifier sequence retry for the
+ * snapshot, all-or-nothing migrations for the pieces).  Mapping, for
+ * PREFETCH, takes the VM's lock as fault service does.  The snapshot uses a
+ * notifier of its own for the duration of the ioctl.
+ */
+
+#include <linux/hmm.h>
+#include <linux/hugetlb.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "nouveau_svm_priv.h"
+#include "nouveau_svm_trace.h"
+
+/* Pages one HMM snapshot covers at most. */
+#define NOUVEAU_SVM_SNAPSHOT_PAGES	(SZ_2M >> PAGE_SHIFT)
+
+/**
+ * struct nouveau_svm_migration - the state of one migration request
+ * @vm: the VM
+ * @to_vram: the target is VRAM (else system memory)
+ * @mapped: pages of the range that lie in a VMA
+ * @resident: pages of the range that are in the target
+ * @err: why some part did not move, the most telling error first
+ */
+struct nouveau_svm_migration {
+	struct nouveau_svm_vm *vm;
+	bool to_vram;
+	u64 mapped;
+	u64 resident;
+	int err;
+};
+
+/* How much an error says of a failed migration: the most telling wins. */
+static unsigned int nouveau_svm_error_rank(int err)
+{
+	static const int rank[] = { 0, -EOPNOTSUPP, -EBUSY, -ENOMEM, -EIO };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rank); i++)
+		if (rank[i] == err)
+			return i;
+	return ARRAY_SIZE(rank);
+}
+
+static void nouveau_svm_migration_error(struct nouveau_svm_migration *m, int err)
+{
+	if (nouveau_svm_error_rank(err) > nouveau_svm_error_rank(m->err))
+		m->err = err;
+}
+
+static bool nouveau_svm_vma_to_vram(const struct vm_area_struct *vma)
+{
+	return vma_is_anonymous(vma) && (vma->vm_flags & VM_READ) &&
+	       !(vma->vm_flags & (VM_SHARED | VM_IO | VM_PFNMAP)) &&
+	       !is_vm_hugetlb_page(vma);
+}
+
+/* Migrate [@start, @start + @size) to VRAM, halving busy pieces. */
+static int nouveau_svm_migrate_piece(struct nouveau_svm_vm *vm, u64 start, u64 size)
+{
+	int ret, ret2;
+
+	ret = nouveau_svm_devmem_migrate(vm->sdev->vram, vm->stats, vm->gpusvm.mm,
+					 start, start + size);
+	if (ret != -EBUSY || size == PAGE_SIZE)
+		return ret;
+	size /= 2;
+	ret = nouveau_svm_migrate_piece(vm, start, size);
+	ret2 = nouveau_svm_migrate_piece(vm, start + size, size);
+	return ret ?: ret2;
+}
+
+/* The largest naturally aligned power of two at @addr that fits before @end. */
+static u64 nouveau_svm_piece_size(u64 addr, u64 end)
+{
+	u64 size = SZ_2M;
+
+	while (size > PAGE_SIZE && (!IS_ALIGNED(addr, size) || addr + size > end))
+		size /= 2;
+	return size;
+}
+
+/* Move the private anonymous parts of @w to VRAM; mmap lock held. */
+static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
+					const struct nouveau_svm_window *w)
+{
+	struct mm_struct *mm = m->vm->gpusvm.mm;
+	struct vm_area_struct *vma;
+	u64 addr = w->start, end, size;
+	int ret;
+
+	mmap_assert_locked(mm);
+	while (addr < w->end) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= w->end)
+			break;
+		addr = max_t(u64, addr, vma->vm_start);
+		end = min_t(u64, w->end, vma->vm_end);
+		if (!nouveau_svm_vma_to_vram(vma)) {
+			nouveau_svm_migration_error(m, -EOPNOTSUPP);
+			addr = end;
+			continue;
+		}
+		for (; addr < end; addr += size) {
+			size = nouveau_svm_piece_size(addr, end);
+			ret = nouveau_svm_migrate_piece(m->vm, addr, size);
+			if (ret)
+				nouveau_svm_migration_error(m, ret);
+		}
+	}
+}
+
+static bool nouveau_svm_snapshot_invalidate(struct mmu_interval_notifier *mni,
+					    const struct mmu_notifier_range *range,
+					    unsigned long cur_seq)
+{
+	/* Nothing is mapped from a snapshot: the sequence is all it needs. */
+	mmu_interval_set_seq(mni, cur_seq);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops nouveau_svm_snapshot_ops = {
+	.invalidate = nouveau_svm_snapshot_invalidate,
+};
+
+/* Count the pages of a snapshot that are in the target. */
+static u64 nouveau_svm_snapshot_count(struct nouveau_svm_migration *m,
+				      const unsigned long *pfns, unsigned long npages)
+{
+	struct nouveau_svm_vram *vram = m->vm->sdev->vram;
+	unsigned long i;
+	struct page *page;
+	u64 n = 0;
+
+	for (i = 0; i < npages; i++) {
+		if (!(pfns[i] & HMM_PFN_VALID))
+			continue;
+		page = hmm_pfn_to_page(pfns[i]);
+		if (m->to_vram)
+			n += vram && nouveau_svm_devmem_owns(vram, page);
+		else
+			n += !is_zone_device_page(page);
+	}
+	return n;
+}
+
+/*
+ * Snapshot [@start, @end), which lies in @vma, faulting it to system memory
+ * when the target is system memory; mmap lock held, dropped and retaken
+ * while the CPU side changes under it.  Returns 0 or HMM's error.
+ */
+static int nouveau_svm_snapshot(struct nouveau_svm_migration *m,
+				struct mmu_interval_notifier *notifier,
+				u64 start, u64 end, unsigned long *pfns)
+{
+	struct mm_struct *mm = m->vm->gpusvm.mm;
+	unsigned long timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	struct hmm_range range = {
+		.notifier = notifier,
+		.start = start,
+		.end = end,
+		.hmm_pfns = pfns,
+		.default_flags = m->to_vram ? 0 : HMM_PFN_REQ_FAULT,
+		.dev_private_owner = m->to_vram ? m->vm->sdev : NULL,
+	};
+	int ret;
+
+	do {
+		range.notifier_seq = mmu_interval_read_begin(notifier);
+		ret = hmm_range_fault(&range);
+		if (ret != -EBUSY)
+			break;
+		mmap_read_unlock(mm);
+		cond_resched();
+		mmap_read_lock(mm);
+	} while (time_before(jiffies, timeout));
+	if (!ret)
+		m->resident += nouveau_svm_snapshot_count(m, pfns, (end - start) >> PAGE_SHIFT);
+	return ret;
+}
+
+/* Snapshot (or fault in) @w piece by piece, VMA by VMA; mmap lock held. */
+static void nouveau_svm_migration_count(struct nouveau_svm_migration *m,
+					struct mmu_interval_notifier *notifier,
+					const struct nouveau_svm_window *w,
+					unsigned long *pfns)
+{
+	struct mm_struct *mm = m->vm->gpusvm.mm;
+	struct vm_area_struct *vma;
+	u64 addr = w->start, end;
+	int ret;
+
+	while (addr < w->end) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= w->end)
+			break;
+		addr = max_t(u64, addr, vma->vm_start);
+		end = min3(w->end, vma->vm_end,
+			   addr + ((u64)NOUVEAU_SVM_SNAPSHOT_PAGES << PAGE_SHIFT));
+		m->mapped += (end - addr) >> PAGE_SHIFT;
+		ret = nouveau_svm_snapshot(m, notifier, addr, end, pfns);
+		/* A fault that failed in a readable VMA: the copy back failed. */
+		if (ret == -EFAULT && !m->to_vram && (vma->vm_flags & VM_READ))
+			ret = -EIO;
+		if (ret && ret != -EFAULT)
+			nouveau_svm_migration_error(m, ret);
+		addr = end;
+	}
+}
+
+/* Migrate @w as @m says and count the result. */
+static int nouveau_svm_migration_run(struct nouveau_svm_migration *m,
+				     const struct nouveau_svm_window *w)
+{
+	struct mm_struct *mm = m->vm->gpusvm.mm;
+	struct mmu_interval_notifier notifier;
+	unsigned long *pfns;
+	int ret;
+
+	pfns = kvmalloc_array(NOUVEAU_SVM_SNAPSHOT_PAGES, sizeof(*pfns), GFP_KERNEL);
+	if (!pfns)
+		return -ENOMEM;
+	ret = mmu_interval_notifier_insert(&notifier, mm, w->start, w->end - w->start,
+					   &nouveau_svm_snapshot_ops);
+	if (ret)
+		goto out_free;
+	mmap_read_lock(mm);
+	if (m->to_vram)
+		nouveau_svm_migrate_to_vram(m, w);
+	nouveau_svm_migration_count(m, &notifier, w, pfns);
+	mmap_read_unlock(mm);
+	mmu_interval_notifier_remove(&notifier);
+out_free:
+	kvfree(pfns);
+	return ret;
+}
+
+/*
+ * Where to go on mapping after a failure at @addr: the end of its 2 MiB
+ * block inside a VMA, the next VMA across a hole.
+ */
+static u64 nouveau_svm_map_skip(struct mm_struct *mm, u64 addr, u64 end)
+{
+	struct vm_area_struct *vma;
+	u64 next;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	if (!vma)
+		next = end;
+	else if (vma->vm_start > addr)
+		next = vma->vm_start;
+	else
+		next = min_t(u64, vma->vm_end, ALIGN(addr + 1, SZ_2M));
+	mmap_read_unlock(mm);
+	return min(next, end);
+}
+
+/* Map @w as GPU faults would; VM lock held.  What cannot be is skipped. */
+static void nouveau_svm_migration_map(struct nouveau_svm_vm *vm,
+				      const struct nouveau_svm_window *w)
+{
+	struct nouveau_svm_served served;
+	u64 addr = w->start;
+
+	lockdep_assert_held(&vm->lock);
+	while (addr < w->end) {
+		if (nouveau_svm_vm_fault(vm, addr, &served))
+			addr = nouveau_svm_map_skip(vm->gpusvm.mm, addr, w->end);
+		else
+			addr = served.end;
+	}
+}
+
+/**
+ * nouveau_svm_vm_migrate() - SVM_BIND MIGRATE and PREFETCH
+ * @vm: the VM
+ * @w: the range, page aligned, outside the unmanaged window
+ * @to_vram: migrate to VRAM (the device has some), else to system memory
+ * @map: map the range on the GPU afterwards (PREFETCH)
+ * @result: the pages of @w that are in the target afterwards
+ *
+ * See "Migration on request".
+ *
+ * Context: Process context (ioctl) of the process the VM mirrors; takes
+ * the mmap lock, and the VM's lock with @map; may sleep.
+ * Return: 0 when some page ended where asked (@result may be short of the
+ * range); otherwise -EFAULT when nothing in the range is mapped,
+ * -EOPNOTSUPP when nothing mapped there can move to VRAM, -ENOMEM, -EIO
+ * when the copy engine failed, -EBUSY when the pages were busy.
+ */
+int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_window *w,
+			   bool to_vram, bool map, u64 *result)
+{
+	struct nouveau_svm_migration m = { .vm = vm, .to_vram = to_vram };
+	struct mm_struct *mm = vm->gpusvm.mm;
+	int ret;
+
+	*result = 0;
+	if (!mmget_not_zero(mm))
+		return -EFAULT;
+	ret = nouveau_svm_migration_run(&m, w);
+	if (!ret && map && m.resident) {
+		mutex_lock(&vm->lock);
+		nouveau_svm_migration_map(vm, w);
+		mutex_unlock(&vm->lock);
+	}
+	mmput(mm);
+	trace_nouveau_svm_migrate(vm->inst, w->start, w->end, to_vram, m.resident, ret);
+	if (ret)
+		return ret;
+	*result = m.resident;
+	if (m.resident)
+		return 0;
+	if (!m.mapped)
+		return -EFAULT;
+	return m.err ?: -EOPNOTSUPP;
+}
+
+/**
+ * nouveau_svm_vm_migrate_locked() - move a range to VRAM for the GPU
+ * @vm: the VM, its lock held
+ * @w: the range, page aligned, in one VMA or not
+ *
+ * Moves what can move of @w to VRAM (the ATOMIC__MIGRATE policy), without
+ * counting; what stays behind is served from system memory.
+ *
+ * Context: The fault worker, VM lock held; takes the mmap lock; may sleep.
+ * Return: 0, or -EFAULT when the process is exiting.
+ */
+int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
+				  const struct nouveau_svm_window *w)
+{
+	struct nouveau_svm_migration m = { .vm = vm, .to_vram = true };
+	struct mm_struct *mm = vm->gpusvm.mm;
+
+	lockdep_assert_held(&vm->lock);
+	if (!vm->sdev->vram || !mmget_not_zero(mm))
+		return -EFAULT;
+	mmap_read_lock(mm);
+	nouveau_svm_migrate_to_vram(&m, w);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return 0;
+}

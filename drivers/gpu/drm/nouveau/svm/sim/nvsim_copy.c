@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM simulated GPU: the VRAM and the copy engine that moves pages
+ * between it and system memory for the core's migrations.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#include <linux/bug.h>
+#include <linux/dma-direct.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/vmalloc.h>
+#include <drm/drm_pagemap.h>
+
+#include "nvsim.h"
+
+/**
+ * DOC: Copy engine
+ *
+ * The VRAM of the simulated GPU is a carve-out of guest memory: the
+ * vram_mb module parameter's worth of vmalloc'd memory.  The page at VRAM
+ * offset o is vmalloc_to_page(base + o), which is what a VRAM entry of the
+ * page table leads the exec engine to (see DOC: Page table).  The core
+ * manages the VRAM, which nouveau_svm_devmem_init() hands it: it allocates,
+ * migrates and evicts.  The backend only copies and maps.
+ *
+ * One call of the copy op is one launch of the copy engine: it copies its
+ * pages one by one, or clears them in VRAM when the core gives no system
+ * side (pages that had no memory yet), and returns when all are done.
+ * The engine can fail on demand: DRM_NVSIM_INJECT_COPY_FAIL makes the next
+ * launches fail with -EIO, and DRM_NVSIM_INJECT_ALLOC_FAIL makes the
+ * vram_admit op refuse the next device-memory allocations with -ENOMEM, as
+ * if something else had taken the VRAM.
+ *
+ * Where the fake differs from hardware: a copy engine runs on its own, reads
+ * and writes both sides through their bus addresses, and the driver waits
+ * for its fence.  The simulated one is the CPU, in the caller's thread: it
+ * turns the DMA addresses of the system side back into pages with
+ * dma_to_phys(), as the page table does, and reaches the VRAM through the
+ * backing store's kernel mapping.  A failed launch copies nothing, where a
+ * real one may have copied part: the core must take the destination's
+ * contents as undefined either way.
+ */
+
+/**
+ * nvsim_vram_init() - allocate the VRAM's backing store
+ * @vram: the VRAM
+ * @size: bytes, a multiple of the page size; 0 for a device without VRAM
+ *
+ * The backing store is zeroed, so that no stale kernel data can reach a
+ * client through a VRAM page that was never copied to.  No failure is
+ * armed.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int nvsim_vram_init(struct nvsim_vram *vram, u64 size)
+{
+	atomic_set(&vram->copy_fail, 0);
+	atomic_set(&vram->alloc_fail, 0);
+	vram->base = NULL;
+	vram->size = 0;
+	if (!size)
+		return 0;
+
+	vram->base = vzalloc(size);
+	if (!vram->base)
+		return -ENOMEM;
+	vram->size = size;
+	return 0;
+}
+
+/**
+ * nvsim_vram_fini() - free the VRAM's backing store
+ * @vram: the VRAM
+ *
+ * The core must have given up the VRAM first (nouveau_svm_devmem_fini()
+ * evicts whatever is left in it).
+ *
+ * Context: process context, may sleep.
+ */
+void nvsim_vram_fini(struct nvsim_vram *vram)
+{
+	vfree(vram->base);
+	vram->base = NULL;
+	vram->size = 0;
+}
+
+/**
+ * nvsim_vram_contains() - check that pages lie inside the VRAM
+ * @vram: the VRAM
+ * @offset: byte offset of the first page
+ * @npages: number of pages
+ *
+ * Context: any context.
+ * Return: true if @offset is page aligned and the @npages pages from it on
+ * all lie inside the VRAM (without VRAM: only no pages at offset 0), false
+ * otherwise.
+ */
+bool nvsim_vram_contains(const struct nvsim_vram *vram, u64 offset,
+			 unsigned long npages)
+{
+	return PAGE_ALIGNED(offset) && offset <= vram->size &&
+	       npages <= (vram->size - offset) >> PAGE_SHIFT;
+}
+
+/**
+ * nvsim_vram_page() - the backing page of a VRAM page
+ * @vram: the VRAM
+ * @offset: byte offset inside the VRAM, which the caller has checked with
+ *	nvsim_vram_contains()
+ *
+ * Context: any context; does not sleep.
+ * Return: the page that holds VRAM byte @offset.
+ */
+struct page *nvsim_vram_page(struct nvsim_vram *vram, u64 offset)
+{
+	return vmalloc_to_page(vram->base + offset);
+}
+
+/* Take one armed failure of @armed, if any. */
+static bool nvsim_inject_take(atomic_t *armed)
+{
+	return atomic_dec_if_positive(armed) >= 0;
+}
+
+/**
+ * nvsim_vram_admit() - say whether the core may allocate device memory
+ * @sdev: the device
+ * @size: bytes the core is about to allocate
+ *
+ * Implements &nouveau_svm_backend_ops.vram_admit.  The simulated GPU keeps
+ * no VRAM for itself, so it refuses only an injected failure, or any
+ * allocation when it has no VRAM.
+ *
+ * Context: process context, no core lock held; does not sleep.
+ * Return: 0; -ENOMEM if DRM_NVSIM_INJECT_ALLOC_FAIL armed a failure (this
+ * takes one) or the device has no VRAM.
+ */
+int nvsim_vram_admit(struct nouveau_svm_dev *sdev, u64 size)
+{
+	struct nvsim_vram *vram = &to_nvsim_device(sdev)->vram;
+
+	if (!vram->size || nvsim_inject_take(&vram->alloc_fail))
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * nvsim_vram_inject_alloc_fail() - arm device-memory allocation failures
+ * @vram: the VRAM
+ * @count: how many of the next allocations vram_admit refuses; 0 disarms
+ *
+ * Replaces what was armed before.
+ *
+ * Context: any context.
+ */
+void nvsim_vram_inject_alloc_fail(struct nvsim_vram *vram, u32 count)
+{
+	atomic_set(&vram->alloc_fail, count);
+}
+
+/**
+ * nvsim_copy_inject_fail() - arm copy-engine failures
+ * @vram: the VRAM
+ * @count: how many of the next launches fail; 0 disarms
+ *
+ * Replaces what was armed before.
+ *
+ * Context: any context.
+ */
+void nvsim_copy_inject_fail(struct nvsim_vram *vram, u32 count)
+{
+	atomic_set(&vram->copy_fail, count);
+}
+
+/* Pages @e stands for, of the @left pages still to copy. */
+static unsigned long nvsim_copy_entry_pages(const struct drm_pagemap_addr *e,
+					    unsigned long left)
+{
+	if (e->order >= BITS_PER_LONG)
+		return left;
+	return min(1UL << e->order, left);
+}
+
+/* Check a launch before it touches anything: a failure is a core bug. */
+static bool nvsim_copy_valid(const struct nvsim_vram *vram,
+			     enum nouveau_svm_copy_dir dir, u64 offset,
+			     const struct drm_pagemap_addr *sys,
+			     unsigned long npages)
+{
+	unsigned long i;
+
+	if (dir != NOUVEAU_SVM_COPY_TO_VRAM && dir != NOUVEAU_SVM_COPY_TO_SYS)
+		return false;
+	if (!nvsim_vram_contains(vram, offset, npages))
+		return false;
+	if (!sys)
+		return dir == NOUVEAU_SVM_COPY_TO_VRAM;
+	for (i = 0; i < npages; i += nvsim_copy_entry_pages(&sys[i], npages - i))
+		if (sys[i].proto != DRM_INTERCONNECT_SYSTEM)
+			return false;
+	return true;
+}
+
+/* Copy one page between system memory at DMA address @addr and @vptr. */
+static void nvsim_copy_page(struct device *dev, enum nouveau_svm_copy_dir dir,
+			    void *vptr, dma_addr_t addr)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(dma_to_phys(dev, addr)));
+	void *sptr = kmap_local_page(page);
+
+	if (dir == NOUVEAU_SVM_COPY_TO_VRAM)
+		copy_page(vptr, sptr);
+	else
+		copy_page(sptr, vptr);
+	kunmap_local(sptr);
+}
+
+/* Copy @npages pages between @vptr in VRAM and @sys. */
+static void nvsim_copy_pages(struct device *dev, enum nouveau_svm_copy_dir dir,
+			     void *vptr, const struct drm_pagemap_addr *sys,
+			     unsigned long npages)
+{
+	unsigned long i, k, n;
+
+	for (i = 0; i < npages; i += n) {
+		n = nvsim_copy_entry_pages(&sys[i], npages - i);
+		for (k = 0; k < n; k++) {
+			nvsim_copy_page(dev, dir, vptr,
+					sys[i].addr + ((dma_addr_t)k << PAGE_SHIFT));
+			vptr += PAGE_SIZE;
+		}
+		cond_resched();
+	}
+}
+
+/* Clear @npages pages at @vptr in VRAM. */
+static void nvsim_copy_clear(void *vptr, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++) {
+		clear_page(vptr);
+		vptr += PAGE_SIZE;
+		if (!(i % NVSIM_PT_ENTRIES))
+			cond_resched();
+	}
+}
+
+/**
+ * nvsim_copy() - launch the copy engine and wait for it
+ * @sdev: the device
+ * @dir: NOUVEAU_SVM_COPY_TO_VRAM or NOUVEAU_SVM_COPY_TO_SYS
+ * @vram: byte offset of the first VRAM page; the VRAM side is contiguous
+ * @sys: one entry per page: an entry of order k holds the DMA address of
+ *	1 << k contiguous pages of system memory, and the (1 << k) - 1
+ *	entries after it are not read; NULL with NOUVEAU_SVM_COPY_TO_VRAM
+ *	to clear the VRAM pages instead
+ * @npages: number of pages to copy
+ *
+ * Implements &nouveau_svm_backend_ops.copy: one call is one launch, which
+ * is complete when this returns (see DOC: Copy engine).
+ *
+ * Context: process or worker context, the mmap lock and folio locks
+ * possibly held by the caller; takes no lock; may sleep.
+ * Return: 0; -EIO if DRM_NVSIM_INJECT_COPY_FAIL armed a failure (this
+ * takes one; nothing was copied); -EINVAL, with a warning, if the VRAM
+ * side does not lie inside the VRAM, an entry of @sys is not system memory,
+ * @sys is NULL for a copy to system memory or @dir is unknown (nothing was
+ * copied).
+ */
+int nvsim_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
+	       u64 vram, const struct drm_pagemap_addr *sys,
+	       unsigned long npages)
+{
+	struct nvsim_device *ndev = to_nvsim_device(sdev);
+	void *vptr;
+
+	if (WARN_ON_ONCE(!nvsim_copy_valid(&ndev->vram, dir, vram, sys, npages)))
+		return -EINVAL;
+	if (nvsim_inject_take(&ndev->vram.copy_fail))
+		return -EIO;
+
+	vptr = ndev->vram.base + vram;
+	if (sys)
+		nvsim_copy_pages(ndev->drm.dev, dir, vptr, sys, npages);
+	else
+		nvsim_copy_clear(vptr, npages);
+	return 0;
+}
