@@ -42,6 +42,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/mm.h>
+#include <linux/sizes.h>
 #include <drm/nouveau_drm.h>
 
 #include "nouveau_svm_args.h"
@@ -141,3 +142,24 @@ int nouveau_svm_bind_args(const struct drm_nouveau_svm_bind *args, u64 user_limi
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_bind_args);
+
+/**
+ * nouveau_svm_piece_size() - the next piece of a range to migrate
+ * @addr: where the piece starts, page aligned
+ * @end: the end of the range, page aligned, above @addr
+ *
+ * Device memory is allocated in naturally aligned power-of-two blocks of
+ * 4 KiB to 2 MiB, one per piece of address space.
+ *
+ * Context: Any context.
+ * Return: the largest such size at @addr that ends at or before @end.
+ */
+u64 nouveau_svm_piece_size(u64 addr, u64 end)
+{
+	u64 size = SZ_2M;
+
+	while (size > PAGE_SIZE && (!IS_ALIGNED(addr, size) || addr + size > end))
+		size /= 2;
+	return size;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_piece_size);

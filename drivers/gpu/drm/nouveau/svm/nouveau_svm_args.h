@@ -40,4 +40,6 @@ int nouveau_svm_bind_args(const struct drm_nouveau_svm_bind *args, u64 user_limi
 			  const struct nouveau_svm_window *unmanaged,
 			  struct nouveau_svm_bind_req *req);
 
+u64 nouveau_svm_piece_size(u64 addr, u64 end);
+
 #endif

@@ -28,7 +28,7 @@
 #include <linux/mm.h>
 #include <linux/sort.h>
 
-#include "nouveau_svm_batch.h"
+#include "nouveau_svm.h"
 
 /**
  * nouveau_svm_fault_action() - what a mapped range does for a fault
@@ -57,6 +57,32 @@ enum nouveau_svm_fault_action nouveau_svm_fault_action(u8 access, bool writable)
 	}
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_fault_action);
+
+/**
+ * nouveau_svm_map_flags() - the access a GPU mapping gives
+ * @writable: the CPU may write the pages
+ * @vram: the pages are in the device's VRAM
+ *
+ * The GPU reads whatever it maps and writes what the CPU may write.  It
+ * does atomics on its own VRAM whenever it may write there; on system
+ * memory only under a device-exclusive entry, which a plain mapping never
+ * is (atomic access is added later, page by page, on an atomic fault).
+ *
+ * Context: Any context.
+ * Return: the NOUVEAU_SVM_MAP_* flags.
+ */
+u32 nouveau_svm_map_flags(bool writable, bool vram)
+{
+	u32 flags = NOUVEAU_SVM_MAP_READ;
+
+	if (!writable)
+		return flags;
+	flags |= NOUVEAU_SVM_MAP_WRITE;
+	if (vram)
+		flags |= NOUVEAU_SVM_MAP_ATOMIC;
+	return flags;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_map_flags);
 
 static int nouveau_svm_fault_cmp(const void *a, const void *b)
 {

@@ -71,6 +71,7 @@ enum nouveau_svm_fault_action {
 };
 
 enum nouveau_svm_fault_action nouveau_svm_fault_action(u8 access, bool writable);
+u32 nouveau_svm_map_flags(bool writable, bool vram);
 void nouveau_svm_fault_sort(struct nouveau_svm_fault *faults, unsigned int n);
 unsigned int nouveau_svm_fault_group(const struct nouveau_svm_fault *faults,
 				     unsigned int n, u64 window,

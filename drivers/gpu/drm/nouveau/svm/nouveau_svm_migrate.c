@@ -112,16 +112,6 @@ static int nouveau_svm_migrate_piece(struct nouveau_svm_vm *vm, u64 start, u64 s
 	return ret ?: ret2;
 }
 
-/* The largest naturally aligned power of two at @addr that fits before @end. */
-static u64 nouveau_svm_piece_size(u64 addr, u64 end)
-{
-	u64 size = SZ_2M;
-
-	while (size > PAGE_SIZE && (!IS_ALIGNED(addr, size) || addr + size > end))
-		size /= 2;
-	return size;
-}
-
 /* Move the private anonymous parts of @w to VRAM; mmap lock held. */
 static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
 					const struct nouveau_svm_window *w)

@@ -343,19 +343,6 @@ static int nouveau_svm_vm_window(struct nouveau_svm_vm *vm, u64 addr,
 	return 0;
 }
 
-static u32 nouveau_svm_range_map_flags(const struct nouveau_svm_range *r, u32 proto)
-{
-	u32 flags = NOUVEAU_SVM_MAP_READ;
-
-	if (r->read_only)
-		return flags;
-	flags |= NOUVEAU_SVM_MAP_WRITE;
-	/* Device memory needs no device-exclusive entry for GPU atomics. */
-	if (proto == NOUVEAU_SVM_PROTO_VRAM)
-		flags |= NOUVEAU_SVM_MAP_ATOMIC;
-	return flags;
-}
-
 /*
  * Map the run of @r's DMA entries from entry @j (page @i) that share one
  * aperture; returns the pages mapped or a negative errno.  Notifier lock
@@ -371,7 +358,7 @@ static long nouveau_svm_range_map_run(struct nouveau_svm_vm *vm,
 	struct nouveau_svm_map map = {
 		.start = drm_gpusvm_range_start(&r->base) + (i << PAGE_SHIFT),
 		.dma = &dma[j],
-		.flags = nouveau_svm_range_map_flags(r, proto),
+		.flags = nouveau_svm_map_flags(!r->read_only, proto == NOUVEAU_SVM_PROTO_VRAM),
 	};
 	unsigned long first = j;
 	int ret;

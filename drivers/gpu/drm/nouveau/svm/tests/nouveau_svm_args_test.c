@@ -143,7 +143,40 @@ static void init_args_check(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w.end, c->args.unmanaged_addr + c->args.unmanaged_size);
 }
 
+static void piece_size_splits(struct kunit *test)
+{
+	/* Aligned with room: a whole 2 MiB block. */
+	KUNIT_EXPECT_EQ(test, nouveau_svm_piece_size(SZ_2M, 2 * SZ_2M), (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_piece_size(0, SZ_1G), (u64)SZ_2M);
+	/* The alignment of the start bounds it... */
+	KUNIT_EXPECT_EQ(test, nouveau_svm_piece_size(SZ_64K, SZ_2M), (u64)SZ_64K);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_piece_size(SZ_4K, SZ_2M), (u64)SZ_4K);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_piece_size(SZ_2M + SZ_8K, 2 * SZ_2M), (u64)SZ_8K);
+	/* ...and so does the room left. */
+	KUNIT_EXPECT_EQ(test, nouveau_svm_piece_size(SZ_2M, SZ_2M + 3 * SZ_4K), (u64)SZ_8K);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_piece_size(0, SZ_4K), (u64)SZ_4K);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_piece_size(SZ_1M, SZ_2M + SZ_1M), (u64)SZ_1M);
+}
+
+static void piece_size_covers_range(struct kunit *test)
+{
+	u64 start = SZ_2M - 5 * SZ_4K, end = 3 * SZ_2M + 7 * SZ_4K, addr, size;
+	unsigned int pieces = 0;
+
+	/* Consecutive pieces tile the range exactly, each aligned. */
+	for (addr = start; addr < end; addr += size, pieces++) {
+		size = nouveau_svm_piece_size(addr, end);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED(addr, size));
+		KUNIT_EXPECT_LE(test, addr + size, end);
+	}
+	KUNIT_EXPECT_EQ(test, addr, end);
+	/* 4K + 16K, two 2 MiB blocks, 16K + 8K + 4K. */
+	KUNIT_EXPECT_EQ(test, pieces, 7);
+}
+
 static struct kunit_case nouveau_svm_args_cases[] = {
+	KUNIT_CASE(piece_size_splits),
+	KUNIT_CASE(piece_size_covers_range),
 	KUNIT_CASE_PARAM(bind_args_check, bind_gen_params),
 	KUNIT_CASE_PARAM(init_args_check, init_gen_params),
 	{}

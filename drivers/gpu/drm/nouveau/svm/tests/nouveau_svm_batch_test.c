@@ -8,7 +8,7 @@
 #include <kunit/test.h>
 #include <linux/sizes.h>
 
-#include "../nouveau_svm_batch.h"
+#include "../nouveau_svm.h"
 
 #define R NOUVEAU_SVM_ACCESS_READ
 #define W NOUVEAU_SVM_ACCESS_WRITE
@@ -166,7 +166,20 @@ static void fault_action_decides(struct kunit *test)
 			c->action);
 }
 
+static void map_flags_decide(struct kunit *test)
+{
+	const u32 r = NOUVEAU_SVM_MAP_READ, w = NOUVEAU_SVM_MAP_WRITE;
+
+	KUNIT_EXPECT_EQ(test, nouveau_svm_map_flags(false, false), r);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_map_flags(true, false), r | w);
+	/* VRAM: atomics need no device-exclusive entry, but write access. */
+	KUNIT_EXPECT_EQ(test, nouveau_svm_map_flags(false, true), r);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_map_flags(true, true),
+			r | w | NOUVEAU_SVM_MAP_ATOMIC);
+}
+
 static struct kunit_case nouveau_svm_batch_cases[] = {
+	KUNIT_CASE(map_flags_decide),
 	KUNIT_CASE_PARAM(fault_action_decides, action_gen_params),
 	KUNIT_CASE(fault_sort_orders_by_inst_addr_access),
 	KUNIT_CASE(fault_group_merges_duplicates),
