@@ -147,11 +147,15 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 {
 	struct nouveau_svm_served served;
 	unsigned int i = 0;
+	bool write = false;
 	int ret;
 
+	/* Reads alone take the pages read-only, as a CPU read would. */
+	for (i = 0; i < n; i++)
+		write |= f[i].access >= NOUVEAU_SVM_ACCESS_WRITE;
 	mutex_lock(&vm->lock);
-	while (i < n) {
-		ret = nouveau_svm_vm_fault(vm, f[i].addr, &served);
+	for (i = 0; i < n;) {
+		ret = nouveau_svm_vm_fault(vm, f[i].addr, write, &served);
 		if (!ret) {
 			i += nouveau_svm_faults_settle(sdev, vm, &f[i], n - i, &served);
 			continue;

@@ -297,7 +297,7 @@ static void nouveau_svm_migration_map(struct nouveau_svm_vm *vm,
 
 	lockdep_assert_held(&vm->lock);
 	while (addr < w->end) {
-		if (nouveau_svm_vm_fault(vm, addr, &served))
+		if (nouveau_svm_vm_fault(vm, addr, true, &served))
 			addr = nouveau_svm_map_skip(vm->gpusvm.mm, addr, w->end);
 		else
 			addr = served.end;

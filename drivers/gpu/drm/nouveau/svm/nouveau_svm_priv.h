@@ -56,7 +56,7 @@ struct nouveau_svm_served {
 struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 					     const struct nouveau_svm_window *unmanaged);
 void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
-int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
+int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
 			 struct nouveau_svm_served *served);
 int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end);
 u32 nouveau_svm_vm_atomic_policy(struct nouveau_svm_vm *vm, u64 addr);

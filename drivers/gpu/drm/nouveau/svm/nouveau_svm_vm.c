@@ -437,14 +437,15 @@ out_unlock:
 }
 
 /*
- * Find or create the range around @addr.  Writable memory is always got
- * for writing, like a CPU write fault would, so that a read fault never
- * leaves a read-only page (the zero page, a COW page) behind a mapping a
- * later write would need: -EPERM from a read-only VMA falls back to
- * read-only.
+ * Find or create the range around @addr.  A write wants writable pages; a
+ * read takes them as the CPU would, read-only: a fresh anonymous page is
+ * then the zero page, which costs no allocation nor clearing.  A later
+ * write upgrades the range (see nouveau_svm_range_get_pages()).  -EPERM
+ * from a read-only VMA falls back to read-only.
  */
 static struct nouveau_svm_range *
-nouveau_svm_vm_range(struct nouveau_svm_vm *vm, u64 addr, struct drm_gpusvm_ctx *ctx)
+nouveau_svm_vm_range(struct nouveau_svm_vm *vm, u64 addr, bool write,
+		     struct drm_gpusvm_ctx *ctx)
 {
 	struct nouveau_svm_window w;
 	struct drm_gpusvm_range *range;
@@ -453,7 +454,7 @@ nouveau_svm_vm_range(struct nouveau_svm_vm *vm, u64 addr, struct drm_gpusvm_ctx 
 	ret = nouveau_svm_vm_window(vm, addr, &w);
 	if (ret)
 		return ERR_PTR(ret);
-	ctx->read_only = false;
+	ctx->read_only = !write;
 	range = drm_gpusvm_range_find_or_insert(&vm->gpusvm, addr, w.start, w.end, ctx);
 	if (IS_ERR(range) && PTR_ERR(range) == -EPERM) {
 		ctx->read_only = true;
@@ -511,6 +512,17 @@ out_free:
 	return found;
 }
 
+static bool nouveau_svm_range_pages_valid(struct nouveau_svm_vm *vm,
+					  struct nouveau_svm_range *r)
+{
+	bool valid;
+
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	valid = drm_gpusvm_pages_valid(&vm->gpusvm, &r->pages);
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	return valid;
+}
+
 /* Get a range's pages; -EAGAIN when the CPU side changed under us. */
 static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
 				       struct nouveau_svm_range *r,
@@ -519,10 +531,20 @@ static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
 	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
 	int ret;
 
-	/* Pages got read-only must not be reused for a writable mapping. */
-	if (r->read_only && !ctx->read_only)
+	/* A read keeps using the writable pages a write got, while they last. */
+	if (ctx->read_only && !r->read_only && nouveau_svm_range_pages_valid(vm, r))
+		ctx->read_only = false;
+	/*
+	 * Pages got read-only must not be reused for a writable mapping: drop
+	 * them, and their read-only GPU mapping, which a valid range keeps.
+	 */
+	if (r->read_only && !ctx->read_only) {
+		down_write(&vm->gpusvm.notifier_lock);
+		nouveau_svm_range_gpu_unmap(vm, r);
+		up_write(&vm->gpusvm.notifier_lock);
 		drm_gpusvm_unmap_pages(&vm->gpusvm, &r->pages, npages,
 				       &(struct drm_gpusvm_ctx){});
+	}
 	ret = drm_gpusvm_get_pages(&vm->gpusvm, &r->pages, vm->gpusvm.mm,
 				   &r->base.notifier->notifier,
 				   drm_gpusvm_range_start(&r->base),
@@ -552,6 +574,8 @@ static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
  * nouveau_svm_vm_fault() - serve a GPU fault at one address
  * @vm: the VM
  * @addr: the faulting address
+ * @write: the GPU wants to write (or do atomics): get the pages writable
+ *	where the CPU may write them; a read takes them as they are
  * @served: filled in on success: the end of the mapped range, and
  *	whether the mapping is writable
  *
@@ -563,7 +587,7 @@ static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
  * PROT_NONE, the unmanaged window, a dying process); another negative
  * errno when the pages could not be got (-EBUSY, -ENOMEM: transient).
  */
-int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
+int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
 			 struct nouveau_svm_served *served)
 {
 	/*
@@ -582,7 +606,7 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr,
 	lockdep_assert_held(&vm->lock);
 	do {
 		nouveau_svm_vm_gc(vm);
-		r = nouveau_svm_vm_range(vm, addr, &ctx);
+		r = nouveau_svm_vm_range(vm, addr, write, &ctx);
 		if (IS_ERR(r))
 			return PTR_ERR(r) == -ENOENT ? -EFAULT : PTR_ERR(r);
 		ret = nouveau_svm_range_get_pages(vm, r, &ctx);
@@ -755,7 +779,7 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 start, u64 
 	u64 base;
 	int ret;
 
-	ret = nouveau_svm_vm_fault(vm, start, &served);
+	ret = nouveau_svm_vm_fault(vm, start, true, &served);
 	if (ret)
 		return ret;
 	if (!served.writable)
