@@ -12,6 +12,8 @@ Writes into DIR:
                         test_hmm and the guest's memcpy (gnuplot)
   atomic.png            atomic round trips per second against K
   procs.png             aggregate fault throughput against processes
+  migrate.png           migration throughput against size, to device
+                        memory and back, ours and test_hmm
 and prints bench.md.  Speed is reported, never asserted: the targets below
 the table say met or missed, and the exit status does not depend on them.
 """
@@ -23,6 +25,10 @@ import subprocess
 import sys
 
 PAGE = 4096
+MIB = 1 << 20
+# Upstream nouveau's dmem migration launches the copy engine once per 4 KiB
+# page: a reference for copy-launches-per-mib, not a measurement.
+UPSTREAM_LAUNCHES_PER_MIB = MIB // PAGE
 
 
 def human_size(n):
@@ -172,6 +178,7 @@ class Report:
                 self.row(name, k, "K", [s["value"] for s in ours],
                          [s["value"] for s in peer], "round trips/s", "higher",
                          f"{label}; per round trip: {gr:.2f} grants, {bo:.2f} backoffs")
+        self.build_migrate()
         # 3b. processes at once.
         for n in self.params("procs"):
             self.row("procs-aggregate", n, "N",
@@ -179,6 +186,70 @@ class Report:
                      [s["value"] for s in self.get("procs", "peer", n)],
                      "pages/s", "higher",
                      f"{n} x {human_size(self.meta.get('procs_size', 16 << 20))}")
+
+    def build_migrate(self):
+        """Migration to device memory and back: pages/s, ours and test_hmm."""
+        def values(xs):
+            return [x["value"] for x in xs]
+
+        def per_buffer(xs, key):
+            if not xs:
+                return 0
+            return statistics.median([x[key] / x["buffers"] for x in xs])
+
+        def buffers(xs):
+            n = xs[0]["buffers"] if xs else 1
+            return f"{n} buffers of it per sample; " if n > 1 else ""
+
+        for size in self.params("migrate-vram"):
+            ours = self.get("migrate-vram", "ours", size)
+            peer = self.get("migrate-vram", "peer", size)
+            self.row("migrate-to-vram", size, "size", values(ours), values(peer),
+                     "pages/s", "higher",
+                     f"{buffers(ours)}ours: SVM_BIND MIGRATE, "
+                     f"{per_buffer(ours, 'launches'):.3g} copy launches/buffer; "
+                     "test_hmm: MIGRATE_TO_DEV (which also reads the data back "
+                     "out to its caller)")
+        for size in self.params("migrate-host"):
+            ours = self.get("migrate-host", "ours", size)
+            peer = self.get("migrate-host", "peer", size)
+            self.row("migrate-to-host", size, "size", values(ours), values(peer),
+                     "pages/s", "higher",
+                     f"{buffers(ours)}ours: SVM_BIND MIGRATE target 0, "
+                     f"{per_buffer(ours, 'launches'):.3g} copy launches/buffer; "
+                     "test_hmm: MIGRATE_TO_SYS")
+        for size in self.params("migrate-cpu-fault"):
+            ours = self.get("migrate-cpu-fault", "ours", size)
+            peer = self.get("migrate-cpu-fault", "peer", size)
+            self.row("migrate-cpu-fault-back", size, "size", values(ours), values(peer),
+                     "pages/s", "higher",
+                     f"{buffers(ours)}one CPU read per page after a migration to "
+                     f"device memory; ours: {per_buffer(ours, 'launches'):.3g} copy "
+                     "launches/buffer")
+        for size in self.params("migrate-thp-vram"):
+            ours = self.get("migrate-thp-vram", "ours", size)
+            peer = self.get("migrate-thp-vram", "peer", size)
+            huge = size // (2 * MIB) * (ours[0]["buffers"] if ours else 1)
+            folios = statistics.median([x["thp_folios"] for x in ours]) if ours else 0
+            thp_o = statistics.median([x["thp_kib_before"] for x in ours]) if ours else 0
+            thp_p = statistics.median([x["thp_kib_before"] for x in peer]) if peer else 0
+            self.row("migrate-thp-to-vram", size, "size", values(ours), values(peer),
+                     "pages/s", "higher",
+                     f"{buffers(ours)}MADV_HUGEPAGE; THP before: ours "
+                     f"{thp_o / 2048:.0f}, test_hmm {thp_p / 2048:.0f} of {huge}; ours "
+                     f"moved {folios:.0f} whole, {per_buffer(ours, 'launches'):.3g} "
+                     "copy launches/buffer")
+        for size in self.params("migrate-host"):
+            back = self.get("migrate-host", "ours", size)
+            if not back:
+                continue
+            mib = size * back[0]["buffers"] / MIB
+            both = [(x["to_launches"] + x["launches"]) / (2 * mib) for x in back]
+            to = statistics.median([x["to_launches"] / mib for x in back])
+            fro = statistics.median([x["launches"] / mib for x in back])
+            self.row("copy-launches-per-mib", size, "size", both, [], "launches/MiB",
+                     "lower", f"ours, both directions; to VRAM {to:.3g}, back {fro:.3g} "
+                     f"(upstream nouveau: {UPSTREAM_LAUNCHES_PER_MIB}, one per 4 KiB page)")
 
     def find(self, metric, param):
         for r in self.rows:
@@ -236,8 +307,21 @@ class Report:
             out.append(f"Skipped: fault service at {human_size(s['param'])} (about "
                        f"{s['value']:.0f} s more, over the {s['budget_s']:.0f} s budget "
                        "of the fault sizes under TCG).")
-        out.append("Not measured: migration to device memory (VRAM), which does not "
-                   "exist yet (a later issue).")
+        for s in self.get("migrate-skipped", "none"):
+            out.append(f"Not measured: migration to device memory ({s['reason']}).")
+        vram = self.get("migrate-vram-bytes", "ours")
+        if self.params("migrate-vram"):
+            out.append(f"Migration: each sample moves "
+                       f"{human_size(self.meta.get('migrate_sample_bytes', 64 << 20))} of "
+                       f"fresh, CPU-written anonymous memory each way, in batches of "
+                       f"{human_size(self.meta.get('migrate_batch_bytes', 8 << 20))} "
+                       "that are in device memory at once"
+                       + (f" (VRAM: {human_size(int(vram[0]['value']))})" if vram else "")
+                       + "; a sample's time is the sum of its batches'; every round "
+                       "trip is checked word by word, and ours against "
+                       "the fdinfo counters.  Reference, not measured: upstream nouveau "
+                       f"launches the copy engine once per 4 KiB page, "
+                       f"{UPSTREAM_LAUNCHES_PER_MIB} launches/MiB.")
         out.append("")
         out.append("Targets (reported, not asserted):")
         out.extend(self.targets())
@@ -289,6 +373,23 @@ def plots(rep, d):
            r["peer"], r["spread"]["peer"][0], r["spread"]["peer"][1])
           for r in rep.rows if r["metric"] == "procs-aggregate"]
     data("procs.dat", pr)
+    # Migration throughput in GB/s against size: per row, ours and the peer
+    # with min/max, NaN where a row has no such size.
+    mg = {}
+    for r in rep.rows:
+        if r["metric"] in ("migrate-to-vram", "migrate-to-host",
+                           "migrate-cpu-fault-back", "migrate-thp-to-vram"):
+            g = PAGE / 1e9
+            mg.setdefault(r["param"], {})[r["metric"]] = (
+                r["ours"] * g, r["spread"]["ours"][0] * g, r["spread"]["ours"][1] * g,
+                r["peer"] * g, r["spread"]["peer"][0] * g, r["spread"]["peer"][1] * g)
+    with open(os.path.join(d, "migrate.dat"), "w") as f:
+        for size in sorted(mg):
+            cols = [size / 1024]
+            for m in ("migrate-to-vram", "migrate-to-host", "migrate-cpu-fault-back",
+                      "migrate-thp-to-vram"):
+                cols.extend(mg[size].get(m, (None,) * 6))
+            f.write(" ".join("NaN" if x is None else str(x) for x in cols) + "\n")
     sub = f"{rep.meta.get('reps')} reps, median and min/max; guest {rep.meta.get('kernel')} under QEMU"
     gnuplot(f"""
 set terminal pngcairo size 960,600 font ",11"
@@ -330,6 +431,25 @@ set ylabel "pages/s, all processes together"
 set xtics (1, 2, 4, 8)
 plot "procs.dat" u 1:2:3:4 w yerrorlines lw 2 pt 7 t "ours", \\
      "procs.dat" u 1:5:6:7 w yerrorlines lw 2 pt 5 t "test_hmm" noenhanced
+
+set output "migrate.png"
+set title "Migration of fresh, CPU-written anonymous memory to device memory and back\\n{{/*0.8 {sub}}}"
+set logscale xy
+set xlabel "buffer size (KiB)"
+set ylabel "GB/s (bytes migrated per second)"
+set key outside right top box opaque width 1
+set xrange [40:12000]
+set yrange [*:*]
+set xtics ("64K" 64, "256K" 256, "2M" 2048, "8M" 8192)
+set datafile missing "NaN"
+plot "migrate.dat" u 1:2:3:4 w yerrorlines lw 2 pt 7 lc 1 t "ours, MIGRATE to VRAM", \\
+     "migrate.dat" u 1:5:6:7 w yerrorlines lw 2 pt 5 lc 1 dt 2 t "test_hmm, MIGRATE_TO_DEV" noenhanced, \\
+     "migrate.dat" u 1:8:9:10 w yerrorlines lw 2 pt 7 lc 2 t "ours, MIGRATE to host", \\
+     "migrate.dat" u 1:11:12:13 w yerrorlines lw 2 pt 5 lc 2 dt 2 t "test_hmm, MIGRATE_TO_SYS" noenhanced, \\
+     "migrate.dat" u 1:14:15:16 w yerrorlines lw 2 pt 7 lc 3 t "ours, CPU reads back", \\
+     "migrate.dat" u 1:17:18:19 w yerrorlines lw 2 pt 5 lc 3 dt 2 t "test_hmm, CPU reads back" noenhanced, \\
+     "migrate.dat" u 1:20:21:22 w yerrorbars pt 9 ps 1.5 lc 4 t "ours, THP to VRAM", \\
+     "migrate.dat" u 1:23:24:25 w yerrorbars pt 8 ps 1.5 lc 4 t "test_hmm, THP to device" noenhanced
 """, d)
 
 
@@ -350,7 +470,7 @@ def main():
     plots(rep, d)
     print(md)
     print(f"Table: {d}/bench.md, rows: {d}/bench.json, plots: "
-          f"{d}/fault-throughput.png, {d}/atomic.png, {d}/procs.png")
+          f"{d}/fault-throughput.png, {d}/atomic.png, {d}/procs.png, {d}/migrate.png")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,20 @@
  *             with the core's atomic time slice set to 0
  *   procs     N processes at once, each with its own fd and a fresh 16 MiB
  *             buffer, first-touch GPU reads; the wall time of all of them
- *
- * Migration to device memory is not measured: it does not exist yet.
+ *   migrate   fresh, CPU-written private anonymous buffers of 64 KiB to
+ *             8 MiB moved to device memory and back: ours = SVM_BIND
+ *             MIGRATE to VRAM, then back with MIGRATE to the host or with
+ *             one CPU read per page; peer = HMM_DMIRROR_MIGRATE_TO_DEV, then
+ *             HMM_DMIRROR_MIGRATE_TO_SYS or the same CPU reads; once more
+ *             to VRAM with 2 MiB-aligned MADV_HUGEPAGE buffers.  A sample
+ *             moves MIGRATE_SAMPLE_BYTES each way, in batches of
+ *             MIGRATE_BATCH_BYTES (several buffers of a small size), half
+ *             of the simulated GPU's 16 MiB of VRAM, so that nothing is
+ *             evicted; its time is the sum of its batches'.  Every round
+ *             trip ends with the data checked word by word, and ours with
+ *             the fdinfo counters checked (the pages really moved, none
+ *             failed): a broken migration cannot look fast.  The counters
+ *             also give the copy-engine launches.
  *
  * Writes the raw samples as JSON to the file named by -o (default
  * $NVSVM_RESULTS/bench-raw.json); .ci/bench-report.py turns them into the
@@ -65,15 +77,28 @@
 #define PROCS_SIZE	(16UL << 20)
 /* Bytes one fault sample reads at least: small sizes read many buffers. */
 #define FAULT_SAMPLE_BYTES	(32UL << 20)
+/*
+ * Bytes one migration sample moves each way, in batches that are in VRAM at
+ * once (half of the default VRAM): one batch lasts a few clock ticks only.
+ */
+#define MIGRATE_SAMPLE_BYTES	(64UL << 20)
+#define MIGRATE_BATCH_BYTES	(8UL << 20)
+/* A transparent huge page. */
+#define THP_BYTES		(2UL << 20)
 
 enum { C_FAULTS, C_BATCHES, C_REPLAYS, C_CANCELS, C_PAGES_MAPPED,
        C_INVALIDATIONS, C_RANGES, C_GPU_PAGES, C_ATOMIC_FAULTS, C_GRANTS,
-       C_REVOCATIONS, C_BACKOFFS, NCOUNTERS };
+       C_REVOCATIONS, C_BACKOFFS, C_TO_VRAM, C_TO_HOST, C_THP_TO_VRAM,
+       C_THP_TO_HOST, C_EVICTIONS, C_EVICTED_PAGES, C_COPY_LAUNCHES,
+       C_COPY_FAILURES, C_VRAM_PAGES, NCOUNTERS };
 
 static const char *const counter_names[NCOUNTERS] = {
 	"faults", "fault-batches", "replays", "cancels",
 	"pages-mapped", "invalidations", "ranges", "gpu-pages",
 	"atomic-faults", "exclusive-grants", "revocations", "atomic-backoffs",
+	"pages-to-vram", "pages-to-host", "thp-to-vram", "thp-to-host",
+	"evictions", "evicted-pages", "copy-launches", "copy-failures",
+	"vram-pages",
 };
 
 static int reps = 5;
@@ -297,12 +322,17 @@ static double memcpy_time(void *dst, const void *src, size_t size,
 	unsigned int n = (FAULT_SAMPLE_BYTES + size - 1) / size;
 	double t;
 
-	t = now();
-	for (unsigned int i = 0; i < n; i++) {
-		memcpy(dst, src, size);
-		__asm__ __volatile__("" : : "r"(dst) : "memory");
+	/* Until the clock has moved: a zero time is no measurement. */
+	for (;; n *= 2) {
+		t = now();
+		for (unsigned int i = 0; i < n; i++) {
+			memcpy(dst, src, size);
+			__asm__ __volatile__("" : : "r"(dst) : "memory");
+		}
+		t = now() - t;
+		if (t > 0)
+			break;
 	}
-	t = now() - t;
 	*iters = n;
 	return t / n;
 }
@@ -569,6 +599,372 @@ static void bench_procs(void)
 	munmap(each, PAGE);
 }
 
+/*
+ * Migration.  A batch takes fresh buffers of one size, MIGRATE_BATCH_BYTES
+ * of them, writes every word from the CPU (word i holds its own address xor
+ * the batch's salt, so that a page copied to the wrong place or a stale one
+ * shows), moves them to device memory, then back, and checks every word.
+ * A sample adds up the batches of MIGRATE_SAMPLE_BYTES.
+ */
+enum mig_kind {
+	MIG_IOCTL,	/* back with the migrate ioctl */
+	MIG_CPU_FAULT,	/* back with one CPU read per page */
+	MIG_THP,	/* MADV_HUGEPAGE buffers, back with the migrate ioctl */
+};
+
+static const char *const mig_metric_to[] = {
+	[MIG_IOCTL] = "migrate-vram", [MIG_CPU_FAULT] = NULL, [MIG_THP] = "migrate-thp-vram",
+};
+
+static const char *const mig_metric_back[] = {
+	[MIG_IOCTL] = "migrate-host", [MIG_CPU_FAULT] = "migrate-cpu-fault", [MIG_THP] = NULL,
+};
+
+/* What the batches of one sample add up to. */
+struct mig_sample {
+	double t_to, t_back;
+	unsigned int buffers;
+	unsigned long thp_kib;
+	uint64_t launches_to, launches_back, thp_folios, evictions, back_cpages;
+};
+
+static uint64_t mig_salt;
+
+static void pattern_fill(void *buf, size_t size, uint64_t salt)
+{
+	uint64_t *w = buf;
+
+	for (size_t i = 0; i < size / 8; i++)
+		w[i] = (uintptr_t)&w[i] ^ salt;
+}
+
+/* @data must hold what pattern_fill() wrote at @origin; die where it does not. */
+static void pattern_check(const char *what, const void *data, const void *origin,
+			  size_t size, uint64_t salt)
+{
+	const uint64_t *w = data;
+
+	for (size_t i = 0; i < size / 8; i++) {
+		uint64_t want = ((uintptr_t)origin + i * 8) ^ salt;
+
+		if (w[i] != want)
+			die("%s: the word at offset %#zx of the %zu KiB buffer at %p is %#llx, not %#llx",
+			    what, i * 8, size >> 10, origin, (unsigned long long)w[i],
+			    (unsigned long long)want);
+	}
+}
+
+/* KiB of transparent huge pages in the VMA that starts at @addr. */
+static unsigned long thp_kib(const void *addr)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	unsigned long start, end, kib = 0;
+	bool in = false;
+	char line[256];
+
+	if (!f)
+		die("/proc/self/smaps: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		/* A VMA's first line; no field name parses as "hex-hex". */
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			if (in)
+				break;
+			in = start == (uintptr_t)addr;
+		} else if (in && sscanf(line, "AnonHugePages: %lu kB", &kib) == 1) {
+			break;
+		}
+	}
+	fclose(f);
+	return kib;
+}
+
+/* A pool of fresh buffers for one batch, written by the CPU; THP if @thp. */
+static uint64_t mig_pool_init(struct pool *p, size_t size, bool thp)
+{
+	uint64_t salt = ++mig_salt * 0x9e3779b97f4a7c15ULL;
+
+	pool_init(p, size, MIGRATE_BATCH_BYTES / size);
+	for (unsigned int i = 0; i < p->n; i++) {
+		if (madvise(pool_buf(p, i), size, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+			die("madvise: %s", strerror(errno));
+		pattern_fill(pool_buf(p, i), size, salt);
+	}
+	return salt;
+}
+
+static unsigned long mig_pool_thp_kib(const struct pool *p)
+{
+	unsigned long kib = 0;
+
+	for (unsigned int i = 0; i < p->n; i++)
+		kib += thp_kib(pool_buf(p, i));
+	return kib;
+}
+
+static void mig_pool_check(const char *what, const struct pool *p, uint64_t salt)
+{
+	for (unsigned int i = 0; i < p->n; i++)
+		pattern_check(what, pool_buf(p, i), pool_buf(p, i), p->size, salt);
+}
+
+/* One CPU read per page of every buffer: seconds. */
+static double cpu_read_pages(const struct pool *p)
+{
+	uint64_t sum = 0;
+	double t = now();
+
+	for (unsigned int i = 0; i < p->n; i++)
+		for (size_t off = 0; off < p->size; off += PAGE)
+			sum += *(volatile const uint64_t *)((const char *)pool_buf(p, i) + off);
+	t = now() - t;
+	__asm__ __volatile__("" : : "r"(sum));
+	return t;
+}
+
+/* SVM_BIND MIGRATE of all of [@buf, @buf + @size) to VRAM or the host. */
+static void sim_migrate(int fd, void *buf, size_t size, bool to_vram)
+{
+	uint64_t target = to_vram ? NOUVEAU_SVM_BIND_TARGET__GPU_VRAM :
+				    NOUVEAU_SVM_BIND_TARGET__HOST;
+	struct drm_nouveau_svm_bind bind = {
+		.header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__MIGRATE << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
+			  target << NOUVEAU_SVM_BIND_TARGET_SHIFT,
+		.va_start = (uintptr_t)buf,
+		.va_end = (uintptr_t)buf + size,
+		.npages = size / PAGE,
+	};
+
+	if (ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &bind))
+		die("SVM_BIND MIGRATE of %zu KiB at %p to %s: %s", size >> 10, buf,
+		    to_vram ? "VRAM" : "the host", strerror(errno));
+	if (bind.result != size / PAGE)
+		die("SVM_BIND MIGRATE of %zu KiB at %p to %s: result %llu pages, not %zu",
+		    size >> 10, buf, to_vram ? "VRAM" : "the host",
+		    (unsigned long long)bind.result, size / PAGE);
+}
+
+/* A counter went up by @want between @a and @b, or the batch is void. */
+static void counter_expect(const char *what, const uint64_t *a, const uint64_t *b,
+			   int c, uint64_t want)
+{
+	if (b[c] - a[c] != want)
+		die("%s: fdinfo %s went up by %llu, not %llu", what, counter_names[c],
+		    (unsigned long long)(b[c] - a[c]), (unsigned long long)want);
+}
+
+/* One batch of ours, added to @m. */
+static void ours_migrate_batch(int fd, size_t size, enum mig_kind kind, struct mig_sample *m)
+{
+	uint64_t c0[NCOUNTERS], c1[NCOUNTERS], c2[NCOUNTERS], pages, salt;
+	double t_to, t_back;
+	struct pool p;
+
+	salt = mig_pool_init(&p, size, kind == MIG_THP);
+	pages = (uint64_t)p.n * (size / PAGE);
+	if (kind == MIG_THP)
+		m->thp_kib += mig_pool_thp_kib(&p);
+	read_counters(fd, c0);
+	t_to = now();
+	for (unsigned int i = 0; i < p.n; i++)
+		sim_migrate(fd, pool_buf(&p, i), size, true);
+	t_to = now() - t_to;
+	read_counters(fd, c1);
+	if (kind == MIG_CPU_FAULT) {
+		t_back = cpu_read_pages(&p);
+	} else {
+		t_back = now();
+		for (unsigned int i = 0; i < p.n; i++)
+			sim_migrate(fd, pool_buf(&p, i), size, false);
+		t_back = now() - t_back;
+	}
+	read_counters(fd, c2);
+	mig_pool_check("ours, after the round trip", &p, salt);
+	counter_expect("ours, to VRAM", c0, c1, C_TO_VRAM, pages);
+	counter_expect("ours, to VRAM", c0, c1, C_COPY_FAILURES, 0);
+	counter_expect("ours, back", c1, c2, C_TO_HOST, pages);
+	counter_expect("ours, back", c1, c2, C_COPY_FAILURES, 0);
+	m->t_to += t_to;
+	m->t_back += t_back;
+	m->buffers += p.n;
+	m->launches_to += c1[C_COPY_LAUNCHES] - c0[C_COPY_LAUNCHES];
+	m->launches_back += c2[C_COPY_LAUNCHES] - c1[C_COPY_LAUNCHES];
+	m->thp_folios += c1[C_THP_TO_VRAM] - c0[C_THP_TO_VRAM];
+	m->evictions += c2[C_EVICTIONS] - c0[C_EVICTIONS];
+	pool_fini(&p);
+}
+
+/* HMM_DMIRROR_MIGRATE_TO_DEV or _TO_SYS of [@buf, @buf + @size): its cpages. */
+static uint64_t hmm_migrate(int fd, void *buf, size_t size, void *bounce, bool to_dev)
+{
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (uintptr_t)buf, .ptr = (uintptr_t)bounce, .npages = size / PAGE,
+	};
+
+	if (ioctl(fd, to_dev ? HMM_DMIRROR_MIGRATE_TO_DEV : HMM_DMIRROR_MIGRATE_TO_SYS, &cmd))
+		die("HMM_DMIRROR_MIGRATE_TO_%s of %zu KiB at %p: %s", to_dev ? "DEV" : "SYS",
+		    size >> 10, buf, strerror(errno));
+	return cmd.cpages;
+}
+
+/*
+ * One batch of the peer, added to @m.  MIGRATE_TO_DEV also copies what the
+ * device holds out to @bounce (MIGRATE_BATCH_BYTES, written already):
+ * test_hmm's way of showing what it migrated, checked here too.
+ */
+static void peer_migrate_batch(int fd, size_t size, enum mig_kind kind, char *bounce,
+			       struct mig_sample *m)
+{
+	uint64_t cpages = 0, back = 0, pages, salt;
+	double t_to, t_back;
+	struct pool p;
+
+	salt = mig_pool_init(&p, size, kind == MIG_THP);
+	pages = (uint64_t)p.n * (size / PAGE);
+	if (kind == MIG_THP)
+		m->thp_kib += mig_pool_thp_kib(&p);
+	t_to = now();
+	for (unsigned int i = 0; i < p.n; i++)
+		cpages += hmm_migrate(fd, pool_buf(&p, i), size, bounce + i * size, true);
+	t_to = now() - t_to;
+	if (cpages != pages)
+		die("HMM_DMIRROR_MIGRATE_TO_DEV: %llu pages of %llu moved",
+		    (unsigned long long)cpages, (unsigned long long)pages);
+	for (unsigned int i = 0; i < p.n; i++)
+		pattern_check("test_hmm, what the device read", bounce + i * size,
+			      pool_buf(&p, i), size, salt);
+	if (kind == MIG_CPU_FAULT) {
+		t_back = cpu_read_pages(&p);
+	} else {
+		t_back = now();
+		for (unsigned int i = 0; i < p.n; i++)
+			back += hmm_migrate(fd, pool_buf(&p, i), size, bounce + i * size, false);
+		t_back = now() - t_back;
+	}
+	/* Not checked for THP: test_hmm counts what it moved by entries. */
+	if (kind == MIG_IOCTL && back != pages)
+		die("HMM_DMIRROR_MIGRATE_TO_SYS: %llu pages of %llu moved",
+		    (unsigned long long)back, (unsigned long long)pages);
+	mig_pool_check("test_hmm, after the round trip", &p, salt);
+	m->t_to += t_to;
+	m->t_back += t_back;
+	m->buffers += p.n;
+	m->back_cpages += back;
+	pool_fini(&p);
+}
+
+/* One sample of one side: the batches of MIGRATE_SAMPLE_BYTES, or one to warm up. */
+static void migrate_sample(int fd, bool peer, size_t size, enum mig_kind kind, char *bounce,
+			   bool warmup)
+{
+	unsigned int batches = warmup ? 1 : MIGRATE_SAMPLE_BYTES / MIGRATE_BATCH_BYTES;
+	const char *side = peer ? "peer" : "ours";
+	struct mig_sample m = {};
+	double pages;
+
+	for (unsigned int b = 0; b < batches; b++) {
+		if (peer)
+			peer_migrate_batch(fd, size, kind, bounce, &m);
+		else
+			ours_migrate_batch(fd, size, kind, &m);
+	}
+	if (warmup)
+		return;
+	pages = (double)m.buffers * (size / PAGE);
+	if (mig_metric_to[kind])
+		sample(mig_metric_to[kind], size, side, pages / m.t_to,
+		       "\"seconds\": %.9g, \"buffers\": %u, \"batches\": %u, "
+		       "\"launches\": %llu, \"thp_folios\": %llu, \"thp_kib_before\": %lu, "
+		       "\"evictions\": %llu, \"back_seconds\": %.9g, \"back_cpages\": %llu",
+		       m.t_to, m.buffers, batches, (unsigned long long)m.launches_to,
+		       (unsigned long long)m.thp_folios, m.thp_kib,
+		       (unsigned long long)m.evictions, m.t_back,
+		       (unsigned long long)m.back_cpages);
+	if (mig_metric_back[kind])
+		sample(mig_metric_back[kind], size, side, pages / m.t_back,
+		       "\"seconds\": %.9g, \"buffers\": %u, \"batches\": %u, "
+		       "\"launches\": %llu, \"to_seconds\": %.9g, \"to_launches\": %llu, "
+		       "\"evictions\": %llu",
+		       m.t_back, m.buffers, batches, (unsigned long long)m.launches_back,
+		       m.t_to, (unsigned long long)m.launches_to,
+		       (unsigned long long)m.evictions);
+}
+
+static uint64_t sim_getparam(int fd, uint64_t param)
+{
+	struct drm_nouveau_getparam gp = { .param = param };
+
+	if (ioctl(fd, DRM_IOCTL_NOUVEAU_GETPARAM, &gp))
+		return 0;
+	return gp.value;
+}
+
+/* Why migration cannot be measured on this device, or NULL. */
+static const char *migrate_unsupported(int fd, uint64_t *vram)
+{
+	uint64_t caps = sim_getparam(fd, NOUVEAU_GETPARAM_SVM_CAPS);
+
+	*vram = sim_getparam(fd, NOUVEAU_GETPARAM_FB_SIZE);
+	if (!(caps & NOUVEAU_SVM_CAP_MIGRATE_VRAM) || !(caps & NOUVEAU_SVM_CAP_MIGRATE_HOST))
+		return "the device does not migrate to VRAM and back";
+	if (*vram < MIGRATE_BATCH_BYTES)
+		return "the device has less VRAM than one batch moves";
+	return NULL;
+}
+
+static void bench_migrate(void)
+{
+	static const size_t sizes[] = { 64UL << 10, 256UL << 10, 2UL << 20, 8UL << 20 };
+	static const size_t thp_sizes[] = { 2UL << 20, 8UL << 20 };
+	int sfd = sim_client(), hfd = hmm_client();
+	const char *why;
+	double t0 = now();
+	uint64_t vram;
+	char *bounce;
+
+	why = migrate_unsupported(sfd, &vram);
+	sample("migrate-vram-bytes", 0, "ours", vram, NULL);
+	if (why) {
+		printf("migrate: not measured: %s\n", why);
+		sample("migrate-skipped", 0, "none", 0, "\"reason\": \"%s\"", why);
+		goto out;
+	}
+	bounce = fresh(MIGRATE_BATCH_BYTES);
+	memset(bounce, 1, MIGRATE_BATCH_BYTES);
+	/* The first batches find the peer's device memory still to be made. */
+	for (int kind = MIG_IOCTL; kind <= MIG_THP; kind++) {
+		migrate_sample(sfd, false, THP_BYTES, kind, NULL, true);
+		migrate_sample(hfd, true, THP_BYTES, kind, bounce, true);
+	}
+	for (unsigned int s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		double ts = now();
+
+		for (int r = 0; r < reps; r++) {
+			migrate_sample(sfd, false, sizes[s], MIG_IOCTL, NULL, false);
+			migrate_sample(hfd, true, sizes[s], MIG_IOCTL, bounce, false);
+			migrate_sample(sfd, false, sizes[s], MIG_CPU_FAULT, NULL, false);
+			migrate_sample(hfd, true, sizes[s], MIG_CPU_FAULT, bounce, false);
+		}
+		printf("migrate: %7zu KiB x %lu buffers, %d reps: %.1f s\n", sizes[s] >> 10,
+		       MIGRATE_SAMPLE_BYTES / sizes[s], reps, now() - ts);
+	}
+	for (unsigned int s = 0; s < sizeof(thp_sizes) / sizeof(thp_sizes[0]); s++) {
+		double ts = now();
+
+		for (int r = 0; r < reps; r++) {
+			migrate_sample(sfd, false, thp_sizes[s], MIG_THP, NULL, false);
+			migrate_sample(hfd, true, thp_sizes[s], MIG_THP, bounce, false);
+		}
+		printf("migrate, THP: %7zu KiB x %lu buffers, %d reps: %.1f s\n",
+		       thp_sizes[s] >> 10, MIGRATE_SAMPLE_BYTES / thp_sizes[s], reps,
+		       now() - ts);
+	}
+	munmap(bounce, MIGRATE_BATCH_BYTES);
+	printf("migrate: done in %.1f s\n", now() - t0);
+out:
+	close(sfd);
+	close(hfd);
+}
+
 int main(int argc, char **argv)
 {
 	size_t sizes[MAX_SIZES] = { 4UL << 10, 64UL << 10, 2UL << 20, 16UL << 20,
@@ -617,16 +1013,17 @@ int main(int argc, char **argv)
 		"\"reps\": %d, \"clock\": \"CLOCK_MONOTONIC\", \"clock_res_ns\": %ld, "
 		"\"budget_s\": %.0f, \"fault_sample_bytes\": %lu, "
 		"\"procs_size\": %lu, \"atomic_sample_s\": %.3g, "
-		"\"not_measured\": \"migration to device memory (not implemented yet)\"},\n"
+		"\"migrate_sample_bytes\": %lu, \"migrate_batch_bytes\": %lu},\n"
 		"\"samples\": [",
 		u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN), reps,
 		res.tv_sec * 1000000000L + res.tv_nsec, budget, FAULT_SAMPLE_BYTES,
-		PROCS_SIZE, atomic_secs);
+		PROCS_SIZE, atomic_secs, MIGRATE_SAMPLE_BYTES, MIGRATE_BATCH_BYTES);
 	t_start = now();
 	printf("svm-bench: %d reps, fault sizes up to %zu KiB, budget %.0f s for them\n",
 	       reps, sizes[nsizes - 1] >> 10, budget);
 
 	bench_fault(sizes, nsizes, budget);
+	bench_migrate();
 	bench_atomic(atomic_secs);
 	bench_procs();
 
