@@ -67,7 +67,9 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/gpu_buddy.h>
+#include <linux/delay.h>
 #include <linux/ioport.h>
+#include <linux/jiffies.h>
 #include <linux/llist.h>
 #include <linux/maple_tree.h>
 #include <linux/memremap.h>
@@ -81,6 +83,9 @@
 
 #include "nouveau_svm_priv.h"
 #include "nouveau_svm_trace.h"
+
+/* How long an allocation keeps evicting others to find room. */
+#define NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT	(2 * HZ)
 
 /* How long device teardown waits for the last device page to be freed. */
 #define NOUVEAU_SVM_VRAM_DRAIN_TIMEOUT	(10 * HZ)
@@ -454,13 +459,16 @@ static int nouveau_svm_vram_try_alloc(struct nouveau_svm_vram *vram, u64 size,
 
 /*
  * A block of @size bytes, evicting least recently used allocations while
- * VRAM is full: at most as many as there are, and once more after freed
- * memory came back.
+ * VRAM is full.  Other clients allocate and evict at the same time: the
+ * block an eviction freed may go to one of them, and allocations being
+ * migrated or evicted are off the LRU list for a moment.  So it keeps
+ * evicting, and waits a little when there is nothing to evict, until
+ * NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has passed.
  */
 static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 				  struct gpu_buddy_block **block)
 {
-	unsigned long tries = nouveau_svm_vram_lru_count(vram, NULL) + 1;
+	unsigned long deadline = jiffies + NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT;
 	int ret;
 
 	if (vram->sdev->ops->vram_admit) {
@@ -470,10 +478,10 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 	}
 	for (;;) {
 		ret = nouveau_svm_vram_try_alloc(vram, size, block);
-		if (ret != -ENOSPC || !tries--)
+		if (ret != -ENOSPC || time_after(jiffies, deadline))
 			break;
 		if (!nouveau_svm_vram_evict_one(vram, NULL))
-			tries = 0;
+			usleep_range(500, 1000);
 		flush_work(&vram->free_work);
 	}
 	return ret == -ENOSPC ? -ENOMEM : ret;
