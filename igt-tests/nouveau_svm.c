@@ -10,7 +10,8 @@
  * Sub-category: Mirroring
  * Functionality: SVM setup, GPU faults on process memory, fault batching,
  *	fault cancellation, MMU notifier invalidation, GPU atomics on system
- *	memory (device-exclusive access), ioctl argument checks
+ *	memory (device-exclusive access), migration to and from device memory
+ *	(VRAM) and its eviction, ioctl argument checks
  * Description: Shared virtual memory through the nouveau SVM uAPI: the GPU
  *	reads and writes the process's own memory (malloc'd, mmap'd files,
  *	stacks) at the CPU's addresses, faulting on first touch; faults the
@@ -18,8 +19,10 @@
  *	changes (munmap, mprotect, fork) reach the GPU page table; GPU
  *	atomics on private anonymous memory work through device-exclusive
  *	pages that any CPU access takes back, and are cancelled on memory
- *	that cannot be made exclusive; and every field of every ioctl is
- *	checked.  GPU work runs on the simulated GPU (nouveau_svm_sim)
+ *	that cannot be made exclusive; private anonymous memory migrates to
+ *	VRAM (MIGRATE, PREFETCH, the atomic policy) and back (on request, on
+ *	a CPU access, on eviction when VRAM is full) without losing a byte;
+ *	and every field of every ioctl is checked.  GPU work runs on the simulated GPU (nouveau_svm_sim)
  *	through its private exec uAPI; subtests that need it skip on other
  *	devices.
  *
@@ -184,6 +187,114 @@
  * Description: GPU atomics on read-only memory are cancelled (-EFAULT), make
  *	nothing device-exclusive and change nothing; GPU reads of it work.
  *
+ * SUBTEST: migrate-vram-basic
+ * Description: MIGRATE to VRAM moves every page of a buffer (result, pages
+ *	copied, VRAM pages held, device-wide VRAM use); a second MIGRATE
+ *	counts them without copying; the GPU reads them in VRAM without
+ *	moving them; a CPU read brings them all back intact.
+ *
+ * SUBTEST: migrate-vram-then-gpu-access
+ * Description: PREFETCH to VRAM migrates and maps a buffer: the GPU's first
+ *	read and write fault nothing, nothing comes back, and the CPU sees
+ *	what the GPU wrote.
+ *
+ * SUBTEST: prefetch-host-then-gpu-access
+ * Description: PREFETCH to system memory maps a buffer without copying:
+ *	the GPU's first read and write fault nothing.
+ *
+ * SUBTEST: migrate-host-basic
+ * Description: MIGRATE to system memory: pages already there count without
+ *	a copy; pages in VRAM are copied back once; one page brings back its
+ *	whole allocation; untouched pages are faulted in and count, a hole
+ *	does not.
+ *
+ * SUBTEST: migrate-roundtrip-data
+ * Description: CPU data of 300 pages goes to VRAM, the GPU rewrites it
+ *	there (nothing moves), MIGRATE brings it back, and the CPU sees its
+ *	own words and the GPU's.
+ *
+ * SUBTEST: migrate-thp
+ * Description: Two transparent huge pages go to VRAM as two 2 MiB folios
+ *	(thp-to-vram) in at most two copies, the GPU reads them there, and
+ *	they come back as THPs when the kernel has them (thp-to-host, smaps).
+ *
+ * SUBTEST: migrate-partial-range
+ * Description: MIGRATE of an unaligned middle part of a buffer, without a
+ *	page count: the range is rounded out to pages, exactly those pages
+ *	move, the pages around stay in system memory.
+ *
+ * SUBTEST: migrate-mixed-vma
+ * Description: MIGRATE of one range over private anonymous memory, a
+ *	shared file mapping, a hole and shared anonymous memory: success with
+ *	the anonymous pages as result, every byte intact; back, every mapped
+ *	page counts.
+ *
+ * SUBTEST: cpu-fault-migrates-back
+ * Description: A CPU read of a page in VRAM brings back its whole
+ *	allocation and no other; a CPU write does the same and lands.
+ *
+ * SUBTEST: cpu-fault-thp-whole-folio
+ * Description: One CPU read of a THP in VRAM brings back all its 512 pages
+ *	as one folio (thp-to-host).
+ *
+ * SUBTEST: evict-when-vram-full
+ * Description: Four times the VRAM, migrated piece by piece, twice: every
+ *	MIGRATE succeeds because the least recently used pieces are evicted
+ *	(evictions, evicted pages copied back), VRAM use never exceeds its
+ *	size, and the GPU and the CPU find every byte.
+ *
+ * SUBTEST: evict-two-processes
+ * Description: Two processes, each with its own file, migrate one and a
+ *	half times the VRAM each at the same time: both succeed, evict, keep
+ *	their data, finish, and release their VRAM.
+ *
+ * SUBTEST: fork-after-migrate
+ * Description: fork() with a buffer in VRAM: the child sees the data of
+ *	fork time, not the parent's later GPU write, and its own writes do
+ *	not reach the parent.
+ *
+ * SUBTEST: munmap-vram-range
+ * Description: munmap() of an allocation in VRAM releases it (vram-pages)
+ *	and leaves the one next to it in VRAM, intact; then all of it, and
+ *	device-wide VRAM use drops back.
+ *
+ * SUBTEST: exit-with-vram-pages
+ * Description: A process exits with pages in VRAM and its file open: its
+ *	VRAM is released and the device goes on.
+ *
+ * SUBTEST: copy-failure-injected
+ * Description: An injected copy-engine failure: MIGRATE to VRAM of one
+ *	64 KiB piece fails with -EIO, result 0, one copy failure, the data
+ *	intact in system memory; without injection it then goes.
+ *
+ * SUBTEST: copy-failure-injected-host
+ * Description: An injected copy-engine failure on the way back: MIGRATE to
+ *	system memory fails with -EIO and the data stays in VRAM, intact; a
+ *	CPU access then brings it back.
+ *
+ * SUBTEST: alloc-failure-injected
+ * Description: Injected device-memory allocation failures: MIGRATE to VRAM
+ *	fails with -ENOMEM, result 0, nothing copied or lost; without
+ *	injection it then goes.
+ *
+ * SUBTEST: migrate-unmapped-efault
+ * Description: MIGRATE and PREFETCH of a range with nothing mapped, to
+ *	either target: -EFAULT, result 0, nothing moved or mapped.
+ *
+ * SUBTEST: migrate-file-backed-eopnotsupp
+ * Description: MIGRATE and PREFETCH to VRAM of a shared file mapping or
+ *	shared anonymous memory: -EOPNOTSUPP, result 0, data intact; to
+ *	system memory every page counts.
+ *
+ * SUBTEST: atomic-vram-no-exclusive
+ * Description: GPU atomics on a buffer in VRAM are exact and run there:
+ *	no device-exclusive grant, nothing comes back until the CPU reads.
+ *
+ * SUBTEST: atomic-policy-migrate
+ * Description: ADVISE_ATOMIC MIGRATE: the next GPU atomics move the page
+ *	to VRAM and run there without device-exclusive grants, exactly, and
+ *	do so again after the CPU took the page back.
+ *
  * SUBTEST: bad-svm-init-addr-unaligned
  * Description: SVM_INIT with an unaligned @unmanaged_addr: -EINVAL.
  *
@@ -240,6 +351,148 @@
  *
  * SUBTEST: bad-svm-bind-before-init
  * Description: SVM_BIND before SVM_INIT: -EINVAL.
+ *
+ * SUBTEST: bad-migrate-reserved0
+ * Description: SVM_BIND MIGRATE to VRAM with @reserved0 set: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-reserved1
+ * Description: SVM_BIND MIGRATE to VRAM with @reserved1 set: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-stride
+ * Description: SVM_BIND MIGRATE to VRAM with @stride set: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-header-high-bits
+ * Description: SVM_BIND MIGRATE to VRAM with @header bits above
+ *	NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL.  Nothing moves, and the valid
+ *	request then works.
+ *
+ * SUBTEST: bad-migrate-command-3
+ * Description: SVM_BIND MIGRATE to VRAM with command 3, the first unknown one:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-command-255
+ * Description: SVM_BIND MIGRATE to VRAM with command 255: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-target-1
+ * Description: SVM_BIND MIGRATE to VRAM with target 1: -EINVAL.  Nothing moves,
+ *	and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-target-vram-1
+ * Description: SVM_BIND MIGRATE to VRAM with target
+ *	NOUVEAU_SVM_BIND_TARGET__GPU_VRAM + 1: -EINVAL.  Nothing moves, and
+ *	the valid request then works.
+ *
+ * SUBTEST: bad-migrate-target-all-ones
+ * Description: SVM_BIND MIGRATE to VRAM with every target bit set:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-empty-range
+ * Description: SVM_BIND MIGRATE to VRAM with @va_start == @va_end:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-reversed-range
+ * Description: SVM_BIND MIGRATE to VRAM with @va_end below @va_start:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-npages
+ * Description: SVM_BIND MIGRATE to VRAM with @npages larger than the range:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-end-wraps
+ * Description: SVM_BIND MIGRATE to VRAM with @va_end rounding up past the top
+ *	of the address space: -EOVERFLOW.  Nothing moves, and the valid
+ *	request then works.
+ *
+ * SUBTEST: bad-migrate-above-user-limit
+ * Description: SVM_BIND MIGRATE to VRAM with a range above the user address
+ *	limit: -EFAULT.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-overlaps-unmanaged
+ * Description: SVM_BIND MIGRATE to VRAM with a range overlapping the unmanaged
+ *	window: -EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-before-init
+ * Description: SVM_BIND MIGRATE to VRAM before SVM_INIT: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-migrate-inherited-fd
+ * Description: SVM_BIND MIGRATE to VRAM from a process that inherited the file
+ *	(fork): -EPERM.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-reserved0
+ * Description: SVM_BIND PREFETCH to VRAM with @reserved0 set: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-reserved1
+ * Description: SVM_BIND PREFETCH to VRAM with @reserved1 set: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-stride
+ * Description: SVM_BIND PREFETCH to VRAM with @stride set: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-header-high-bits
+ * Description: SVM_BIND PREFETCH to VRAM with @header bits above
+ *	NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL.  Nothing moves, and the valid
+ *	request then works.
+ *
+ * SUBTEST: bad-prefetch-command-3
+ * Description: SVM_BIND PREFETCH to VRAM with command 3, the first unknown one:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-command-255
+ * Description: SVM_BIND PREFETCH to VRAM with command 255: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-target-1
+ * Description: SVM_BIND PREFETCH to VRAM with target 1: -EINVAL.  Nothing moves,
+ *	and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-target-vram-1
+ * Description: SVM_BIND PREFETCH to VRAM with target
+ *	NOUVEAU_SVM_BIND_TARGET__GPU_VRAM + 1: -EINVAL.  Nothing moves, and
+ *	the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-target-all-ones
+ * Description: SVM_BIND PREFETCH to VRAM with every target bit set:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-empty-range
+ * Description: SVM_BIND PREFETCH to VRAM with @va_start == @va_end:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-reversed-range
+ * Description: SVM_BIND PREFETCH to VRAM with @va_end below @va_start:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-npages
+ * Description: SVM_BIND PREFETCH to VRAM with @npages larger than the range:
+ *	-EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-end-wraps
+ * Description: SVM_BIND PREFETCH to VRAM with @va_end rounding up past the top
+ *	of the address space: -EOVERFLOW.  Nothing moves, and the valid
+ *	request then works.
+ *
+ * SUBTEST: bad-prefetch-above-user-limit
+ * Description: SVM_BIND PREFETCH to VRAM with a range above the user address
+ *	limit: -EFAULT.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-overlaps-unmanaged
+ * Description: SVM_BIND PREFETCH to VRAM with a range overlapping the unmanaged
+ *	window: -EINVAL.  Nothing moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-before-init
+ * Description: SVM_BIND PREFETCH to VRAM before SVM_INIT: -EINVAL.  Nothing
+ *	moves, and the valid request then works.
+ *
+ * SUBTEST: bad-prefetch-inherited-fd
+ * Description: SVM_BIND PREFETCH to VRAM from a process that inherited the file
+ *	(fork): -EPERM.  Nothing moves, and the valid request then works.
  *
  * SUBTEST: bad-getparam-param
  * Description: GETPARAM of an unknown parameter: -EINVAL.
@@ -447,23 +700,8 @@ static void assert_fd_works(int fd)
 static struct svm_counters counters_delta(const struct svm_counters *a,
 					  const struct svm_counters *b)
 {
-	struct svm_counters d = {
-		.faults = b->faults - a->faults,
-		.fault_batches = b->fault_batches - a->fault_batches,
-		.replays = b->replays - a->replays,
-		.cancels = b->cancels - a->cancels,
-		.pages_mapped = b->pages_mapped - a->pages_mapped,
-		.invalidations = b->invalidations - a->invalidations,
-		.ranges = b->ranges - a->ranges,
-		.gpu_pages = b->gpu_pages - a->gpu_pages,
-		.atomic_faults = b->atomic_faults - a->atomic_faults,
-		.exclusive_grants = b->exclusive_grants - a->exclusive_grants,
-		.revocations = b->revocations - a->revocations,
-		.atomic_backoffs = b->atomic_backoffs - a->atomic_backoffs,
-	};
-
 	svm_counters_log_delta(igt_subtest_name(), a, b);
-	return d;
+	return svm_counters_sub(b, a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -987,9 +1225,11 @@ static void threads_many_faults(int fd)
 static void counters_fdinfo_match(int fd)
 {
 	bool atomics = svm_caps(fd) & NOUVEAU_SVM_CAP_ATOMIC_SYSMEM;
+	bool vram = svm_caps(fd) & NOUVEAU_SVM_CAP_MIGRATE_VRAM;
 	uint64_t values[SVM_COUNTERS_NUM + 4];
 	struct svm_counters a, b;
 	void *none = map_anon(ps, PROT_NONE);
+	char *vram_keep = NULL;
 	uint32_t count;
 	int tries = 0;
 
@@ -1004,6 +1244,16 @@ static void counters_fdinfo_match(int fd)
 		igt_assert_eq(gpu_atomic_add(fd, w, 1, NULL), 0);
 		igt_assert_eq_u64(cpu_read(w), 1);
 		munmap(w, ps);
+	}
+	if (vram) {
+		/* To VRAM and back, and a page left there (vram-pages). */
+		char *v = map_anon(4 * ps, PROT_READ | PROT_WRITE);
+
+		svm_pattern(v, 4 * ps, 0xf1f0000);
+		igt_assert_eq_u64(svm_migrate(fd, v, 4 * ps, SVM_VRAM), 4);
+		igt_assert_eq_u64(svm_migrate(fd, v, 4 * ps, SVM_HOST), 4);
+		igt_assert_eq_u64(svm_migrate(fd, v, ps, SVM_VRAM), 1);
+		vram_keep = v;
 	}
 
 	do {
@@ -1026,6 +1276,13 @@ static void counters_fdinfo_match(int fd)
 		assert_u64_lte(1, a.atomic_faults);
 		assert_u64_lte(1, a.exclusive_grants);
 		assert_u64_lte(1, a.revocations);
+	}
+	if (vram) {
+		assert_u64_lte(5, a.pages_to_vram);
+		assert_u64_lte(4, a.pages_to_host);
+		assert_u64_lte(2, a.copy_launches);
+		assert_u64_lte(1, a.vram_pages);
+		munmap(vram_keep, 4 * ps);
 	}
 
 	/* No room: only the number of counters comes back. */
@@ -1368,6 +1625,22 @@ static void *cpu_hammer(void *arg)
 	return NULL;
 }
 
+#define TIMESLICE_PARAM "/sys/module/nouveau_svm_core/parameters/atomic_timeslice_us"
+
+/* Set the core's atomic time slice; returns the old one. */
+static long set_atomic_timeslice(long us)
+{
+	long old = -1;
+	FILE *f = fopen(TIMESLICE_PARAM, "r+");
+
+	igt_require_f(f, "%s: %s\n", TIMESLICE_PARAM, strerror(errno));
+	igt_assert_eq(fscanf(f, "%ld", &old), 1);
+	rewind(f);
+	igt_assert(fprintf(f, "%ld\n", us) > 0);
+	igt_assert_eq(fclose(f), 0);
+	return old;
+}
+
 static void atomic_pingpong_bounded(int fd)
 {
 	/* Static: a failed assert must not leave the thread on a dead stack. */
@@ -1377,7 +1650,14 @@ static void atomic_pingpong_bounded(int fd)
 	uint64_t old = 0;
 	pthread_t thread;
 	int jobs = 50;
+	long slice;
 
+	/*
+	 * A slice long enough that the CPU thread comes back inside it even
+	 * when it is scheduled late (one CPU, a 4 ms tick): the back-off is
+	 * what is tested, not the scheduler.
+	 */
+	slice = set_atomic_timeslice(20000);
 	cpu_write(counter, 0);
 	h = (struct hammer){ .counter = counter };
 	a = svm_counters(fd);
@@ -1398,6 +1678,7 @@ static void atomic_pingpong_bounded(int fd)
 	igt_info("%d GPU jobs, %" PRIu64 " CPU adds: %" PRIu64 " grants, %" PRIu64
 		 " revocations, %" PRIu64 " backoffs\n", jobs, h.adds,
 		 d.exclusive_grants, d.revocations, d.atomic_backoffs);
+	set_atomic_timeslice(slice);
 	assert_u64_lte(1, h.adds);
 	assert_u64_lte(1, d.revocations);
 	/* The CPU came back inside the GPU's time slice: it waited. */
@@ -1834,6 +2115,1084 @@ static void atomic_readonly_cancel(int fd)
 }
 
 /* ------------------------------------------------------------------ */
+/* Device memory (VRAM)                                                */
+/* ------------------------------------------------------------------ */
+
+/* How long device memory may take to be released after its last user. */
+#define VRAM_RELEASE_MS	10000
+
+/*
+ * A private anonymous mapping of @size aligned to @align (a power of two)
+ * and nothing else: munmap(p, size) unmaps it all.  Migrated in one call,
+ * an aligned power-of-two @size of at most 2 MiB is one piece of VRAM.
+ */
+static char *map_anon_aligned(size_t size, size_t align)
+{
+	char *raw = map_anon(size + align, PROT_READ | PROT_WRITE);
+	char *p = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
+	size_t tail = raw + size + align - (p + size);
+
+	if (p > raw)
+		munmap(raw, p - raw);
+	if (tail)
+		munmap(p + size, tail);
+	return p;
+}
+
+/*
+ * @size (a multiple of 2 MiB) of transparent huge pages, 2 MiB aligned,
+ * which the CPU's first touch fills with the WRITE pattern of @value;
+ * skips when the kernel gives no THPs there.
+ */
+static char *map_thp(size_t size, uint64_t value)
+{
+	char *p = map_anon_aligned(size, THP_SIZE);
+	bool thp = !madvise(p, size, MADV_HUGEPAGE);
+
+	if (thp) {
+		svm_pattern(p, size, value);
+		thp = thp_backed(p, size);
+	}
+	if (!thp)
+		munmap(p, size);
+	igt_require_f(thp, "no THP at %p (THP off, or no free 2 MiB)\n", p);
+	return p;
+}
+
+/* Skip unless VRAM holds @bytes at once (the vram_mb of the sim may be small). */
+static void require_vram_size(int fd, uint64_t bytes)
+{
+	igt_require_f(svm_vram_size(fd) >= bytes,
+		      "VRAM of %" PRIu64 " KiB, %" PRIu64 " KiB needed\n",
+		      svm_vram_size(fd) >> 10, bytes >> 10);
+}
+
+/* The GPU reads [p, p + size) and finds @sum, without the CPU touching it. */
+static void assert_gpu_sum(int fd, const void *p, size_t size, uint64_t sum)
+{
+	uint64_t got = 0;
+
+	igt_assert_eq(gpu_read(fd, p, size, &got), 0);
+	igt_assert_eq_u64(got, sum);
+}
+
+/* Migrate [p, p + size) to @target: every page of it gets there. */
+static void migrate_all(int fd, const void *p, size_t size, uint32_t target)
+{
+	igt_assert_eq_u64(svm_migrate(fd, p, size, target), size / ps);
+}
+
+/* Poll this client's vram-pages until it is @pages, for a while: the last. */
+static uint64_t wait_vram_pages(int fd, uint64_t pages)
+{
+	struct timespec start = {};
+	uint64_t now;
+
+	igt_nsec_elapsed(&start);
+	for (;;) {
+		now = svm_counters(fd).vram_pages;
+		if (now == pages ||
+		    igt_nsec_elapsed(&start) >= VRAM_RELEASE_MS * 1000000ull)
+			return now;
+		usleep(10 * 1000);
+	}
+}
+
+/* A failed migration moved nothing and left nothing in VRAM. */
+static void assert_nothing_moved(struct svm_counters d)
+{
+	igt_assert_eq_u64(d.pages_to_vram, 0);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.vram_pages, 0);
+}
+
+/* Disarm @what, armed by a test that may have failed before disarming. */
+static void inject_disarm(int fd, uint32_t what)
+{
+	svm_inject(fd, what, 0);
+}
+
+static void migrate_vram_basic(int fd)
+{
+	const size_t npages = 64, size = npages * ps;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b, c, d;
+	uint64_t sum, used;
+
+	svm_pattern(p, size, 0x20000000);
+	sum = svm_checksum(p, size);
+
+	/* Every page goes, each copied once. */
+	a = svm_counters(fd);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), npages);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.pages_to_vram, npages);
+	igt_assert_eq_u64(d.vram_pages, npages);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.copy_failures, 0);
+	assert_u64_lte(1, d.copy_launches);
+	assert_u64_lte(d.copy_launches, npages);
+	used = svm_vram_used(fd);
+	assert_u64_lte(b.vram_pages * ps, used);
+	assert_u64_lte(used, svm_vram_size(fd));
+
+	/* Again: the pages are there already; they count, nothing is copied. */
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), npages);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	igt_assert_eq_u64(d.pages_to_vram, 0);
+	igt_assert_eq_u64(d.copy_launches, 0);
+	igt_assert_eq_u64(d.vram_pages, 0);
+
+	/* The GPU reads the data in VRAM, which stays there. */
+	assert_gpu_sum(fd, p, size, sum);
+	b = svm_counters(fd);
+	d = counters_delta(&c, &b);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.vram_pages, 0);
+	igt_assert_eq_u64(d.cancels, 0);
+
+	/* The CPU reads it: every page comes back, intact. */
+	svm_assert_pattern(p, size, 0x20000000);
+	c = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&b, &c).pages_to_host, npages);
+	igt_assert_eq_u64(c.vram_pages, a.vram_pages);
+	munmap(p, size);
+}
+
+static void migrate_vram_then_gpu_access(int fd)
+{
+	const size_t npages = 64, size = npages * ps;
+	struct svm_counters a, b, c, d;
+	uint64_t sum;
+	char *p;
+
+	svm_require_prefetch(fd);
+	p = map_anon(size, PROT_READ | PROT_WRITE);
+	svm_pattern(p, size, 0x21000000);
+	sum = svm_checksum(p, size);
+
+	a = svm_counters(fd);
+	igt_assert_eq_u64(svm_prefetch(fd, p, size, SVM_VRAM), npages);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.pages_to_vram, npages);
+	igt_assert_eq_u64(d.vram_pages, npages);
+	assert_u64_lte(npages, d.gpu_pages);
+
+	/* Mapped already: the GPU reads and writes without a fault. */
+	assert_gpu_sum(fd, p, size, sum);
+	igt_assert_eq(gpu_write(fd, p, size, 0x21100000), 0);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	igt_assert_eq_u64(d.faults, 0);
+	igt_assert_eq_u64(d.fault_batches, 0);
+	igt_assert_eq_u64(d.cancels, 0);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.vram_pages, 0);
+
+	/* The CPU sees what the GPU wrote in VRAM. */
+	svm_assert_pattern(p, size, 0x21100000);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&c, &b).pages_to_host, npages);
+	munmap(p, size);
+}
+
+static void prefetch_host_then_gpu_access(int fd)
+{
+	const size_t npages = 32, size = npages * ps;
+	struct svm_counters a, b, c, d;
+	char *p;
+
+	svm_require_prefetch(fd);
+	p = map_anon(size, PROT_READ | PROT_WRITE);
+	svm_pattern(p, size, 0x21200000);
+
+	/* In system memory already: counted and mapped, nothing copied. */
+	a = svm_counters(fd);
+	igt_assert_eq_u64(svm_prefetch(fd, p, size, SVM_HOST), npages);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.pages_to_vram, 0);
+	igt_assert_eq_u64(d.copy_launches, 0);
+	assert_u64_lte(npages, d.gpu_pages);
+
+	/* The GPU's first read and write: no fault. */
+	assert_gpu_reads(fd, p, size);
+	igt_assert_eq(gpu_write(fd, p, size, 0x21300000), 0);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	igt_assert_eq_u64(d.faults, 0);
+	igt_assert_eq_u64(d.cancels, 0);
+	svm_assert_pattern(p, size, 0x21300000);
+	munmap(p, size);
+}
+
+static void migrate_host_basic(int fd)
+{
+	const size_t npages = 128, size = npages * ps;
+	char *p = map_anon_aligned(size, size);	/* one piece of VRAM */
+	struct svm_counters a, b, c, d;
+	uint64_t sum;
+	char *q;
+
+	svm_pattern(p, size, 0x22000000);
+	sum = svm_checksum(p, size);
+
+	/* In system memory already: every page counts, nothing is copied. */
+	a = svm_counters(fd);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_HOST), npages);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.copy_launches, 0);
+
+	/* To VRAM and back: every page copied back once. */
+	migrate_all(fd, p, size, SVM_VRAM);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_HOST), npages);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	igt_assert_eq_u64(d.pages_to_host, npages);
+	igt_assert_eq_u64(d.copy_failures, 0);
+	assert_u64_lte(1, d.copy_launches);
+	igt_assert_eq_u64(c.vram_pages, a.vram_pages);
+	/* The data is in system memory: reading it copies nothing more. */
+	svm_assert_pattern(p, size, 0x22000000);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&c, &b).pages_to_host, 0);
+	assert_gpu_sum(fd, p, size, sum);
+
+	/* One page of the range: its whole allocation comes back. */
+	migrate_all(fd, p, size, SVM_VRAM);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(svm_migrate(fd, p + 5 * ps, ps, SVM_HOST), 1);
+	c = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&b, &c).pages_to_host, npages);
+	igt_assert_eq_u64(c.vram_pages, a.vram_pages);
+	svm_assert_pattern(p, size, 0x22000000);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&c, &b).pages_to_host, 0);
+	munmap(p, size);
+
+	/* Untouched pages are faulted in and count; a hole does not. */
+	q = map_anon(3 * ps, PROT_READ | PROT_WRITE);
+	igt_assert_eq(munmap(q + ps, ps), 0);
+	igt_assert_eq_u64(svm_migrate(fd, q, 3 * ps, SVM_HOST), 2);
+	igt_assert_eq_u64(cpu_read((uint64_t *)q), 0);
+	igt_assert_eq_u64(cpu_read((uint64_t *)(q + 2 * ps)), 0);
+	munmap(q, ps);
+	munmap(q + 2 * ps, ps);
+}
+
+static void migrate_roundtrip_data(int fd)
+{
+	/* Neither a power of two nor aligned: pieces of every size. */
+	const size_t npages = 300, size = npages * ps, words = size / 8;
+	uint64_t *p = map_anon(size, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b, c, d;
+
+	svm_pattern(p, size, 0x23000000);
+	a = svm_counters(fd);
+	migrate_all(fd, p, size, SVM_VRAM);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&a, &b).pages_to_vram, npages);
+
+	/* The GPU rewrites all but the first and last words, in VRAM. */
+	igt_assert_eq(gpu_write(fd, p + 1, size - 16, 0x23100000), 0);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.vram_pages, 0);
+
+	/* Back to system memory: each page copied once. */
+	migrate_all(fd, p, size, SVM_HOST);
+	b = svm_counters(fd);
+	d = counters_delta(&c, &b);
+	igt_assert_eq_u64(d.pages_to_host, npages);
+	igt_assert_eq_u64(b.vram_pages, a.vram_pages);
+
+	/* The CPU sees the CPU's words and the GPU's, and copies nothing. */
+	igt_assert_eq_u64(cpu_read(&p[0]), 0x23000000);
+	svm_assert_pattern(p + 1, size - 16, 0x23100000);
+	igt_assert_eq_u64(cpu_read(&p[words - 1]), 0x23000000 + words - 1);
+	assert_gpu_reads(fd, p, size);
+	c = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&b, &c).pages_to_host, 0);
+	munmap(p, size);
+}
+
+static void migrate_thp(int fd)
+{
+	const size_t size = 2 * THP_SIZE, npages = size / ps;
+	struct svm_counters a, b, c, d;
+	uint64_t sum;
+	char *p;
+
+	require_vram_size(fd, size);
+	p = map_thp(size, 0x24000000);
+	sum = svm_checksum(p, size);
+
+	/* Two THPs: two 2 MiB folios, each one piece of VRAM. */
+	a = svm_counters(fd);
+	migrate_all(fd, p, size, SVM_VRAM);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.thp_to_vram, 2);
+	igt_assert_eq_u64(d.pages_to_vram, npages);
+	igt_assert_eq_u64(d.vram_pages, npages);
+	assert_u64_lte(1, d.copy_launches);
+	assert_u64_lte(d.copy_launches, 2);
+	assert_gpu_sum(fd, p, size, sum);
+
+	/* Back: as THPs again when the kernel has them to give. */
+	migrate_all(fd, p, size, SVM_HOST);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	igt_assert_eq_u64(d.pages_to_host, npages);
+	assert_u64_lte(d.thp_to_host, 2);
+	igt_assert_eq_u64(c.vram_pages, a.vram_pages);
+	igt_info("%" PRIu64 " of 2 folios came back as THPs\n", d.thp_to_host);
+	if (d.thp_to_host == 2)
+		igt_assert_f(thp_backed(p, size),
+			     "thp-to-host says 2, smaps has no 4 MiB of THPs\n");
+	svm_assert_pattern(p, size, 0x24000000);
+	munmap(p, size);
+}
+
+static void migrate_partial_range(int fd)
+{
+	const size_t npages = 64, size = npages * ps;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+	/* Pages [16, 48), given unaligned and without a page count. */
+	struct drm_nouveau_svm_bind bind = {
+		.header = svm_bind_header(NOUVEAU_SVM_BIND_COMMAND__MIGRATE, SVM_VRAM),
+		.va_start = to_user_pointer(p + 16 * ps + 100),
+		.va_end = to_user_pointer(p + 48 * ps - 100),
+	};
+	struct svm_counters a, b, c, d;
+	uint64_t sum;
+
+	svm_pattern(p, size, 0x25000000);
+	sum = svm_checksum(p, size);
+
+	a = svm_counters(fd);
+	igt_assert_eq(__svm_bind(fd, &bind), 0);
+	igt_assert_eq_u64(bind.result, 32);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.pages_to_vram, 32);
+	igt_assert_eq_u64(d.vram_pages, 32);
+
+	/* The pages around it stayed: reading them copies nothing. */
+	svm_assert_pattern(p, 16 * ps, 0x25000000);
+	svm_assert_pattern(p + 48 * ps, 16 * ps, 0x25000000 + 48 * ps / 8);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.vram_pages, 0);
+
+	/* The GPU reads across both; the CPU brings back exactly the middle. */
+	assert_gpu_sum(fd, p, size, sum);
+	svm_assert_pattern(p + 16 * ps, 32 * ps, 0x25000000 + 16 * ps / 8);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&c, &b).pages_to_host, 32);
+	igt_assert_eq_u64(b.vram_pages, a.vram_pages);
+	munmap(p, size);
+}
+
+/* A new unlinked file of @size bytes holding @value's WRITE pattern. */
+static int file_with_pattern(size_t size, uint64_t value)
+{
+	char path[] = "/tmp/nouveau_svm.XXXXXX";
+	void *data = malloc(size);
+	int file;
+
+	igt_assert(data);
+	file = mkstemp(path);
+	igt_assert_fd(file);
+	unlink(path);
+	svm_pattern(data, size, value);
+	igt_assert_eq(pwrite(file, data, size, 0), (ssize_t)size);
+	free(data);
+	return file;
+}
+
+/* A MAP_SHARED mapping of @file at @addr (0: anywhere), @size bytes. */
+static char *map_file(int file, size_t size, void *addr)
+{
+	char *p = mmap(addr, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | (addr ? MAP_FIXED : 0), file, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+/* The file holds @value's pattern over @size bytes. */
+static void assert_file_pattern(int file, size_t size, uint64_t value)
+{
+	void *data = malloc(size);
+
+	igt_assert(data);
+	igt_assert_eq(pread(file, data, size, 0), (ssize_t)size);
+	svm_assert_pattern(data, size, value);
+	free(data);
+}
+
+static void migrate_mixed_vma(int fd)
+{
+	/* [anon 16][shared file 8][hole 8][shared anon 8][anon 16] pages */
+	const size_t total = 56 * ps;
+	char *r = map_anon(total, PROT_NONE);
+	char *anon1 = r, *filep = r + 16 * ps, *shm = r + 32 * ps;
+	char *anon2 = r + 40 * ps, *q;
+	struct svm_counters a, b, d;
+	uint64_t sum1, sum2, result = 0;
+	int file;
+
+	q = mmap(anon1, 16 * ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	igt_assert(q == anon1);
+	file = file_with_pattern(8 * ps, 0x26100000);
+	igt_assert(map_file(file, 8 * ps, filep) == filep);
+	igt_assert_eq(munmap(r + 24 * ps, 8 * ps), 0);
+	q = mmap(shm, 8 * ps, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	igt_assert(q == shm);
+	q = mmap(anon2, 16 * ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	igt_assert(q == anon2);
+	svm_pattern(anon1, 16 * ps, 0x26000000);
+	svm_pattern(shm, 8 * ps, 0x26200000);
+	svm_pattern(anon2, 16 * ps, 0x26300000);
+	sum1 = svm_checksum(anon1, 16 * ps);
+	sum2 = svm_checksum(anon2, 16 * ps);
+
+	/* Only the private anonymous pages can go: a partial success. */
+	a = svm_counters(fd);
+	igt_assert_eq(__svm_migrate(fd, r, total, SVM_VRAM, &result), 0);
+	igt_assert_eq_u64(result, 32);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.pages_to_vram, 32);
+	igt_assert_eq_u64(d.vram_pages, 32);
+
+	/* Everything reads right: the anon pages in VRAM, the rest where it was. */
+	assert_gpu_sum(fd, anon1, 16 * ps, sum1);
+	assert_gpu_sum(fd, anon2, 16 * ps, sum2);
+	svm_assert_pattern(filep, 8 * ps, 0x26100000);
+	assert_file_pattern(file, 8 * ps, 0x26100000);
+	svm_assert_pattern(shm, 8 * ps, 0x26200000);
+	assert_gpu_reads(fd, filep, 8 * ps);
+	assert_gpu_reads(fd, shm, 8 * ps);
+
+	/* Back: every mapped page is in system memory, the hole does not count. */
+	igt_assert_eq(__svm_migrate(fd, r, total, SVM_HOST, &result), 0);
+	igt_assert_eq_u64(result, 48);
+	a = svm_counters(fd);
+	d = counters_delta(&b, &a);
+	igt_assert_eq_u64(d.pages_to_host, 32);
+	svm_assert_pattern(anon1, 16 * ps, 0x26000000);
+	svm_assert_pattern(anon2, 16 * ps, 0x26300000);
+	assert_file_pattern(file, 8 * ps, 0x26100000);
+
+	munmap(anon1, 24 * ps);
+	munmap(shm, 24 * ps);
+	close(file);
+}
+
+static void cpu_fault_migrates_back(int fd)
+{
+	const size_t half = 64 * ps, size = 2 * half;
+	char *p = map_anon_aligned(size, half);
+	struct svm_counters a, b, c;
+	uint64_t *w;
+
+	svm_pattern(p, size, 0x27000000);
+	/* Two allocations of 64 pages each. */
+	migrate_all(fd, p, half, SVM_VRAM);
+	migrate_all(fd, p + half, half, SVM_VRAM);
+
+	/* One CPU read: the first allocation comes back whole, only it. */
+	a = svm_counters(fd);
+	w = (uint64_t *)(p + 5 * ps + 64);
+	igt_assert_eq_u64(cpu_read(w), 0x27000000 + (5 * ps + 64) / 8);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&a, &b).pages_to_host, half / ps);
+	igt_assert_eq_u64(a.vram_pages - b.vram_pages, half / ps);
+	svm_assert_pattern(p, half, 0x27000000);
+	c = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&b, &c).pages_to_host, 0);
+
+	/* One CPU write into the second: it comes back, the write lands. */
+	w = (uint64_t *)(p + half + 7 * ps);
+	cpu_write(w, 0xc0ffee);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&c, &b).pages_to_host, half / ps);
+	igt_assert_eq_u64(a.vram_pages - b.vram_pages, 2 * half / ps);
+	igt_assert_eq_u64(cpu_read(w), 0xc0ffee);
+	cpu_write(w, 0x27000000 + (half + 7 * ps) / 8);
+	svm_assert_pattern(p, size, 0x27000000);
+	assert_gpu_reads(fd, p, size);
+	munmap(p, size);
+}
+
+static void cpu_fault_thp_whole_folio(int fd)
+{
+	const size_t npages = THP_SIZE / ps;
+	struct svm_counters a, b, d;
+	uint64_t *w;
+	char *p;
+
+	require_vram_size(fd, THP_SIZE);
+	p = map_thp(THP_SIZE, 0x28000000);
+	w = (uint64_t *)(p + 100 * ps);
+
+	a = svm_counters(fd);
+	migrate_all(fd, p, THP_SIZE, SVM_VRAM);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&a, &b).thp_to_vram, 1);
+
+	/* One CPU read: the whole folio comes back, as one. */
+	igt_assert_eq_u64(cpu_read(w), 0x28000000 + 100 * ps / 8);
+	a = svm_counters(fd);
+	d = counters_delta(&b, &a);
+	igt_assert_eq_u64(d.pages_to_host, npages);
+	igt_assert_eq_u64(d.thp_to_host, 1);
+	igt_assert_eq_u64(b.vram_pages - a.vram_pages, npages);
+	svm_assert_pattern(p, THP_SIZE, 0x28000000);
+	assert_gpu_reads(fd, p, THP_SIZE);
+	munmap(p, THP_SIZE);
+}
+
+/* The size of the pieces eviction tests migrate: 2 MiB, or an eighth of VRAM. */
+static size_t evict_piece(uint64_t vram)
+{
+	return vram / 8 < THP_SIZE ? vram / 8 : THP_SIZE;
+}
+
+/* The pattern value of piece @i in round @round of process @id. */
+static uint64_t evict_value(unsigned int id, unsigned int round, size_t i)
+{
+	return (uint64_t)id << 48 | (uint64_t)round << 40 | (uint64_t)i << 28;
+}
+
+/*
+ * Fill @n pieces of @piece bytes at @p with the patterns of round @round,
+ * migrate each to VRAM (each must get there entirely, whatever it takes to
+ * make room) and check them all from the GPU.  @sums holds @n checksums.
+ */
+static void evict_round(int fd, char *p, size_t piece, size_t n,
+			unsigned int id, unsigned int round, uint64_t *sums)
+{
+	uint64_t vram = svm_vram_size(fd), result;
+	int ret;
+
+	for (size_t i = 0; i < n; i++) {
+		svm_pattern(p + i * piece, piece, evict_value(id, round, i));
+		sums[i] = svm_checksum(p + i * piece, piece);
+	}
+	for (size_t i = 0; i < n; i++) {
+		result = 0;
+		ret = __svm_migrate(fd, p + i * piece, piece, SVM_VRAM, &result);
+		igt_assert_f(ret == 0 && result == piece / ps,
+			     "piece %zu of %zu: ret %d, result %" PRIu64 " of %zu\n",
+			     i, n, ret, result, piece / ps);
+		assert_u64_lte(svm_vram_used(fd), vram);
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_gpu_sum(fd, p + i * piece, piece, sums[i]);
+}
+
+static void evict_when_vram_full(int fd)
+{
+	uint64_t vram = svm_vram_size(fd);
+	size_t piece = evict_piece(vram), size = 4 * vram, n = size / piece;
+	uint64_t *sums = calloc(n, sizeof(*sums));
+	char *p = map_anon_aligned(size, piece);
+	struct svm_counters a, b, c, d;
+
+	igt_assert(sums);
+	igt_info("VRAM %" PRIu64 " MiB: %zu pieces of %zu KiB\n", vram >> 20, n,
+		 piece >> 10);
+
+	a = svm_counters(fd);
+	evict_round(fd, p, piece, n, 0, 0, sums);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_info("%" PRIu64 " evictions of %" PRIu64 " pages\n", d.evictions,
+		 d.evicted_pages);
+	igt_assert_eq_u64(d.pages_to_vram, size / ps);
+	assert_u64_lte(1, d.evictions);
+	/* At most all of VRAM stays: the rest was evicted, copied back. */
+	assert_u64_lte((size - vram) / ps, d.evicted_pages);
+	igt_assert_eq_u64(d.pages_to_host, d.evicted_pages);
+	assert_u64_lte(b.vram_pages, vram / ps);
+
+	/* Every byte is found again, by the CPU, wherever it was. */
+	for (size_t i = 0; i < n; i++)
+		svm_assert_pattern(p + i * piece, piece, evict_value(0, 0, i));
+
+	/* Once more, then the GPU rewrites everything and the CPU checks. */
+	evict_round(fd, p, piece, n, 0, 1, sums);
+	for (size_t i = 0; i < n; i++)
+		igt_assert_eq(gpu_write(fd, p + i * piece, piece,
+					evict_value(0, 2, i)), 0);
+	for (size_t i = 0; i < n; i++)
+		svm_assert_pattern(p + i * piece, piece, evict_value(0, 2, i));
+	c = svm_counters(fd);
+	igt_assert_eq_u64(c.vram_pages, a.vram_pages);
+	igt_assert_eq_u64(counters_delta(&b, &c).copy_failures, 0);
+	munmap(p, size);
+	free(sums);
+}
+
+/* Child @id of evict-two-processes: its own file, 1.5 times VRAM, 2 rounds. */
+static void evict_child(unsigned int id)
+{
+	int cfd = __svm_open();
+	uint64_t vram, *sums;
+	size_t piece, size, n;
+	char *p;
+
+	igt_assert_fd(cfd);
+	svm_init(cfd, 0, 0);
+	vram = svm_vram_size(cfd);
+	piece = evict_piece(vram);
+	size = vram + vram / 2;
+	n = size / piece;
+	sums = calloc(n, sizeof(*sums));
+	igt_assert(sums);
+	p = map_anon_aligned(size, piece);
+
+	for (unsigned int round = 0; round < 2; round++) {
+		evict_round(cfd, p, piece, n, id + 1, round, sums);
+		for (size_t i = 0; i < n; i++)
+			svm_assert_pattern(p + i * piece, piece,
+					   evict_value(id + 1, round, i));
+	}
+	/* More than VRAM by itself: it evicted its own pages at least. */
+	assert_u64_lte(1, svm_counters(cfd).evictions);
+	munmap(p, size);
+	free(sums);
+	close(cfd);
+}
+
+static void evict_two_processes(int fd)
+{
+	uint64_t used0 = svm_vram_used(fd), used;
+
+	igt_fork(child, 2)
+		evict_child(child);
+	igt_waitchildren_timeout(120, "two processes evicting each other");
+
+	used = svm_vram_used_wait(fd, used0, VRAM_RELEASE_MS);
+	igt_assert_f(used <= used0, "VRAM used %" PRIu64 " after, %" PRIu64
+		     " before\n", used, used0);
+}
+
+static void fork_after_migrate(int fd)
+{
+	const size_t size = 16 * ps;
+	char *p = map_anon_aligned(size, size);
+	int go[2];
+	char c = 0;
+
+	igt_assert_eq(pipe(go), 0);
+	svm_pattern(p, size, 0x29000000);
+	migrate_all(fd, p, size, SVM_VRAM);
+
+	igt_fork(child, 1) {
+		close(go[1]);
+		igt_assert_eq(read(go[0], &c, 1), 1);
+		/* The data of fork time, not the parent's GPU write. */
+		svm_assert_pattern(p, size, 0x29000000);
+		svm_pattern(p, size, 0x29200000);
+		svm_assert_pattern(p, size, 0x29200000);
+	}
+	close(go[0]);
+
+	/* The parent's GPU write must not reach the child's copy. */
+	igt_assert_eq(gpu_write(fd, p, size, 0x29100000), 0);
+	igt_assert_eq(write(go[1], &c, 1), 1);
+	close(go[1]);
+	igt_waitchildren();
+
+	/* Nor the child's CPU writes the parent. */
+	svm_assert_pattern(p, size, 0x29100000);
+	assert_gpu_reads(fd, p, size);
+	migrate_all(fd, p, size, SVM_VRAM);
+	igt_assert_eq(gpu_write(fd, p, size, 0x29300000), 0);
+	svm_assert_pattern(p, size, 0x29300000);
+	munmap(p, size);
+}
+
+static void munmap_vram_range(int fd)
+{
+	const size_t half = 64 * ps, size = 2 * half;
+	char *p = map_anon_aligned(size, half);
+	uint64_t used0 = svm_vram_used(fd), used, sum2, left;
+	struct svm_counters a, b;
+
+	svm_pattern(p, size, 0x2a000000);
+	sum2 = svm_checksum(p + half, half);
+	a = svm_counters(fd);
+	migrate_all(fd, p, half, SVM_VRAM);
+	migrate_all(fd, p + half, half, SVM_VRAM);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(b.vram_pages - a.vram_pages, size / ps);
+	assert_u64_lte(size, svm_vram_used(fd));
+
+	/* The first allocation's VRAM goes with its mapping... */
+	igt_assert_eq(munmap(p, half), 0);
+	left = wait_vram_pages(fd, a.vram_pages + half / ps);
+	igt_assert_eq_u64(left, a.vram_pages + half / ps);
+	/* ...the second stays, in VRAM, intact. */
+	assert_gpu_sum(fd, p + half, half, sum2);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(b.vram_pages, a.vram_pages + half / ps);
+
+	igt_assert_eq(munmap(p + half, half), 0);
+	left = wait_vram_pages(fd, a.vram_pages);
+	igt_assert_eq_u64(left, a.vram_pages);
+	used = svm_vram_used_wait(fd, used0, VRAM_RELEASE_MS);
+	igt_assert_f(used <= used0, "VRAM used %" PRIu64 " after munmap, %"
+		     PRIu64 " before\n", used, used0);
+}
+
+static void exit_with_vram_pages(int fd)
+{
+	uint64_t used0, used;
+	char *p;
+
+	require_vram_size(fd, 4ull << 20);
+	used0 = svm_vram_used(fd);
+	igt_fork(child, 1) {
+		size_t size = 4ull << 20;
+		int cfd = __svm_open();
+		char *q;
+
+		igt_assert_fd(cfd);
+		svm_init(cfd, 0, 0);
+		q = map_anon(size, PROT_READ | PROT_WRITE);
+		svm_pattern(q, size, 0x2b000000);
+		migrate_all(cfd, q, size, SVM_VRAM);
+		assert_u64_lte(size, svm_vram_used(cfd));
+		igt_assert_eq_u64(svm_counters(cfd).vram_pages, size / ps);
+		/* Leave with the memory mapped, in VRAM, and the file open. */
+	}
+	igt_waitchildren();
+
+	used = svm_vram_used_wait(fd, used0, VRAM_RELEASE_MS);
+	igt_assert_f(used <= used0, "VRAM used %" PRIu64 " after the exit, %"
+		     PRIu64 " before\n", used, used0);
+
+	/* The device goes on. */
+	p = map_anon(16 * ps, PROT_READ | PROT_WRITE);
+	svm_pattern(p, 16 * ps, 0x2b100000);
+	migrate_all(fd, p, 16 * ps, SVM_VRAM);
+	assert_gpu_reads(fd, p, 16 * ps);
+	svm_assert_pattern(p, 16 * ps, 0x2b100000);
+	munmap(p, 16 * ps);
+}
+
+/* 64 KiB, aligned: one piece of VRAM, one copy-engine launch. */
+#define PIECE_64K	(64u << 10)
+
+static void copy_failure_injected(int fd)
+{
+	const size_t npages = PIECE_64K / ps;
+	char *p = map_anon_aligned(PIECE_64K, PIECE_64K);
+	uint64_t sum, result = ~0ull;
+	struct svm_counters a, b, c, d;
+	int ret;
+
+	svm_pattern(p, PIECE_64K, 0x2c000000);
+	sum = svm_checksum(p, PIECE_64K);
+
+	inject_disarm(fd, DRM_NVSIM_INJECT_COPY_FAIL);
+	svm_inject(fd, DRM_NVSIM_INJECT_COPY_FAIL, 1);
+	a = svm_counters(fd);
+	ret = __svm_migrate(fd, p, PIECE_64K, SVM_VRAM, &result);
+	b = svm_counters(fd);
+	inject_disarm(fd, DRM_NVSIM_INJECT_COPY_FAIL);
+	igt_assert_eq(ret, -EIO);
+	igt_assert_eq_u64(result, 0);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.copy_failures, 1);
+	igt_assert_eq_u64(d.copy_launches, 1);
+	assert_nothing_moved(d);
+
+	/* The data is intact in system memory: reading it copies nothing. */
+	svm_assert_pattern(p, PIECE_64K, 0x2c000000);
+	assert_gpu_sum(fd, p, PIECE_64K, sum);
+	c = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&b, &c).pages_to_host, 0);
+
+	/* Without the injection it goes. */
+	migrate_all(fd, p, PIECE_64K, SVM_VRAM);
+	b = svm_counters(fd);
+	d = counters_delta(&c, &b);
+	igt_assert_eq_u64(d.pages_to_vram, npages);
+	igt_assert_eq_u64(d.copy_failures, 0);
+	assert_gpu_sum(fd, p, PIECE_64K, sum);
+	svm_assert_pattern(p, PIECE_64K, 0x2c000000);
+	munmap(p, PIECE_64K);
+}
+
+static void copy_failure_injected_host(int fd)
+{
+	const size_t npages = PIECE_64K / ps;
+	char *p = map_anon_aligned(PIECE_64K, PIECE_64K);
+	uint64_t sum, result = ~0ull;
+	struct svm_counters a, b, c, d;
+	int ret;
+
+	svm_pattern(p, PIECE_64K, 0x2d000000);
+	sum = svm_checksum(p, PIECE_64K);
+	migrate_all(fd, p, PIECE_64K, SVM_VRAM);
+
+	inject_disarm(fd, DRM_NVSIM_INJECT_COPY_FAIL);
+	svm_inject(fd, DRM_NVSIM_INJECT_COPY_FAIL, 1);
+	a = svm_counters(fd);
+	ret = __svm_migrate(fd, p, PIECE_64K, SVM_HOST, &result);
+	b = svm_counters(fd);
+	inject_disarm(fd, DRM_NVSIM_INJECT_COPY_FAIL);
+	igt_assert_eq(ret, -EIO);
+	igt_assert_eq_u64(result, 0);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.copy_failures, 1);
+	assert_nothing_moved(d);
+
+	/* Still in VRAM, intact; a CPU access then brings it back. */
+	assert_gpu_sum(fd, p, PIECE_64K, sum);
+	svm_assert_pattern(p, PIECE_64K, 0x2d000000);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
+	igt_assert_eq_u64(d.pages_to_host, npages);
+	igt_assert_eq_u64(d.copy_failures, 0);
+	igt_assert_eq_u64(c.vram_pages, a.vram_pages - npages);
+	munmap(p, PIECE_64K);
+}
+
+static void alloc_failure_injected(int fd)
+{
+	const size_t npages = PIECE_64K / ps;
+	char *p = map_anon_aligned(PIECE_64K, PIECE_64K);
+	uint64_t sum, result = ~0ull;
+	struct svm_counters a, b, c, d;
+	int ret;
+
+	svm_pattern(p, PIECE_64K, 0x2e000000);
+	sum = svm_checksum(p, PIECE_64K);
+
+	/* More failures than any retry could use up. */
+	inject_disarm(fd, DRM_NVSIM_INJECT_ALLOC_FAIL);
+	svm_inject(fd, DRM_NVSIM_INJECT_ALLOC_FAIL, 64);
+	a = svm_counters(fd);
+	ret = __svm_migrate(fd, p, PIECE_64K, SVM_VRAM, &result);
+	b = svm_counters(fd);
+	inject_disarm(fd, DRM_NVSIM_INJECT_ALLOC_FAIL);
+	igt_assert_eq(ret, -ENOMEM);
+	igt_assert_eq_u64(result, 0);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.copy_launches, 0);
+	assert_nothing_moved(d);
+
+	/* Nothing lost. */
+	svm_assert_pattern(p, PIECE_64K, 0x2e000000);
+	assert_gpu_sum(fd, p, PIECE_64K, sum);
+	c = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&b, &c).pages_to_host, 0);
+
+	migrate_all(fd, p, PIECE_64K, SVM_VRAM);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(counters_delta(&c, &b).pages_to_vram, npages);
+	assert_gpu_sum(fd, p, PIECE_64K, sum);
+	svm_assert_pattern(p, PIECE_64K, 0x2e000000);
+	munmap(p, PIECE_64K);
+}
+
+/*
+ * MIGRATE (and PREFETCH, where the device has it) of [p, p + size) to both
+ * targets fails with -@err, result 0, and moves nothing.
+ */
+static void assert_migrate_fails(int fd, const void *p, size_t size, int err)
+{
+	bool prefetch = svm_caps(fd) & NOUVEAU_SVM_CAP_PREFETCH;
+	const uint32_t targets[] = { SVM_VRAM, SVM_HOST };
+	struct svm_counters a, b, d;
+	uint64_t result;
+
+	a = svm_counters(fd);
+	for (int i = 0; i < ARRAY_SIZE(targets); i++) {
+		result = ~0ull;
+		igt_assert_eq(__svm_migrate(fd, p, size, targets[i], &result), -err);
+		igt_assert_eq_u64(result, 0);
+		if (!prefetch)
+			continue;
+		result = ~0ull;
+		igt_assert_eq(__svm_prefetch(fd, p, size, targets[i], &result), -err);
+		igt_assert_eq_u64(result, 0);
+	}
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	assert_nothing_moved(d);
+	igt_assert_eq_u64(d.copy_launches, 0);
+	igt_assert_eq_u64(d.gpu_pages, 0);
+}
+
+static void migrate_unmapped_efault(int fd)
+{
+	const size_t size = 8 * ps;
+	char *p = map_anon(size, PROT_READ | PROT_WRITE);
+
+	igt_assert_eq(munmap(p, size), 0);
+	assert_migrate_fails(fd, p, size, EFAULT);
+	assert_fd_works(fd);
+}
+
+static void migrate_file_backed_eopnotsupp(int fd)
+{
+	const size_t npages = 16, size = npages * ps;
+	struct svm_counters a, b;
+	char *filep, *shm;
+	uint64_t result;
+	int file;
+
+	file = file_with_pattern(size, 0x2f000000);
+	filep = map_file(file, size, NULL);
+	svm_assert_pattern(filep, size, 0x2f000000);
+	shm = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	igt_assert(shm != MAP_FAILED);
+	svm_pattern(shm, size, 0x2f100000);
+
+	/* Neither a shared file mapping nor shared anonymous memory can go. */
+	a = svm_counters(fd);
+	result = ~0ull;
+	igt_assert_eq(__svm_migrate(fd, filep, size, SVM_VRAM, &result), -EOPNOTSUPP);
+	igt_assert_eq_u64(result, 0);
+	result = ~0ull;
+	igt_assert_eq(__svm_migrate(fd, shm, size, SVM_VRAM, &result), -EOPNOTSUPP);
+	igt_assert_eq_u64(result, 0);
+	if (svm_caps(fd) & NOUVEAU_SVM_CAP_PREFETCH) {
+		result = ~0ull;
+		igt_assert_eq(__svm_prefetch(fd, filep, size, SVM_VRAM, &result),
+			      -EOPNOTSUPP);
+		igt_assert_eq_u64(result, 0);
+	}
+	b = svm_counters(fd);
+	assert_nothing_moved(counters_delta(&a, &b));
+	igt_assert_eq_u64(counters_delta(&a, &b).copy_launches, 0);
+
+	/* Their pages are in system memory: to host, they all count. */
+	igt_assert_eq_u64(svm_migrate(fd, filep, size, SVM_HOST), npages);
+	igt_assert_eq_u64(svm_migrate(fd, shm, size, SVM_HOST), npages);
+
+	svm_assert_pattern(filep, size, 0x2f000000);
+	assert_file_pattern(file, size, 0x2f000000);
+	svm_assert_pattern(shm, size, 0x2f100000);
+	assert_gpu_reads(fd, filep, size);
+	assert_gpu_reads(fd, shm, size);
+	munmap(filep, size);
+	munmap(shm, size);
+	close(file);
+}
+
+static void atomic_vram_no_exclusive(int fd)
+{
+	struct drm_nvsim_cmd *cmds;
+	const size_t size = 16 * ps;
+	const uint64_t base = 0x30000000000ull;
+	struct svm_counters a, b, d;
+	uint64_t *w, *v, old = 0;
+
+	svm_require_atomics(fd);
+	cmds = calloc(ATOMIC_N, sizeof(*cmds));
+	igt_assert(cmds);
+	w = (uint64_t *)map_anon_aligned(size, size);
+	v = w + 3 * ps / 8;
+	svm_pattern(w, size, base);
+	migrate_all(fd, w, size, SVM_VRAM);
+
+	/* N adds in one job on a word in VRAM, and a CAS on another page. */
+	for (int i = 0; i < ATOMIC_N; i++)
+		cmds[i] = gpu_cmd_atomic_add(w, 3);
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_submit(fd, cmds, ATOMIC_N), 0);
+	for (int i = 0; i < ATOMIC_N; i++)
+		igt_assert_eq_u64(cmds[i].result, base + 3ull * i);
+	igt_assert_eq(gpu_atomic_cas(fd, v, base + 3 * ps / 8, 0xca5, &old), 0);
+	igt_assert_eq_u64(old, base + 3 * ps / 8);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	/* Served in VRAM: no device-exclusive entry, no trip back. */
+	igt_assert_eq_u64(d.exclusive_grants, 0);
+	igt_assert_eq_u64(d.revocations, 0);
+	igt_assert_eq_u64(d.cancels, 0);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.vram_pages, 0);
+
+	/* The CPU reads the exact results; every other word is intact. */
+	igt_assert_eq_u64(cpu_read(w), base + 3ull * ATOMIC_N);
+	igt_assert_eq_u64(cpu_read(v), 0xca5);
+	svm_assert_pattern(w + 1, 3 * ps - 8, base + 1);
+	svm_assert_pattern(v + 1, size - 3 * ps - 8, base + 3 * ps / 8 + 1);
+	munmap(w, size);
+	free(cmds);
+}
+
+static void atomic_policy_migrate(int fd)
+{
+	const size_t size = 16 * ps;
+	const uint64_t base = 0x31000000000ull;
+	struct svm_counters a, b, c, d;
+	struct drm_nvsim_cmd *cmds;
+	uint64_t *w;
+
+	svm_require_atomics(fd);
+	igt_require(svm_caps(fd) & NOUVEAU_SVM_CAP_ADVISE_ATOMIC);
+	cmds = calloc(ATOMIC_N, sizeof(*cmds));
+	igt_assert(cmds);
+	w = map_anon(size, PROT_READ | PROT_WRITE);
+	svm_pattern(w, size, base);
+	igt_assert_eq(advise_atomic(fd, w, size, NOUVEAU_SVM_ATOMIC__MIGRATE), 0);
+
+	/* The first atomic takes the page to VRAM; all run there. */
+	for (int i = 0; i < ATOMIC_N; i++)
+		cmds[i] = gpu_cmd_atomic_add(w, 5);
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_submit(fd, cmds, ATOMIC_N), 0);
+	b = svm_counters(fd);
+	for (int i = 0; i < ATOMIC_N; i++)
+		igt_assert_eq_u64(cmds[i].result, base + 5ull * i);
+	d = counters_delta(&a, &b);
+	assert_u64_lte(1, d.pages_to_vram);
+	assert_u64_lte(1, d.vram_pages);
+	igt_assert_eq_u64(d.exclusive_grants, 0);
+	igt_assert_eq_u64(d.cancels, 0);
+
+	/* The CPU takes it back, exact; the next atomic takes it again. */
+	igt_assert_eq_u64(cpu_read(w), base + 5ull * ATOMIC_N);
+	c = svm_counters(fd);
+	assert_u64_lte(1, counters_delta(&b, &c).pages_to_host);
+	igt_assert_eq(gpu_atomic_add(fd, w, 1, NULL), 0);
+	b = svm_counters(fd);
+	d = counters_delta(&c, &b);
+	assert_u64_lte(1, d.pages_to_vram);
+	igt_assert_eq_u64(d.exclusive_grants, 0);
+	igt_assert_eq_u64(cpu_read(w), base + 5ull * ATOMIC_N + 1);
+	svm_assert_pattern(w + 1, size - 8, base + 1);
+
+	igt_assert_eq(advise_atomic(fd, w, size, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
+	munmap(w, size);
+	free(cmds);
+}
+
+/* ------------------------------------------------------------------ */
 /* Negative tests: SVM_INIT, SVM_BIND, GETPARAM                        */
 /* ------------------------------------------------------------------ */
 
@@ -2021,6 +3380,155 @@ static void test_bad_bind_before_init(const struct bind_ctx *c)
 	svm_init(fd, 0, 0);
 	assert_fd_works(fd);
 	close(fd);
+}
+
+/*
+ * MIGRATE and PREFETCH get the same checks as any SVM_BIND: the cases of
+ * bad_bind that concern every command, with a valid request to VRAM as
+ * the base, and the command and target fields on their own.
+ */
+static void bind_set_command(struct drm_nouveau_svm_bind *b, uint64_t command)
+{
+	b->header &= ~((uint64_t)NOUVEAU_SVM_BIND_COMMAND_MASK <<
+		       NOUVEAU_SVM_BIND_COMMAND_SHIFT);
+	b->header |= command << NOUVEAU_SVM_BIND_COMMAND_SHIFT;
+}
+
+static void bind_set_target(struct drm_nouveau_svm_bind *b, uint64_t target)
+{
+	b->header &= ~((uint64_t)NOUVEAU_SVM_BIND_TARGET_MASK <<
+		       NOUVEAU_SVM_BIND_TARGET_SHIFT);
+	b->header |= target << NOUVEAU_SVM_BIND_TARGET_SHIFT;
+}
+
+static void bind_command_3(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	bind_set_command(b, NOUVEAU_SVM_BIND_COMMAND__PREFETCH + 1);
+}
+
+static void bind_command_255(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	bind_set_command(b, NOUVEAU_SVM_BIND_COMMAND_MASK);
+}
+
+static void bind_target_1(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	bind_set_target(b, 1);
+}
+
+static void bind_target_all(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	bind_set_target(b, NOUVEAU_SVM_BIND_TARGET_MASK);
+}
+
+static void bind_reversed(struct drm_nouveau_svm_bind *b, const struct bind_ctx *c)
+{
+	b->va_start = to_user_pointer(c->buf + 8 * ps);
+	b->va_end = to_user_pointer(c->buf + 4 * ps);
+	b->npages = 0;
+}
+
+static const struct bind_case bad_migrate[] = {
+	{ "reserved0", "with reserved0 set: -EINVAL.", bind_reserved0, EINVAL },
+	{ "reserved1", "with reserved1 set: -EINVAL.", bind_reserved1, EINVAL },
+	{ "stride", "with stride set: -EINVAL.", bind_stride, EINVAL },
+	{ "header-high-bits", "with header bits above bit 47: -EINVAL.",
+	  bind_header_high, EINVAL },
+	{ "command-3", "with command 3, the first unknown one: -EINVAL.",
+	  bind_command_3, EINVAL },
+	{ "command-255", "with command 255: -EINVAL.", bind_command_255, EINVAL },
+	{ "target-1", "with target 1: -EINVAL.", bind_target_1, EINVAL },
+	{ "target-vram-1", "with target GPU_VRAM + 1: -EINVAL.", bind_target, EINVAL },
+	{ "target-all-ones", "with every target bit set: -EINVAL.",
+	  bind_target_all, EINVAL },
+	{ "empty-range", "with va_start == va_end: -EINVAL.", bind_empty, EINVAL },
+	{ "reversed-range", "with va_end below va_start: -EINVAL.",
+	  bind_reversed, EINVAL },
+	{ "npages", "with npages larger than the range: -EINVAL.",
+	  bind_npages, EINVAL },
+	{ "end-wraps", "with va_end rounding past 2^64: -EOVERFLOW.",
+	  bind_end_wraps, EOVERFLOW },
+	{ "above-user-limit", "above the user address limit: -EFAULT.",
+	  bind_above_limit, EFAULT },
+	{ "overlaps-unmanaged", "overlapping the unmanaged window: -EINVAL.",
+	  bind_overlaps, EINVAL },
+};
+
+/* A valid @command of the buffer to VRAM. */
+static struct drm_nouveau_svm_bind bind_vram(const struct bind_ctx *c,
+					     uint32_t command)
+{
+	struct drm_nouveau_svm_bind b = bind_base(c);
+
+	b.header = svm_bind_header(command, SVM_VRAM);
+	return b;
+}
+
+static const char *bind_command_name(uint32_t command)
+{
+	return command == NOUVEAU_SVM_BIND_COMMAND__PREFETCH ? "prefetch" : "migrate";
+}
+
+/*
+ * After a refused @command: nothing moved since @before, the buffer is
+ * intact, and the valid request goes through on @fd (to VRAM and back).
+ */
+static void assert_bind_refused(int fd, const struct bind_ctx *c,
+				uint32_t command, const struct svm_counters *before)
+{
+	struct drm_nouveau_svm_bind b = bind_vram(c, command);
+	struct svm_counters after = svm_counters(fd), d;
+
+	d = counters_delta(before, &after);
+	assert_nothing_moved(d);
+	igt_assert_eq_u64(d.copy_launches, 0);
+	svm_assert_pattern(c->buf, BIND_PAGES * ps, 0x11000000);
+
+	igt_assert_eq(__svm_bind(fd, &b), 0);
+	igt_assert_eq_u64(b.result, BIND_PAGES);
+	igt_assert_eq_u64(svm_migrate(fd, c->buf, BIND_PAGES * ps, SVM_HOST),
+			  BIND_PAGES);
+	svm_assert_pattern(c->buf, BIND_PAGES * ps, 0x11000000);
+}
+
+static void test_bad_migrate(int fd, const struct bind_ctx *c,
+			     const struct bind_case *t, uint32_t command)
+{
+	struct drm_nouveau_svm_bind b = bind_vram(c, command);
+	struct svm_counters before = svm_counters(fd);
+
+	t->mutate(&b, c);
+	igt_assert_eq(__svm_bind(fd, &b), -t->err);
+	assert_bind_refused(fd, c, command, &before);
+}
+
+static void test_bad_migrate_before_init(const struct bind_ctx *c,
+					 uint32_t command)
+{
+	struct drm_nouveau_svm_bind b = bind_vram(c, command);
+	struct svm_counters before;
+	int fd = svm_open();
+
+	igt_assert_eq(__svm_bind(fd, &b), -EINVAL);
+	svm_init(fd, 0, 0);
+	before = svm_counters(fd);
+	assert_bind_refused(fd, c, command, &before);
+	close(fd);
+}
+
+static void test_bad_migrate_inherited(int fd, const struct bind_ctx *c,
+				       uint32_t command)
+{
+	struct svm_counters before = svm_counters(fd);
+
+	igt_fork(child, 1) {
+		struct drm_nouveau_svm_bind b = bind_vram(c, command);
+
+		igt_assert_eq(__svm_bind(fd, &b), -EPERM);
+		svm_assert_pattern(c->buf, BIND_PAGES * ps, 0x11000000);
+	}
+	igt_waitchildren();
+	assert_bind_refused(fd, c, command, &before);
 }
 
 static void test_bad_getparam(int fd)
@@ -2454,13 +3962,35 @@ static void test_bad_inject(int fd, const struct drm_nvsim_inject *bad)
 }
 
 /*
- * igt_fixture, igt_subtest and igt_subtest_group arm sigsetjmp() in this
- * function; gcc then flags every local that lives across them (the loop
+ * igt_fixture, igt_subtest and igt_subtest_group arm sigsetjmp() in the
+ * functions below; gcc then flags every local that lives across them (the loop
  * indices, the group counters of the macros, fd).  None is changed between
  * a sigsetjmp() and the siglongjmp() back to it, so the warning is noise:
  * upstream IGT builds with -Wno-clobbered for the same reason.
  */
 #pragma GCC diagnostic ignored "-Wclobbered"
+
+/* Every bad-migrate-* or bad-prefetch-* subtest of @command. */
+static void bad_migrate_subtests(int fd, const struct bind_ctx *c,
+				 uint32_t command)
+{
+	const char *name = bind_command_name(command);
+
+	for (int i = 0; i < ARRAY_SIZE(bad_migrate); i++) {
+		igt_describe_f("SVM_BIND %s to VRAM %s", name, bad_migrate[i].desc);
+		igt_subtest_f("bad-%s-%s", name, bad_migrate[i].name)
+			test_bad_migrate(fd, c, &bad_migrate[i], command);
+	}
+
+	igt_describe_f("SVM_BIND %s to VRAM before SVM_INIT: -EINVAL.", name);
+	igt_subtest_f("bad-%s-before-init", name)
+		test_bad_migrate_before_init(c, command);
+
+	igt_describe_f("SVM_BIND %s to VRAM from a process that inherited the file: -EPERM.",
+		       name);
+	igt_subtest_f("bad-%s-inherited-fd", name)
+		test_bad_migrate_inherited(fd, c, command);
+}
 
 igt_main
 {
@@ -2501,6 +4031,23 @@ igt_main
 		igt_describe("SVM_BIND before SVM_INIT: -EINVAL.");
 		igt_subtest("bad-svm-bind-before-init")
 			test_bad_bind_before_init(&bc);
+
+		/* The device memory commands get the same checks. */
+		igt_subtest_group {
+			igt_fixture
+				svm_require_vram(fd);
+
+			bad_migrate_subtests(fd, &bc,
+					     NOUVEAU_SVM_BIND_COMMAND__MIGRATE);
+
+			igt_subtest_group {
+				igt_fixture
+					svm_require_prefetch(fd);
+
+				bad_migrate_subtests(fd, &bc,
+						     NOUVEAU_SVM_BIND_COMMAND__PREFETCH);
+			}
+		}
 
 		igt_describe("GETPARAM of an unknown parameter: -EINVAL.");
 		igt_subtest("bad-getparam-param")
@@ -2664,6 +4211,100 @@ igt_main
 			igt_describe("GPU atomics on read-only memory are cancelled.");
 			igt_subtest("atomic-readonly-cancel")
 				atomic_readonly_cancel(fd);
+		}
+
+		/* Device memory: migration to VRAM and back. */
+		igt_subtest_group {
+			igt_fixture
+				svm_require_vram(fd);
+
+			igt_describe("MIGRATE to VRAM moves every page, once.");
+			igt_subtest("migrate-vram-basic")
+				migrate_vram_basic(fd);
+
+			igt_describe("PREFETCH to VRAM: the GPU's first access does not fault.");
+			igt_subtest("migrate-vram-then-gpu-access")
+				migrate_vram_then_gpu_access(fd);
+
+			igt_describe("PREFETCH to system memory: the GPU's first access does not fault.");
+			igt_subtest("prefetch-host-then-gpu-access")
+				prefetch_host_then_gpu_access(fd);
+
+			igt_describe("MIGRATE to system memory brings back whole allocations.");
+			igt_subtest("migrate-host-basic")
+				migrate_host_basic(fd);
+
+			igt_describe("CPU data, to VRAM, GPU writes, back: the CPU sees both.");
+			igt_subtest("migrate-roundtrip-data")
+				migrate_roundtrip_data(fd);
+
+			igt_describe("Transparent huge pages move as 2 MiB folios.");
+			igt_subtest("migrate-thp")
+				migrate_thp(fd);
+
+			igt_describe("MIGRATE of the middle of a buffer moves exactly that.");
+			igt_subtest("migrate-partial-range")
+				migrate_partial_range(fd);
+
+			igt_describe("MIGRATE across anon, file, a hole and shared memory: a partial success.");
+			igt_subtest("migrate-mixed-vma")
+				migrate_mixed_vma(fd);
+
+			igt_describe("A CPU access brings back its page's allocation, only it.");
+			igt_subtest("cpu-fault-migrates-back")
+				cpu_fault_migrates_back(fd);
+
+			igt_describe("A CPU access brings back a whole THP as one.");
+			igt_subtest("cpu-fault-thp-whole-folio")
+				cpu_fault_thp_whole_folio(fd);
+
+			igt_describe("Four times VRAM migrated: eviction makes room, nothing lost.");
+			igt_subtest("evict-when-vram-full")
+				evict_when_vram_full(fd);
+
+			igt_describe("Two processes evict each other, both keep their data.");
+			igt_subtest("evict-two-processes")
+				evict_two_processes(fd);
+
+			igt_describe("fork() with pages in VRAM: copy-on-write keeps them apart.");
+			igt_subtest("fork-after-migrate")
+				fork_after_migrate(fd);
+
+			igt_describe("munmap() of memory in VRAM releases the VRAM.");
+			igt_subtest("munmap-vram-range")
+				munmap_vram_range(fd);
+
+			igt_describe("A process exits with pages in VRAM: the VRAM is released.");
+			igt_subtest("exit-with-vram-pages")
+				exit_with_vram_pages(fd);
+
+			igt_describe("A failed copy to VRAM: -EIO, the data stays in system memory.");
+			igt_subtest("copy-failure-injected")
+				copy_failure_injected(fd);
+
+			igt_describe("A failed copy back: -EIO, the data stays in VRAM.");
+			igt_subtest("copy-failure-injected-host")
+				copy_failure_injected_host(fd);
+
+			igt_describe("VRAM that cannot be had: -ENOMEM, nothing lost.");
+			igt_subtest("alloc-failure-injected")
+				alloc_failure_injected(fd);
+
+			igt_describe("MIGRATE and PREFETCH of unmapped memory: -EFAULT.");
+			igt_subtest("migrate-unmapped-efault")
+				migrate_unmapped_efault(fd);
+
+			igt_describe("MIGRATE of shared memory to VRAM: -EOPNOTSUPP.");
+			igt_subtest("migrate-file-backed-eopnotsupp")
+				migrate_file_backed_eopnotsupp(fd);
+
+			igt_describe("GPU atomics on pages in VRAM: exact, no device-exclusive entry.");
+			igt_subtest("atomic-vram-no-exclusive")
+				atomic_vram_no_exclusive(fd);
+
+			igt_describe("ADVISE_ATOMIC MIGRATE: GPU atomics move the pages to VRAM.");
+			igt_subtest("atomic-policy-migrate")
+				atomic_policy_migrate(fd);
 		}
 
 		for (int i = 0; i < ARRAY_SIZE(bad_exec); i++) {

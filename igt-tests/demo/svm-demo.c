@@ -8,8 +8,10 @@
  * word, the GPU reads back what the CPU changed, then the buffer is freed
  * and a GPU access to it is cancelled.  Then a CPU thread and the GPU
  * increment one counter in malloc'd memory to an exact total, through GPU
- * atomics on device-exclusive pages.  The client's counters (fdinfo) are
- * printed after each step.
+ * atomics on device-exclusive pages.  Last, where the device has VRAM, a
+ * buffer goes to VRAM (MIGRATE), is mapped there (PREFETCH) and read by the
+ * GPU without a fault, and comes back to system memory on a CPU read.  The
+ * client's counters (fdinfo) are printed after each step.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -34,15 +36,31 @@
 
 #define BUF_SIZE	(4u << 20)
 
-#define NCOUNTERS	12
+enum {
+	C_FAULTS, C_BATCHES, C_REPLAYS, C_CANCELS,
+	C_PAGES_MAPPED, C_INVALIDATIONS, C_RANGES, C_GPU_PAGES,
+	C_ATOMIC_FAULTS, C_GRANTS, C_REVOCATIONS, C_BACKOFFS,
+	C_TO_VRAM, C_TO_HOST, C_THP_TO_VRAM, C_THP_TO_HOST,
+	C_EVICTIONS, C_EVICTED_PAGES, C_COPIES, C_COPY_FAILURES, C_VRAM_PAGES,
+	NCOUNTERS
+};
 
 static const char *const counters[NCOUNTERS] = {
 	"faults", "fault-batches", "replays", "cancels",
 	"pages-mapped", "invalidations", "ranges", "gpu-pages",
 	"atomic-faults", "exclusive-grants", "revocations", "atomic-backoffs",
+	"pages-to-vram", "pages-to-host", "thp-to-vram", "thp-to-host",
+	"evictions", "evicted-pages", "copy-launches", "copy-failures",
+	"vram-pages",
 };
 
+static uint64_t counter(int fd, unsigned int idx)
+{
+	uint64_t v[NCOUNTERS];
 
+	svm_fdinfo_counters(fd, counters, NCOUNTERS, v);
+	return v[idx];
+}
 
 static void show_counters(int fd, const char *when)
 {
@@ -57,6 +75,10 @@ static void show_counters(int fd, const char *when)
 		printf("            atomic faults %" PRIu64 ", exclusive grants %" PRIu64
 		       ", revocations %" PRIu64 ", backoffs %" PRIu64 "\n",
 		       v[8], v[9], v[10], v[11]);
+	if (v[C_TO_VRAM])
+		printf("            pages to VRAM %" PRIu64 ", pages to host %" PRIu64
+		       ", copies %" PRIu64 ", VRAM pages held %" PRIu64 "\n",
+		       v[C_TO_VRAM], v[C_TO_HOST], v[C_COPIES], v[C_VRAM_PAGES]);
 }
 
 static int gpu(int fd, struct drm_nvsim_cmd *cmd)
@@ -204,6 +226,129 @@ static int step_atomics(int fd)
 	return ret;
 }
 
+#define VRAM_BUF_SIZE	(1u << 20)
+
+static uint64_t getparam(int fd, uint64_t param)
+{
+	struct drm_nouveau_getparam gp = { .param = param };
+
+	return ioctl(fd, DRM_IOCTL_NOUVEAU_GETPARAM, &gp) ? 0 : gp.value;
+}
+
+/* SVM_BIND @command of [buf, buf + size) to VRAM: 0 or -errno, *result. */
+static int bind_to_vram(int fd, uint32_t command, void *buf, size_t size,
+			uint64_t *result)
+{
+	struct drm_nouveau_svm_bind bind = {
+		.header = (uint64_t)command << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
+			  (uint64_t)NOUVEAU_SVM_BIND_TARGET__GPU_VRAM <<
+				NOUVEAU_SVM_BIND_TARGET_SHIFT,
+		.va_start = (uintptr_t)buf,
+		.va_end = (uintptr_t)buf + size,
+	};
+
+	if (ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &bind))
+		return -errno;
+	*result = bind.result;
+	return 0;
+}
+
+static int step_to_vram(int fd, uint64_t *buf, size_t n)
+{
+	uint64_t result = 0, before = counter(fd, C_TO_VRAM);
+	int ret;
+
+	ret = bind_to_vram(fd, NOUVEAU_SVM_BIND_COMMAND__MIGRATE, buf,
+			   n * sizeof(*buf), &result);
+	printf("6. the CPU fills an aligned_alloc'd %u KiB buffer; SVM_BIND MIGRATE moves it to VRAM\n",
+	       VRAM_BUF_SIZE >> 10);
+	printf("   %s: result %llu pages in VRAM, %llu pages copied; VRAM in use %llu of %llu KiB\n",
+	       ret ? strerror(-ret) : "ok", (unsigned long long)result,
+	       (unsigned long long)(counter(fd, C_TO_VRAM) - before),
+	       (unsigned long long)getparam(fd, NOUVEAU_GETPARAM_VRAM_USED) >> 10,
+	       (unsigned long long)getparam(fd, NOUVEAU_GETPARAM_FB_SIZE) >> 10);
+	show_counters(fd, "now");
+	return ret || result == 0;
+}
+
+static int step_gpu_in_vram(int fd, uint64_t *buf, size_t n, uint64_t sum,
+			    bool prefetch)
+{
+	struct drm_nvsim_cmd cmd = {
+		.op = DRM_NVSIM_OP_READ, .addr = (uintptr_t)buf,
+		.size = n * sizeof(*buf),
+	};
+	uint64_t result = 0, faults, to_host;
+	int ret = 0;
+
+	printf("7. %sthe GPU reads the buffer where it is\n",
+	       prefetch ? "PREFETCH maps it in the GPU page table, then " : "");
+	if (prefetch)
+		ret = bind_to_vram(fd, NOUVEAU_SVM_BIND_COMMAND__PREFETCH, buf,
+				   n * sizeof(*buf), &result);
+	faults = counter(fd, C_FAULTS);
+	to_host = counter(fd, C_TO_HOST);
+	ret = ret ? ret : gpu(fd, &cmd);
+	faults = counter(fd, C_FAULTS) - faults;
+	to_host = counter(fd, C_TO_HOST) - to_host;
+	printf("   GPU checksum 0x%016llx, expected 0x%016llx: %s\n",
+	       (unsigned long long)cmd.result, (unsigned long long)sum,
+	       !ret && cmd.result == sum ? "equal" : "DIFFERENT");
+	printf("   GPU faults during the read: %llu%s\n", (unsigned long long)faults,
+	       prefetch ? " (PREFETCH leaves none to take)" : "");
+	printf("   pages the GPU read brought back to system memory: %llu (it reads VRAM)\n",
+	       (unsigned long long)to_host);
+	show_counters(fd, "now");
+	return ret || cmd.result != sum || to_host || (prefetch && faults);
+}
+
+static int step_cpu_back(int fd, uint64_t *buf, size_t n)
+{
+	uint64_t before = counter(fd, C_TO_HOST), moved;
+	size_t bad = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bad += buf[i] != 0x7a7a000000000000ull + i;
+	moved = counter(fd, C_TO_HOST) - before;
+	printf("8. the CPU reads every word: the pages come back to system memory\n");
+	printf("   %llu pages copied back, %llu still in VRAM; %zu of %zu words wrong\n",
+	       (unsigned long long)moved,
+	       (unsigned long long)counter(fd, C_VRAM_PAGES), bad, n);
+	show_counters(fd, "now");
+	return bad != 0 || moved == 0;
+}
+
+/* 1 if something went wrong, 0 otherwise (or without VRAM). */
+static int step_vram(int fd, uint64_t caps)
+{
+	size_t n = VRAM_BUF_SIZE / sizeof(uint64_t);
+	uint64_t *buf, sum;
+	int bad;
+
+	if (!(caps & NOUVEAU_SVM_CAP_MIGRATE_VRAM)) {
+		printf("6. no VRAM on this device (no NOUVEAU_SVM_CAP_MIGRATE_VRAM): migration not shown\n");
+		return 0;
+	}
+	/*
+	 * Whole pages of its own: a migration moves whole pages, and malloc's
+	 * bookkeeping next to a plain malloc'd buffer (a CPU write on every
+	 * later malloc) would take its first or last page back at once.
+	 */
+	buf = aligned_alloc(4096, VRAM_BUF_SIZE);
+	if (!buf)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = 0x7a7a000000000000ull + i;
+	/* Before it moves: a CPU read of VRAM would bring it back. */
+	sum = checksum(buf, n);
+	bad = step_to_vram(fd, buf, n);
+	bad |= step_gpu_in_vram(fd, buf, n, sum,
+				caps & NOUVEAU_SVM_CAP_PREFETCH);
+	bad |= step_cpu_back(fd, buf, n);
+	free(buf);
+	return bad;
+}
+
 int main(void)
 {
 	struct drm_nouveau_getparam caps = { .param = NOUVEAU_GETPARAM_SVM_CAPS };
@@ -237,7 +382,11 @@ int main(void)
 	bad |= step_gpu_read(fd, buf, n);
 	bad |= step_freed(fd, buf);
 	bad |= step_atomics(fd);
+	bad |= step_vram(fd, caps.value);
 	close(fd);
-	printf("\n%s\n", bad ? "demo FAILED" : "demo done: the GPU used malloc'd memory, lost it cleanly, and shared a counter with the CPU");
+	printf("\n%s\n", bad ? "demo FAILED" :
+	       caps.value & NOUVEAU_SVM_CAP_MIGRATE_VRAM ?
+	       "demo done: the GPU used malloc'd memory, lost it cleanly, shared a counter with the CPU, and used it from VRAM" :
+	       "demo done: the GPU used malloc'd memory, lost it cleanly, and shared a counter with the CPU");
 	return bad;
 }

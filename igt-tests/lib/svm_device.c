@@ -128,6 +128,20 @@ void svm_require_atomics(int fd)
 		      "no NOUVEAU_SVM_CAP_ATOMIC_SYSMEM: no GPU atomics\n");
 }
 
+void svm_require_vram(int fd)
+{
+	uint64_t want = NOUVEAU_SVM_CAP_MIGRATE_VRAM | NOUVEAU_SVM_CAP_MIGRATE_HOST;
+
+	igt_require_f((svm_caps(fd) & want) == want,
+		      "no NOUVEAU_SVM_CAP_MIGRATE_VRAM/_HOST: no device memory\n");
+}
+
+void svm_require_prefetch(int fd)
+{
+	igt_require_f(svm_caps(fd) & NOUVEAU_SVM_CAP_PREFETCH,
+		      "no NOUVEAU_SVM_CAP_PREFETCH\n");
+}
+
 int __svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size)
 {
 	struct drm_nouveau_svm_init args = {
@@ -146,6 +160,97 @@ void svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size)
 int __svm_bind(int fd, struct drm_nouveau_svm_bind *args)
 {
 	return svm_ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, args);
+}
+
+/* ------------------------------------------------------------------ */
+/* Device memory                                                       */
+/* ------------------------------------------------------------------ */
+
+uint64_t svm_vram_size(int fd)
+{
+	uint64_t size = 0;
+
+	igt_assert_eq(__svm_getparam(fd, NOUVEAU_GETPARAM_FB_SIZE, &size), 0);
+	return size;
+}
+
+uint64_t svm_vram_used(int fd)
+{
+	uint64_t used = 0;
+
+	igt_assert_eq(__svm_getparam(fd, NOUVEAU_GETPARAM_VRAM_USED, &used), 0);
+	return used;
+}
+
+uint64_t svm_vram_used_wait(int fd, uint64_t bytes, unsigned int timeout_ms)
+{
+	struct timespec start = {};
+	uint64_t used;
+
+	igt_nsec_elapsed(&start);
+	for (;;) {
+		used = svm_vram_used(fd);
+		if (used <= bytes ||
+		    igt_nsec_elapsed(&start) >= timeout_ms * 1000000ull)
+			return used;
+		usleep(10 * 1000);
+	}
+}
+
+uint64_t svm_bind_header(uint32_t command, uint32_t target)
+{
+	return (uint64_t)command << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
+	       (uint64_t)target << NOUVEAU_SVM_BIND_TARGET_SHIFT;
+}
+
+static int svm_bind_range(int fd, uint32_t command, const void *addr,
+			  size_t size, uint32_t target, uint64_t *result)
+{
+	uint64_t start = to_user_pointer(addr), end = start + size;
+	struct drm_nouveau_svm_bind args = {
+		.header = svm_bind_header(command, target),
+		.va_start = start,
+		.va_end = end,
+	};
+	uint64_t pg = getpagesize();
+	int ret;
+
+	args.npages = ((end + pg - 1) / pg) - start / pg;
+	args.result = ~0ull;
+	ret = __svm_bind(fd, &args);
+	if (result)
+		*result = args.result;
+	return ret;
+}
+
+int __svm_migrate(int fd, const void *addr, size_t size, uint32_t target,
+		  uint64_t *result)
+{
+	return svm_bind_range(fd, NOUVEAU_SVM_BIND_COMMAND__MIGRATE, addr, size,
+			      target, result);
+}
+
+uint64_t svm_migrate(int fd, const void *addr, size_t size, uint32_t target)
+{
+	uint64_t result = 0;
+
+	igt_assert_eq(__svm_migrate(fd, addr, size, target, &result), 0);
+	return result;
+}
+
+int __svm_prefetch(int fd, const void *addr, size_t size, uint32_t target,
+		   uint64_t *result)
+{
+	return svm_bind_range(fd, NOUVEAU_SVM_BIND_COMMAND__PREFETCH, addr, size,
+			      target, result);
+}
+
+uint64_t svm_prefetch(int fd, const void *addr, size_t size, uint32_t target)
+{
+	uint64_t result = 0;
+
+	igt_assert_eq(__svm_prefetch(fd, addr, size, target, &result), 0);
+	return result;
 }
 
 /* ------------------------------------------------------------------ */
@@ -211,6 +316,23 @@ struct drm_nvsim_cmd gpu_cmd_atomic_cas(void *addr, uint64_t compare,
 static bool svm_has_gpu_ops(int fd)
 {
 	return svm_driver(fd) == SVM_DRIVER_SIM;
+}
+
+int __svm_inject(int fd, uint32_t what, uint32_t count)
+{
+	struct drm_nvsim_inject inj = {
+		.what = what,
+		.count = count,
+	};
+
+	if (!svm_has_gpu_ops(fd))
+		return -EOPNOTSUPP;
+	return svm_ioctl(fd, DRM_IOCTL_NVSIM_INJECT, &inj);
+}
+
+void svm_inject(int fd, uint32_t what, uint32_t count)
+{
+	igt_assert_eq(__svm_inject(fd, what, count), 0);
 }
 
 int __gpu_exec(int fd, struct drm_nvsim_exec *exec)
@@ -464,11 +586,32 @@ static const struct {
 		  offsetof(struct svm_counters, exclusive_grants) },
 	[DRM_NVSIM_COUNTER_REVOCATIONS] =
 		{ "revocations", offsetof(struct svm_counters, revocations) },
+	[DRM_NVSIM_COUNTER_ATOMIC_BACKOFFS] =
 		{ "atomic-backoffs", offsetof(struct svm_counters, atomic_backoffs) },
+	[DRM_NVSIM_COUNTER_PAGES_TO_VRAM] =
+		{ "pages-to-vram", offsetof(struct svm_counters, pages_to_vram) },
+	[DRM_NVSIM_COUNTER_PAGES_TO_HOST] =
+		{ "pages-to-host", offsetof(struct svm_counters, pages_to_host) },
+	[DRM_NVSIM_COUNTER_THP_TO_VRAM] =
+		{ "thp-to-vram", offsetof(struct svm_counters, thp_to_vram) },
+	[DRM_NVSIM_COUNTER_THP_TO_HOST] =
+		{ "thp-to-host", offsetof(struct svm_counters, thp_to_host) },
+	[DRM_NVSIM_COUNTER_EVICTIONS] =
+		{ "evictions", offsetof(struct svm_counters, evictions) },
+	[DRM_NVSIM_COUNTER_EVICTED_PAGES] =
+		{ "evicted-pages", offsetof(struct svm_counters, evicted_pages) },
+	[DRM_NVSIM_COUNTER_COPY_LAUNCHES] =
+		{ "copy-launches", offsetof(struct svm_counters, copy_launches) },
+	[DRM_NVSIM_COUNTER_COPY_FAILURES] =
+		{ "copy-failures", offsetof(struct svm_counters, copy_failures) },
+	[DRM_NVSIM_COUNTER_VRAM_PAGES] =
+		{ "vram-pages", offsetof(struct svm_counters, vram_pages) },
 };
 
 _Static_assert(DRM_NVSIM_COUNTER_COUNT == SVM_COUNTERS_NUM,
 	       "struct svm_counters does not match enum drm_nvsim_counter");
+_Static_assert(sizeof(struct svm_counters) == SVM_COUNTERS_NUM * sizeof(uint64_t),
+	       "struct svm_counters is not one uint64_t per counter");
 
 static uint64_t *svm_counter_ptr(struct svm_counters *c, unsigned int idx)
 {
@@ -549,6 +692,16 @@ int __svm_counters_ioctl(int fd, uint64_t *values, uint32_t *count,
 	if (!ret)
 		*count = args.count;
 	return ret;
+}
+
+struct svm_counters svm_counters_sub(const struct svm_counters *b,
+				     const struct svm_counters *a)
+{
+	struct svm_counters d;
+
+	for (unsigned int i = 0; i < SVM_COUNTERS_NUM; i++)
+		*svm_counter_ptr(&d, i) = svm_counter(b, i) - svm_counter(a, i);
+	return d;
 }
 
 void svm_counters_log_delta(const char *what, const struct svm_counters *a,

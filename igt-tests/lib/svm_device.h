@@ -6,9 +6,11 @@
  *
  * Two kinds of device qualify: the simulated GPU ("nouveau_svm_sim") and
  * nouveau itself when NOUVEAU_GETPARAM_SVM_CAPS has NOUVEAU_SVM_CAP_MIRROR.
- * SVM_INIT, SVM_BIND and GETPARAM are common to both.  GPU work (the gpu_*
- * helpers) is only implemented for the simulated GPU so far: on a nouveau
- * file they return -EOPNOTSUPP, and tests that need them call
+ * SVM_INIT, SVM_BIND and GETPARAM are common to both, and so are migration
+ * to and from device memory (VRAM) and its size and use, where the device
+ * has VRAM (svm_require_vram()).  GPU work (the gpu_* helpers) and error
+ * injection are only implemented for the simulated GPU so far: on a
+ * nouveau file they return -EOPNOTSUPP, and tests that need them call
  * svm_require_gpu_ops().  Counters are read through the DRM fdinfo
  * convention, which both drivers implement.
  *
@@ -50,6 +52,14 @@ enum svm_driver svm_driver(int fd);
 void svm_require_gpu_ops(int fd);
 /* Skip unless @fd has NOUVEAU_SVM_CAP_ATOMIC_SYSMEM (GPU atomics). */
 void svm_require_atomics(int fd);
+/*
+ * Skip unless @fd has NOUVEAU_SVM_CAP_MIGRATE_VRAM and
+ * NOUVEAU_SVM_CAP_MIGRATE_HOST: device memory that SVM_BIND MIGRATE moves
+ * pages to and back from.
+ */
+void svm_require_vram(int fd);
+/* Skip unless @fd has NOUVEAU_SVM_CAP_PREFETCH. */
+void svm_require_prefetch(int fd);
 
 /* DRM_NOUVEAU_GETPARAM: 0 or -errno. */
 int __svm_getparam(int fd, uint64_t param, uint64_t *value);
@@ -61,6 +71,46 @@ int __svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size);
 void svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size);
 /* DRM_NOUVEAU_SVM_BIND: 0 or -errno. */
 int __svm_bind(int fd, struct drm_nouveau_svm_bind *args);
+
+/* The bytes of VRAM (NOUVEAU_GETPARAM_FB_SIZE), asserting the ioctl works. */
+uint64_t svm_vram_size(int fd);
+/* The bytes of VRAM in use, device wide (NOUVEAU_GETPARAM_VRAM_USED). */
+uint64_t svm_vram_used(int fd);
+/*
+ * Poll NOUVEAU_GETPARAM_VRAM_USED until it is at most @bytes or @timeout_ms
+ * have passed (device memory is released a moment after the last user goes):
+ * the last value read.
+ */
+uint64_t svm_vram_used_wait(int fd, uint64_t bytes, unsigned int timeout_ms);
+
+/* SVM_BIND targets, for the helpers below. */
+#define SVM_HOST	NOUVEAU_SVM_BIND_TARGET__HOST
+#define SVM_VRAM	NOUVEAU_SVM_BIND_TARGET__GPU_VRAM
+
+/* An SVM_BIND header: @command to @target, priority 0. */
+uint64_t svm_bind_header(uint32_t command, uint32_t target);
+/*
+ * SVM_BIND MIGRATE of [addr, addr + size) (rounded out to pages, @npages
+ * the pages of that range) to @target (SVM_HOST or SVM_VRAM): 0 or -errno,
+ * the ioctl's @result in *@result (written whatever the outcome).
+ */
+int __svm_migrate(int fd, const void *addr, size_t size, uint32_t target,
+		  uint64_t *result);
+/* The same, asserting it returns 0: the result. */
+uint64_t svm_migrate(int fd, const void *addr, size_t size, uint32_t target);
+/* SVM_BIND PREFETCH, as __svm_migrate() and svm_migrate(). */
+int __svm_prefetch(int fd, const void *addr, size_t size, uint32_t target,
+		   uint64_t *result);
+uint64_t svm_prefetch(int fd, const void *addr, size_t size, uint32_t target);
+
+/*
+ * DRM_NVSIM_INJECT: arm @what (&enum drm_nvsim_inject_what) for the next
+ * @count times, device wide; 0 disarms.  0 or -errno (-EOPNOTSUPP on a
+ * device without GPU ops here).
+ */
+int __svm_inject(int fd, uint32_t what, uint32_t count);
+/* The same, asserting success. */
+void svm_inject(int fd, uint32_t what, uint32_t count);
 
 /* Command builders: one command at @addr, every other field zero. */
 struct drm_nvsim_cmd gpu_cmd_read(const void *addr, size_t size);
@@ -149,9 +199,18 @@ struct svm_counters {
 	uint64_t exclusive_grants;
 	uint64_t revocations;
 	uint64_t atomic_backoffs;
+	uint64_t pages_to_vram;
+	uint64_t pages_to_host;
+	uint64_t thp_to_vram;
+	uint64_t thp_to_host;
+	uint64_t evictions;
+	uint64_t evicted_pages;
+	uint64_t copy_launches;
+	uint64_t copy_failures;
+	uint64_t vram_pages;
 };
 
-#define SVM_COUNTERS_NUM	12
+#define SVM_COUNTERS_NUM	21
 
 /* The counter with index @idx (&enum drm_nvsim_counter). */
 uint64_t svm_counter(const struct svm_counters *c, unsigned int idx);
@@ -167,6 +226,12 @@ struct svm_counters svm_counters(int fd);
 /* DRM_NVSIM_COUNTERS: 0 or -errno; *@count in and out as in the uAPI. */
 int __svm_counters_ioctl(int fd, uint64_t *values, uint32_t *count,
 			 uint32_t flags);
+/*
+ * @b - @a for every counter (modulo 2^64: a gauge that went down, like
+ * gpu_pages or vram_pages, wraps).
+ */
+struct svm_counters svm_counters_sub(const struct svm_counters *b,
+				     const struct svm_counters *a);
 /* Log @b - @a of every counter at debug level, under @what. */
 void svm_counters_log_delta(const char *what, const struct svm_counters *a,
 			    const struct svm_counters *b);
