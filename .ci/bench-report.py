@@ -12,8 +12,9 @@ Writes into DIR:
                         test_hmm and the guest's memcpy (gnuplot)
   atomic.png            atomic round trips per second against K
   procs.png             aggregate fault throughput against processes
-  migrate.png           migration throughput against size, to device
-                        memory and back, ours and test_hmm
+  migrate.png           migration throughput in GB/s against size, to
+                        device memory and back, 4 KiB pages and THP: ours,
+                        test_hmm and the guest's memcpy of the same bytes
 and prints bench.md.  Speed is reported, never asserted: the targets below
 the table say met or missed, and the exit status does not depend on them.
 """
@@ -98,7 +99,8 @@ class Report:
     def params(self, metric):
         return sorted({s["param"] for s in self.samples if s["metric"] == metric})
 
-    def row(self, metric, param, param_kind, ours, peer, unit, better, note=""):
+    def row(self, metric, param, param_kind, ours, peer, unit, better, note="",
+            extra=None):
         so, sp = stats(ours), stats(peer)
         ratio = None
         if so and sp and sp["median"]:
@@ -122,6 +124,7 @@ class Report:
                 "iqr": {"ours": so and so["iqr"], "peer": sp and sp["iqr"]},
             },
             "note": note,
+            **(extra or {}),
         })
 
     def build(self):
@@ -188,9 +191,14 @@ class Report:
                      f"{n} x {human_size(self.meta.get('procs_size', 16 << 20))}")
 
     def build_migrate(self):
-        """Migration to device memory and back: pages/s, ours and test_hmm."""
+        """Migration to device memory and back: GB/s, ours and test_hmm."""
         def values(xs):
             return [x["value"] for x in xs]
+
+        def pages_per_s(ours, peer):
+            def med(xs):
+                return statistics.median([x["pages_per_s"] for x in xs]) if xs else None
+            return {"pages_per_s": {"ours": med(ours), "peer": med(peer)}}
 
         def per_buffer(xs, key):
             if not xs:
@@ -198,47 +206,64 @@ class Report:
             return statistics.median([x[key] / x["buffers"] for x in xs])
 
         def buffers(xs):
-            n = xs[0]["buffers"] if xs else 1
-            return f"{n} buffers of it per sample; " if n > 1 else ""
+            if not xs:
+                return ""
+            n, b = xs[0]["buffers"], xs[0]["batches"]
+            if n == 1:
+                return ""
+            return f"{n} buffers of it per sample in {b} batch{'es' if b > 1 else ''}; "
 
-        for size in self.params("migrate-vram"):
-            ours = self.get("migrate-vram", "ours", size)
-            peer = self.get("migrate-vram", "peer", size)
-            self.row("migrate-to-vram", size, "size", values(ours), values(peer),
-                     "pages/s", "higher",
-                     f"{buffers(ours)}ours: SVM_BIND MIGRATE, "
-                     f"{per_buffer(ours, 'launches'):.3g} copy launches/buffer; "
-                     "test_hmm: MIGRATE_TO_DEV (which also reads the data back "
-                     "out to its caller)")
-        for size in self.params("migrate-host"):
-            ours = self.get("migrate-host", "ours", size)
-            peer = self.get("migrate-host", "peer", size)
-            self.row("migrate-to-host", size, "size", values(ours), values(peer),
-                     "pages/s", "higher",
-                     f"{buffers(ours)}ours: SVM_BIND MIGRATE target 0, "
-                     f"{per_buffer(ours, 'launches'):.3g} copy launches/buffer; "
-                     "test_hmm: MIGRATE_TO_SYS")
-        for size in self.params("migrate-cpu-fault"):
-            ours = self.get("migrate-cpu-fault", "ours", size)
-            peer = self.get("migrate-cpu-fault", "peer", size)
-            self.row("migrate-cpu-fault-back", size, "size", values(ours), values(peer),
-                     "pages/s", "higher",
-                     f"{buffers(ours)}one CPU read per page after a migration to "
-                     f"device memory; ours: {per_buffer(ours, 'launches'):.3g} copy "
-                     "launches/buffer")
-        for size in self.params("migrate-thp-vram"):
-            ours = self.get("migrate-thp-vram", "ours", size)
-            peer = self.get("migrate-thp-vram", "peer", size)
+        def thp(ours, peer, size):
             huge = size // (2 * MIB) * (ours[0]["buffers"] if ours else 1)
-            folios = statistics.median([x["thp_folios"] for x in ours]) if ours else 0
-            thp_o = statistics.median([x["thp_kib_before"] for x in ours]) if ours else 0
-            thp_p = statistics.median([x["thp_kib_before"] for x in peer]) if peer else 0
-            self.row("migrate-thp-to-vram", size, "size", values(ours), values(peer),
-                     "pages/s", "higher",
-                     f"{buffers(ours)}MADV_HUGEPAGE; THP before: ours "
-                     f"{thp_o / 2048:.0f}, test_hmm {thp_p / 2048:.0f} of {huge}; ours "
-                     f"moved {folios:.0f} whole, {per_buffer(ours, 'launches'):.3g} "
-                     "copy launches/buffer")
+            before_o = statistics.median([x["thp_kib_before"] for x in ours]) if ours else 0
+            before_p = statistics.median([x["thp_kib_before"] for x in peer]) if peer else 0
+            whole = statistics.median([x["thp_folios"] for x in ours]) if ours else 0
+            return (f"THP before: ours {before_o / 2048:.0f}, test_hmm "
+                    f"{before_p / 2048:.0f} of {huge}; ours moved {whole:.0f} whole")
+
+        # (row, raw metric, what ours and the peer do); 4 KiB pages, then THP.
+        kinds = (
+            ("migrate-to-vram", "migrate-vram",
+             "ours: SVM_BIND MIGRATE to VRAM; test_hmm: MIGRATE_TO_DEV (which also "
+             "copies the data out to its caller)"),
+            ("migrate-thp-to-vram", "migrate-thp-vram",
+             "MADV_HUGEPAGE; ours: SVM_BIND MIGRATE to VRAM; test_hmm: MIGRATE_TO_DEV"),
+            ("migrate-to-host", "migrate-host",
+             "ours: SVM_BIND MIGRATE target 0; test_hmm: MIGRATE_TO_SYS"),
+            ("migrate-thp-to-host", "migrate-thp-host",
+             "MADV_HUGEPAGE; ours: SVM_BIND MIGRATE target 0; test_hmm: MIGRATE_TO_SYS"),
+            ("migrate-cpu-fault-back", "migrate-cpu-fault",
+             "one CPU read per page after a migration to device memory"),
+        )
+        for name, metric, what in kinds:
+            for size in self.params(metric):
+                ours = self.get(metric, "ours", size)
+                peer = self.get(metric, "peer", size)
+                note = f"{buffers(ours)}{what}; ours: " \
+                       f"{per_buffer(ours, 'launches'):.3g} copy launches/buffer"
+                if "thp" in metric:
+                    note += "; " + thp(ours, peer, size)
+                self.row(name, size, "size", values(ours), values(peer), "GB/s",
+                         "higher", note, extra=pages_per_s(ours, peer))
+        for size in self.params("migrate-memcpy"):
+            self.row("migrate-memcpy", size, "size",
+                     values(self.get("migrate-memcpy", "floor", size)), [], "GB/s",
+                     "higher", "guest memcpy of the size, warm buffers, in the same "
+                     "repetitions: the floor (the fastest of 3 placements of the "
+                     "destination: adjacent, 8 KiB and 68 KiB further)")
+        # Each repetition's migration over the same repetition's memcpy.
+        for name, metric, _ in kinds[:4]:
+            for size in self.params(metric):
+                floor = values(self.get("migrate-memcpy", "floor", size))
+                if not floor:
+                    continue
+
+                def frac(side):
+                    return [v / f for v, f in
+                            zip(values(self.get(metric, side, size)), floor)]
+                self.row(f"{name}-of-memcpy", size, "size", frac("ours"), frac("peer"),
+                         "fraction of memcpy", "higher",
+                         f"{name} in GB/s over migrate-memcpy's")
         for size in self.params("migrate-host"):
             back = self.get("migrate-host", "ours", size)
             if not back:
@@ -274,6 +299,30 @@ class Report:
                          f"**{'met' if hi <= 1.25 * lo else 'missed'}** "
                          f"(ours {lo:.3g}–{hi:.3g} us/page, max/min {hi / lo:.2f}; "
                          + "; ".join(f"{r['param_label']} {r['ours']:.3g}" for r in cost) + ")")
+        lines.extend(self.migrate_targets())
+        return lines
+
+    def migrate_targets(self):
+        """Migration from 2 MiB up: ours against test_hmm and against memcpy."""
+        names = ("migrate-to-vram", "migrate-thp-to-vram", "migrate-to-host",
+                 "migrate-thp-to-host")
+        lines = []
+        for suffix, side, goal, what in (
+                ("", "ratio", 1.5, "ours >= 1.5x test_hmm"),
+                ("-of-memcpy", "ours", 0.5, "ours >= 0.5x the guest's memcpy")):
+            rows = [r for r in self.rows if r["metric"] in {n + suffix for n in names}
+                    and r["param"] >= 2 * MIB and r[side] is not None]
+            if not rows:
+                continue
+            met = [r for r in rows if r[side] >= goal]
+            detail = "; ".join(
+                n[len("migrate-"):] + ": " + ", ".join(
+                    f"{r['param_label']} {r[side]:.2f}x" for r in rows
+                    if r["metric"] == n + suffix)
+                for n in names)
+            lines.append(f"- migration, {what} at 2 MiB and above: "
+                         f"**{'met' if len(met) == len(rows) else 'missed'}** "
+                         f"({len(met)} of {len(rows)}; {detail})")
         return lines
 
     def markdown(self):
@@ -308,19 +357,21 @@ class Report:
                        f"{s['value']:.0f} s more, over the {s['budget_s']:.0f} s budget "
                        "of the fault sizes under TCG).")
         for s in self.get("migrate-skipped", "none"):
-            out.append(f"Not measured: migration to device memory ({s['reason']}).")
+            what = f"of {human_size(s['param'])} buffers " if s["param"] else ""
+            out.append(f"Not measured: migration {what}to device memory ({s['reason']}).")
         vram = self.get("migrate-vram-bytes", "ours")
         if self.params("migrate-vram"):
-            out.append(f"Migration: each sample moves "
-                       f"{human_size(self.meta.get('migrate_sample_bytes', 64 << 20))} of "
-                       f"fresh, CPU-written anonymous memory each way, in batches of "
-                       f"{human_size(self.meta.get('migrate_batch_bytes', 8 << 20))} "
-                       "that are in device memory at once"
+            least = human_size(self.meta.get("migrate_sample_bytes", 32 << 20))
+            out.append(f"Migration: each sample moves at least {least} of fresh, "
+                       "CPU-written anonymous memory each way (several buffers of the "
+                       "smaller sizes, one of the larger), in batches that are in device "
+                       "memory at once"
                        + (f" (VRAM: {human_size(int(vram[0]['value']))})" if vram else "")
                        + "; a sample's time is the sum of its batches'; every round "
-                       "trip is checked word by word, and ours against "
-                       "the fdinfo counters.  Reference, not measured: upstream nouveau "
-                       f"launches the copy engine once per 4 KiB page, "
+                       "trip is checked word by word, and ours against the fdinfo "
+                       "counters (pages moved, no copy failures, no evictions).  "
+                       "GB/s = 10^9 bytes moved per second.  Reference, not measured: "
+                       "upstream nouveau launches the copy engine once per 4 KiB page, "
                        f"{UPSTREAM_LAUNCHES_PER_MIB} launches/MiB.")
         out.append("")
         out.append("Targets (reported, not asserted):")
@@ -373,23 +424,45 @@ def plots(rep, d):
            r["peer"], r["spread"]["peer"][0], r["spread"]["peer"][1])
           for r in rep.rows if r["metric"] == "procs-aggregate"]
     data("procs.dat", pr)
-    # Migration throughput in GB/s against size: per row, ours and the peer
-    # with min/max, NaN where a row has no such size.
+    # Migration throughput in GB/s against size: a median, min, max column
+    # triple per series, NaN where a series has no such size.
+    series = [(m, side) for m in ("migrate-to-vram", "migrate-thp-to-vram",
+                                  "migrate-to-host", "migrate-thp-to-host",
+                                  "migrate-cpu-fault-back")
+              for side in ("ours", "peer")] + [("migrate-memcpy", "ours")]
+    col = {sr: 2 + 3 * i for i, sr in enumerate(series)}
     mg = {}
     for r in rep.rows:
-        if r["metric"] in ("migrate-to-vram", "migrate-to-host",
-                           "migrate-cpu-fault-back", "migrate-thp-to-vram"):
-            g = PAGE / 1e9
-            mg.setdefault(r["param"], {})[r["metric"]] = (
-                r["ours"] * g, r["spread"]["ours"][0] * g, r["spread"]["ours"][1] * g,
-                r["peer"] * g, r["spread"]["peer"][0] * g, r["spread"]["peer"][1] * g)
-    with open(os.path.join(d, "migrate.dat"), "w") as f:
-        for size in sorted(mg):
-            cols = [size / 1024]
-            for m in ("migrate-to-vram", "migrate-to-host", "migrate-cpu-fault-back",
-                      "migrate-thp-to-vram"):
-                cols.extend(mg[size].get(m, (None,) * 6))
-            f.write(" ".join("NaN" if x is None else str(x) for x in cols) + "\n")
+        for side in ("ours", "peer"):
+            if (r["metric"], side) in col and r[side] is not None:
+                mg.setdefault(r["param"], {})[(r["metric"], side)] = (
+                    r[side], r["spread"][side][0], r["spread"][side][1])
+    data("migrate.dat", [[size / 1024] + [x for sr in series
+                                          for x in mg[size].get(sr, (None,) * 3)]
+                         for size in sorted(mg)])
+
+    def mplot(lines):
+        return ", \\\n     ".join(
+            f'"migrate.dat" u 1:{col[sr]}:{col[sr] + 1}:{col[sr] + 2} w yerrorlines '
+            f'{style} t "{title}" noenhanced' for sr, style, title in lines)
+    memcpy = (("migrate-memcpy", "ours"), "lw 2 dt 3 pt 1 lc rgb 'black'",
+              "guest memcpy of the size (floor)")
+    to_dev = mplot((
+        (("migrate-to-vram", "ours"), "lw 2 pt 7 lc 1", "ours, 4 KiB pages"),
+        (("migrate-thp-to-vram", "ours"), "lw 2 dt 2 pt 9 lc 1", "ours, THP"),
+        (("migrate-to-vram", "peer"), "lw 2 pt 5 lc 2", "test_hmm, 4 KiB pages"),
+        (("migrate-thp-to-vram", "peer"), "lw 2 dt 2 pt 8 lc 2", "test_hmm, THP"),
+        memcpy))
+    to_host = mplot((
+        (("migrate-to-host", "ours"), "lw 2 pt 7 lc 1", "ours, 4 KiB pages"),
+        (("migrate-thp-to-host", "ours"), "lw 2 dt 2 pt 9 lc 1", "ours, THP"),
+        (("migrate-to-host", "peer"), "lw 2 pt 5 lc 2", "test_hmm, 4 KiB pages"),
+        (("migrate-thp-to-host", "peer"), "lw 2 dt 2 pt 8 lc 2", "test_hmm, THP"),
+        (("migrate-cpu-fault-back", "ours"), "lw 1 dt 4 pt 6 lc 3",
+         "ours, by CPU reads (4 KiB pages)"),
+        (("migrate-cpu-fault-back", "peer"), "lw 1 dt 4 pt 4 lc 4",
+         "test_hmm, by CPU reads (4 KiB pages)"),
+        memcpy))
     sub = f"{rep.meta.get('reps')} reps, median and min/max; guest {rep.meta.get('kernel')} under QEMU"
     gnuplot(f"""
 set terminal pngcairo size 960,600 font ",11"
@@ -432,24 +505,24 @@ set xtics (1, 2, 4, 8)
 plot "procs.dat" u 1:2:3:4 w yerrorlines lw 2 pt 7 t "ours", \\
      "procs.dat" u 1:5:6:7 w yerrorlines lw 2 pt 5 t "test_hmm" noenhanced
 
+set terminal pngcairo size 1400,640 font ",11"
 set output "migrate.png"
-set title "Migration of fresh, CPU-written anonymous memory to device memory and back\\n{{/*0.8 {sub}}}"
-set logscale xy
+set multiplot layout 1,2 title "Migration of fresh, CPU-written anonymous memory between system memory and device memory\\n{{/*0.8 {sub}}}"
+unset logscale
+set logscale x
 set xlabel "buffer size (KiB)"
 set ylabel "GB/s (bytes migrated per second)"
-set key outside right top box opaque width 1
-set xrange [40:12000]
-set yrange [*:*]
-set xtics ("64K" 64, "256K" 256, "2M" 2048, "8M" 8192)
+set key top left box opaque width 1 samplen 3
+set offsets 0, 0, graph 0.55, 0
+set xrange [40:420000]
+set yrange [0:*]
+set xtics ("64K" 64, "256K" 256, "2M" 2048, "8M" 8192, "32M" 32768, "128M" 131072, "256M" 262144)
 set datafile missing "NaN"
-plot "migrate.dat" u 1:2:3:4 w yerrorlines lw 2 pt 7 lc 1 t "ours, MIGRATE to VRAM", \\
-     "migrate.dat" u 1:5:6:7 w yerrorlines lw 2 pt 5 lc 1 dt 2 t "test_hmm, MIGRATE_TO_DEV" noenhanced, \\
-     "migrate.dat" u 1:8:9:10 w yerrorlines lw 2 pt 7 lc 2 t "ours, MIGRATE to host", \\
-     "migrate.dat" u 1:11:12:13 w yerrorlines lw 2 pt 5 lc 2 dt 2 t "test_hmm, MIGRATE_TO_SYS" noenhanced, \\
-     "migrate.dat" u 1:14:15:16 w yerrorlines lw 2 pt 7 lc 3 t "ours, CPU reads back", \\
-     "migrate.dat" u 1:17:18:19 w yerrorlines lw 2 pt 5 lc 3 dt 2 t "test_hmm, CPU reads back" noenhanced, \\
-     "migrate.dat" u 1:20:21:22 w yerrorbars pt 9 ps 1.5 lc 4 t "ours, THP to VRAM", \\
-     "migrate.dat" u 1:23:24:25 w yerrorbars pt 8 ps 1.5 lc 4 t "test_hmm, THP to device" noenhanced
+set title "to device memory: SVM_BIND MIGRATE to VRAM, test_hmm MIGRATE_TO_DEV" noenhanced
+plot {to_dev}
+set title "back to system memory: SVM_BIND MIGRATE target 0, test_hmm MIGRATE_TO_SYS" noenhanced
+plot {to_host}
+unset multiplot
 """, d)
 
 

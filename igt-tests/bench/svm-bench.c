@@ -23,19 +23,22 @@
  *   procs     N processes at once, each with its own fd and a fresh 16 MiB
  *             buffer, first-touch GPU reads; the wall time of all of them
  *   migrate   fresh, CPU-written private anonymous buffers of 64 KiB to
- *             8 MiB moved to device memory and back: ours = SVM_BIND
- *             MIGRATE to VRAM, then back with MIGRATE to the host or with
- *             one CPU read per page; peer = HMM_DMIRROR_MIGRATE_TO_DEV, then
- *             HMM_DMIRROR_MIGRATE_TO_SYS or the same CPU reads; once more
- *             to VRAM with 2 MiB-aligned MADV_HUGEPAGE buffers.  A sample
- *             moves MIGRATE_SAMPLE_BYTES each way, in batches of
- *             MIGRATE_BATCH_BYTES (several buffers of a small size), half
- *             of the simulated GPU's 16 MiB of VRAM, so that nothing is
- *             evicted; its time is the sum of its batches'.  Every round
- *             trip ends with the data checked word by word, and ours with
- *             the fdinfo counters checked (the pages really moved, none
- *             failed): a broken migration cannot look fast.  The counters
- *             also give the copy-engine launches.
+ *             256 MiB moved to device memory and back: ours = SVM_BIND
+ *             MIGRATE to VRAM, then back with MIGRATE to the host or (up to
+ *             8 MiB) with one CPU read per page; peer =
+ *             HMM_DMIRROR_MIGRATE_TO_DEV, then HMM_DMIRROR_MIGRATE_TO_SYS
+ *             or the same CPU reads; both ways again with 2 MiB-aligned
+ *             MADV_HUGEPAGE buffers from 2 MiB up; and the guest's memcpy
+ *             of each size, the floor of what moving the bytes costs.  A
+ *             sample moves at least MIGRATE_SAMPLE_BYTES each way (several
+ *             buffers of a small size, one of a large one), in batches that
+ *             are in the simulated GPU's VRAM at once (the bench suite
+ *             loads it with enough for the largest buffer), so that
+ *             nothing is evicted; its time is the sum of its batches'.
+ *             Every round trip ends with the data checked word by word,
+ *             and ours with the fdinfo counters checked (the pages really
+ *             moved, none failed, none evicted): a broken migration cannot
+ *             look fast.  The counters also give the copy-engine launches.
  *
  * Writes the raw samples as JSON to the file named by -o (default
  * $NVSVM_RESULTS/bench-raw.json); .ci/bench-report.py turns them into the
@@ -78,11 +81,12 @@
 /* Bytes one fault sample reads at least: small sizes read many buffers. */
 #define FAULT_SAMPLE_BYTES	(32UL << 20)
 /*
- * Bytes one migration sample moves each way, in batches that are in VRAM at
- * once (half of the default VRAM): one batch lasts a few clock ticks only.
+ * Bytes one migration sample moves each way at least: sizes below it move
+ * several buffers, in batches that are in VRAM at once.
  */
-#define MIGRATE_SAMPLE_BYTES	(64UL << 20)
-#define MIGRATE_BATCH_BYTES	(8UL << 20)
+#define MIGRATE_SAMPLE_BYTES	(32UL << 20)
+/* Sizes up to this one are also brought back by CPU reads. */
+#define MIGRATE_CPU_FAULT_MAX	(8UL << 20)
 /* A transparent huge page. */
 #define THP_BYTES		(2UL << 20)
 
@@ -315,11 +319,11 @@ static void fault_sample(int sfd, int hfd, size_t size, unsigned int n,
 	pool_fini(&p);
 }
 
-/* memcpy of @size bytes between warm buffers: seconds per copy. */
-static double memcpy_time(void *dst, const void *src, size_t size,
+/* memcpy of @size bytes between warm buffers, @bytes at least: seconds per copy. */
+static double memcpy_time(void *dst, const void *src, size_t size, size_t bytes,
 			  unsigned int *iters)
 {
-	unsigned int n = (FAULT_SAMPLE_BYTES + size - 1) / size;
+	unsigned int n = (bytes + size - 1) / size;
 	double t;
 
 	/* Until the clock has moved: a zero time is no measurement. */
@@ -371,7 +375,7 @@ static void bench_fault(const size_t *sizes, int nsizes, double budget)
 			double t;
 
 			fault_sample(sfd, hfd, size, n, bounce);
-			t = memcpy_time(bounce, src, size, &iters);
+			t = memcpy_time(bounce, src, size, FAULT_SAMPLE_BYTES, &iters);
 			sample("memcpy", size, "floor", size / t / 1e9,
 			       "\"seconds\": %.9g, \"iters\": %u", t, iters);
 		}
@@ -600,11 +604,11 @@ static void bench_procs(void)
 }
 
 /*
- * Migration.  A batch takes fresh buffers of one size, MIGRATE_BATCH_BYTES
- * of them, writes every word from the CPU (word i holds its own address xor
- * the batch's salt, so that a page copied to the wrong place or a stale one
- * shows), moves them to device memory, then back, and checks every word.
- * A sample adds up the batches of MIGRATE_SAMPLE_BYTES.
+ * Migration.  A batch takes fresh buffers of one size, as many as are in
+ * VRAM at once, writes every word from the CPU (word i holds its own
+ * address xor the batch's salt, so that a page copied to the wrong place or
+ * a stale one shows), moves them to device memory, then back, and checks
+ * every word.  A sample adds up the batches of its buffers.
  */
 enum mig_kind {
 	MIG_IOCTL,	/* back with the migrate ioctl */
@@ -617,18 +621,41 @@ static const char *const mig_metric_to[] = {
 };
 
 static const char *const mig_metric_back[] = {
-	[MIG_IOCTL] = "migrate-host", [MIG_CPU_FAULT] = "migrate-cpu-fault", [MIG_THP] = NULL,
+	[MIG_IOCTL] = "migrate-host", [MIG_CPU_FAULT] = "migrate-cpu-fault",
+	[MIG_THP] = "migrate-thp-host",
+};
+
+/* How one size is measured: its buffers per sample, and per batch. */
+struct mig_shape {
+	size_t size;
+	unsigned int buffers;
+	unsigned int per_batch;
 };
 
 /* What the batches of one sample add up to. */
 struct mig_sample {
 	double t_to, t_back;
-	unsigned int buffers;
+	unsigned int buffers, batches;
 	unsigned long thp_kib;
-	uint64_t launches_to, launches_back, thp_folios, evictions, back_cpages;
+	uint64_t launches_to, launches_back, thp_to, thp_back, evictions, back_cpages;
 };
 
 static uint64_t mig_salt;
+
+/*
+ * @size's buffers per sample (MIGRATE_SAMPLE_BYTES of them, at least one)
+ * in batches of at most @vram bytes, so that a batch is in VRAM at once.
+ * Return: false when one buffer is more than the VRAM.
+ */
+static bool mig_shape_init(struct mig_shape *s, size_t size, uint64_t vram)
+{
+	uint64_t fit = vram / size;
+
+	s->size = size;
+	s->buffers = size >= MIGRATE_SAMPLE_BYTES ? 1 : MIGRATE_SAMPLE_BYTES / size;
+	s->per_batch = fit < s->buffers ? fit : s->buffers;
+	return s->per_batch > 0;
+}
 
 static void pattern_fill(void *buf, size_t size, uint64_t salt)
 {
@@ -678,12 +705,12 @@ static unsigned long thp_kib(const void *addr)
 	return kib;
 }
 
-/* A pool of fresh buffers for one batch, written by the CPU; THP if @thp. */
-static uint64_t mig_pool_init(struct pool *p, size_t size, bool thp)
+/* A pool of @n fresh buffers of @size for one batch, written by the CPU; THP if @thp. */
+static uint64_t mig_pool_init(struct pool *p, size_t size, unsigned int n, bool thp)
 {
 	uint64_t salt = ++mig_salt * 0x9e3779b97f4a7c15ULL;
 
-	pool_init(p, size, MIGRATE_BATCH_BYTES / size);
+	pool_init(p, size, n);
 	for (unsigned int i = 0; i < p->n; i++) {
 		if (madvise(pool_buf(p, i), size, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
 			die("madvise: %s", strerror(errno));
@@ -752,14 +779,15 @@ static void counter_expect(const char *what, const uint64_t *a, const uint64_t *
 		    (unsigned long long)(b[c] - a[c]), (unsigned long long)want);
 }
 
-/* One batch of ours, added to @m. */
-static void ours_migrate_batch(int fd, size_t size, enum mig_kind kind, struct mig_sample *m)
+/* One batch of ours, @n buffers of @size, added to @m. */
+static void ours_migrate_batch(int fd, size_t size, unsigned int n, enum mig_kind kind,
+			       struct mig_sample *m)
 {
 	uint64_t c0[NCOUNTERS], c1[NCOUNTERS], c2[NCOUNTERS], pages, salt;
 	double t_to, t_back;
 	struct pool p;
 
-	salt = mig_pool_init(&p, size, kind == MIG_THP);
+	salt = mig_pool_init(&p, size, n, kind == MIG_THP);
 	pages = (uint64_t)p.n * (size / PAGE);
 	if (kind == MIG_THP)
 		m->thp_kib += mig_pool_thp_kib(&p);
@@ -783,12 +811,17 @@ static void ours_migrate_batch(int fd, size_t size, enum mig_kind kind, struct m
 	counter_expect("ours, to VRAM", c0, c1, C_COPY_FAILURES, 0);
 	counter_expect("ours, back", c1, c2, C_TO_HOST, pages);
 	counter_expect("ours, back", c1, c2, C_COPY_FAILURES, 0);
+	/* A batch is in VRAM at once: an eviction would time something else. */
+	counter_expect("ours, the round trip of a batch that fits in VRAM", c0, c2,
+		       C_EVICTIONS, 0);
 	m->t_to += t_to;
 	m->t_back += t_back;
 	m->buffers += p.n;
+	m->batches++;
 	m->launches_to += c1[C_COPY_LAUNCHES] - c0[C_COPY_LAUNCHES];
 	m->launches_back += c2[C_COPY_LAUNCHES] - c1[C_COPY_LAUNCHES];
-	m->thp_folios += c1[C_THP_TO_VRAM] - c0[C_THP_TO_VRAM];
+	m->thp_to += c1[C_THP_TO_VRAM] - c0[C_THP_TO_VRAM];
+	m->thp_back += c2[C_THP_TO_HOST] - c1[C_THP_TO_HOST];
 	m->evictions += c2[C_EVICTIONS] - c0[C_EVICTIONS];
 	pool_fini(&p);
 }
@@ -807,18 +840,19 @@ static uint64_t hmm_migrate(int fd, void *buf, size_t size, void *bounce, bool t
 }
 
 /*
- * One batch of the peer, added to @m.  MIGRATE_TO_DEV also copies what the
- * device holds out to @bounce (MIGRATE_BATCH_BYTES, written already):
- * test_hmm's way of showing what it migrated, checked here too.
+ * One batch of the peer, @n buffers of @size, added to @m.  MIGRATE_TO_DEV
+ * also copies what the device holds out to @bounce (@n * @size bytes,
+ * written already): test_hmm's way of showing what it migrated, checked
+ * here too.
  */
-static void peer_migrate_batch(int fd, size_t size, enum mig_kind kind, char *bounce,
-			       struct mig_sample *m)
+static void peer_migrate_batch(int fd, size_t size, unsigned int n, enum mig_kind kind,
+			       char *bounce, struct mig_sample *m)
 {
 	uint64_t cpages = 0, back = 0, pages, salt;
 	double t_to, t_back;
 	struct pool p;
 
-	salt = mig_pool_init(&p, size, kind == MIG_THP);
+	salt = mig_pool_init(&p, size, n, kind == MIG_THP);
 	pages = (uint64_t)p.n * (size / PAGE);
 	if (kind == MIG_THP)
 		m->thp_kib += mig_pool_thp_kib(&p);
@@ -848,45 +882,52 @@ static void peer_migrate_batch(int fd, size_t size, enum mig_kind kind, char *bo
 	m->t_to += t_to;
 	m->t_back += t_back;
 	m->buffers += p.n;
+	m->batches++;
 	m->back_cpages += back;
 	pool_fini(&p);
 }
 
-/* One sample of one side: the batches of MIGRATE_SAMPLE_BYTES, or one to warm up. */
-static void migrate_sample(int fd, bool peer, size_t size, enum mig_kind kind, char *bounce,
-			   bool warmup)
+/* One sample of one side at @s: its buffers batch by batch; one batch to warm up. */
+static void migrate_sample(int fd, bool peer, const struct mig_shape *s, enum mig_kind kind,
+			   char *bounce, bool warmup)
 {
-	unsigned int batches = warmup ? 1 : MIGRATE_SAMPLE_BYTES / MIGRATE_BATCH_BYTES;
+	unsigned int left = warmup ? s->per_batch : s->buffers;
 	const char *side = peer ? "peer" : "ours";
 	struct mig_sample m = {};
-	double pages;
+	double bytes;
 
-	for (unsigned int b = 0; b < batches; b++) {
+	while (left) {
+		unsigned int n = left < s->per_batch ? left : s->per_batch;
+
 		if (peer)
-			peer_migrate_batch(fd, size, kind, bounce, &m);
+			peer_migrate_batch(fd, s->size, n, kind, bounce, &m);
 		else
-			ours_migrate_batch(fd, size, kind, &m);
+			ours_migrate_batch(fd, s->size, n, kind, &m);
+		left -= n;
 	}
 	if (warmup)
 		return;
-	pages = (double)m.buffers * (size / PAGE);
+	bytes = (double)m.buffers * s->size;
 	if (mig_metric_to[kind])
-		sample(mig_metric_to[kind], size, side, pages / m.t_to,
-		       "\"seconds\": %.9g, \"buffers\": %u, \"batches\": %u, "
-		       "\"launches\": %llu, \"thp_folios\": %llu, \"thp_kib_before\": %lu, "
-		       "\"evictions\": %llu, \"back_seconds\": %.9g, \"back_cpages\": %llu",
-		       m.t_to, m.buffers, batches, (unsigned long long)m.launches_to,
-		       (unsigned long long)m.thp_folios, m.thp_kib,
-		       (unsigned long long)m.evictions, m.t_back,
+		sample(mig_metric_to[kind], s->size, side, bytes / m.t_to / 1e9,
+		       "\"pages_per_s\": %.9g, \"seconds\": %.9g, \"buffers\": %u, "
+		       "\"batches\": %u, \"launches\": %llu, \"thp_folios\": %llu, "
+		       "\"thp_kib_before\": %lu, \"evictions\": %llu, \"back_seconds\": %.9g, "
+		       "\"back_cpages\": %llu",
+		       bytes / PAGE / m.t_to, m.t_to, m.buffers, m.batches,
+		       (unsigned long long)m.launches_to, (unsigned long long)m.thp_to,
+		       m.thp_kib, (unsigned long long)m.evictions, m.t_back,
 		       (unsigned long long)m.back_cpages);
 	if (mig_metric_back[kind])
-		sample(mig_metric_back[kind], size, side, pages / m.t_back,
-		       "\"seconds\": %.9g, \"buffers\": %u, \"batches\": %u, "
-		       "\"launches\": %llu, \"to_seconds\": %.9g, \"to_launches\": %llu, "
-		       "\"evictions\": %llu",
-		       m.t_back, m.buffers, batches, (unsigned long long)m.launches_back,
-		       m.t_to, (unsigned long long)m.launches_to,
-		       (unsigned long long)m.evictions);
+		sample(mig_metric_back[kind], s->size, side, bytes / m.t_back / 1e9,
+		       "\"pages_per_s\": %.9g, \"seconds\": %.9g, \"buffers\": %u, "
+		       "\"batches\": %u, \"launches\": %llu, \"thp_folios\": %llu, "
+		       "\"thp_kib_before\": %lu, \"to_seconds\": %.9g, \"to_launches\": %llu, "
+		       "\"evictions\": %llu, \"back_cpages\": %llu",
+		       bytes / PAGE / m.t_back, m.t_back, m.buffers, m.batches,
+		       (unsigned long long)m.launches_back, (unsigned long long)m.thp_back,
+		       m.thp_kib, m.t_to, (unsigned long long)m.launches_to,
+		       (unsigned long long)m.evictions, (unsigned long long)m.back_cpages);
 }
 
 static uint64_t sim_getparam(int fd, uint64_t param)
@@ -906,16 +947,82 @@ static const char *migrate_unsupported(int fd, uint64_t *vram)
 	*vram = sim_getparam(fd, NOUVEAU_GETPARAM_FB_SIZE);
 	if (!(caps & NOUVEAU_SVM_CAP_MIGRATE_VRAM) || !(caps & NOUVEAU_SVM_CAP_MIGRATE_HOST))
 		return "the device does not migrate to VRAM and back";
-	if (*vram < MIGRATE_BATCH_BYTES)
-		return "the device has less VRAM than one batch moves";
+	if (*vram < THP_BYTES)
+		return "the device has less VRAM than a huge page";
 	return NULL;
+}
+
+/*
+ * Where the destination of the memcpy floor starts, past the end of its
+ * source.  Under TCG, a copy from 2 MiB up between buffers a power of two
+ * of pages apart was measured at a third of the speed of the same copy a
+ * few pages further, and glibc picks its copy loop by the distance too: the
+ * floor is the fastest of these placements.
+ */
+static const size_t memcpy_gaps[] = { 0, 2 * PAGE, 17 * PAGE };
+#define MEMCPY_GAPS	(sizeof(memcpy_gaps) / sizeof(memcpy_gaps[0]))
+/* Bytes one measurement of the floor copies at least: some ten clock ticks. */
+#define MEMCPY_FLOOR_BYTES	(64UL << 20)
+
+/*
+ * One sample of the memcpy floor of @size bytes in @buf (warm, 2 * @size
+ * plus the largest gap): the fastest of the placements.
+ */
+static void memcpy_floor_sample(char *buf, size_t size)
+{
+	double t[MEMCPY_GAPS], best = 0;
+	unsigned int iters, best_iters = 0;
+
+	for (unsigned int g = 0; g < MEMCPY_GAPS; g++) {
+		t[g] = memcpy_time(buf + size + memcpy_gaps[g], buf, size, MEMCPY_FLOOR_BYTES,
+				   &iters);
+		if (!g || t[g] < best) {
+			best = t[g];
+			best_iters = iters;
+		}
+	}
+	sample("migrate-memcpy", size, "floor", size / best / 1e9,
+	       "\"seconds\": %.9g, \"iters\": %u, \"gbps_gap0\": %.6g, "
+	       "\"gbps_gap8k\": %.6g, \"gbps_gap68k\": %.6g",
+	       best, best_iters, size / t[0] / 1e9, size / t[1] / 1e9, size / t[2] / 1e9);
+}
+
+/* Every kind of sample of both sides at @s, and the memcpy of its bytes. */
+static void migrate_size(int sfd, int hfd, const struct mig_shape *s, char *bounce)
+{
+	size_t len = 2 * s->size + memcpy_gaps[MEMCPY_GAPS - 1];
+	double ts = now();
+	char *buf;
+
+	buf = fresh(len);
+	memset(buf, 2, len);
+	for (int r = 0; r < reps; r++) {
+		migrate_sample(sfd, false, s, MIG_IOCTL, NULL, false);
+		migrate_sample(hfd, true, s, MIG_IOCTL, bounce, false);
+		if (s->size <= MIGRATE_CPU_FAULT_MAX) {
+			migrate_sample(sfd, false, s, MIG_CPU_FAULT, NULL, false);
+			migrate_sample(hfd, true, s, MIG_CPU_FAULT, bounce, false);
+		}
+		if (s->size >= THP_BYTES) {
+			migrate_sample(sfd, false, s, MIG_THP, NULL, false);
+			migrate_sample(hfd, true, s, MIG_THP, bounce, false);
+		}
+		memcpy_floor_sample(buf, s->size);
+	}
+	munmap(buf, len);
+	printf("migrate: %7zu KiB x %u buffers (%u per batch), %d reps: %.1f s\n",
+	       s->size >> 10, s->buffers, s->per_batch, reps, now() - ts);
 }
 
 static void bench_migrate(void)
 {
-	static const size_t sizes[] = { 64UL << 10, 256UL << 10, 2UL << 20, 8UL << 20 };
-	static const size_t thp_sizes[] = { 2UL << 20, 8UL << 20 };
+	static const size_t sizes[] = { 64UL << 10, 256UL << 10, 2UL << 20, 8UL << 20,
+					32UL << 20, 128UL << 20, 256UL << 20 };
+	static const enum mig_kind warm[] = { MIG_IOCTL, MIG_THP };
+	struct mig_shape shapes[sizeof(sizes) / sizeof(sizes[0])];
 	int sfd = sim_client(), hfd = hmm_client();
+	unsigned int n = 0, largest = 0;
+	size_t bounce_bytes = 0;
 	const char *why;
 	double t0 = now();
 	uint64_t vram;
@@ -928,37 +1035,37 @@ static void bench_migrate(void)
 		sample("migrate-skipped", 0, "none", 0, "\"reason\": \"%s\"", why);
 		goto out;
 	}
-	bounce = fresh(MIGRATE_BATCH_BYTES);
-	memset(bounce, 1, MIGRATE_BATCH_BYTES);
-	/* The first batches find the peer's device memory still to be made. */
-	for (int kind = MIG_IOCTL; kind <= MIG_THP; kind++) {
-		migrate_sample(sfd, false, THP_BYTES, kind, NULL, true);
-		migrate_sample(hfd, true, THP_BYTES, kind, bounce, true);
-	}
 	for (unsigned int s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-		double ts = now();
+		struct mig_shape *sh = &shapes[n];
 
-		for (int r = 0; r < reps; r++) {
-			migrate_sample(sfd, false, sizes[s], MIG_IOCTL, NULL, false);
-			migrate_sample(hfd, true, sizes[s], MIG_IOCTL, bounce, false);
-			migrate_sample(sfd, false, sizes[s], MIG_CPU_FAULT, NULL, false);
-			migrate_sample(hfd, true, sizes[s], MIG_CPU_FAULT, bounce, false);
+		if (!mig_shape_init(sh, sizes[s], vram)) {
+			printf("migrate: %zu KiB skipped: more than the %llu MiB of VRAM\n",
+			       sizes[s] >> 10, (unsigned long long)(vram >> 20));
+			sample("migrate-skipped", sizes[s], "none", 0,
+			       "\"reason\": \"a buffer is more than the VRAM\"");
+			continue;
 		}
-		printf("migrate: %7zu KiB x %lu buffers, %d reps: %.1f s\n", sizes[s] >> 10,
-		       MIGRATE_SAMPLE_BYTES / sizes[s], reps, now() - ts);
+		if (sh->per_batch * sh->size > bounce_bytes)
+			bounce_bytes = sh->per_batch * sh->size;
+		if (sh->size > shapes[largest].size)
+			largest = n;
+		n++;
 	}
-	for (unsigned int s = 0; s < sizeof(thp_sizes) / sizeof(thp_sizes[0]); s++) {
-		double ts = now();
-
-		for (int r = 0; r < reps; r++) {
-			migrate_sample(sfd, false, thp_sizes[s], MIG_THP, NULL, false);
-			migrate_sample(hfd, true, thp_sizes[s], MIG_THP, bounce, false);
-		}
-		printf("migrate, THP: %7zu KiB x %lu buffers, %d reps: %.1f s\n",
-		       thp_sizes[s] >> 10, MIGRATE_SAMPLE_BYTES / thp_sizes[s], reps,
-		       now() - ts);
+	bounce = fresh(bounce_bytes);
+	memset(bounce, 1, bounce_bytes);
+	/*
+	 * The first batches find the peer's device memory still to be made
+	 * (test_hmm adds it in 256 MiB chunks, of small pages or of huge
+	 * ones, as it runs out): one batch of the largest size of each kind.
+	 */
+	for (unsigned int k = 0; k < sizeof(warm) / sizeof(warm[0]); k++) {
+		migrate_sample(sfd, false, &shapes[largest], warm[k], NULL, true);
+		migrate_sample(hfd, true, &shapes[largest], warm[k], bounce, true);
 	}
-	munmap(bounce, MIGRATE_BATCH_BYTES);
+	printf("migrate: warm-up done in %.1f s\n", now() - t0);
+	for (unsigned int s = 0; s < n; s++)
+		migrate_size(sfd, hfd, &shapes[s], bounce);
+	munmap(bounce, bounce_bytes);
 	printf("migrate: done in %.1f s\n", now() - t0);
 out:
 	close(sfd);
@@ -1013,11 +1120,11 @@ int main(int argc, char **argv)
 		"\"reps\": %d, \"clock\": \"CLOCK_MONOTONIC\", \"clock_res_ns\": %ld, "
 		"\"budget_s\": %.0f, \"fault_sample_bytes\": %lu, "
 		"\"procs_size\": %lu, \"atomic_sample_s\": %.3g, "
-		"\"migrate_sample_bytes\": %lu, \"migrate_batch_bytes\": %lu},\n"
+		"\"migrate_sample_bytes\": %lu},\n"
 		"\"samples\": [",
 		u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN), reps,
 		res.tv_sec * 1000000000L + res.tv_nsec, budget, FAULT_SAMPLE_BYTES,
-		PROCS_SIZE, atomic_secs, MIGRATE_SAMPLE_BYTES, MIGRATE_BATCH_BYTES);
+		PROCS_SIZE, atomic_secs, MIGRATE_SAMPLE_BYTES);
 	t_start = now();
 	printf("svm-bench: %d reps, fault sizes up to %zu KiB, budget %.0f s for them\n",
 	       reps, sizes[nsizes - 1] >> 10, budget);
