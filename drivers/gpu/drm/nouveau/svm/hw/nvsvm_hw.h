@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nouveau SVM hardware backend: pure encoders and decoders of the formats
+ * the GPU and nvkm use (replayable fault buffer entries, PFNMAP arguments,
+ * copy-engine method streams).  Nothing here touches hardware, nvif or
+ * nvkm, so that KUnit can check it on any machine.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#ifndef __NVSVM_HW_H__
+#define __NVSVM_HW_H__
+
+#include <linux/bits.h>
+#include <linux/types.h>
+#include <drm/drm_pagemap.h>
+
+#include "../../include/nvhw/drf.h"
+#include "../../include/nvif/if000c.h"
+#include "../nouveau_svm.h"
+
+/*
+ * Replayable fault buffer entries.  Linux 7.3 has no nvhw/class header for
+ * the fault buffer classes, so their fields are spelled here in the same
+ * DRF-MW form (bit hi:lo over the entry as an array of u32), named as in
+ * NVIDIA's published clb069.h and clc369.h.  The layout agrees with what
+ * nvkm's gv100_fault_buffer_process() and nouveau_svm_fault_cache() read.
+ */
+#define MAXWELL_FAULT_BUFFER_A				0x0000b069
+#define VOLTA_FAULT_BUFFER_A				0x0000c369
+
+#define NVB069_FAULT_BUF_SIZE				32
+#define NVB069_FAULT_BUF_ENTRY_INST_APERTURE		MW(9 : 8)
+#define NVB069_FAULT_BUF_ENTRY_INST_APERTURE_VID_MEM	0x00000000
+#define NVB069_FAULT_BUF_ENTRY_INST_APERTURE_SYS_MEM_COHERENT	0x00000002
+#define NVB069_FAULT_BUF_ENTRY_INST_APERTURE_SYS_MEM_NONCOHERENT	0x00000003
+#define NVB069_FAULT_BUF_ENTRY_INST			MW(63 : 12)
+#define NVB069_FAULT_BUF_ENTRY_ADDR			MW(127 : 76)
+#define NVB069_FAULT_BUF_ENTRY_TIMESTAMP		MW(191 : 128)
+#define NVB069_FAULT_BUF_ENTRY_ENGINE_ID		MW(200 : 192)
+#define NVB069_FAULT_BUF_ENTRY_FAULT_TYPE		MW(228 : 224)
+#define NVB069_FAULT_BUF_ENTRY_REPLAYABLE_FAULT		MW(231 : 231)
+#define NVB069_FAULT_BUF_ENTRY_CLIENT			MW(238 : 232)
+#define NVB069_FAULT_BUF_ENTRY_ACCESS_TYPE		MW(242 : 240)
+#define NVB069_FAULT_BUF_ENTRY_ACCESS_TYPE_READ		0x00000000
+#define NVB069_FAULT_BUF_ENTRY_ACCESS_TYPE_WRITE	0x00000001
+#define NVB069_FAULT_BUF_ENTRY_ACCESS_TYPE_ATOMIC	0x00000002
+#define NVB069_FAULT_BUF_ENTRY_ACCESS_TYPE_PREFETCH	0x00000003
+#define NVB069_FAULT_BUF_ENTRY_MMU_CLIENT_TYPE		MW(244 : 244)
+#define NVB069_FAULT_BUF_ENTRY_MMU_CLIENT_TYPE_GPC	0x00000000
+#define NVB069_FAULT_BUF_ENTRY_MMU_CLIENT_TYPE_HUB	0x00000001
+#define NVB069_FAULT_BUF_ENTRY_GPC_ID			MW(252 : 248)
+#define NVB069_FAULT_BUF_ENTRY_VALID			MW(255 : 255)
+
+/* Volta keeps the Pascal layout, widens the access type, adds bits. */
+#define NVC369_BUF_SIZE					32
+#define NVC369_BUF_ENTRY_INST_APERTURE			MW(9 : 8)
+#define NVC369_BUF_ENTRY_INST				MW(63 : 12)
+#define NVC369_BUF_ENTRY_ADDR_PHYS_APERTURE		MW(65 : 64)
+#define NVC369_BUF_ENTRY_ADDR				MW(127 : 76)
+#define NVC369_BUF_ENTRY_TIMESTAMP			MW(191 : 128)
+#define NVC369_BUF_ENTRY_ENGINE_ID			MW(200 : 192)
+#define NVC369_BUF_ENTRY_FAULT_TYPE			MW(228 : 224)
+#define NVC369_BUF_ENTRY_REPLAYABLE_FAULT		MW(231 : 231)
+#define NVC369_BUF_ENTRY_CLIENT				MW(238 : 232)
+#define NVC369_BUF_ENTRY_ACCESS_TYPE			MW(243 : 240)
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_VIRT_READ		0x00000000
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_VIRT_WRITE		0x00000001
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_VIRT_ATOMIC_STRONG	0x00000002
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_VIRT_PREFETCH	0x00000003
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_VIRT_ATOMIC_WEAK	0x00000004
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_PHYS_READ		0x00000008
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_PHYS_WRITE		0x00000009
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_PHYS_ATOMIC	0x0000000a
+#define NVC369_BUF_ENTRY_ACCESS_TYPE_PHYS_PREFETCH	0x0000000b
+#define NVC369_BUF_ENTRY_MMU_CLIENT_TYPE		MW(244 : 244)
+#define NVC369_BUF_ENTRY_GPC_ID				MW(252 : 248)
+#define NVC369_BUF_ENTRY_PROTECTED_MODE			MW(253 : 253)
+#define NVC369_BUF_ENTRY_REPLAYABLE_FAULT_EN		MW(254 : 254)
+#define NVC369_BUF_ENTRY_VALID				MW(255 : 255)
+
+/* u32 words in one fault buffer entry, for both classes. */
+#define NVSVM_HW_FAULT_ENTRY_WORDS	(NVB069_FAULT_BUF_SIZE / 4)
+
+/*
+ * &nouveau_svm_fault.token of a hardware fault: what GP100_VMM_VN_FAULT_CANCEL
+ * needs, besides the instance, to name the faulting unit.
+ */
+#define NVSVM_HW_FAULT_TOKEN_CLIENT	GENMASK(6, 0)
+#define NVSVM_HW_FAULT_TOKEN_GPC	GENMASK(12, 8)
+#define NVSVM_HW_FAULT_TOKEN_HUB	BIT(16)
+
+/**
+ * struct nvsvm_hw_fault_info - a fault buffer entry, every field decoded
+ * @inst: instance block address of the faulting channel (4 KiB aligned)
+ * @inst_aperture: NVB069_FAULT_BUF_ENTRY_INST_APERTURE_* of @inst
+ * @addr: faulting virtual address, 4 KiB aligned (the entry has no more)
+ * @timestamp: GPU time of the fault
+ * @engine: engine that faulted (ENGINE_ID)
+ * @fault_type: FAULT_TYPE (PDE, PTE, RO violation, ...)
+ * @access_type: ACCESS_TYPE as the class encodes it
+ * @client: MMU client (unit within the GPC or hub)
+ * @gpc: GPC of a GPC client
+ * @hub: the client is a hub client, not a GPC one
+ * @replayable: REPLAYABLE_FAULT: the access stalls and can be replayed
+ * @valid: VALID: the GPU has finished writing the entry
+ */
+struct nvsvm_hw_fault_info {
+	u64 inst;
+	u8 inst_aperture;
+	u64 addr;
+	u64 timestamp;
+	u16 engine;
+	u8 fault_type;
+	u8 access_type;
+	u8 client;
+	u8 gpc;
+	bool hub;
+	bool replayable;
+	bool valid;
+};
+
+int nvsvm_hw_fault_decode(u32 oclass, const u32 *entry,
+			  struct nvsvm_hw_fault_info *info,
+			  struct nouveau_svm_fault *fault);
+u32 nvsvm_hw_fault_token(u8 hub, u8 gpc, u8 client);
+void nvsvm_hw_fault_token_unpack(u32 token, u8 *hub, u8 *gpc, u8 *client);
+int nvsvm_hw_fault_pending(u32 get, u32 put, u32 entries);
+u32 nvsvm_hw_fault_next(u32 get, u32 entries);
+
+/**
+ * struct nvsvm_hw_pfn_cursor - where nvsvm_hw_pfnmap_next() is in a map
+ * @page: 4 KiB pages of the map already encoded
+ * @entry: index in &nouveau_svm_map.dma of the entry holding @page
+ * @sub: 4 KiB pages of that entry already encoded
+ *
+ * Zero it before the first call.
+ */
+struct nvsvm_hw_pfn_cursor {
+	unsigned long page;
+	unsigned long entry;
+	unsigned long sub;
+};
+
+/* Page shifts nvkm's PFNMAP takes on Pascal and later: PTE and PDE0. */
+#define NVSVM_HW_PFN_SHIFT_4K	12
+#define NVSVM_HW_PFN_SHIFT_2M	21
+
+u64 nvsvm_hw_pfn_encode(u64 addr, u32 proto, u32 flags, u64 vram_base);
+int nvsvm_hw_pfnmap_next(const struct nouveau_svm_map *map, u64 vram_base,
+			 struct nvsvm_hw_pfn_cursor *cur,
+			 struct nvif_vmm_pfnmap_v0 *args, unsigned int max);
+int nvsvm_hw_pfnclr_encode(u64 start, u64 end,
+			   struct nvif_vmm_pfnclr_v0 *args);
+
+/*
+ * Copy engine.  Every class from PASCAL_DMA_COPY_A to AMPERE_DMA_COPY_B
+ * keeps the KEPLER_DMA_COPY_A (cla0b5.h) methods used here at the same
+ * offsets; nouveau's TTM moves rely on that too.  The semaphore methods
+ * are not in Linux 7.3's cla0b5.h: their offsets are those of NVIDIA's
+ * published cla0b5.h and clc3b5.h.
+ */
+#define NVSVM_HW_A0B5_SET_SEMAPHORE_A		0x00000240
+#define NVSVM_HW_A0B5_SET_SEMAPHORE_A_UPPER	GENMASK(7, 0)
+#define NVSVM_HW_A0B5_SET_SEMAPHORE_B		0x00000244
+#define NVSVM_HW_A0B5_SET_SEMAPHORE_PAYLOAD	0x00000248
+
+/* Subchannel nouveau binds its copy object to (PUSH906F_SUBC_NVA0B5). */
+#define NVSVM_HW_COPY_SUBC	4
+
+/**
+ * struct nvsvm_hw_copy_sem - semaphore the last launch releases
+ * @addr: GPU virtual address of the semaphore (4-byte aligned)
+ * @payload: value written there when every copy of the stream is done
+ */
+struct nvsvm_hw_copy_sem {
+	u64 addr;
+	u32 payload;
+};
+
+bool nvsvm_hw_copy_class_supported(u32 oclass);
+int nvsvm_hw_copy_size(const struct drm_pagemap_addr *sys,
+		       unsigned long npages, bool sem);
+int nvsvm_hw_copy_encode(u32 oclass, enum nouveau_svm_copy_dir dir, u64 vram,
+			 const struct drm_pagemap_addr *sys,
+			 unsigned long npages,
+			 const struct nvsvm_hw_copy_sem *sem,
+			 u32 *buf, unsigned int max);
+
+#endif
