@@ -12,17 +12,19 @@ ifeq ($(DEBUG),1)
 KOBJ      := $(CURDIR)/build/kernel-debug
 FRAGMENTS := Kconfig/test-kernel.config Kconfig/debug-kernel.config
 RESULTS   ?= $(CURDIR)/build/results-debug
-GUEST_TIMEOUT ?= 2400
+GUEST_TIMEOUT ?= 2700
 # The checkers slow the guest several times over under TCG: the suites'
 # own limits (.ci/guest-suites.sh) grow with it, and still add up to less
-# than GUEST_TIMEOUT (boot, hmm, kunit, two IGT binaries, kmemleak scan).
+# than GUEST_TIMEOUT (boot, hmm, kunit, two IGT binaries, the fuzzer and
+# the stress, kmemleak scan).
 NVSVM_HMM_TIMEOUT ?= 1200
 NVSVM_IGT_TIMEOUT ?= 450
-export NVSVM_HMM_TIMEOUT NVSVM_IGT_TIMEOUT
+NVSVM_FUZZ_SLACK ?= 240
+export NVSVM_HMM_TIMEOUT NVSVM_IGT_TIMEOUT NVSVM_FUZZ_SLACK
 # Our suites first: lockdep switches itself off at the first report of any
 # checker, so an upstream report in hmm must not leave kunit and igt
 # unwatched.
-SUITES   ?= kunit igt hmm
+SUITES   ?= kunit igt fuzz hmm
 # hmm-tests' benchmark_thp_migration (a timing table, not a check) cannot
 # finish within its built-in 120 s under KASAN and TCG; the harness then
 # kills it with device memory still migrated, and a later test's
@@ -41,22 +43,29 @@ export KOBJ RESULTS
 
 # `make bench` output, and the bound on its guest run.
 BENCH         ?= $(CURDIR)/build/bench$(if $(filter 1,$(DEBUG)),-debug)
-BENCH_TIMEOUT ?= 600
+BENCH_TIMEOUT ?= 720
 
 # Which suites `make test` runs, and arguments for one of them, e.g.
 #   make test SUITES=igt IGT_ARGS="--run-subtest gpu-read-malloc"
 #   make test SUITES=hmm HMM_ARGS="-r hmm.hmm_device_private.migrate"
-SUITES   ?= hmm kunit igt
+SUITES   ?= hmm kunit igt fuzz
 HMM_ARGS ?=
 IGT_ARGS ?=
 KUNIT_ARGS ?=
+
+# `make fuzz`: a long run of the ioctl fuzzer, then of the race stress, in
+# one boot; FUZZ_SEED=N replays a run (make test takes it too).
+FUZZ_SECONDS   ?= 600
+STRESS_SECONDS ?= 120
+FUZZ_SEED      ?=
+FUZZ_OUT       ?= $(CURDIR)/build/fuzz$(if $(filter 1,$(DEBUG)),-debug)
 
 # Builds and guest runs of one checkout are serialised on a lock, so that
 # two of them (two shells, two agents) never share a half-built tree.
 LOCK := mkdir -p build && flock build/.lock $(MAKE) --no-print-directory
 
-.PHONY: help deps kernel tests test demo bench check clean \
-	_kernel _tests _test _demo _bench _check
+.PHONY: help deps kernel tests test demo bench fuzz check clean \
+	_kernel _tests _test _demo _bench _fuzz _check
 
 help:
 	@echo "nouveau SVM pipeline"
@@ -66,11 +75,15 @@ help:
 	@echo "  make demo    build and boot, run the demo and print what it did"
 	@echo "  make bench   build and boot, run the benchmarks (ours vs test_hmm);"
 	@echo "               table, JSON and PNG plots in build/bench/"
+	@echo "  make fuzz    build and boot, fuzz the SVM ioctls for FUZZ_SECONDS"
+	@echo "               (default 600), then the race stress for STRESS_SECONDS"
+	@echo "               (default 120); prints the seeds; FUZZ_SEED=N replays"
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code"
 	@echo "  make kernel  only build the guest kernel and modules"
 	@echo "  make tests   only build the test programs (needs the kernel)"
 	@echo "  make clean   remove build/ (the caches in ~/.cache stay)"
-	@echo "Options: DEBUG=1 (debug kernel), SUITES=..., HMM_ARGS=..., IGT_ARGS=..."
+	@echo "Options: DEBUG=1 (debug kernel), SUITES=..., HMM_ARGS=..., IGT_ARGS=...,"
+	@echo "         FUZZ_SEED=..."
 
 deps:
 	@$(CI)/deps.sh
@@ -85,6 +98,8 @@ demo: deps
 	@$(LOCK) _demo
 bench: deps
 	@$(LOCK) _bench
+fuzz: deps
+	@$(LOCK) _fuzz
 check: deps
 	@$(LOCK) _check
 
@@ -97,6 +112,7 @@ _tests: _kernel
 _test: _tests
 	@rm -rf $(RESULTS); \
 	 NVSVM_HMM_ARGS="$(HMM_ARGS)" NVSVM_IGT_ARGS="$(IGT_ARGS)" NVSVM_IGT="$(IGT)" \
+	 NVSVM_FUZZ_SEED="$(FUZZ_SEED)" \
 	 $(CI)/guest-run.sh -t $(GUEST_TIMEOUT) -o $(RESULTS) \
 		$(CURDIR)/$(CI)/guest-suites.sh $(SUITES); rc=$$?; \
 	 guest_failed=; [ $$rc -eq 3 ] && guest_failed=--guest-failed; \
@@ -118,6 +134,17 @@ _bench: _tests
 		tail -n 40 $(BENCH)/bench.log 2>/dev/null; \
 		echo "bench: the guest run failed (exit $$rc)" >&2; exit 1; fi; \
 	 cat $(BENCH)/bench.log; echo; $(CI)/bench-report.py $(BENCH)
+
+# The long fuzz: the guest's limit is both runs plus boot and their checks.
+_fuzz: _tests
+	@rm -rf $(FUZZ_OUT); \
+	 NVSVM_FUZZ_SECONDS=$(FUZZ_SECONDS) NVSVM_STRESS_SECONDS=$(STRESS_SECONDS) \
+	 NVSVM_FUZZ_SEED="$(FUZZ_SEED)" \
+	 $(CI)/guest-run.sh -t $$(($(FUZZ_SECONDS) + $(STRESS_SECONDS) + 900)) -o $(FUZZ_OUT) \
+		$(CURDIR)/$(CI)/guest-suites.sh fuzz; rc=$$?; \
+	 grep -v -E '^fuzz: [0-9]+ s, [0-9]+ ioctls$$' $(FUZZ_OUT)/fuzz.log 2>/dev/null; \
+	 guest_failed=; [ $$rc -eq 3 ] && guest_failed=--guest-failed; \
+	 $(CI)/summarize.py $(FUZZ_OUT) fuzz $$guest_failed
 
 _check: _kernel
 	@$(CI)/check.sh

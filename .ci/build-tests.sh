@@ -6,6 +6,7 @@
 #  - every igt-tests/*.c as an IGT binary linked against Debian's libigt.so.0
 #    with our own header (igt-tests/lib/igt.h);
 #  - the demo program and the benchmark (igt-tests/bench/svm-bench.c);
+#  - the fuzz suite's ioctl fuzzer and race stress (igt-tests/fuzz/);
 #  - kunit.modules: the project's KUnit modules (those that depend on kunit).
 . "$(dirname "$0")/common.sh"
 
@@ -49,6 +50,17 @@ if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/igt-tests/lib/svm_plai
 	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
 		-isystem "$KHDR" -I "$SRC" "$bench" -o "$T/svm-bench"
 fi
+
+# The fuzz suite's programs: the ioctl fuzzer and the race stress (plain C,
+# like the demo).
+for prog in svm-fuzz svm-stress; do
+	src=$TOP/igt-tests/fuzz/$prog.c
+	if [ -f "$src" ] && stale "$T/$prog" "$src" "$TOP/igt-tests/lib/svm_plain.h"; then
+		log "building $prog"
+		"${CC[@]}" -O2 -g -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
+			-isystem "$KHDR" -I "$SRC" "$src" -o "$T/$prog" -lpthread
+	fi
+done
 
 # The KUnit modules: those with a KUnit suite section.  The config enables
 # no upstream KUnit tests, so these are the project's.

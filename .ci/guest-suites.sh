@@ -8,6 +8,9 @@
 #   kunit  the project's KUnit modules (listed in kunit.modules)
 #   igt    every IGT binary in build/igt, with test_hmm and the simulated
 #          GPU loaded
+#   fuzz   the ioctl fuzzer (build/tests/svm-fuzz) and the race stress
+#          (build/tests/svm-stress), each for a bounded time, with test_hmm
+#          and the simulated GPU loaded
 #   demo   the demo program
 #   bench  the benchmark (build/tests/svm-bench), with test_hmm and the
 #          simulated GPU loaded; raw samples in bench-raw.json
@@ -58,6 +61,31 @@ suite_igt() {
 	return $rc
 }
 
+# NVSVM_FUZZ_SECONDS / NVSVM_STRESS_SECONDS: how long each runs (default
+# 20 s; 0 leaves it out); NVSVM_FUZZ_SEED: the seed of both (default: a
+# new one, printed); NVSVM_FUZZ_SLACK: what each may take beyond its time
+# to finish its checks before `timeout` stops it.
+suite_fuzz() {
+	load_test_hmm || return 1
+	$MP nouveau_svm_sim || return 1
+	local rc=0 r p secs
+	for p in svm-fuzz svm-stress; do
+		if [ "$p" = svm-fuzz ]; then
+			secs=${NVSVM_FUZZ_SECONDS:-20}
+		else
+			secs=${NVSVM_STRESS_SECONDS:-20}
+		fi
+		[ "$secs" -gt 0 ] || continue
+		echo "FUZZ-Binary: $p"
+		timeout -k 5 $((secs + ${NVSVM_FUZZ_SLACK:-90})) "$B/tests/$p" \
+			--seconds "$secs" ${NVSVM_FUZZ_SEED:+--seed "$NVSVM_FUZZ_SEED"}
+		r=$?
+		echo "FUZZ-Exit: $p $r"
+		[ $r -eq 0 ] || rc=1
+	done
+	return $rc
+}
+
 suite_demo() {
 	$MP nouveau_svm_sim || return 1
 	"$B/tests/svm-demo"
@@ -65,8 +93,9 @@ suite_demo() {
 
 suite_bench() {
 	load_test_hmm || return 1
-	$MP nouveau_svm_sim || return 1
-	timeout -k 5 "${NVSVM_BENCH_TIMEOUT:-420}" "$B/tests/svm-bench" -o "$R/bench-raw.json"
+	# VRAM for the largest migration buffer, 256 MiB, in one batch.
+	$MP nouveau_svm_sim vram_mb=320 || return 1
+	timeout -k 5 "${NVSVM_BENCH_TIMEOUT:-540}" "$B/tests/svm-bench" -o "$R/bench-raw.json"
 }
 
 rc=0

@@ -2,7 +2,8 @@
 """Summarize a guest test run.
 
 Reads RESULTS/<suite>.log and <suite>.rc written by guest-suites.sh, parses
-each suite's native output (kselftest TAP, KUnit KTAP, IGT subtest lines),
+each suite's native output (kselftest TAP, KUnit KTAP, IGT subtest lines,
+the fuzz programs' final lines),
 prints a per-suite table and one closing line 'N passed, N failed, N skipped',
 and writes RESULTS/junit.xml.  Exit status: 0 only if every suite ran, nothing
 failed and (unless --allow-skips) nothing skipped.
@@ -87,11 +88,48 @@ def parse_igt(text):
     return cases
 
 
+FUZZ_FINAL = re.compile(r'^(fuzz|stress): (?!FAIL)(.*?)[:,] (ok|FAIL\b.*)$')
+
+
+def parse_fuzz(text):
+    """svm-fuzz and svm-stress: one test each, passed when the program's
+    last 'fuzz: ...: ok' / 'stress: ..., ok' line says ok and it exited 0;
+    a program that printed no such line (it crashed or was stopped by
+    timeout) failed."""
+    cases, binary, order, final, exits = [], None, [], {}, {}
+    for line in text.splitlines():
+        if line.startswith('FUZZ-Binary: '):
+            binary = line.split(None, 1)[1].strip()
+            order.append(binary)
+            continue
+        if line.startswith('FUZZ-Exit: '):
+            _, b, rc = line.split()
+            exits[b] = int(rc)
+            continue
+        m = FUZZ_FINAL.match(line)
+        if m and binary:
+            final[binary] = (m.group(3) == 'ok', line.strip())
+    for b in order:
+        rc = exits.get(b)
+        ok, line = final.get(b, (False, ''))
+        if ok and rc == 0:
+            cases.append(Case('fuzz', 'fuzz', b, 'pass', line))
+        elif line:
+            cases.append(Case('fuzz', 'fuzz', b, 'fail',
+                              line if not ok else f'{line} but exit status {rc}'))
+        else:
+            why = 'did not finish' if rc is None else f'exit status {rc}'
+            if rc in (124, 137):
+                why += ' (stopped by timeout)'
+            cases.append(Case('fuzz', 'fuzz', b, 'fail', f'no final line; {why}'))
+    return cases
+
+
 def parse_demo(text):
     return []
 
 
-PARSERS = {'hmm': parse_hmm, 'kunit': parse_kunit, 'igt': parse_igt}
+PARSERS = {'hmm': parse_hmm, 'kunit': parse_kunit, 'igt': parse_igt, 'fuzz': parse_fuzz}
 
 
 def load_known(path):
