@@ -210,9 +210,11 @@ static void nouveau_svm_vram_free_work(struct work_struct *work)
 static void nouveau_svm_devmem_free(struct kref *ref)
 {
 	struct nouveau_svm_devmem *d = container_of(ref, typeof(*d), ref);
+	struct nouveau_svm_vram *vram = d->vram;
 
-	llist_add(&d->free_link, &d->vram->free_list);
-	queue_work(system_unbound_wq, &d->vram->free_work);
+	/* Once on the list, a running free work may free @d at any time. */
+	llist_add(&d->free_link, &vram->free_list);
+	queue_work(system_unbound_wq, &vram->free_work);
 }
 
 static void nouveau_svm_devmem_put(struct nouveau_svm_devmem *d)

@@ -220,6 +220,7 @@ static void nouveau_svm_migration_count(struct nouveau_svm_migration *m,
 	struct mm_struct *mm = m->vm->gpusvm.mm;
 	struct vm_area_struct *vma;
 	u64 addr = w->start, end;
+	bool copy_back;
 	int ret;
 
 	while (addr < w->end) {
@@ -230,9 +231,14 @@ static void nouveau_svm_migration_count(struct nouveau_svm_migration *m,
 		end = min3(w->end, vma->vm_end,
 			   addr + ((u64)NOUVEAU_SVM_SNAPSHOT_PAGES << PAGE_SHIFT));
 		m->mapped += (end - addr) >> PAGE_SHIFT;
+		/* The snapshot may drop the mmap lock: @vma is not to be used after. */
+		copy_back = !m->to_vram && vma_is_anonymous(vma) && (vma->vm_flags & VM_READ);
 		ret = nouveau_svm_snapshot(m, notifier, addr, end, pfns);
-		/* A fault that failed in a readable VMA: the copy back failed. */
-		if (ret == -EFAULT && !m->to_vram && (vma->vm_flags & VM_READ))
+		/*
+		 * A fault that failed in readable anonymous memory: the copy of
+		 * a page in VRAM back failed.
+		 */
+		if (ret == -EFAULT && copy_back)
 			ret = -EIO;
 		if (ret && ret != -EFAULT)
 			nouveau_svm_migration_error(m, ret);
