@@ -9,6 +9,8 @@
 
 #include "nouveau_svm.h"
 
+struct hmm_range;
+
 /**
  * struct nouveau_svm_range - a drm_gpusvm range of an SVM VM
  * @base: the drm_gpusvm range it embeds
@@ -64,6 +66,7 @@ int nouveau_svm_vm_advise_atomic(struct nouveau_svm_vm *vm,
 				 const struct nouveau_svm_window *w, u32 policy);
 int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_window *w,
 			   bool to_vram, bool map, u64 *result);
+int nouveau_svm_hmm_range_fault(struct mm_struct *mm, struct hmm_range *range);
 int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 				  const struct nouveau_svm_window *w);
 

@@ -344,54 +344,47 @@ static int nouveau_svm_vm_window(struct nouveau_svm_vm *vm, u64 addr,
 }
 
 /*
- * Map the run of @r's DMA entries from entry @j (page @i) that share one
- * aperture; returns the pages mapped or a negative errno.  Notifier lock
- * held.
+ * Map the run of @r's DMA entries from entry *@j (page *@i) that share one
+ * aperture, and move both past it.  Notifier lock held.
  */
-static long nouveau_svm_range_map_run(struct nouveau_svm_vm *vm,
-				      struct nouveau_svm_range *r,
-				      unsigned long i, unsigned long j)
+static int nouveau_svm_range_map_run(struct nouveau_svm_vm *vm,
+				     struct nouveau_svm_range *r,
+				     unsigned long *i, unsigned long *j)
 {
 	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
 	const struct drm_pagemap_addr *dma = r->pages.dma_addr;
-	u32 proto = dma[j].proto;
+	u32 proto = dma[*j].proto;
 	struct nouveau_svm_map map = {
-		.start = drm_gpusvm_range_start(&r->base) + (i << PAGE_SHIFT),
-		.dma = &dma[j],
+		.start = drm_gpusvm_range_start(&r->base) + (*i << PAGE_SHIFT),
+		.dma = &dma[*j],
 		.flags = nouveau_svm_map_flags(!r->read_only, proto == NOUVEAU_SVM_PROTO_VRAM),
 	};
-	unsigned long first = j;
+	unsigned long first = *j;
 	int ret;
 
-	for (; i < npages && dma[j].proto == proto; j++) {
-		map.npages += 1UL << dma[j].order;
-		i += 1UL << dma[j].order;
+	for (; *i < npages && dma[*j].proto == proto; (*j)++) {
+		map.npages += 1UL << dma[*j].order;
+		*i += 1UL << dma[*j].order;
 	}
 	ret = vm->sdev->ops->map(vm, &map);
 	if (ret)
 		return ret;
 	if (proto == NOUVEAU_SVM_PROTO_VRAM)
-		nouveau_svm_devmem_touch(vm->sdev->vram, map.dma, j - first);
+		nouveau_svm_devmem_touch(vm->sdev->vram, map.dma, *j - first);
 	trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
-	return map.npages;
+	return 0;
 }
 
 /* Map all of @r, one backend call per aperture run.  Notifier lock held. */
 static int nouveau_svm_range_map_all(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r)
 {
 	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
-	const struct drm_pagemap_addr *dma = r->pages.dma_addr;
 	unsigned long i = 0, j = 0;
-	long n;
+	int ret = 0;
 
-	while (i < npages) {
-		n = nouveau_svm_range_map_run(vm, r, i, j);
-		if (n < 0)
-			return n;
-		for (i += n; n > 0; j++)
-			n -= 1L << dma[j].order;
-	}
-	return 0;
+	while (!ret && i < npages)
+		ret = nouveau_svm_range_map_run(vm, r, &i, &j);
+	return ret;
 }
 
 /*
@@ -499,8 +492,7 @@ static bool nouveau_svm_range_vram_readonly(struct nouveau_svm_vm *vm,
 	if (!range.hmm_pfns || !mmget_not_zero(mm))
 		goto out_free;
 	mmap_read_lock(mm);
-	range.notifier_seq = mmu_interval_read_begin(range.notifier);
-	ret = hmm_range_fault(&range);
+	ret = nouveau_svm_hmm_range_fault(mm, &range);
 	mmap_read_unlock(mm);
 	mmput(mm);
 	for (i = 0; !ret && !found && i < npages; i++)
@@ -705,37 +697,29 @@ static void nouveau_svm_release_exclusive(struct folio **folios, unsigned long n
 	}
 }
 
-/* Whether some of pages [@first, @last) of a range are in VRAM. */
-static bool nouveau_svm_range_has_vram(const struct nouveau_svm_range *r,
-				       unsigned long first, unsigned long last)
-{
-	const struct drm_pagemap_addr *dma = r->pages.dma_addr;
-	unsigned long i, j;
-
-	for (i = 0, j = 0; i < last; i += 1UL << dma[j].order, j++)
-		if (i + (1UL << dma[j].order) > first &&
-		    dma[j].proto == NOUVEAU_SVM_PROTO_VRAM)
-			return true;
-	return false;
-}
-
-/* The DMA entries of pages [@first, @last) of a range, if all are 4 KiB. */
+/*
+ * The DMA entries of pages [@first, @last) of a range: the one of @first
+ * when all of them are 4 KiB pages of system memory, else NULL; *@vram
+ * says whether some of them are in VRAM.
+ */
 static const struct drm_pagemap_addr *
 nouveau_svm_range_dma(const struct nouveau_svm_range *r, unsigned long first,
-		      unsigned long last)
+		      unsigned long last, bool *vram)
 {
 	const struct drm_pagemap_addr *dma = r->pages.dma_addr, *found = NULL;
+	bool small = true;
 	unsigned long i, j;
 
+	*vram = false;
 	for (i = 0, j = 0; i < last; i += 1UL << dma[j].order, j++) {
 		if (i + (1UL << dma[j].order) <= first)
 			continue;
-		if (dma[j].order)
-			return NULL;
+		*vram |= dma[j].proto == NOUVEAU_SVM_PROTO_VRAM;
+		small &= !dma[j].order;
 		if (i == first)
 			found = &dma[j];
 	}
-	return found;
+	return small && !*vram ? found : NULL;
 }
 
 /* Add atomic access to [@start, @end) of @r; -EAGAIN if the pages went stale. */
@@ -750,12 +734,13 @@ static int nouveau_svm_range_map_atomic(struct nouveau_svm_vm *vm,
 			 NOUVEAU_SVM_MAP_ATOMIC,
 	};
 	int ret = -EAGAIN;
+	bool vram;
 
 	drm_gpusvm_notifier_lock(&vm->gpusvm);
 	if (!drm_gpusvm_pages_valid(&vm->gpusvm, &r->pages) || !r->mapped_pages)
 		goto out_unlock;
 	map.dma = nouveau_svm_range_dma(r, (start - base) >> PAGE_SHIFT,
-					(end - base) >> PAGE_SHIFT);
+					(end - base) >> PAGE_SHIFT, &vram);
 	if (!map.dma)
 		goto out_unlock;
 	ret = vm->sdev->ops->map(vm, &map);
@@ -776,6 +761,7 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 start, u64 
 {
 	struct nouveau_svm_served served;
 	unsigned long n;
+	bool vram;
 	u64 base;
 	int ret;
 
@@ -792,8 +778,9 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 start, u64 
 	 * would move VRAM pages back.
 	 */
 	base = drm_gpusvm_range_start(&served.range->base);
-	if (nouveau_svm_range_has_vram(served.range, (start - base) >> PAGE_SHIFT,
-				       (end - base) >> PAGE_SHIFT))
+	nouveau_svm_range_dma(served.range, (start - base) >> PAGE_SHIFT,
+			      (end - base) >> PAGE_SHIFT, &vram);
+	if (vram)
 		return 0;
 	ret = nouveau_svm_make_exclusive(vm, start, end, folios, &n);
 	if (!ret)
