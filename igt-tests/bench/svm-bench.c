@@ -90,21 +90,6 @@
 /* A transparent huge page. */
 #define THP_BYTES		(2UL << 20)
 
-enum { C_FAULTS, C_BATCHES, C_REPLAYS, C_CANCELS, C_PAGES_MAPPED,
-       C_INVALIDATIONS, C_RANGES, C_GPU_PAGES, C_ATOMIC_FAULTS, C_GRANTS,
-       C_REVOCATIONS, C_BACKOFFS, C_TO_VRAM, C_TO_HOST, C_THP_TO_VRAM,
-       C_THP_TO_HOST, C_EVICTIONS, C_EVICTED_PAGES, C_COPY_LAUNCHES,
-       C_COPY_FAILURES, C_VRAM_PAGES, NCOUNTERS };
-
-static const char *const counter_names[NCOUNTERS] = {
-	"faults", "fault-batches", "replays", "cancels",
-	"pages-mapped", "invalidations", "ranges", "gpu-pages",
-	"atomic-faults", "exclusive-grants", "revocations", "atomic-backoffs",
-	"pages-to-vram", "pages-to-host", "thp-to-vram", "thp-to-host",
-	"evictions", "evicted-pages", "copy-launches", "copy-failures",
-	"vram-pages",
-};
-
 static int reps = 5;
 static FILE *out;
 static bool first_sample = true;
@@ -174,7 +159,7 @@ static int hmm_client(void)
 /* This file's SVM counters, from fdinfo. */
 static void read_counters(int fd, uint64_t *val)
 {
-	if (svm_fdinfo_counters(fd, counter_names, NCOUNTERS, val))
+	if (svm_fdinfo_counters(fd, svm_counter_names, NCOUNTERS, val))
 		die("fdinfo of fd %d: %s", fd, strerror(errno));
 }
 
@@ -775,7 +760,7 @@ static void counter_expect(const char *what, const uint64_t *a, const uint64_t *
 			   int c, uint64_t want)
 {
 	if (b[c] - a[c] != want)
-		die("%s: fdinfo %s went up by %llu, not %llu", what, counter_names[c],
+		die("%s: fdinfo %s went up by %llu, not %llu", what, svm_counter_names[c],
 		    (unsigned long long)(b[c] - a[c]), (unsigned long long)want);
 }
 

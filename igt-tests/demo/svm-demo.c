@@ -36,29 +36,11 @@
 
 #define BUF_SIZE	(4u << 20)
 
-enum {
-	C_FAULTS, C_BATCHES, C_REPLAYS, C_CANCELS,
-	C_PAGES_MAPPED, C_INVALIDATIONS, C_RANGES, C_GPU_PAGES,
-	C_ATOMIC_FAULTS, C_GRANTS, C_REVOCATIONS, C_BACKOFFS,
-	C_TO_VRAM, C_TO_HOST, C_THP_TO_VRAM, C_THP_TO_HOST,
-	C_EVICTIONS, C_EVICTED_PAGES, C_COPIES, C_COPY_FAILURES, C_VRAM_PAGES,
-	NCOUNTERS
-};
-
-static const char *const counters[NCOUNTERS] = {
-	"faults", "fault-batches", "replays", "cancels",
-	"pages-mapped", "invalidations", "ranges", "gpu-pages",
-	"atomic-faults", "exclusive-grants", "revocations", "atomic-backoffs",
-	"pages-to-vram", "pages-to-host", "thp-to-vram", "thp-to-host",
-	"evictions", "evicted-pages", "copy-launches", "copy-failures",
-	"vram-pages",
-};
-
 static uint64_t counter(int fd, unsigned int idx)
 {
 	uint64_t v[NCOUNTERS];
 
-	svm_fdinfo_counters(fd, counters, NCOUNTERS, v);
+	svm_fdinfo_counters(fd, svm_counter_names, NCOUNTERS, v);
 	return v[idx];
 }
 
@@ -66,7 +48,7 @@ static void show_counters(int fd, const char *when)
 {
 	uint64_t v[NCOUNTERS];
 
-	svm_fdinfo_counters(fd, counters, NCOUNTERS, v);
+	svm_fdinfo_counters(fd, svm_counter_names, NCOUNTERS, v);
 	printf("   counters %s: faults %" PRIu64 ", batches %" PRIu64 ", replays %" PRIu64
 	       ", cancels %" PRIu64 ",\n            pages mapped %" PRIu64
 	       ", invalidations %" PRIu64 ", ranges %" PRIu64 ", GPU pages %" PRIu64 "\n",
@@ -78,7 +60,7 @@ static void show_counters(int fd, const char *when)
 	if (v[C_TO_VRAM])
 		printf("            pages to VRAM %" PRIu64 ", pages to host %" PRIu64
 		       ", copies %" PRIu64 ", VRAM pages held %" PRIu64 "\n",
-		       v[C_TO_VRAM], v[C_TO_HOST], v[C_COPIES], v[C_VRAM_PAGES]);
+		       v[C_TO_VRAM], v[C_TO_HOST], v[C_COPY_LAUNCHES], v[C_VRAM_PAGES]);
 }
 
 static int gpu(int fd, struct drm_nvsim_cmd *cmd)

@@ -65,6 +65,7 @@
 #include <unistd.h>
 
 #include "svm_plain.h"
+#include "svm_rng.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
 #include <drm/nouveau_svm_sim.h>
@@ -97,29 +98,6 @@ enum v_fate {
 	V_ZEROED,	/* words intact or zero; jobs must succeed */
 	V_MIXED,	/* words kval or kval2 (fork); jobs must succeed */
 };
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t below(struct rng *r, uint64_t n)
-{
-	return n ? rnd(r) % n : 0;
-}
-
-static bool chance(struct rng *r, unsigned int pct)
-{
-	return below(r, 100) < pct;
-}
 
 struct round {
 	unsigned int no;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * svm_plain.h - what the plain C programs (the demo, the benchmark), which do
- * not link IGT, need of the simulated GPU: its render node, and a file's
- * nouveau SVM counters from fdinfo.  The IGT tests have lib/svm_device.c.
+ * svm_plain.h - what the plain C programs (the demo, the benchmark, the
+ * fuzzer), which do not link IGT, need of the simulated GPU: its render
+ * node, and a file's nouveau SVM counters from fdinfo.  The IGT tests have
+ * lib/svm_device.c.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -18,8 +19,60 @@
 #include <unistd.h>
 
 #include <drm/drm.h>
+#include <drm/nouveau_svm_sim.h>
 
 #define SVM_SIM_DRIVER	"nouveau_svm_sim"
+
+/* Short names of the counters, in the uAPI's order (DRM_NVSIM_COUNTER_*). */
+enum svm_plain_counter {
+	C_FAULTS = DRM_NVSIM_COUNTER_FAULTS,
+	C_BATCHES = DRM_NVSIM_COUNTER_FAULT_BATCHES,
+	C_REPLAYS = DRM_NVSIM_COUNTER_REPLAYS,
+	C_CANCELS = DRM_NVSIM_COUNTER_CANCELS,
+	C_PAGES_MAPPED = DRM_NVSIM_COUNTER_PAGES_MAPPED,
+	C_INVALIDATIONS = DRM_NVSIM_COUNTER_INVALIDATIONS,
+	C_RANGES = DRM_NVSIM_COUNTER_RANGES,
+	C_GPU_PAGES = DRM_NVSIM_COUNTER_GPU_PAGES,
+	C_ATOMIC_FAULTS = DRM_NVSIM_COUNTER_ATOMIC_FAULTS,
+	C_GRANTS = DRM_NVSIM_COUNTER_EXCLUSIVE_GRANTS,
+	C_REVOCATIONS = DRM_NVSIM_COUNTER_REVOCATIONS,
+	C_BACKOFFS = DRM_NVSIM_COUNTER_ATOMIC_BACKOFFS,
+	C_TO_VRAM = DRM_NVSIM_COUNTER_PAGES_TO_VRAM,
+	C_TO_HOST = DRM_NVSIM_COUNTER_PAGES_TO_HOST,
+	C_THP_TO_VRAM = DRM_NVSIM_COUNTER_THP_TO_VRAM,
+	C_THP_TO_HOST = DRM_NVSIM_COUNTER_THP_TO_HOST,
+	C_EVICTIONS = DRM_NVSIM_COUNTER_EVICTIONS,
+	C_EVICTED_PAGES = DRM_NVSIM_COUNTER_EVICTED_PAGES,
+	C_COPY_LAUNCHES = DRM_NVSIM_COUNTER_COPY_LAUNCHES,
+	C_COPY_FAILURES = DRM_NVSIM_COUNTER_COPY_FAILURES,
+	C_VRAM_PAGES = DRM_NVSIM_COUNTER_VRAM_PAGES,
+	NCOUNTERS = DRM_NVSIM_COUNTER_COUNT,
+};
+
+/* Their fdinfo names: "nouveau-svm-<name>:". */
+static const char *const svm_counter_names[NCOUNTERS] = {
+	[C_FAULTS] = "faults",
+	[C_BATCHES] = "fault-batches",
+	[C_REPLAYS] = "replays",
+	[C_CANCELS] = "cancels",
+	[C_PAGES_MAPPED] = "pages-mapped",
+	[C_INVALIDATIONS] = "invalidations",
+	[C_RANGES] = "ranges",
+	[C_GPU_PAGES] = "gpu-pages",
+	[C_ATOMIC_FAULTS] = "atomic-faults",
+	[C_GRANTS] = "exclusive-grants",
+	[C_REVOCATIONS] = "revocations",
+	[C_BACKOFFS] = "atomic-backoffs",
+	[C_TO_VRAM] = "pages-to-vram",
+	[C_TO_HOST] = "pages-to-host",
+	[C_THP_TO_VRAM] = "thp-to-vram",
+	[C_THP_TO_HOST] = "thp-to-host",
+	[C_EVICTIONS] = "evictions",
+	[C_EVICTED_PAGES] = "evicted-pages",
+	[C_COPY_LAUNCHES] = "copy-launches",
+	[C_COPY_FAILURES] = "copy-failures",
+	[C_VRAM_PAGES] = "vram-pages",
+};
 
 /* Open the simulated GPU's render node; -1 if there is none. */
 static inline int svm_open_sim(void)
