@@ -264,6 +264,9 @@ enum drm_nvsim_inject_what {
  * struct drm_nvsim_inject - arm error injection on the device
  * @what: in, &enum drm_nvsim_inject_what
  * @count: in, how many times, 0 to disarm; at most 1 << 20
+ *
+ * Injection is device wide (the next failures hit whichever client gets
+ * there first), so it needs CAP_SYS_ADMIN: -EPERM without.
  */
 struct drm_nvsim_inject {
 	__u32 what;

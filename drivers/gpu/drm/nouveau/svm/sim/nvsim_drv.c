@@ -13,6 +13,7 @@
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
+#include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/jiffies.h>
@@ -270,6 +271,9 @@ static int nvsim_ioctl_inject(struct drm_device *drm, void *data,
 	struct nvsim_device *ndev = to_nvsim(drm);
 	struct drm_nvsim_inject *args = data;
 
+	/* Injection is device wide: it fails other clients' work too. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (args->count > NVSIM_INJECT_MAX)
 		return -EINVAL;
 
