@@ -108,6 +108,16 @@
  * Description: A child that inherited the file can neither run GPU work
  *	(EXEC), collect the parent's job (WAIT) nor SVM_BIND: -EPERM.
  *
+ * SUBTEST: unprivileged-client-isolated
+ * Description: A second process, unprivileged (uid and gid nobody) and
+ *	with its own file on the render node (opened as udev's 0666 mode
+ *	allows), cannot reach the first client: its fdinfo and debugfs are
+ *	closed to it (-EACCES), its own counters start at zero, the first
+ *	client's addresses are nothing in its address space (MIGRATE and
+ *	GPU reads: -EFAULT), it cannot collect the first client's job
+ *	(-ENOENT) and cannot arm the device-wide error injection (-EPERM).
+ *	The first client's data, VRAM pages, job and counters are untouched.
+ *
  * SUBTEST: atomic-add-malloc
  * Description: A job of 1000 GPU ATOMIC_ADDs on a malloc'd word, then a
  *	second one: each add returns the value before it, the first atomic
@@ -186,6 +196,13 @@
  * SUBTEST: atomic-readonly-cancel
  * Description: GPU atomics on read-only memory are cancelled (-EFAULT), make
  *	nothing device-exclusive and change nothing; GPU reads of it work.
+ *
+ * SUBTEST: atomic-ksm
+ * Description: Two identical pages that KSM merged into one: a GPU atomic
+ *	on the first unshares it (a write fault) before taking it
+ *	device-exclusive.  The result is exact, the twin page and the
+ *	shared KSM page keep their contents, and a CPU read after the GPU's
+ *	adds sees them.
  *
  * SUBTEST: migrate-vram-basic
  * Description: MIGRATE to VRAM moves every page of a buffer (result, pages
@@ -628,8 +645,12 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <grp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "igt.h"
@@ -1375,6 +1396,117 @@ static void inherited_fd_eperm(int fd)
 	munmap(p, size);
 }
 
+/* The render node @fd was opened from. */
+static void render_node_path(int fd, char *path, size_t len)
+{
+	struct stat st, node;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, len, "/dev/dri/renderD%u", minor(st.st_rdev));
+	igt_assert_eq(stat(path, &node), 0);
+	igt_assert(node.st_rdev == st.st_rdev);
+}
+
+static void drop_to_nobody(void)
+{
+	igt_assert_eq(setgroups(0, NULL), 0);
+	igt_assert_eq(setgid(65534), 0);
+	igt_assert_eq(setuid(65534), 0);
+	igt_assert(geteuid() != 0 && getegid() != 0);
+	/* Dumpable, as a program nobody ran is: /proc/self is its own. */
+	igt_assert_eq(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), 0);
+}
+
+static void assert_open_eacces(const char *path, int flags)
+{
+	int f = open(path, flags);
+
+	igt_assert_f(f < 0 && errno == EACCES, "%s: %d, %s\n", path, f,
+		     strerror(errno));
+}
+
+/* What the unprivileged second client tries, and what it must get. */
+static void nobody_client(pid_t first, int first_fd, const char *node,
+			  const void *p, size_t size, uint64_t seqno)
+{
+	struct drm_nvsim_inject inj = {
+		.what = DRM_NVSIM_INJECT_COPY_FAIL,
+		.count = 1,
+	};
+	struct svm_counters c;
+	uint64_t result = 1;
+	char path[64];
+	int own;
+
+	drop_to_nobody();
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", first, first_fd);
+	assert_open_eacces(path, O_RDONLY);
+	if (access("/sys/kernel/debug", F_OK) == 0)
+		assert_open_eacces("/sys/kernel/debug/dri", O_RDONLY | O_DIRECTORY);
+
+	own = open(node, O_RDWR | O_CLOEXEC);
+	igt_assert_f(own >= 0, "%s: %s\n", node, strerror(errno));
+	svm_init(own, 0, 0);
+	c = svm_counters(own);
+	for (unsigned int i = 0; i < SVM_COUNTERS_NUM; i++)
+		igt_assert_eq_u64(svm_counter(&c, i), 0);
+
+	igt_assert_eq(__svm_migrate(own, p, size, SVM_VRAM, &result), -EFAULT);
+	igt_assert_eq(gpu_read(own, p, size, NULL), -EFAULT);
+	igt_assert_eq(__gpu_wait(own, seqno, 0, NULL), -ENOENT);
+	igt_assert_eq(igt_ioctl(own, DRM_IOCTL_NVSIM_INJECT, &inj), -1);
+	igt_assert_eq(errno, EPERM);
+	close(own);
+}
+
+static void unprivileged_client_isolated(int fd)
+{
+	size_t size = 8 * ps;
+	void *p = map_anon(size, PROT_READ | PROT_WRITE);
+	bool vram = svm_caps(fd) & NOUVEAU_SVM_CAP_MIGRATE_VRAM;
+	struct svm_counters a, b;
+	struct drm_nvsim_cmd job;
+	pid_t first = getpid();
+	struct stat st;
+	uint64_t seqno;
+	char node[64];
+
+	svm_pattern(p, size, 0x12000000);
+	assert_gpu_reads(fd, p, size);
+	if (vram)
+		igt_assert_eq_u64(svm_migrate(fd, p, size / 2, SVM_VRAM), size / 2 / ps);
+	job = gpu_cmd_read(p, size);
+	seqno = gpu_submit_async(fd, &job, 1);
+	igt_assert_eq(gpu_wait(fd, seqno), 0);
+	job = gpu_cmd_read(p, size);
+	seqno = gpu_submit_async(fd, &job, 1);
+
+	/* Open to everyone, as udev's rule for render nodes makes it. */
+	render_node_path(fd, node, sizeof(node));
+	igt_assert_eq(stat(node, &st), 0);
+	igt_assert_eq(chmod(node, 0666), 0);
+	a = svm_counters(fd);
+	igt_fork(child, 1) {
+		/* A process of its own: neither the file nor the buffer. */
+		close(fd);
+		igt_assert_eq(munmap(p, size), 0);
+		nobody_client(first, fd, node, p, size, seqno);
+	}
+	igt_waitchildren();
+	igt_assert_eq(chmod(node, st.st_mode & 07777), 0);
+
+	igt_assert_eq(gpu_wait(fd, seqno), 0);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(b.cancels, a.cancels);
+	igt_assert_eq_u64(b.vram_pages, a.vram_pages);
+	igt_assert_eq_u64(b.pages_to_host, a.pages_to_host);
+	if (vram)
+		igt_assert_eq_u64(b.vram_pages, size / 2 / ps);
+	igt_assert_eq_u64(job.result, svm_checksum(p, size));
+	svm_assert_pattern(p, size, 0x12000000);
+	munmap(p, size);
+}
+
 /* ------------------------------------------------------------------ */
 /* GPU atomics on system memory                                        */
 /* ------------------------------------------------------------------ */
@@ -1739,6 +1871,93 @@ static void atomic_policy_refuse(int fd)
 	igt_assert_eq(gpu_atomic_add(fd, &w[0], 1, &old), 0);
 	igt_assert_eq_u64(old, 101);
 	igt_assert_eq_u64(__atomic_load_n(&w[0], __ATOMIC_SEQ_CST), 102);
+	munmap(w, size);
+}
+
+#define KSM_SYSFS "/sys/kernel/mm/ksm/"
+
+static long ksm_knob(const char *knob, long value)
+{
+	char path[128];
+	long old = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), KSM_SYSFS "%s", knob);
+	f = fopen(path, "r+");
+	igt_require_f(f, "%s: %s\n", path, strerror(errno));
+	igt_assert_eq(fscanf(f, "%ld", &old), 1);
+	if (value >= 0) {
+		rewind(f);
+		igt_assert(fprintf(f, "%ld\n", value) > 0);
+	}
+	igt_assert_eq(fclose(f), 0);
+	return old;
+}
+
+/* Pages of this process that map a KSM page (/proc/self/ksm_merging_pages). */
+static long ksm_merging_pages(void)
+{
+	FILE *f = fopen("/proc/self/ksm_merging_pages", "r");
+	long n = -1;
+
+	igt_assert_f(f, "ksm_merging_pages: %s\n", strerror(errno));
+	igt_assert_eq(fscanf(f, "%ld", &n), 1);
+	fclose(f);
+	return n;
+}
+
+/* Let ksmd merge until @want pages of ours are merged, at most 20 s. */
+static void ksm_wait_merged(long want)
+{
+	for (int i = 0; i < 2000 && ksm_merging_pages() < want; i++)
+		usleep(10000);
+	igt_assert_f(ksm_merging_pages() >= want,
+		     "KSM merged %ld of %ld pages\n", ksm_merging_pages(), want);
+}
+
+static void fill_twin(uint64_t *page, uint64_t first)
+{
+	page[0] = first;
+	for (size_t i = 1; i < ps / 8; i++)
+		page[i] = 0x6b736d0000000000ull | i;
+}
+
+static void atomic_ksm(int fd)
+{
+	size_t size = 2 * ps;
+	uint64_t *w = map_anon(size, PROT_READ | PROT_WRITE);
+	uint64_t *twin = &w[ps / 8];
+	long run, sleep_ms, scan;
+	struct svm_counters a, b;
+	uint64_t old = 0;
+
+	/* Two identical pages, which ksmd merges into one write-protected page. */
+	fill_twin(w, 1000);
+	fill_twin(twin, 1000);
+	igt_assert_eq(madvise(w, size, MADV_MERGEABLE), 0);
+	sleep_ms = ksm_knob("sleep_millisecs", 0);
+	scan = ksm_knob("pages_to_scan", 4096);
+	run = ksm_knob("run", 1);
+	ksm_wait_merged(2);
+
+	a = svm_counters(fd);
+	for (int i = 0; i < 5; i++)
+		igt_assert_eq(gpu_atomic_add(fd, &w[0], 3, &old), 0);
+	b = svm_counters(fd);
+	ksm_knob("run", run);
+	ksm_knob("pages_to_scan", scan);
+	ksm_knob("sleep_millisecs", sleep_ms);
+
+	igt_assert_eq_u64(old, 1012);
+	assert_granted(counters_delta(&a, &b));
+	/* The GPU's page is the process's own now; the twin is untouched. */
+	igt_assert_eq_u64(__atomic_load_n(&w[0], __ATOMIC_SEQ_CST), 1015);
+	igt_assert_eq_u64(twin[0], 1000);
+	for (size_t i = 1; i < ps / 8; i++) {
+		igt_assert_eq_u64(w[i], 0x6b736d0000000000ull | i);
+		igt_assert_eq_u64(twin[i], 0x6b736d0000000000ull | i);
+	}
+	igt_assert_eq(madvise(w, size, MADV_UNMERGEABLE), 0);
 	munmap(w, size);
 }
 
@@ -4147,6 +4366,10 @@ igt_main
 		igt_subtest("inherited-fd-eperm")
 			inherited_fd_eperm(fd);
 
+		igt_describe("An unprivileged second client cannot reach the first one.");
+		igt_subtest("unprivileged-client-isolated")
+			unprivileged_client_isolated(fd);
+
 		/* GPU atomics on system memory. */
 		igt_subtest_group {
 			igt_fixture
@@ -4211,6 +4434,10 @@ igt_main
 			igt_describe("GPU atomics on read-only memory are cancelled.");
 			igt_subtest("atomic-readonly-cancel")
 				atomic_readonly_cancel(fd);
+
+			igt_describe("GPU atomics on a page KSM merged: unshared first, exact.");
+			igt_subtest("atomic-ksm")
+				atomic_ksm(fd);
 		}
 
 		/* Device memory: migration to VRAM and back. */
