@@ -13,6 +13,7 @@
 
 #include "igt.h"
 #include "svm_device.h"
+#include "svm_device_nouveau.h"
 
 #define SVM_SIM_NAME		"nouveau_svm_sim"
 #define SVM_NOUVEAU_NAME	"nouveau"
@@ -117,9 +118,21 @@ int svm_open(void)
 
 void svm_require_gpu_ops(int fd)
 {
+	igt_require_f(svm_driver(fd) != SVM_DRIVER_NONE,
+		      "GPU work needs the simulated GPU (%s) or nouveau with "
+		      "NOUVEAU_SVM_CAP_MIRROR\n", SVM_SIM_NAME);
+}
+
+void svm_require_sim(int fd, const char *what)
+{
 	igt_require_f(svm_driver(fd) == SVM_DRIVER_SIM,
-		      "GPU work is only implemented for the simulated GPU (%s)\n",
-		      SVM_SIM_NAME);
+		      "%s: only the simulated GPU (%s) has it, not this device\n",
+		      what, SVM_SIM_NAME);
+}
+
+bool svm_gpu_atomic_results(int fd)
+{
+	return svm_driver(fd) == SVM_DRIVER_SIM;
 }
 
 void svm_require_atomics(int fd)
@@ -149,6 +162,8 @@ int __svm_init(int fd, uint64_t unmanaged_addr, uint64_t unmanaged_size)
 		.unmanaged_size = unmanaged_size,
 	};
 
+	if (svm_driver(fd) == SVM_DRIVER_NOUVEAU)
+		return svm_nv_init(fd, unmanaged_addr, unmanaged_size);
 	return svm_ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_INIT, &args);
 }
 
@@ -313,9 +328,14 @@ struct drm_nvsim_cmd gpu_cmd_atomic_cas(void *addr, uint64_t compare,
 	return cmd;
 }
 
-static bool svm_has_gpu_ops(int fd)
+static bool svm_is_sim(int fd)
 {
 	return svm_driver(fd) == SVM_DRIVER_SIM;
+}
+
+static bool svm_is_nouveau(int fd)
+{
+	return svm_driver(fd) == SVM_DRIVER_NOUVEAU;
 }
 
 int __svm_inject(int fd, uint32_t what, uint32_t count)
@@ -325,18 +345,21 @@ int __svm_inject(int fd, uint32_t what, uint32_t count)
 		.count = count,
 	};
 
-	if (!svm_has_gpu_ops(fd))
+	if (!svm_is_sim(fd))
 		return -EOPNOTSUPP;
 	return svm_ioctl(fd, DRM_IOCTL_NVSIM_INJECT, &inj);
 }
 
 void svm_inject(int fd, uint32_t what, uint32_t count)
 {
+	svm_require_sim(fd, "error injection (DRM_NVSIM_INJECT)");
 	igt_assert_eq(__svm_inject(fd, what, count), 0);
 }
 
 int __gpu_exec(int fd, struct drm_nvsim_exec *exec)
 {
+	if (!svm_is_sim(fd))
+		return -EOPNOTSUPP;
 	return ioctl(fd, DRM_IOCTL_NVSIM_EXEC, exec) ? -errno : 0;
 }
 
@@ -348,6 +371,9 @@ int __gpu_wait(int fd, uint64_t seqno, int64_t timeout_ns, int *status)
 	};
 	int ret;
 
+	/* nouveau's "asynchronous" jobs have ended at submission. */
+	if (svm_is_nouveau(fd))
+		return svm_nv_wait(fd, seqno, status);
 	ret = svm_ioctl(fd, DRM_IOCTL_NVSIM_WAIT, &w);
 	if (!ret && status)
 		*status = w.status;
@@ -363,8 +389,8 @@ int __gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
 	};
 	int ret;
 
-	if (!svm_has_gpu_ops(fd))
-		return -EOPNOTSUPP;
+	if (svm_is_nouveau(fd))
+		return svm_nv_submit(fd, cmds, count, status);
 	ret = __gpu_exec(fd, &exec);
 	if (ret == -EINTR && exec.seqno) {
 		/* The job goes on: collect it like an asynchronous one. */
@@ -379,15 +405,41 @@ int __gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
 	return ret;
 }
 
+/*
+ * Skip unless every command of @cmds can run on @fd and, where @results,
+ * give back its result.
+ */
+static void gpu_require_cmds(int fd, const struct drm_nvsim_cmd *cmds,
+			     unsigned int count, bool results)
+{
+	if (!svm_is_nouveau(fd))
+		return;
+	for (unsigned int i = 0; i < count; i++) {
+		const char *why = svm_nv_cmd_unsupported(fd, &cmds[i]);
+		bool atomic = cmds[i].op == DRM_NVSIM_OP_ATOMIC_ADD ||
+			      cmds[i].op == DRM_NVSIM_OP_ATOMIC_CAS;
+
+		igt_require_f(!why, "%s\n", why);
+		igt_require_f(!results || !atomic || svm_gpu_atomic_results(fd),
+			      "nouveau: GPU atomics here are semaphore reductions, "
+			      "which do not return the old value\n");
+	}
+}
+
+/* gpu_submit(), the commands' results wanted only where @results. */
+static int gpu_submit_checked(int fd, struct drm_nvsim_cmd *cmds,
+			      unsigned int count, bool results)
+{
+	int status = 0;
+
+	gpu_require_cmds(fd, cmds, count, results);
+	igt_assert_eq(__gpu_submit(fd, cmds, count, &status), 0);
+	return status;
+}
+
 int gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count)
 {
-	int status = 0, ret;
-
-	ret = __gpu_submit(fd, cmds, count, &status);
-	if (ret == -EOPNOTSUPP)
-		return ret;
-	igt_assert_eq(ret, 0);
-	return status;
+	return gpu_submit_checked(fd, cmds, count, true);
 }
 
 int __gpu_submit_async(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
@@ -400,8 +452,8 @@ int __gpu_submit_async(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
 	};
 	int ret;
 
-	if (!svm_has_gpu_ops(fd))
-		return -EOPNOTSUPP;
+	if (svm_is_nouveau(fd))
+		return svm_nv_submit_async(fd, cmds, count, seqno);
 	ret = __gpu_exec(fd, &exec);
 	if (!ret)
 		*seqno = exec.seqno;
@@ -413,6 +465,7 @@ uint64_t gpu_submit_async(int fd, struct drm_nvsim_cmd *cmds,
 {
 	uint64_t seqno = 0;
 
+	gpu_require_cmds(fd, cmds, count, true);
 	igt_assert_eq(__gpu_submit_async(fd, cmds, count, &seqno), 0);
 	return seqno;
 }
@@ -481,7 +534,7 @@ static int gpu_atomic(int fd, struct drm_nvsim_cmd *cmd, uint64_t *old)
 {
 	int status;
 
-	status = gpu_submit(fd, cmd, 1);
+	status = gpu_submit_checked(fd, cmd, 1, old != NULL);
 	if (!status && old)
 		*old = cmd->result;
 	return status;
@@ -688,6 +741,8 @@ int __svm_counters_ioctl(int fd, uint64_t *values, uint32_t *count,
 	};
 	int ret;
 
+	if (!svm_is_sim(fd))
+		return -EOPNOTSUPP;
 	ret = svm_ioctl(fd, DRM_IOCTL_NVSIM_COUNTERS, &args);
 	if (!ret)
 		*count = args.count;

@@ -8,11 +8,26 @@
  * nouveau itself when NOUVEAU_GETPARAM_SVM_CAPS has NOUVEAU_SVM_CAP_MIRROR.
  * SVM_INIT, SVM_BIND and GETPARAM are common to both, and so are migration
  * to and from device memory (VRAM) and its size and use, where the device
- * has VRAM (svm_require_vram()).  GPU work (the gpu_* helpers) and error
- * injection are only implemented for the simulated GPU so far: on a
- * nouveau file they return -EOPNOTSUPP, and tests that need them call
- * svm_require_gpu_ops().  Counters are read through the DRM fdinfo
+ * has VRAM (svm_require_vram()).  Counters are read through the DRM fdinfo
  * convention, which both drivers implement.
+ *
+ * GPU work (the gpu_* helpers) runs on both.  The simulated GPU executes
+ * the commands itself (its private EXEC/WAIT uAPI).  On nouveau the layer
+ * runs the same commands as copy-engine copies and host semaphore
+ * reductions at the SVM addresses through the ordinary nouveau uAPI
+ * (channel, GEM, pushbuf; svm_device_nouveau.c): READ, WRITE, FILL, COPY
+ * and, on Volta and newer for words below 1 TiB, ATOMIC_ADD without its
+ * old value; not ATOMIC_CAS.  The asserting helpers skip the (sub)test,
+ * with the reason, for a command the device cannot run or a result it
+ * cannot give; the "__" ones return -EOPNOTSUPP.  On nouveau, SVM_INIT
+ * without an unmanaged window gets one of the layer's own, for its
+ * buffers.  The nouveau path is built here but has never run: no NVIDIA
+ * GPU exists on the machines this project is built on.
+ *
+ * What only the simulated GPU has: error injection (svm_inject()), the
+ * counters ioctl, the engine settings and the raw EXEC/WAIT ioctls; on
+ * other devices they return -EOPNOTSUPP and tests that need them call
+ * svm_require_sim().
  *
  * Naming follows IGT: a function with a leading "__" returns 0 or a
  * negative errno and asserts nothing (it is safe in threads); the same name
@@ -48,8 +63,15 @@ int __svm_open(void);
 int svm_open(void);
 /* Which kind of SVM device @fd is; SVM_DRIVER_NONE for anything else. */
 enum svm_driver svm_driver(int fd);
-/* Skip unless @fd can run GPU work through this library (the sim). */
+/*
+ * Skip unless @fd can run GPU work through this library: the simulated GPU,
+ * or nouveau with NOUVEAU_SVM_CAP_MIRROR.
+ */
 void svm_require_gpu_ops(int fd);
+/* Skip unless @fd is the simulated GPU: @what needs its private uAPI. */
+void svm_require_sim(int fd, const char *what);
+/* Whether GPU atomics on @fd give back the old value (the sim's do). */
+bool svm_gpu_atomic_results(int fd);
 /* Skip unless @fd has NOUVEAU_SVM_CAP_ATOMIC_SYSMEM (GPU atomics). */
 void svm_require_atomics(int fd);
 /*
@@ -106,10 +128,10 @@ uint64_t svm_prefetch(int fd, const void *addr, size_t size, uint32_t target);
 /*
  * DRM_NVSIM_INJECT: arm @what (&enum drm_nvsim_inject_what) for the next
  * @count times, device wide; 0 disarms.  0 or -errno (-EOPNOTSUPP on a
- * device without GPU ops here).
+ * device other than the simulated GPU).
  */
 int __svm_inject(int fd, uint32_t what, uint32_t count);
-/* The same, asserting success. */
+/* The same, asserting success; skips on a device other than the sim. */
 void svm_inject(int fd, uint32_t what, uint32_t count);
 
 /* Command builders: one command at @addr, every other field zero. */
@@ -124,13 +146,17 @@ struct drm_nvsim_cmd gpu_cmd_atomic_cas(void *addr, uint64_t compare,
 
 /*
  * DRM_NVSIM_EXEC as given (no retry: a restarted EXEC would run the job
- * twice): 0 or -errno.  An EXEC that a signal interrupted is finished with
- * __gpu_wait() by the synchronous helpers below.
+ * twice): 0 or -errno, -EOPNOTSUPP on a device other than the simulated
+ * GPU.  An EXEC that a signal interrupted is finished with __gpu_wait() by
+ * the synchronous helpers below.
  */
 int __gpu_exec(int fd, struct drm_nvsim_exec *exec);
 /*
  * Run @count commands and wait for the end: 0 or the ioctl's -errno, with
  * the job's status in *@status and the commands' results written back.
+ * On nouveau: -EOPNOTSUPP (nothing runs) when a command cannot run there,
+ * -ETIME when the GPU did not finish within SVM_WAIT_TIMEOUT_NS, and the
+ * status -EFAULT when the kernel cancelled a fault and killed the channel.
  */
 int __gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
 		 int *status);
@@ -139,6 +165,8 @@ int gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count);
 /*
  * Submit asynchronously: 0 or -errno, the job's number in *@seqno.  @cmds
  * must stay valid until the job is collected: WAIT writes the results there.
+ * On nouveau the job has run to its end when this returns, results
+ * written; __gpu_wait() hands back its status, once.
  */
 int __gpu_submit_async(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
 		       uint64_t *seqno);
@@ -152,7 +180,7 @@ int gpu_wait(int fd, uint64_t seqno);
 /*
  * One-command jobs, asserting the ioctl succeeds; each returns the job's
  * status (0, -EFAULT for a cancelled fault, -EIO for an injected engine
- * error), or -EOPNOTSUPP on a device without GPU ops here.
+ * error).  They skip where the device cannot run the command.
  */
 int gpu_read(int fd, const void *addr, size_t size, uint64_t *checksum);
 int gpu_write(int fd, void *addr, size_t size, uint64_t value);
@@ -161,7 +189,8 @@ int gpu_copy(int fd, void *dst, const void *src, size_t size);
 /*
  * One GPU atomic on the 64-bit word at @addr, asserting the ioctl succeeds:
  * the job's status as above; when it is 0 and @old is not NULL, *@old gets
- * the word's value before the atomic.  gpu_atomic_cas() stores @value only
+ * the word's value before the atomic (a device that cannot give it, see
+ * svm_gpu_atomic_results(), skips).  gpu_atomic_cas() stores @value only
  * if the word equals @compare.
  */
 int gpu_atomic_add(int fd, void *addr, uint64_t value, uint64_t *old);
@@ -223,7 +252,10 @@ const char *svm_counter_name(unsigned int idx);
 int __svm_counters(int fd, struct svm_counters *c);
 /* The same, asserting every counter is there. */
 struct svm_counters svm_counters(int fd);
-/* DRM_NVSIM_COUNTERS: 0 or -errno; *@count in and out as in the uAPI. */
+/*
+ * DRM_NVSIM_COUNTERS: 0 or -errno (-EOPNOTSUPP on a device other than the
+ * simulated GPU); *@count in and out as in the uAPI.
+ */
 int __svm_counters_ioctl(int fd, uint64_t *values, uint32_t *count,
 			 uint32_t flags);
 /*
