@@ -49,6 +49,12 @@
  *  - ATOMIC_CAS: nothing in the host or the copy engine compares and
  *    exchanges (that needs a shader): refused with -EOPNOTSUPP.
  *
+ * Per-file state is kept by file descriptor and told apart from a later
+ * file under the same number by fdinfo's drm-client-id (a kernel without
+ * it leaves only the process and the number: a test that closes a file
+ * and opens another must SVM_INIT the new one before GPU work, as all do).
+ * A process that inherited the file gets -EPERM, as from the simulated GPU.
+ *
  * The copy classes share the method layout of KEPLER_DMA_COPY_A
  * (cla0b5.h), as the kernel's own nouveau_bo.c and nouveau_dmem.c rely
  * on, except that Pascal widened OFFSET_{IN,OUT}_UPPER to 17 bits (49-bit
