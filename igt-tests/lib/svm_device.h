@@ -155,7 +155,9 @@ int __gpu_exec(int fd, struct drm_nvsim_exec *exec);
  * Run @count commands and wait for the end: 0 or the ioctl's -errno, with
  * the job's status in *@status and the commands' results written back.
  * On nouveau: -EOPNOTSUPP (nothing runs) when a command cannot run there,
- * -ETIME when the GPU did not finish within SVM_WAIT_TIMEOUT_NS, and the
+ * -ENOSPC when the layer's buffers do not fit in the unmanaged window
+ * (gpu_submit() and the one-command helpers skip then), -ETIME when the
+ * GPU did not finish within SVM_WAIT_TIMEOUT_NS, and the
  * status -EFAULT when the kernel cancelled a fault and killed the channel.
  */
 int __gpu_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,

@@ -867,7 +867,8 @@ int svm_nv_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&c->lock);
-	ret = svm_nv_bos_init(c);
+	/* No room for them in the caller's unmanaged window, or above 1 TiB. */
+	ret = svm_nv_bos_init(c) ? -ENOSPC : 0;
 	*status = 0;
 	for (unsigned int i = 0; !ret && i < count; i++) {
 		ret = svm_nv_run_cmd(c, &cmds[i]);

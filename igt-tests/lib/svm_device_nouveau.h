@@ -40,7 +40,9 @@ const char *svm_nv_cmd_unsupported(int fd, const struct drm_nvsim_cmd *cmd);
  * -EFAULT when the kernel cancelled a fault and the channel was killed:
  * the job stopped at that command), or -errno: -ENOENT before SVM_INIT,
  * -EPERM from a process that inherited the file, -EOPNOTSUPP for a
- * command svm_nv_cmd_unsupported() refuses, -ETIME when the GPU did not
+ * command svm_nv_cmd_unsupported() refuses, -ENOSPC when the layer's
+ * buffers do not fit in the unmanaged window (or lie above 1 TiB, out of
+ * reach of host semaphores), -ETIME when the GPU did not
  * finish in time, or the errno of a DRM ioctl.
  */
 int svm_nv_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
