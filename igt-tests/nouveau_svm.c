@@ -1470,16 +1470,18 @@ static void nobody_client(pid_t first, int first_fd, const char *node,
 
 static void unprivileged_client_isolated(int fd)
 {
-	size_t size = 8 * ps;
-	void *p = map_anon(size, PROT_READ | PROT_WRITE);
 	bool vram = svm_caps(fd) & NOUVEAU_SVM_CAP_MIGRATE_VRAM;
+	size_t size = 8 * ps;
 	struct svm_counters a, b;
 	struct drm_nvsim_cmd job;
 	pid_t first = getpid();
 	struct stat st;
 	uint64_t seqno;
 	char node[64];
+	void *p;
 
+	svm_require_sim(fd, "the private WAIT and INJECT uAPI");
+	p = map_anon(size, PROT_READ | PROT_WRITE);
 	svm_pattern(p, size, 0x12000000);
 	assert_gpu_reads(fd, p, size);
 	if (vram)
