@@ -1950,6 +1950,8 @@ static void atomic_ksm(int fd)
 	scan = ksm_knob("pages_to_scan", 4096);
 	run = ksm_knob("run", 1);
 	ksm_wait_merged(2);
+	igt_info("%ld pages merged, %ld KSM pages shared\n", ksm_merging_pages(),
+		 ksm_knob("pages_shared", -1));
 
 	a = svm_counters(fd);
 	for (int i = 0; i < 5; i++)
