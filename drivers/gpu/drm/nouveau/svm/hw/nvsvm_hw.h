@@ -186,4 +186,50 @@ int nvsvm_hw_copy_encode(u32 oclass, enum nouveau_svm_copy_dir dir, u64 vram,
 			 const struct nvsvm_hw_copy_sem *sem,
 			 u32 *buf, unsigned int max);
 
+/**
+ * enum nvsvm_hw_recover_action - what the backend does with a fault when
+ *	channel recovery is taken into account
+ * @NVSVM_HW_RECOVER_SERVE: hand the fault to the core
+ * @NVSVM_HW_RECOVER_CANCEL: cancel it (targeted); the channel is left to
+ *	nvkm's own recovery
+ * @NVSVM_HW_RECOVER_KILL: kill the faulting channel, then cancel the fault
+ * @NVSVM_HW_RECOVER_DRAIN: the channel was killed already: cancel the
+ *	fault without the core seeing it, so the stalled unit moves on
+ */
+enum nvsvm_hw_recover_action {
+	NVSVM_HW_RECOVER_SERVE,
+	NVSVM_HW_RECOVER_CANCEL,
+	NVSVM_HW_RECOVER_KILL,
+	NVSVM_HW_RECOVER_DRAIN,
+};
+
+/* Channels killed and not yet destroyed that recovery remembers. */
+#define NVSVM_HW_RECOVER_MAX	32
+
+/**
+ * struct nvsvm_hw_recover - channel-recovery bookkeeping of one fault buffer
+ * @per_channel: kill a faulting channel in software before cancelling
+ *	(Volta and later, where a cancel alone would leave recovery to an
+ *	engine reset)
+ * @nr: entries used in @killed
+ * @killed: instances of channels killed and not yet destroyed
+ * @drained: faults dropped because their channel was killed
+ * @overflows: kills @killed had no room to remember (their later faults
+ *	are cancelled again, which is harmless)
+ */
+struct nvsvm_hw_recover {
+	bool per_channel;
+	unsigned int nr;
+	u64 killed[NVSVM_HW_RECOVER_MAX];
+	u64 drained;
+	u64 overflows;
+};
+
+void nvsvm_hw_recover_init(struct nvsvm_hw_recover *rec, bool per_channel);
+enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch(struct nvsvm_hw_recover *rec,
+						    u64 inst);
+enum nvsvm_hw_recover_action nvsvm_hw_recover_cancel(struct nvsvm_hw_recover *rec,
+						     u64 inst, bool known);
+void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst);
+
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * KUnit tests for the nouveau SVM hardware backend's pure encoders and
- * decoders: fault buffer entries, PFNMAP arguments, copy-engine streams.
+ * decoders: fault buffer entries, PFNMAP arguments, copy-engine streams,
+ * and the channel-recovery bookkeeping.
  * The expected values come from the class headers' field definitions;
  * nothing here ran on a GPU.
  *
@@ -628,6 +629,126 @@ static void copy_rejects(struct kunit *test)
 						   1, NULL, buf, size), size);
 }
 
+/* Channel recovery */
+
+enum recover_op { RECOVER_FETCH, RECOVER_CANCEL, RECOVER_CANCEL_UNKNOWN, RECOVER_FORGET };
+
+struct recover_step {
+	enum recover_op op;
+	u64 inst;
+	enum nvsvm_hw_recover_action expect;	/* not checked for FORGET */
+};
+
+#define RECOVER_STEPS	8
+
+struct recover_case {
+	const char *name;
+	bool per_channel;
+	struct recover_step steps[RECOVER_STEPS];
+	unsigned int nsteps;
+	u64 drained;
+};
+
+#define INST_A	0x0000000123456000ULL	/* two channel instances */
+#define INST_B	0x0000000000fff000ULL
+
+static const struct recover_case recover_cases[] = {
+	{ "pascal-cancel-leaves-recovery-to-nvkm", false, {
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_CANCEL },
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_FETCH, INST_B, NVSVM_HW_RECOVER_SERVE } }, 4, 1 },
+	{ "volta-first-cancel-kills", true, {
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_FETCH, INST_B, NVSVM_HW_RECOVER_SERVE } }, 5, 2 },
+	{ "volta-other-channel-unharmed", true, {
+		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_FETCH, INST_B, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_CANCEL, INST_B, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_FETCH, INST_B, NVSVM_HW_RECOVER_DRAIN } }, 5, 2 },
+	{ "volta-unknown-instance-only-cancelled", true, {
+		{ RECOVER_CANCEL_UNKNOWN, INST_A, NVSVM_HW_RECOVER_CANCEL },
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_CANCEL_UNKNOWN, INST_A, NVSVM_HW_RECOVER_CANCEL } }, 3, 0 },
+	{ "volta-instance-reused-after-destroy", true, {
+		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_FORGET, INST_A },
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL } }, 4, 0 },
+	{ "forget-unknown-is-harmless", true, {
+		{ RECOVER_FORGET, INST_B },
+		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_FORGET, INST_B },
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_DRAIN } }, 4, 1 },
+};
+
+#undef INST_A
+#undef INST_B
+
+static void recover_case_desc(const struct recover_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(recover, recover_cases, recover_case_desc);
+
+static enum nvsvm_hw_recover_action recover_do(struct nvsvm_hw_recover *rec,
+					       const struct recover_step *s)
+{
+	switch (s->op) {
+	case RECOVER_FETCH:
+		return nvsvm_hw_recover_fetch(rec, s->inst);
+	case RECOVER_CANCEL:
+		return nvsvm_hw_recover_cancel(rec, s->inst, true);
+	case RECOVER_CANCEL_UNKNOWN:
+		return nvsvm_hw_recover_cancel(rec, s->inst, false);
+	default:
+		nvsvm_hw_recover_forget(rec, s->inst);
+		return s->expect;
+	}
+}
+
+/* Each script of fetches, cancels and destroys gets the expected actions. */
+static void recover_script(struct kunit *test)
+{
+	const struct recover_case *c = test->param_value;
+	struct nvsvm_hw_recover rec;
+	unsigned int i;
+
+	nvsvm_hw_recover_init(&rec, c->per_channel);
+	for (i = 0; i < c->nsteps; i++)
+		KUNIT_EXPECT_EQ_MSG(test, recover_do(&rec, &c->steps[i]),
+				    c->steps[i].expect, "step %u", i);
+	KUNIT_EXPECT_EQ(test, rec.drained, c->drained);
+}
+
+/* A full table still kills, and only costs a second cancel later. */
+static void recover_overflow(struct kunit *test)
+{
+	struct nvsvm_hw_recover rec;
+	u64 inst;
+
+	nvsvm_hw_recover_init(&rec, true);
+	for (inst = 1; inst <= NVSVM_HW_RECOVER_MAX; inst++)
+		KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel(&rec, inst << 12, true),
+				NVSVM_HW_RECOVER_KILL);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel(&rec, inst << 12, true),
+			NVSVM_HW_RECOVER_KILL);
+	KUNIT_EXPECT_EQ(test, rec.overflows, 1);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_fetch(&rec, inst << 12),
+			NVSVM_HW_RECOVER_SERVE);
+	nvsvm_hw_recover_forget(&rec, 1ULL << 12);
+	KUNIT_EXPECT_EQ(test, rec.nr, NVSVM_HW_RECOVER_MAX - 1);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_fetch(&rec, 2ULL << 12),
+			NVSVM_HW_RECOVER_DRAIN);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_fetch(&rec, 1ULL << 12),
+			NVSVM_HW_RECOVER_SERVE);
+}
+
 static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE_PARAM(fault_decode_access, fault_gen_params),
 	KUNIT_CASE(fault_decode_fields),
@@ -648,6 +769,8 @@ static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE(copy_to_sys_large_entry),
 	KUNIT_CASE(copy_clear_vram),
 	KUNIT_CASE(copy_rejects),
+	KUNIT_CASE_PARAM(recover_script, recover_gen_params),
+	KUNIT_CASE(recover_overflow),
 	{}
 };
 

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM hardware backend: the bookkeeping of channel recovery, which
+ * decides, for each fault the buffer yields and each cancel the core asks
+ * for, whether the fault is served, cancelled, drained, or kills its
+ * channel.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * DOC: Channel recovery
+ *
+ * A fault the core cannot serve is cancelled: the access fails and the
+ * work that made it must not go on.  On Pascal nvkm's targeted cancel is
+ * enough: the cancelled access raises an engine fault and nvkm's recovery
+ * tears the channel down.  Upstream nouveau keeps SVM off on Volta and
+ * later because there the same path ends in a reset of the engine, which
+ * takes every client's work with it.  So on Volta and later the backend
+ * first kills the faulting channel in software (nouveau_channel_kill():
+ * its fences fail with -ENODEV and its owner's next submission fails),
+ * then issues the targeted cancel, so that the stalled unit lets go of
+ * the access.
+ *
+ * A killed channel may still have faults in the buffer, or raise more
+ * before it is gone.  They are drained: cancelled without the core ever
+ * seeing them, and without a second kill.  Every other fault of the batch
+ * is served and replayed as usual.  The table of killed channels is
+ * small; a channel leaves it when it is destroyed, and a kill that finds
+ * no room only costs a second cancel later.
+ *
+ * Faults of an instance no SVM channel has (a channel destroyed while its
+ * faults were in flight) are cancelled but not remembered: nothing would
+ * ever take them out of the table.
+ *
+ * Everything here is pure bookkeeping, tested by KUnit; the backend does
+ * the kills and cancels (nvsvm_nvif_fault.c).
+ *
+ * DOC: Locking
+ *
+ * None here: the caller serialises every call on one &struct
+ * nvsvm_hw_recover (the backend holds its channel lock).
+ */
+
+#include <linux/export.h>
+
+#include "nvsvm_hw.h"
+
+static int nvsvm_hw_recover_find(const struct nvsvm_hw_recover *rec, u64 inst)
+{
+	unsigned int i;
+
+	for (i = 0; i < rec->nr; i++)
+		if (rec->killed[i] == inst)
+			return i;
+	return -1;
+}
+
+/**
+ * nvsvm_hw_recover_init() - start the bookkeeping of a fault buffer
+ * @rec: the bookkeeping
+ * @per_channel: kill faulting channels in software (Volta and later)
+ *
+ * Context: Any context.
+ */
+void nvsvm_hw_recover_init(struct nvsvm_hw_recover *rec, bool per_channel)
+{
+	*rec = (struct nvsvm_hw_recover) { .per_channel = per_channel };
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_recover_init);
+
+/**
+ * nvsvm_hw_recover_fetch() - what to do with a fault read from the buffer
+ * @rec: the bookkeeping
+ * @inst: instance of the faulting channel
+ *
+ * Context: Any context; the caller serialises calls on @rec.
+ * Return: NVSVM_HW_RECOVER_DRAIN for a fault of a killed channel (and it
+ * is counted), NVSVM_HW_RECOVER_SERVE otherwise.
+ */
+enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch(struct nvsvm_hw_recover *rec,
+						    u64 inst)
+{
+	if (nvsvm_hw_recover_find(rec, inst) < 0)
+		return NVSVM_HW_RECOVER_SERVE;
+	rec->drained++;
+	return NVSVM_HW_RECOVER_DRAIN;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_recover_fetch);
+
+/**
+ * nvsvm_hw_recover_cancel() - how to cancel a fault the core gave up on
+ * @rec: the bookkeeping
+ * @inst: instance of the faulting channel
+ * @known: the instance belongs to a live SVM channel of the backend
+ *
+ * The first cancel of a known channel remembers it as killed.
+ *
+ * Context: Any context; the caller serialises calls on @rec.
+ * Return: NVSVM_HW_RECOVER_DRAIN when the channel was killed already;
+ * NVSVM_HW_RECOVER_KILL for the first cancel of a known channel with
+ * per-channel recovery; NVSVM_HW_RECOVER_CANCEL otherwise.
+ */
+enum nvsvm_hw_recover_action nvsvm_hw_recover_cancel(struct nvsvm_hw_recover *rec,
+						     u64 inst, bool known)
+{
+	if (nvsvm_hw_recover_find(rec, inst) >= 0) {
+		rec->drained++;
+		return NVSVM_HW_RECOVER_DRAIN;
+	}
+	if (!known)
+		return NVSVM_HW_RECOVER_CANCEL;
+	if (rec->nr < NVSVM_HW_RECOVER_MAX)
+		rec->killed[rec->nr++] = inst;
+	else
+		rec->overflows++;
+	return rec->per_channel ? NVSVM_HW_RECOVER_KILL : NVSVM_HW_RECOVER_CANCEL;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_recover_cancel);
+
+/**
+ * nvsvm_hw_recover_forget() - a channel is destroyed
+ * @rec: the bookkeeping
+ * @inst: its instance, which a new channel may reuse from now on
+ *
+ * Context: Any context; the caller serialises calls on @rec.
+ */
+void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst)
+{
+	int i = nvsvm_hw_recover_find(rec, inst);
+
+	if (i < 0)
+		return;
+	rec->killed[i] = rec->killed[--rec->nr];
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_recover_forget);
