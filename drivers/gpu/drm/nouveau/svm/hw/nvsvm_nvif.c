@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nouveau SVM hardware backend on nvif: nouveau's entry points (device
+ * init, fini, suspend and resume, the SVM ioctls and the capability
+ * query, channels joining and leaving an SVM VMM) and the backend ops
+ * table the SVM core drives.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * DOC: nouveau hardware backend
+ *
+ * nouveau calls the functions of nouveau_svm.h; they set up the SVM core
+ * (nouveau_svm_dev_init()) with the ops of this backend, and pass
+ * SVM_INIT and SVM_BIND to the core's handlers.  All talk to the GPU goes
+ * through nvif, in the backend's files: the fault buffer
+ * (nvsvm_nvif_fault.c), the GPU page tables (nvsvm_nvif_vmm.c), the copy
+ * engine and VRAM (nvsvm_nvif_copy.c).
+ *
+ * Supported: Pascal, Volta, Turing and Ampere GPUs that nvkm drives
+ * itself, without GSP-RM firmware, and with direct DMA (no IOMMU
+ * translation nor bounce buffers).  Elsewhere SVM_INIT fails with -ENODEV,
+ * NOUVEAU_GETPARAM_SVM_CAPS reads 0 and NOUVEAU_GETPARAM_SVM_UNAVAILABLE
+ * says why.  None of this has run on a GPU yet.
+ *
+ * SVM_INIT creates the client's SVM VMM (a MANAGED VMM with replayable
+ * faults, nvkm's own region being the unmanaged window) before the core
+ * creates the VM, and hands it to vm_init through &nouveau_svm.attach.
+ * nouveau then uses that VMM for the client's new channels, and each
+ * channel registers its instance so that its faults reach the VM.
+ *
+ * DOC: Locking
+ *
+ * - &nouveau_cli.mutex (nouveau's) protects the client's VMMs; SVM_INIT
+ *   holds it throughout, then &nouveau_svm.attach_lock, which serialises
+ *   the hand-over of the VMM to vm_init.  Order: client mutex, attach_lock,
+ *   then the core's locks.
+ * - &nouveau_svm.chan_lock protects the channel list (and the recovery
+ *   bookkeeping); channels join and part under it.
+ * - &nouveau_svm.unavailable and the device state are written at device
+ *   init only.
+ */
+
+#include <linux/device.h>
+#include <linux/dma-map-ops.h>
+#include <linux/slab.h>
+#include <linux/swiotlb.h>
+#include <drm/nouveau_drm.h>
+#include <nvif/class.h>
+#include <nvif/ifc00d.h>
+#include <subdev/gsp.h>
+
+#include "../../nouveau_drv.h"
+#include "../../nouveau_bo.h"
+#include "../../nouveau_chan.h"
+#include "../../nouveau_svm.h"
+#include "nvsvm_nvif.h"
+
+static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
+	.vm_init = nvsvm_nvif_vm_init,
+	.vm_fini = nvsvm_nvif_vm_fini,
+	.fault_fetch = nvsvm_nvif_fault_fetch,
+	.fault_replay = nvsvm_nvif_fault_replay,
+	.fault_cancel = nvsvm_nvif_fault_cancel,
+	.map = nvsvm_nvif_map,
+	.unmap = nvsvm_nvif_unmap,
+	.copy = nvsvm_nvif_copy,
+};
+
+static const char *const nvsvm_nvif_reasons[] = {
+	[NOUVEAU_SVM_UNAVAILABLE__GPU] = "GPU family without usable replayable faults",
+	[NOUVEAU_SVM_UNAVAILABLE__GSP_RM] = "GSP-RM owns the fault buffers",
+	[NOUVEAU_SVM_UNAVAILABLE__IOMMU] = "DMA through an IOMMU or bounce buffers",
+	[NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED] = "setup failed",
+};
+
+/* Why SVM cannot run on @drm's GPU, 0 when it can. */
+static u32 nvsvm_nvif_check(struct nouveau_drm *drm)
+{
+	struct device *dev = drm->dev->dev;
+	u8 family = drm->client.device.info.family;
+
+	if (family < NV_DEVICE_INFO_V0_PASCAL || family > NV_DEVICE_INFO_V0_AMPERE)
+		return NOUVEAU_SVM_UNAVAILABLE__GPU;
+	if (nvkm_gsp_rm(nvxx_device(drm)->gsp))
+		return NOUVEAU_SVM_UNAVAILABLE__GSP_RM;
+	if (device_iommu_mapped(dev) || is_swiotlb_force_bounce(dev))
+		return NOUVEAU_SVM_UNAVAILABLE__IOMMU;
+	return 0;
+}
+
+/* Device memory is optional: SVM runs without it. */
+static void nvsvm_nvif_start_devmem(struct nouveau_svm *svm)
+{
+	int ret;
+
+	ret = nvsvm_nvif_copy_init(svm);
+	if (!ret && svm->copy.size)
+		ret = nouveau_svm_devmem_init(&svm->sdev, svm->copy.size);
+	if (ret) {
+		NV_WARN(svm->drm, "svm: no device memory: %d\n", ret);
+		nvsvm_nvif_copy_fini(svm);
+	}
+}
+
+static int nvsvm_nvif_start(struct nouveau_svm *svm)
+{
+	struct nouveau_drm *drm = svm->drm;
+	int ret;
+
+	ret = nvsvm_nvif_fault_init(svm);
+	if (ret)
+		return ret;
+	nvsvm_hw_recover_init(&svm->recover, drm->client.device.info.family >=
+					     NV_DEVICE_INFO_V0_VOLTA);
+	ret = nouveau_svm_dev_init(&svm->sdev, drm->dev, &nvsvm_nvif_ops,
+				   svm->fault.max);
+	if (ret) {
+		nvsvm_nvif_fault_fini(svm);
+		return ret;
+	}
+	nvsvm_nvif_start_devmem(svm);
+	nvsvm_nvif_fault_resume(svm);
+	return 0;
+}
+
+/**
+ * nouveau_svm_init() - set SVM up on a nouveau device
+ * @drm: the device
+ *
+ * Always leaves drm->svm set (unless out of memory), so that the
+ * capability query can say why SVM is unavailable.
+ *
+ * Context: Process context (device init); may sleep.
+ */
+void nouveau_svm_init(struct nouveau_drm *drm)
+{
+	struct nouveau_svm *svm;
+
+	svm = kzalloc_obj(*svm);
+	if (!svm)
+		return;
+	svm->drm = drm;
+	ida_init(&svm->insts);
+	mutex_init(&svm->attach_lock);
+	mutex_init(&svm->chan_lock);
+	INIT_LIST_HEAD(&svm->chans);
+	nouveau_svm_file_init(&svm->idle);
+	drm->svm = svm;
+
+	svm->unavailable = nvsvm_nvif_check(drm);
+	if (!svm->unavailable && nvsvm_nvif_start(svm))
+		svm->unavailable = NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED;
+	if (svm->unavailable)
+		NV_INFO(drm, "svm: unavailable: %s\n",
+			nvsvm_nvif_reasons[svm->unavailable]);
+	else
+		NV_INFO(drm, "svm: %u fault entries, %llu MiB of VRAM for migration\n",
+			svm->fault.entries, svm->copy.size >> 20);
+}
+
+/**
+ * nouveau_svm_fini() - tear SVM down on a nouveau device
+ * @drm: the device
+ *
+ * Every client's SVM VM must be gone (nouveau destroys its clients
+ * first); device memory still in use is evicted by the core.
+ *
+ * Context: Process context (device teardown); may sleep.
+ */
+void nouveau_svm_fini(struct nouveau_drm *drm)
+{
+	struct nouveau_svm *svm = drm->svm;
+
+	if (!svm)
+		return;
+	if (!svm->unavailable) {
+		WARN_ON(!list_empty(&svm->sdev.vms));
+		if (svm->copy.size)
+			nouveau_svm_devmem_fini(&svm->sdev);
+		nvsvm_nvif_fault_fini(svm);
+		nouveau_svm_dev_fini(&svm->sdev);
+		nvsvm_nvif_copy_fini(svm);
+	}
+	nouveau_svm_file_fini(&svm->idle);
+	WARN_ON(!list_empty(&svm->chans));
+	mutex_destroy(&svm->chan_lock);
+	mutex_destroy(&svm->attach_lock);
+	ida_destroy(&svm->insts);
+	kfree(svm);
+	drm->svm = NULL;
+}
+
+/**
+ * nouveau_svm_suspend() - stop serving faults and let VRAM be saved
+ * @drm: the device
+ *
+ * The carve-out is unpinned so that nouveau's suspend saves it with the
+ * rest of VRAM.
+ *
+ * Context: Process context (system or runtime suspend); may sleep.
+ */
+void nouveau_svm_suspend(struct nouveau_drm *drm)
+{
+	struct nouveau_svm *svm = drm->svm;
+
+	if (!svm || svm->unavailable)
+		return;
+	nvsvm_nvif_fault_suspend(svm);
+	if (svm->copy.bo)
+		nouveau_bo_unpin(svm->copy.bo);
+}
+
+/**
+ * nouveau_svm_resume() - pin VRAM back and serve faults again
+ * @drm: the device
+ *
+ * Context: Process context (resume); may sleep.
+ */
+void nouveau_svm_resume(struct nouveau_drm *drm)
+{
+	struct nouveau_svm *svm = drm->svm;
+	struct nouveau_bo *bo;
+
+	if (!svm || svm->unavailable)
+		return;
+	bo = svm->copy.bo;
+	/* The core's VRAM offsets assume the carve-out did not move. */
+	if (bo && (nouveau_bo_pin(bo, NOUVEAU_GEM_DOMAIN_VRAM, true) ||
+		   bo->offset != svm->copy.base))
+		NV_ERROR(drm, "svm: VRAM carve-out lost on resume\n");
+	nvsvm_nvif_fault_resume(svm);
+}
+
+/**
+ * nouveau_svm_getparam() - answer the SVM parameters of GETPARAM
+ * @drm: the device
+ * @param: NOUVEAU_GETPARAM_SVM_CAPS or NOUVEAU_GETPARAM_SVM_UNAVAILABLE
+ * @value: the answer
+ *
+ * Context: Process context (ioctl).
+ * Return: 0, or -EINVAL for another @param.
+ */
+int nouveau_svm_getparam(struct nouveau_drm *drm, u64 param, u64 *value)
+{
+	struct nouveau_svm *svm = drm->svm;
+
+	switch (param) {
+	case NOUVEAU_GETPARAM_SVM_CAPS:
+		*value = svm && !svm->unavailable ? svm->sdev.caps : 0;
+		return 0;
+	case NOUVEAU_GETPARAM_SVM_UNAVAILABLE:
+		*value = svm ? svm->unavailable : NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The client's SVM VMM, replayable faults on, nvkm's region @um. */
+static int nvsvm_nvif_vmm_new(struct nouveau_cli *cli,
+			      const struct nouveau_svm_window *um)
+{
+	struct gp100_vmm_v0 args = { .fault_replay = true };
+
+	return nvif_vmm_ctor(&cli->mmu, "svmVmm", cli->vmm.vmm.object.oclass, MANAGED,
+			     um->start, um->end - um->start, &args, sizeof(args),
+			     &cli->svm.vmm);
+}
+
+/* Create the VMM, then the core's VM on it; the client's mutex held. */
+static int nvsvm_nvif_svmm_init(struct nouveau_svm *svm, struct nouveau_cli *cli,
+				struct nouveau_svmm *svmm,
+				struct drm_nouveau_svm_init *args,
+				const struct nouveau_svm_window *um)
+{
+	int ret;
+
+	lockdep_assert_held(&cli->mutex);
+	if (cli->svm.cli)
+		return -EBUSY;
+	ret = nvsvm_nvif_vmm_new(cli, um);
+	if (ret)
+		return ret;
+
+	mutex_lock(&svm->attach_lock);
+	svm->attach = &cli->svm.vmm;
+	ret = nouveau_svm_ioctl_init(&svm->sdev, &svmm->sfile, args);
+	svm->attach = NULL;
+	mutex_unlock(&svm->attach_lock);
+	if (ret) {
+		nvif_vmm_dtor(&cli->svm.vmm);
+		return ret;
+	}
+	cli->svm.svmm = svmm;
+	cli->svm.cli = cli;
+	return 0;
+}
+
+/**
+ * nouveau_svmm_init() - DRM_NOUVEAU_SVM_INIT
+ * @dev: the DRM device
+ * @data: &struct drm_nouveau_svm_init
+ * @file: the calling file
+ *
+ * Makes the client's SVM VMM and the core's SVM VM mirroring the caller;
+ * the client's channels created from now on use that VMM.
+ *
+ * Context: Process context (ioctl); may sleep.
+ * Return: 0; -ENODEV when SVM is unavailable on the device; -EBUSY when
+ * the client has SVM already; the errors of nouveau_svm_ioctl_init();
+ * -ENOMEM; an nvif error creating the VMM.
+ */
+int nouveau_svmm_init(struct drm_device *dev, void *data, struct drm_file *file)
+{
+	struct nouveau_svm *svm = nouveau_drm(dev)->svm;
+	struct nouveau_cli *cli = nouveau_cli(file);
+	struct nouveau_svm_window um;
+	struct nouveau_svmm *svmm;
+	int ret;
+
+	if (!svm || svm->unavailable)
+		return -ENODEV;
+	ret = nouveau_svm_init_args(data, TASK_SIZE, &um);
+	if (ret)
+		return ret;
+	svmm = kzalloc_obj(*svmm);
+	if (!svmm)
+		return -ENOMEM;
+	svmm->svm = svm;
+	nouveau_svm_file_init(&svmm->sfile);
+
+	mutex_lock(&cli->mutex);
+	ret = nvsvm_nvif_svmm_init(svm, cli, svmm, data, &um);
+	mutex_unlock(&cli->mutex);
+	if (ret) {
+		nouveau_svm_file_fini(&svmm->sfile);
+		kfree(svmm);
+	}
+	return ret;
+}
+
+/**
+ * nouveau_svmm_bind() - DRM_NOUVEAU_SVM_BIND
+ * @dev: the DRM device
+ * @data: &struct drm_nouveau_svm_bind
+ * @file: the calling file
+ *
+ * Context: Process context (ioctl); may sleep.
+ * Return: -ENODEV when SVM is unavailable on the device, else what
+ * nouveau_svm_ioctl_bind() returns (-EINVAL before SVM_INIT).
+ */
+int nouveau_svmm_bind(struct drm_device *dev, void *data, struct drm_file *file)
+{
+	struct nouveau_svm *svm = nouveau_drm(dev)->svm;
+	struct nouveau_cli *cli = nouveau_cli(file);
+	struct nouveau_svmm *svmm;
+
+	if (!svm || svm->unavailable)
+		return -ENODEV;
+	/* Set once by SVM_INIT, freed only when the file is released. */
+	mutex_lock(&cli->mutex);
+	svmm = cli->svm.svmm;
+	mutex_unlock(&cli->mutex);
+	return nouveau_svm_ioctl_bind(&svm->sdev, svmm ? &svmm->sfile : &svm->idle,
+				      data);
+}
+
+/**
+ * nouveau_svmm_fini() - end a client's SVM
+ * @psvmm: the client's SVM state, NULL when it has none; set to NULL
+ *
+ * Destroys the client's SVM VM (the core evicts its VRAM); the caller
+ * destroys the VMM afterwards.
+ *
+ * Context: Process context (client teardown, its channels destroyed);
+ * may sleep.
+ */
+void nouveau_svmm_fini(struct nouveau_svmm **psvmm)
+{
+	struct nouveau_svmm *svmm = *psvmm;
+
+	if (!svmm)
+		return;
+	nouveau_svm_file_fini(&svmm->sfile);
+	kfree(svmm);
+	*psvmm = NULL;
+}
+
+/**
+ * nouveau_svmm_join() - a channel of an SVM VMM is created
+ * @svmm: the client's SVM state, NULL for a VMM without SVM
+ * @chan: the channel
+ *
+ * Its faults are served in the client's SVM VM from now on.
+ *
+ * Context: Process context (channel creation); takes
+ * &nouveau_svm.chan_lock.
+ * Return: 0 or -ENOMEM.
+ */
+int nouveau_svmm_join(struct nouveau_svmm *svmm, struct nouveau_channel *chan)
+{
+	struct nouveau_svm *svm;
+	struct nvsvm_nvif_chan *c;
+
+	if (!svmm)
+		return 0;
+	svm = svmm->svm;
+	c = kzalloc_obj(*c);
+	if (!c)
+		return -ENOMEM;
+	c->chan = chan;
+	c->inst = chan->inst;
+	mutex_lock(&svmm->sfile.lock);
+	c->ctx = svmm->sfile.vm ? svmm->sfile.vm->inst : 0;
+	mutex_unlock(&svmm->sfile.lock);
+
+	mutex_lock(&svm->chan_lock);
+	list_add_tail(&c->head, &svm->chans);
+	mutex_unlock(&svm->chan_lock);
+	return 0;
+}
+
+/**
+ * nouveau_svmm_part() - a channel of an SVM VMM is destroyed
+ * @svmm: the client's SVM state, NULL for a VMM without SVM
+ * @chan: the channel
+ *
+ * Its instance is forgotten, by the fault lookup and by channel recovery,
+ * so that a new channel may reuse it.
+ *
+ * Context: Process context (channel teardown); takes
+ * &nouveau_svm.chan_lock.
+ */
+void nouveau_svmm_part(struct nouveau_svmm *svmm, struct nouveau_channel *chan)
+{
+	struct nouveau_svm *svm;
+	struct nvsvm_nvif_chan *c, *found = NULL;
+
+	if (!svmm)
+		return;
+	svm = svmm->svm;
+	mutex_lock(&svm->chan_lock);
+	list_for_each_entry(c, &svm->chans, head) {
+		if (c->chan == chan) {
+			found = c;
+			list_del(&c->head);
+			nvsvm_hw_recover_forget(&svm->recover, c->inst);
+			break;
+		}
+	}
+	mutex_unlock(&svm->chan_lock);
+	kfree(found);
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nouveau SVM hardware backend on nvif: the state it keeps per GPU, per
+ * client and per SVM VM, and the functions its files share.  Only the
+ * backend's files include this; nouveau itself calls the backend through
+ * nouveau_svm.h.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#ifndef __NVSVM_NVIF_H__
+#define __NVSVM_NVIF_H__
+
+#include <linux/bits.h>
+#include <linux/idr.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <nvif/event.h>
+#include <nvif/object.h>
+#include <nvif/vmm.h>
+
+#include "../nouveau_svm.h"
+#include "nvsvm_hw.h"
+
+struct nouveau_bo;
+struct nouveau_channel;
+struct nouveau_drm;
+
+/*
+ * &nouveau_svm_fault.token of a fetched fault: the faulting unit
+ * (NVSVM_HW_FAULT_TOKEN_*) and, above it, the fault's slot in the batch,
+ * where the backend keeps the hardware instance a cancel needs.
+ */
+#define NVSVM_NVIF_TOKEN_SLOT	GENMASK(31, 17)
+#define NVSVM_NVIF_FAULT_MAX	(NVSVM_NVIF_TOKEN_SLOT >> 17)
+
+/**
+ * struct nvsvm_nvif_fault - the replayable fault buffer
+ * @object: the fault buffer object (MAXWELL_ or VOLTA_FAULT_BUFFER_A),
+ *	mapped: the entries are read through it
+ * @notify: its event, which wakes the core's fault worker
+ * @oclass: the buffer's class
+ * @entries: size of the ring, in entries
+ * @getaddr: register of the GET index
+ * @putaddr: register of the PUT index
+ * @get: the next entry to read (fault worker, or suspend/resume)
+ * @inst: hardware instance (with aperture bits) of each fault of the
+ *	batch being served, by slot (fault worker)
+ * @max: entries of @inst
+ */
+struct nvsvm_nvif_fault {
+	struct nvif_object object;
+	struct nvif_event notify;
+	s32 oclass;
+	u32 entries;
+	u32 getaddr;
+	u32 putaddr;
+	u32 get;
+	u64 *inst;
+	unsigned int max;
+};
+
+/**
+ * struct nvsvm_nvif_copy - the copy engine and the VRAM the core manages
+ * @chan: nouveau's copy channel (drm->ttm.chan), NULL without one
+ * @oclass: class of its copy object
+ * @bo: the pinned, contiguous VRAM carve-out, NULL without device memory
+ * @base: VRAM address of @bo
+ * @size: bytes of @bo the core manages
+ */
+struct nvsvm_nvif_copy {
+	struct nouveau_channel *chan;
+	u32 oclass;
+	struct nouveau_bo *bo;
+	u64 base;
+	u64 size;
+};
+
+/**
+ * struct nouveau_svm - the SVM state of one nouveau device (drm->svm)
+ * @drm: the device
+ * @sdev: the core's device state
+ * @unavailable: NOUVEAU_SVM_UNAVAILABLE__* when SVM is off on this device
+ * @insts: context numbers of the VMs (&nouveau_svm_vm.inst), from 1
+ * @attach_lock: serialises SVM_INIT; protects @attach
+ * @attach: the nvif VMM the SVM_INIT in progress made, for vm_init
+ * @chan_lock: protects @chans and @recover
+ * @chans: every channel of an SVM VMM, &struct nvsvm_nvif_chan
+ * @recover: channel-recovery bookkeeping
+ * @idle: the SVM state of files before SVM_INIT (never gets a VM)
+ * @fault: the fault buffer
+ * @copy: the copy engine and VRAM
+ */
+struct nouveau_svm {
+	struct nouveau_drm *drm;
+	struct nouveau_svm_dev sdev;
+	u32 unavailable;
+	struct ida insts;
+
+	struct mutex attach_lock; /* serialises SVM_INIT, protects attach */
+	struct nvif_vmm *attach;
+
+	struct mutex chan_lock; /* protects chans and recover */
+	struct list_head chans;
+	struct nvsvm_hw_recover recover;
+
+	struct nouveau_svm_file idle;
+	struct nvsvm_nvif_fault fault;
+	struct nvsvm_nvif_copy copy;
+};
+
+/**
+ * struct nouveau_svmm - the SVM state of one client (nouveau_vmm.svmm)
+ * @svm: the device's
+ * @sfile: the core's file state, which holds the client's SVM VM
+ */
+struct nouveau_svmm {
+	struct nouveau_svm *svm;
+	struct nouveau_svm_file sfile;
+};
+
+/**
+ * struct nvsvm_nvif_vm - the backend's side of one SVM VM (vm->priv)
+ * @svm: the device's
+ * @vmm: the client's SVM VMM; NULL once vm_fini has begun (set under the
+ *	VM's lock and the notifier lock, so either one keeps it stable)
+ * @args: PFNMAP arguments, allocated once (the VM's lock)
+ */
+struct nvsvm_nvif_vm {
+	struct nouveau_svm *svm;
+	struct nvif_vmm *vmm;
+	struct nvsvm_nvif_pfnmap *args;
+};
+
+/**
+ * struct nvsvm_nvif_chan - a channel of an SVM VMM
+ * @head: entry in &nouveau_svm.chans
+ * @chan: the channel
+ * @inst: its instance block address, as fault entries carry it
+ * @ctx: &nouveau_svm_vm.inst of its VM
+ */
+struct nvsvm_nvif_chan {
+	struct list_head head;
+	struct nouveau_channel *chan;
+	u64 inst;
+	u64 ctx;
+};
+
+static inline struct nouveau_svm *nvsvm_nvif(struct nouveau_svm_dev *sdev)
+{
+	return container_of(sdev, struct nouveau_svm, sdev);
+}
+
+int nvsvm_nvif_fault_init(struct nouveau_svm *svm);
+void nvsvm_nvif_fault_fini(struct nouveau_svm *svm);
+void nvsvm_nvif_fault_suspend(struct nouveau_svm *svm);
+void nvsvm_nvif_fault_resume(struct nouveau_svm *svm);
+unsigned int nvsvm_nvif_fault_fetch(struct nouveau_svm_dev *sdev,
+				    struct nouveau_svm_fault *faults,
+				    unsigned int max);
+void nvsvm_nvif_fault_replay(struct nouveau_svm_dev *sdev);
+void nvsvm_nvif_fault_cancel(struct nouveau_svm_dev *sdev,
+			     const struct nouveau_svm_fault *fault);
+
+int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm);
+void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm);
+int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
+void nvsvm_nvif_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
+
+int nvsvm_nvif_copy_init(struct nouveau_svm *svm);
+void nvsvm_nvif_copy_fini(struct nouveau_svm *svm);
+int nvsvm_nvif_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
+		    u64 vram, const struct drm_pagemap_addr *sys,
+		    unsigned long npages);
+
+#endif
