@@ -10,6 +10,15 @@
  * class headers of the 7.3 tree, and is meant to first run on a kernel-CI
  * GPU runner.
  *
+ * Known gap for that first run: copy-engine and host (semaphore) accesses
+ * raise non-replayable faults (fatal on Pascal; on Volta and newer they go
+ * to the non-replayable fault buffer), and the SVM backend serves only the
+ * replayable buffer.  A job that touches an address the GPU page table
+ * does not map yet is then cancelled (-EFAULT) rather than served, so only
+ * work on ranges already mapped (by a PREFETCH, or an earlier fault from a
+ * compute engine) can succeed.  Serving the non-replayable buffer on Volta
+ * and newer, or running the commands as compute shaders, closes the gap.
+ *
  * How a file gets its GPU:
  *  - SVM_INIT first (the kernel puts the client's channels and buffers in
  *    the SVM VM only when they are made after it).  With no unmanaged
