@@ -6,7 +6,8 @@
 #  - every igt-tests/*.c as an IGT binary linked against Debian's libigt.so.0
 #    with our own header (igt-tests/lib/igt.h);
 #  - the demo program and the benchmark (igt-tests/bench/svm-bench.c);
-#  - the fuzz suite's ioctl fuzzer and race stress (igt-tests/fuzz/);
+#  - the fuzz suite's ioctl fuzzer, race stress and error-path stress
+#    (igt-tests/fuzz/);
 #  - kunit.modules: the project's KUnit modules (those that depend on kunit).
 . "$(dirname "$0")/common.sh"
 
@@ -51,9 +52,9 @@ if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/igt-tests/lib/svm_plai
 		-isystem "$KHDR" -I "$SRC" "$bench" -o "$T/svm-bench"
 fi
 
-# The fuzz suite's programs: the ioctl fuzzer and the race stress (plain C,
-# like the demo).
-for prog in svm-fuzz svm-stress; do
+# The fuzz suite's programs: the ioctl fuzzer, the race stress and the
+# error-path stress (plain C, like the demo).
+for prog in svm-fuzz svm-stress svm-inject; do
 	src=$TOP/igt-tests/fuzz/$prog.c
 	if [ -f "$src" ] && stale "$T/$prog" "$src" "$TOP/igt-tests/lib/svm_plain.h" \
 		"$TOP/igt-tests/fuzz/svm_rng.h"; then

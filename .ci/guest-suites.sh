@@ -8,8 +8,9 @@
 #   kunit  the project's KUnit modules (listed in kunit.modules)
 #   igt    every IGT binary in build/igt, with test_hmm and the simulated
 #          GPU loaded
-#   fuzz   the ioctl fuzzer (build/tests/svm-fuzz) and the race stress
-#          (build/tests/svm-stress), each for a bounded time, with test_hmm
+#   fuzz   the ioctl fuzzer (build/tests/svm-fuzz), the race stress
+#          (build/tests/svm-stress) and the error-path stress
+#          (build/tests/svm-inject), each for a bounded time, with test_hmm
 #          and the simulated GPU loaded
 #   demo   the demo program
 #   bench  the benchmark (build/tests/svm-bench), with test_hmm and the
@@ -63,22 +64,27 @@ suite_igt() {
 
 # NVSVM_FUZZ_SECONDS / NVSVM_STRESS_SECONDS: how long each runs (default
 # 20 s; 0 leaves it out); NVSVM_FUZZ_SEED: the seed of both (default: a
-# new one, printed); NVSVM_FUZZ_SLACK: what each may take beyond its time
-# to finish its checks before `timeout` stops it.
+# new one, printed); NVSVM_INJECT_SECONDS: the error-path stress's time
+# budget (default 60 s; it runs every injection point it can reach in that
+# time, then says what it cut; 0 leaves it out); NVSVM_FUZZ_SLACK: what
+# each may take beyond its time to finish its checks before `timeout`
+# stops it.
 suite_fuzz() {
 	load_test_hmm || return 1
 	$MP nouveau_svm_sim || return 1
-	local rc=0 r p secs
-	for p in svm-fuzz svm-stress; do
-		if [ "$p" = svm-fuzz ]; then
-			secs=${NVSVM_FUZZ_SECONDS:-20}
-		else
-			secs=${NVSVM_STRESS_SECONDS:-20}
-		fi
+	local rc=0 r p secs seed
+	for p in svm-fuzz svm-stress svm-inject; do
+		seed=${NVSVM_FUZZ_SEED:+--seed $NVSVM_FUZZ_SEED}
+		case $p in
+		svm-fuzz) secs=${NVSVM_FUZZ_SECONDS:-20} ;;
+		svm-stress) secs=${NVSVM_STRESS_SECONDS:-20} ;;
+		*) secs=${NVSVM_INJECT_SECONDS:-60}; seed= ;;
+		esac
 		[ "$secs" -gt 0 ] || continue
 		echo "FUZZ-Binary: $p"
+		# shellcheck disable=SC2086 # $seed is two arguments or none
 		timeout -k 5 $((secs + ${NVSVM_FUZZ_SLACK:-90})) "$B/tests/$p" \
-			--seconds "$secs" ${NVSVM_FUZZ_SEED:+--seed "$NVSVM_FUZZ_SEED"}
+			--seconds "$secs" $seed
 		r=$?
 		echo "FUZZ-Exit: $p $r"
 		[ $r -eq 0 ] || rc=1
