@@ -62,6 +62,7 @@
  * @to_vram: the target is VRAM (else system memory)
  * @mapped: pages of the range that lie in a VMA
  * @resident: pages of the range that are in the target
+ * @copy_failures: the client's copy failures when the migration began
  * @err: why some part did not move, the most telling error first
  */
 struct nouveau_svm_migration {
@@ -69,6 +70,7 @@ struct nouveau_svm_migration {
 	bool to_vram;
 	u64 mapped;
 	u64 resident;
+	s64 copy_failures;
 	int err;
 };
 
@@ -258,10 +260,12 @@ static void nouveau_svm_migration_count(struct nouveau_svm_migration *m,
 		ret = nouveau_svm_snapshot(m, notifier, addr, end, pfns);
 		/*
 		 * A fault that failed in readable anonymous memory: the copy of
-		 * a page in VRAM back failed.
+		 * a page in VRAM back failed, or memory for it (or for a page
+		 * never touched) could not be had; HMM says -EFAULT for both.
 		 */
 		if (ret == -EFAULT && copy_back)
-			ret = -EIO;
+			ret = atomic64_read(&m->vm->stats->copy_failures) != m->copy_failures ?
+			      -EIO : -ENOMEM;
 		if (ret && ret != -EFAULT)
 			nouveau_svm_migration_error(m, ret);
 		addr = end;
@@ -352,7 +356,11 @@ static void nouveau_svm_migration_map(struct nouveau_svm_vm *vm,
 int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_window *w,
 			   bool to_vram, bool map, u64 *result)
 {
-	struct nouveau_svm_migration m = { .vm = vm, .to_vram = to_vram };
+	struct nouveau_svm_migration m = {
+		.vm = vm,
+		.to_vram = to_vram,
+		.copy_failures = atomic64_read(&vm->stats->copy_failures),
+	};
 	struct mm_struct *mm = vm->gpusvm.mm;
 	int ret;
 
