@@ -53,12 +53,14 @@ HMM_ARGS ?=
 IGT_ARGS ?=
 KUNIT_ARGS ?=
 
-# `make fuzz`: a long run of the ioctl fuzzer, then of the race stress, in
-# one boot; FUZZ_SEED=N replays a run (make test takes it too).
-FUZZ_SECONDS   ?= 600
-STRESS_SECONDS ?= 120
-FUZZ_SEED      ?=
-FUZZ_OUT       ?= $(CURDIR)/build/fuzz$(if $(filter 1,$(DEBUG)),-debug)
+# `make fuzz`: a long run of the ioctl fuzzer, then of the race stress, then
+# of the memory-pressure stress, in one boot; FUZZ_SEED=N replays a run
+# (make test takes it too).
+FUZZ_SECONDS     ?= 600
+STRESS_SECONDS   ?= 120
+PRESSURE_SECONDS ?= 300
+FUZZ_SEED        ?=
+FUZZ_OUT         ?= $(CURDIR)/build/fuzz$(if $(filter 1,$(DEBUG)),-debug)
 
 # Builds and guest runs of one checkout are serialised on a lock, so that
 # two of them (two shells, two agents) never share a half-built tree.
@@ -77,7 +79,9 @@ help:
 	@echo "               table, JSON and PNG plots in build/bench/"
 	@echo "  make fuzz    build and boot, fuzz the SVM ioctls for FUZZ_SECONDS"
 	@echo "               (default 600), then the race stress for STRESS_SECONDS"
-	@echo "               (default 120); prints the seeds; FUZZ_SEED=N replays"
+	@echo "               (default 120), then the memory-pressure stress for"
+	@echo "               PRESSURE_SECONDS (default 300); prints the seeds;"
+	@echo "               FUZZ_SEED=N replays"
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code"
 	@echo "  make kernel  only build the guest kernel and modules"
 	@echo "  make tests   only build the test programs (needs the kernel)"
@@ -135,12 +139,15 @@ _bench: _tests
 		echo "bench: the guest run failed (exit $$rc)" >&2; exit 1; fi; \
 	 cat $(BENCH)/bench.log; echo; $(CI)/bench-report.py $(BENCH)
 
-# The long fuzz: the guest's limit is both runs plus boot and their checks.
+# The long fuzz: the guest's limit is the three runs plus boot and their
+# checks.
 _fuzz: _tests
 	@rm -rf $(FUZZ_OUT); \
 	 NVSVM_FUZZ_SECONDS=$(FUZZ_SECONDS) NVSVM_STRESS_SECONDS=$(STRESS_SECONDS) \
-	 NVSVM_FUZZ_SEED="$(FUZZ_SEED)" \
-	 $(CI)/guest-run.sh -t $$(($(FUZZ_SECONDS) + $(STRESS_SECONDS) + 900)) -o $(FUZZ_OUT) \
+	 NVSVM_PRESSURE_SECONDS=$(PRESSURE_SECONDS) NVSVM_FUZZ_SEED="$(FUZZ_SEED)" \
+	 $(CI)/guest-run.sh \
+		-t $$(($(FUZZ_SECONDS) + $(STRESS_SECONDS) + $(PRESSURE_SECONDS) + 900)) \
+		-o $(FUZZ_OUT) \
 		$(CURDIR)/$(CI)/guest-suites.sh fuzz; rc=$$?; \
 	 grep -v -E '^fuzz: [0-9]+ s, [0-9]+ ioctls$$' $(FUZZ_OUT)/fuzz.log 2>/dev/null; \
 	 guest_failed=; [ $$rc -eq 3 ] && guest_failed=--guest-failed; \

@@ -6,7 +6,8 @@
 #  - every igt-tests/*.c as an IGT binary linked against Debian's libigt.so.0
 #    with our own header (igt-tests/lib/igt.h);
 #  - the demo program and the benchmark (igt-tests/bench/svm-bench.c);
-#  - the fuzz suite's ioctl fuzzer, race stress and error-path stress
+#  - the fuzz suite's ioctl fuzzer, race stress, error-path stress and
+#    memory-pressure stress
 #    (igt-tests/fuzz/);
 #  - kunit.modules: the project's KUnit modules (those that depend on kunit).
 . "$(dirname "$0")/common.sh"
@@ -53,8 +54,8 @@ if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/igt-tests/lib/svm_plai
 fi
 
 # The fuzz suite's programs: the ioctl fuzzer, the race stress and the
-# error-path stress (plain C, like the demo).
-for prog in svm-fuzz svm-stress svm-inject; do
+# error-path stress and the memory-pressure stress (plain C, like the demo).
+for prog in svm-fuzz svm-stress svm-inject svm-pressure; do
 	src=$TOP/igt-tests/fuzz/$prog.c
 	if [ -f "$src" ] && stale "$T/$prog" "$src" "$TOP/igt-tests/lib/svm_plain.h" \
 		"$TOP/igt-tests/fuzz/svm_rng.h"; then
@@ -63,6 +64,11 @@ for prog in svm-fuzz svm-stress svm-inject; do
 			-isystem "$KHDR" -I "$SRC" "$src" -o "$T/$prog" -lpthread
 	fi
 done
+
+# The console scanner that judges every guest run: its memcg-OOM excuse
+# must still let every other report through.
+"$TOP/.ci/scan-console.sh" --self-test > /dev/null ||
+	die "scan-console.sh --self-test failed"
 
 # The KUnit modules: those with a KUnit suite section.  The config enables
 # no upstream KUnit tests, so these are the project's.

@@ -16,6 +16,8 @@ mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
+# cgroup2, for the memory cgroup of the pressure stress (svm-pressure)
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mount -t hugetlbfs none /dev/hugepages 2>/dev/null
 mkdir -p /tmp/results
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /tmp/results ||

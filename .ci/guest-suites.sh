@@ -9,9 +9,10 @@
 #   igt    every IGT binary in build/igt, with test_hmm and the simulated
 #          GPU loaded
 #   fuzz   the ioctl fuzzer (build/tests/svm-fuzz), the race stress
-#          (build/tests/svm-stress) and the error-path stress
-#          (build/tests/svm-inject), each for a bounded time, with test_hmm
-#          and the simulated GPU loaded
+#          (build/tests/svm-stress), the error-path stress
+#          (build/tests/svm-inject) and the memory-pressure stress
+#          (build/tests/svm-pressure, in a memory cgroup of its own), each
+#          for a bounded time, with test_hmm and the simulated GPU loaded
 #   demo   the demo program
 #   bench  the benchmark (build/tests/svm-bench), with test_hmm and the
 #          simulated GPU loaded; raw samples in bench-raw.json
@@ -62,22 +63,23 @@ suite_igt() {
 	return $rc
 }
 
-# NVSVM_FUZZ_SECONDS / NVSVM_STRESS_SECONDS: how long each runs (default
-# 20 s; 0 leaves it out); NVSVM_FUZZ_SEED: the seed of both (default: a
-# new one, printed); NVSVM_INJECT_SECONDS: the error-path stress's time
-# budget (default 60 s; it runs every injection point it can reach in that
-# time, then says what it cut; 0 leaves it out); NVSVM_FUZZ_SLACK: what
-# each may take beyond its time to finish its checks before `timeout`
-# stops it.
+# NVSVM_FUZZ_SECONDS / NVSVM_STRESS_SECONDS / NVSVM_PRESSURE_SECONDS: how
+# long each runs (default 20, 20 and 30 s; 0 leaves it out);
+# NVSVM_FUZZ_SEED: the seed of all three (default: a new one, printed);
+# NVSVM_INJECT_SECONDS: the error-path stress's time budget (default 60 s;
+# it runs every injection point it can reach in that time, then says what
+# it cut; 0 leaves it out); NVSVM_FUZZ_SLACK: what each may take beyond its
+# time to finish its checks before `timeout` stops it.
 suite_fuzz() {
 	load_test_hmm || return 1
 	$MP nouveau_svm_sim || return 1
 	local rc=0 r p secs seed
-	for p in svm-fuzz svm-stress svm-inject; do
+	for p in svm-fuzz svm-stress svm-inject svm-pressure; do
 		seed=${NVSVM_FUZZ_SEED:+--seed $NVSVM_FUZZ_SEED}
 		case $p in
 		svm-fuzz) secs=${NVSVM_FUZZ_SECONDS:-20} ;;
 		svm-stress) secs=${NVSVM_STRESS_SECONDS:-20} ;;
+		svm-pressure) secs=${NVSVM_PRESSURE_SECONDS:-30} ;;
 		*) secs=${NVSVM_INJECT_SECONDS:-60}; seed= ;;
 		esac
 		[ "$secs" -gt 0 ] || continue

@@ -88,12 +88,13 @@ def parse_igt(text):
     return cases
 
 
-FUZZ_FINAL = re.compile(r'^(fuzz|stress|inject): (?!FAIL)(.*?)[:,] (ok|FAIL\b.*)$')
+FUZZ_FINAL = re.compile(r'^(fuzz|stress|inject|pressure): (?!FAIL)(.*?)[:,] (ok|FAIL\b.*)$')
 
 
 def parse_fuzz(text):
-    """svm-fuzz, svm-stress and svm-inject: one test each, passed when the
-    program's last 'fuzz: ...: ok' / 'stress: ..., ok' / 'inject: ...: ok'
+    """svm-fuzz, svm-stress, svm-inject and svm-pressure: one test each,
+    passed when the program's last 'fuzz: ...: ok' / 'stress: ..., ok' /
+    'inject: ...: ok' / 'pressure: ..., ok'
     line says ok and it exited 0;
     a program that printed no such line (it crashed or was stopped by
     timeout) failed."""
