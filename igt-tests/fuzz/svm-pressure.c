@@ -17,8 +17,9 @@
  *            maps fresh memory that the GPU or the CPU touches first, the
  *            GPU writes, the CPU checks and the GPU reads back (from VRAM
  *            half the time);
- *   a hog    that maps and touches memory until the OOM killer kills it
- *            (oom_score_adj 1000), started again and again; one hog in
+ *   a hog    that maps and touches (or MAP_POPULATEs) memory until the
+ *            OOM killer kills it (oom_score_adj 1000), started again and
+ *            again, 20 to 220 ms after the last one died; one hog in
  *            five is a squeezer instead (oom_score_adj -999: chosen only
  *            when nothing else is left), that fills the cgroup to a few MiB
  *            below its limit and holds it for a while, so that the OOM
@@ -725,16 +726,20 @@ static void worker_main(unsigned int no, uint64_t seed)
 
 /* ---- the hog ------------------------------------------------------ */
 
-/* Touch memory a MiB at a time until the OOM killer ends it. */
-static void hog_killer(void)
+/*
+ * Take memory a MiB at a time until the OOM killer ends it: with page
+ * faults, or with MAP_POPULATE (@populate), which is faster under TCG.
+ */
+static void hog_killer(bool populate)
 {
 	for (uint64_t mb = 0; mb < 4 * G.memory_mb; mb++) {
 		uint8_t *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+				  MAP_PRIVATE | MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0),
+				  -1, 0);
 
 		if (p == MAP_FAILED)
 			_exit(EX_FAIL);
-		for (uint64_t off = 0; off < (1 << 20); off += PAGE)
+		for (uint64_t off = 0; off < (1 << 20) && !populate; off += PAGE)
 			p[off] = 1;
 	}
 	_exit(EX_NOKILL);
@@ -767,7 +772,7 @@ static void hog_main(struct rng *r, bool squeezer)
 		_exit(EX_FAIL);
 	if (squeezer)
 		hog_squeezer((2 + below(r, 4)) << 20, 300 + below(r, 1200));
-	hog_killer();
+	hog_killer(chance(r, 50));
 }
 
 /* ---- the bystander ------------------------------------------------ */
@@ -995,7 +1000,7 @@ static void hog_ended(int status, bool stopping)
 		      status, WIFEXITED(status) && WEXITSTATUS(status) == EX_NOKILL ?
 		      ": it touched 4 times memory.max and was never killed" : "");
 	C.hog = 0;
-	C.next_hog_ms = now_ms() + 50 + below(&C.rng, 400);
+	C.next_hog_ms = now_ms() + 20 + below(&C.rng, 200);
 }
 
 static void reap(bool stopping)
