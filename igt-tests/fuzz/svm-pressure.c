@@ -164,7 +164,7 @@ static void notef(const char *fmt, ...)
 
 	if (__atomic_fetch_add(&G.sh->notes, 1, __ATOMIC_RELAXED) >= 20)
 		return;
-	printf("pressure: note (%s): ", G.who);
+	printf("pressure: note%s%s%s: ", *G.who ? " (" : "", G.who, *G.who ? ")" : "");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -1034,14 +1034,22 @@ static unsigned int live(void)
 	return n;
 }
 
-/* Stop: the hog first, then every worker and the bystander, bounded. */
+/*
+ * Stop: the hog first, gone with its memory before the workers check
+ * theirs (so that the killer does not take them then), then every worker
+ * and the bystander, bounded.
+ */
 static void stop_all(void)
 {
 	uint64_t t0 = now_ms();
 
-	__atomic_store_n(&G.sh->stop, 1, __ATOMIC_RELAXED);
 	if (C.hog)
 		kill(C.hog, SIGKILL);
+	while (C.hog && now_ms() - t0 < END_WAIT_MS) {
+		reap(true);
+		sleep_ms(10);
+	}
+	__atomic_store_n(&G.sh->stop, 1, __ATOMIC_RELAXED);
 	while (live() && now_ms() - t0 < END_WAIT_MS) {
 		reap(true);
 		sleep_ms(10);
