@@ -62,12 +62,19 @@ PRESSURE_SECONDS ?= 300
 FUZZ_SEED        ?=
 FUZZ_OUT         ?= $(CURDIR)/build/fuzz$(if $(filter 1,$(DEBUG)),-debug)
 
+# `make profile`: perf in the guest on one migration direction, ours and
+# test_hmm's; PROFILE_DIR=to-host|to-vram, PROFILE_ARGS for svm-prof
+# (e.g. "--mib 16 --thp").
+PROFILE_DIR  ?= to-host
+PROFILE_ARGS ?=
+PROFILE_OUT  ?= $(CURDIR)/build/profile
+
 # Builds and guest runs of one checkout are serialised on a lock, so that
 # two of them (two shells, two agents) never share a half-built tree.
 LOCK := mkdir -p build && flock build/.lock $(MAKE) --no-print-directory
 
-.PHONY: help deps kernel tests test demo bench fuzz check clean \
-	_kernel _tests _test _demo _bench _fuzz _check
+.PHONY: help deps kernel tests test demo bench profile fuzz check clean \
+	_kernel _tests _test _demo _bench _profile _fuzz _check
 
 help:
 	@echo "nouveau SVM pipeline"
@@ -82,6 +89,8 @@ help:
 	@echo "               (default 120), then the memory-pressure stress for"
 	@echo "               PRESSURE_SECONDS (default 300); prints the seeds;"
 	@echo "               FUZZ_SEED=N replays"
+	@echo "  make profile perf in the guest: where one migration direction spends"
+	@echo "               its time, ours and test_hmm's (PROFILE_DIR=to-host|to-vram)"
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code"
 	@echo "  make kernel  only build the guest kernel and modules"
 	@echo "  make tests   only build the test programs (needs the kernel)"
@@ -104,6 +113,8 @@ bench: deps
 	@$(LOCK) _bench
 fuzz: deps
 	@$(LOCK) _fuzz
+profile: deps
+	@$(LOCK) _profile
 check: deps
 	@$(LOCK) _check
 
@@ -138,6 +149,19 @@ _bench: _tests
 		tail -n 40 $(BENCH)/bench.log 2>/dev/null; \
 		echo "bench: the guest run failed (exit $$rc)" >&2; exit 1; fi; \
 	 cat $(BENCH)/bench.log; echo; $(CI)/bench-report.py $(BENCH)
+
+# Profiles of one migration direction, ours and test_hmm's, in one boot.
+_profile: _tests
+	@rm -rf $(PROFILE_OUT); \
+	 NVSVM_PROFILE_DIR=$(PROFILE_DIR) NVSVM_PROFILE_ARGS="$(PROFILE_ARGS)" \
+	 $(CI)/guest-run.sh -t 900 -o $(PROFILE_OUT) \
+		$(CURDIR)/$(CI)/guest-suites.sh profile; rc=$$?; \
+	 $(CI)/profile-symbolize.py $(PROFILE_OUT); \
+	 for f in $(PROFILE_OUT)/profile-*-self.txt; do \
+		[ -f "$$f" ] || continue; echo "== $$(basename $$f)"; \
+		grep -v -E '^(#|$$)' "$$f" | head -n 25; done; \
+	 [ $$rc -eq 0 ] || { tail -n 20 $(PROFILE_OUT)/profile.log; \
+		echo "profile: the guest run failed (exit $$rc)" >&2; exit 1; }
 
 # The long fuzz: the guest's limit is the three runs plus boot and their
 # checks.

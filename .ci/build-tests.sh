@@ -5,7 +5,8 @@
 #    headers (make headers_install output);
 #  - every igt-tests/*.c as an IGT binary linked against Debian's libigt.so.0
 #    with our own header (igt-tests/lib/igt.h);
-#  - the demo program and the benchmark (igt-tests/bench/svm-bench.c);
+#  - the demo program, the benchmark (igt-tests/bench/svm-bench.c) and
+#    the profile workload (igt-tests/bench/svm-prof.c);
 #  - the fuzz suite's ioctl fuzzer, race stress, error-path stress and
 #    memory-pressure stress
 #    (igt-tests/fuzz/);
@@ -51,6 +52,14 @@ if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/igt-tests/lib/svm_plai
 	log "building the benchmark"
 	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
 		-isystem "$KHDR" -I "$SRC" "$bench" -o "$T/svm-bench"
+fi
+
+# The workload `make profile` records (plain C, like the benchmark).
+prof=$TOP/igt-tests/bench/svm-prof.c
+if [ -f "$prof" ] && stale "$T/svm-prof" "$prof" "$TOP/igt-tests/lib/svm_plain.h"; then
+	log "building the profile workload"
+	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
+		-isystem "$KHDR" -I "$SRC" "$prof" -o "$T/svm-prof"
 fi
 
 # The fuzz suite's programs: the ioctl fuzzer, the race stress and the

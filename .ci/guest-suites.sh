@@ -16,6 +16,8 @@
 #   demo   the demo program
 #   bench  the benchmark (build/tests/svm-bench), with test_hmm and the
 #          simulated GPU loaded; raw samples in bench-raw.json
+#   profile  perf profiles of one migration direction, ours and
+#          test_hmm's (build/tests/svm-prof), side by side
 R=$NVSVM_RESULTS
 T=$NVSVM_TOP
 B=$T/build
@@ -104,6 +106,38 @@ suite_bench() {
 	# VRAM for the largest migration buffer, 256 MiB, in one batch.
 	$MP nouveau_svm_sim vram_mb=320 || return 1
 	timeout -k 5 "${NVSVM_BENCH_TIMEOUT:-540}" "$B/tests/svm-bench" -o "$R/bench-raw.json"
+}
+
+# One profile: perf records @2 (ours or peer) doing @1 (to-vram or
+# to-host), that direction only (svm-prof drives perf's control FIFOs), and
+# reports where the time went: by symbol, self and with children.
+profile_one() {
+	local dir=$1 who=$2 data=/tmp/perf-$2.data
+	rm -f /tmp/perf.ctl /tmp/perf.ack
+	mkfifo /tmp/perf.ctl /tmp/perf.ack || return 1
+	# shellcheck disable=SC2086 # NVSVM_PROFILE_ARGS is a list of arguments
+	PERF_CTL_FIFO=/tmp/perf.ctl PERF_ACK_FIFO=/tmp/perf.ack \
+		timeout -k 5 240 perf record -q -D -1 --control fifo:/tmp/perf.ctl,/tmp/perf.ack \
+		-a -g -e cpu-clock -F 1000 -o "$data" -- \
+		"$B/tests/svm-prof" "$who" "$dir" $NVSVM_PROFILE_ARGS || return 1
+	perf report -i "$data" --kallsyms=/proc/kallsyms --stdio --no-children \
+		--sort sym -g none --percent-limit 1 > "$R/profile-$who-self.txt" 2>&1
+	perf report -i "$data" --kallsyms=/proc/kallsyms --stdio --children \
+		--sort sym -g none --percent-limit 2 > "$R/profile-$who-children.txt" 2>&1
+}
+
+# NVSVM_PROFILE_DIR: to-host (default) or to-vram; NVSVM_PROFILE_ARGS:
+# more arguments of svm-prof (--mib, --reps, --thp).
+suite_profile() {
+	load_test_hmm || return 1
+	$MP nouveau_svm_sim vram_mb=320 || return 1
+	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
+	command -v perf > /dev/null || { echo "no perf in the guest's root"; return 1; }
+	for who in ours peer; do
+		profile_one "${NVSVM_PROFILE_DIR:-to-host}" "$who" || return 1
+	done
+	# The modules' symbols, for .ci/profile-symbolize.py on the host.
+	grep '\[' /proc/kallsyms > "$R/module-syms.txt"
 }
 
 rc=0

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+/*
+ * svm-prof - the workload `make profile` records with perf in the guest:
+ * one direction of a migration between system memory and device memory,
+ * repeated, for ours (the simulated GPU through SVM_BIND MIGRATE) or for
+ * the peer (test_hmm's HMM_DMIRROR_MIGRATE_TO_DEV / _TO_SYS), so that the
+ * two profiles can be laid side by side.
+ *
+ *   svm-prof ours|peer to-vram|to-host [--reps N] [--mib N] [--thp]
+ *
+ * Every repetition migrates a buffer of --mib MiB (default 64) to device
+ * memory and back, and checks every word afterwards.  When the
+ * environment names perf's control FIFOs (PERF_CTL_FIFO, PERF_ACK_FIFO:
+ * `perf record -D -1 --control fifo:CTL,ACK`), only the chosen direction
+ * is recorded: the program enables the events just before it and disables
+ * them just after, and waits for perf's acknowledgement each time.  It
+ * prints the throughput of both directions in GB/s.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "svm_plain.h"
+#include <drm/drm.h>
+#include <drm/nouveau_drm.h>
+#include <drm/nouveau_svm_sim.h>
+#include <lib/test_hmm_uapi.h>
+
+#define HMM_DEV	"/dev/hmm_dmirror0"
+#define PAGE	4096UL
+
+static struct {
+	bool peer, to_host, thp;
+	unsigned int reps;
+	size_t size;
+	int fd, ctl, ack;
+	char *bounce;
+} opt = { .reps = 8, .size = 64UL << 20, .ctl = -1, .ack = -1 };
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("svm-prof: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* Tell perf to "enable" or "disable" its events, and wait until it has. */
+static void perf_ctl(const char *cmd)
+{
+	char buf[16];
+
+	if (opt.ctl < 0)
+		return;
+	if (write(opt.ctl, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		die("perf control FIFO: %s", strerror(errno));
+	if (read(opt.ack, buf, sizeof(buf)) <= 0)
+		die("perf ack FIFO: %s", strerror(errno));
+}
+
+static void ours_migrate(void *buf, bool to_vram)
+{
+	uint64_t target = to_vram ? NOUVEAU_SVM_BIND_TARGET__GPU_VRAM :
+				    NOUVEAU_SVM_BIND_TARGET__HOST;
+	struct drm_nouveau_svm_bind bind = {
+		.header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__MIGRATE <<
+				NOUVEAU_SVM_BIND_COMMAND_SHIFT |
+			  target << NOUVEAU_SVM_BIND_TARGET_SHIFT,
+		.va_start = (uintptr_t)buf,
+		.va_end = (uintptr_t)buf + opt.size,
+		.npages = opt.size / PAGE,
+	};
+
+	if (ioctl(opt.fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &bind))
+		die("SVM_BIND MIGRATE: %s", strerror(errno));
+	if (bind.result != opt.size / PAGE)
+		die("SVM_BIND MIGRATE: %llu pages of %zu",
+		    (unsigned long long)bind.result, opt.size / PAGE);
+}
+
+static void peer_migrate(void *buf, bool to_vram)
+{
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (uintptr_t)buf,
+		.ptr = (uintptr_t)opt.bounce,
+		.npages = opt.size / PAGE,
+	};
+
+	if (ioctl(opt.fd, to_vram ? HMM_DMIRROR_MIGRATE_TO_DEV :
+				    HMM_DMIRROR_MIGRATE_TO_SYS, &cmd))
+		die("HMM_DMIRROR_MIGRATE: %s", strerror(errno));
+}
+
+/* One direction, recorded when it is the one asked for; its time. */
+static double migrate(void *buf, bool to_vram)
+{
+	bool record = to_vram != opt.to_host;
+	double t;
+
+	if (record)
+		perf_ctl("enable\n");
+	t = now();
+	if (opt.peer)
+		peer_migrate(buf, to_vram);
+	else
+		ours_migrate(buf, to_vram);
+	t = now() - t;
+	if (record)
+		perf_ctl("disable\n");
+	return t;
+}
+
+static void check(const uint64_t *w, uint64_t salt)
+{
+	for (size_t i = 0; i < opt.size / 8; i++)
+		if (w[i] != (salt ^ i))
+			die("word %zu is %#llx, not %#llx", i,
+			    (unsigned long long)w[i], (unsigned long long)(salt ^ i));
+}
+
+static void *buffer(void)
+{
+	size_t align = 2UL << 20;
+	char *p = mmap(NULL, opt.size + align, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	p = (char *)(((uintptr_t)p + align - 1) & ~(align - 1));
+	if (madvise(p, opt.size, opt.thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+		die("madvise: %s", strerror(errno));
+	return p;
+}
+
+static void open_device(void)
+{
+	struct drm_nouveau_svm_init init = {};
+
+	if (opt.peer) {
+		opt.fd = open(HMM_DEV, O_RDWR | O_CLOEXEC);
+		opt.bounce = malloc(opt.size);
+		if (opt.fd < 0 || !opt.bounce)
+			die("%s: %s", HMM_DEV, strerror(errno));
+		return;
+	}
+	opt.fd = svm_open_sim();
+	if (opt.fd < 0)
+		die("no %s render node", SVM_SIM_DRIVER);
+	if (ioctl(opt.fd, DRM_IOCTL_NOUVEAU_SVM_INIT, &init))
+		die("SVM_INIT: %s", strerror(errno));
+}
+
+static void parse_args(int argc, char **argv)
+{
+	if (argc < 3 || (strcmp(argv[1], "ours") && strcmp(argv[1], "peer")) ||
+	    (strcmp(argv[2], "to-vram") && strcmp(argv[2], "to-host")))
+		die("usage: svm-prof ours|peer to-vram|to-host [--reps N] [--mib N] [--thp]");
+	opt.peer = !strcmp(argv[1], "peer");
+	opt.to_host = !strcmp(argv[2], "to-host");
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--thp"))
+			opt.thp = true;
+		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+			opt.reps = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--mib") && i + 1 < argc)
+			opt.size = strtoul(argv[++i], NULL, 0) << 20;
+		else
+			die("unknown argument %s", argv[i]);
+	}
+	if (!opt.reps || !opt.size)
+		die("--reps and --mib must be positive");
+}
+
+int main(int argc, char **argv)
+{
+	double t_to = 0, t_back = 0;
+	uint64_t *w;
+
+	parse_args(argc, argv);
+	if (getenv("PERF_CTL_FIFO") && getenv("PERF_ACK_FIFO")) {
+		opt.ctl = open(getenv("PERF_CTL_FIFO"), O_WRONLY | O_CLOEXEC);
+		opt.ack = open(getenv("PERF_ACK_FIFO"), O_RDONLY | O_CLOEXEC);
+		if (opt.ctl < 0 || opt.ack < 0)
+			die("perf FIFOs: %s", strerror(errno));
+	}
+	open_device();
+	w = buffer();
+	for (unsigned int r = 0; r < opt.reps; r++) {
+		for (size_t i = 0; i < opt.size / 8; i++)
+			w[i] = r ^ i;
+		t_to += migrate(w, true);
+		t_back += migrate(w, false);
+		check(w, r);
+	}
+	printf("%s %s%s: %u x %zu MiB: to device %.3f GB/s, to host %.3f GB/s\n",
+	       opt.peer ? "peer" : "ours", opt.to_host ? "to-host" : "to-vram",
+	       opt.thp ? " thp" : "", opt.reps, opt.size >> 20,
+	       opt.reps * opt.size / t_to / 1e9, opt.reps * opt.size / t_back / 1e9);
+	return 0;
+}
