@@ -1894,7 +1894,7 @@ static long ksm_knob(const char *knob, long value)
 	FILE *f;
 
 	snprintf(path, sizeof(path), KSM_SYSFS "%s", knob);
-	f = fopen(path, "r+");
+	f = fopen(path, value >= 0 ? "r+" : "r");
 	igt_require_f(f, "%s: %s\n", path, strerror(errno));
 	igt_assert_eq(fscanf(f, "%ld", &old), 1);
 	if (value >= 0) {
