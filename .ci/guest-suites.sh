@@ -71,11 +71,12 @@ suite_igt() {
 # NVSVM_INJECT_SECONDS: the error-path stress's time budget (default 60 s;
 # it runs every injection point it can reach in that time, then says what
 # it cut; 0 leaves it out); NVSVM_FUZZ_SLACK: what each may take beyond its
-# time to finish its checks before `timeout` stops it.
+# time to finish its checks before `timeout` stops it.  NVSVM_INJECT_ARGS:
+# more arguments for svm-inject (e.g. "--only migrate-host-thp").
 suite_fuzz() {
 	load_test_hmm || return 1
 	$MP nouveau_svm_sim || return 1
-	local rc=0 r p secs seed
+	local rc=0 r p secs seed args
 	for p in svm-fuzz svm-stress svm-inject svm-pressure; do
 		seed=${NVSVM_FUZZ_SEED:+--seed $NVSVM_FUZZ_SEED}
 		case $p in
@@ -84,11 +85,15 @@ suite_fuzz() {
 		svm-pressure) secs=${NVSVM_PRESSURE_SECONDS:-30} ;;
 		*) secs=${NVSVM_INJECT_SECONDS:-60}; seed= ;;
 		esac
+		args=
+		case $p in
+		svm-inject) args=${NVSVM_INJECT_ARGS:-} ;;
+		esac
 		[ "$secs" -gt 0 ] || continue
 		echo "FUZZ-Binary: $p"
-		# shellcheck disable=SC2086 # $seed is two arguments or none
+		# shellcheck disable=SC2086 # $seed is two arguments or none, $args words
 		timeout -k 5 $((secs + ${NVSVM_FUZZ_SLACK:-90})) "$B/tests/$p" \
-			--seconds "$secs" $seed
+			--seconds "$secs" $seed $args
 		r=$?
 		echo "FUZZ-Exit: $p $r"
 		[ $r -eq 0 ] || rc=1
