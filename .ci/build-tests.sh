@@ -67,7 +67,7 @@ fi
 for prog in svm-fuzz svm-stress svm-inject svm-pressure; do
 	src=$TOP/igt-tests/fuzz/$prog.c
 	if [ -f "$src" ] && stale "$T/$prog" "$src" "$TOP/igt-tests/lib/svm_plain.h" \
-		"$TOP/igt-tests/fuzz/svm_rng.h"; then
+		"$TOP/igt-tests/fuzz/svm_rng.h" "$TOP/igt-tests/fuzz/svm_jobs.h"; then
 		log "building $prog"
 		"${CC[@]}" -O2 -g -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
 			-isystem "$KHDR" -I "$SRC" "$src" -o "$T/$prog" -lpthread

@@ -65,6 +65,7 @@
 #include <unistd.h>
 
 #include "svm_plain.h"
+#include "svm_jobs.h"
 #include "svm_rng.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
@@ -1341,15 +1342,6 @@ static void act_badptr(struct fz_thread *t)
 
 /* ---- live data: the thread's stack and heap through the GPU -------- */
 
-static uint64_t checksum(const volatile uint64_t *w, size_t n)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < n; i++)
-		sum += w[i] * (2 * i + 1);
-	return sum;
-}
-
 static int gpu_sync(struct fz_thread *t, struct drm_nvsim_cmd *cmds, uint32_t n)
 {
 	struct drm_nvsim_exec ex = { .cmds = (uintptr_t)cmds, .count = n };
@@ -1404,9 +1396,9 @@ static void live_words(struct fz_thread *t, volatile uint64_t *w, size_t n, uint
 	c[0] = (struct drm_nvsim_cmd){ .op = DRM_NVSIM_OP_READ, .addr = a, .size = size };
 	if (gpu_sync(t, c, 1))
 		goto out;
-	if (c[0].result != checksum(w, n)) {
+	if (c[0].result != svm_checksum_words(w, n)) {
 		failf(t, "LOST DATA: GPU read of %s %#" PRIx64 "+%#" PRIx64 ": checksum %#" PRIx64
-		      ", the CPU's %#" PRIx64, what, a, size, (uint64_t)c[0].result, checksum(w, n));
+		      ", the CPU's %#" PRIx64, what, a, size, (uint64_t)c[0].result, svm_checksum_words(w, n));
 		goto out;
 	}
 
@@ -1898,7 +1890,7 @@ static int final_gpu_check(void)
 	}
 	for (size_t i = 0; i < n; i++)
 		buf[i] = 0x5eed000000000000ull ^ (G.seed + i * 0x9e3779b97f4a7c15ull);
-	sum = checksum(buf, n);
+	sum = svm_checksum_words(buf, n);
 	c.addr = (uintptr_t)buf;
 	for (int round = 0; round < 2; round++) {
 		if (ioctl(fd, DRM_IOCTL_NVSIM_EXEC, &ex) || ex.status || c.result != sum) {
@@ -1920,7 +1912,7 @@ static int final_gpu_check(void)
 		}
 	}
 	ret = 0;
-	if (checksum(buf, n) != sum) {
+	if (svm_checksum_words(buf, n) != sum) {
 		fprintf(stderr, "fuzz: FAIL: LOST DATA: the known buffer changed in VRAM\n");
 		ret = -1;
 	}

@@ -66,6 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "svm_jobs.h"
 #include "svm_plain.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
@@ -348,15 +349,6 @@ static int gpu(int fd, struct drm_nvsim_cmd *cmd, int *status)
 	return err;
 }
 
-static uint64_t checksum(const volatile uint64_t *w, size_t n)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < n; i++)
-		sum += w[i] * (2 * i + 1);
-	return sum;
-}
-
 static int counters(int fd, uint64_t *vals)
 {
 	struct drm_nvsim_counters c = { .values = (uintptr_t)vals, .count = NCOUNTERS };
@@ -418,7 +410,7 @@ static int ctx_setup(struct ctx *c, size_t size, size_t align, size_t offset)
 		return -1;
 	c->size = size;
 	c->words = size / 8;
-	c->sum = checksum(c->buf, c->words);
+	c->sum = svm_checksum_words(c->buf, c->words);
 	return 0;
 }
 
@@ -479,7 +471,7 @@ static void check_gpu_sum(struct ctx *c, const char *when)
 /* The CPU reads the buffer (bringing back what is in VRAM). */
 static void check_cpu_sum(struct ctx *c, const char *when)
 {
-	uint64_t sum = checksum(c->buf, c->words);
+	uint64_t sum = svm_checksum_words(c->buf, c->words);
 
 	if (sum != c->sum)
 		failf(c, "LOST DATA: the CPU's checksum of the buffer %s is %#" PRIx64
@@ -576,7 +568,7 @@ static int setup_open(struct ctx *c)
 	c->buf = buf_map(BUF_SIZE, PAGE, 0, c->val, &c->map, &c->map_len);
 	c->size = BUF_SIZE;
 	c->words = BUF_SIZE / 8;
-	c->sum = checksum(c->buf, c->words);
+	c->sum = svm_checksum_words(c->buf, c->words);
 	return c->buf ? 0 : -1;
 }
 
@@ -801,7 +793,7 @@ static void check_exec_write(struct ctx *c, int err)
 		failf(c, "EXEC WRITE again without injection: %s, status %d", strerror(errno),
 		      status);
 	c->val = new;
-	c->sum = checksum(c->buf, c->words);
+	c->sum = svm_checksum_words(c->buf, c->words);
 	check_gpu_sum(c, "after the WRITE");
 }
 
@@ -1166,7 +1158,7 @@ static int setup_full(struct ctx *c)
 			   &c->map_len_b);
 	if (c->fd_b < 0 || !c->buf_b)
 		return -1;
-	c->sum_b = checksum(c->buf_b, c->size_b / 8);
+	c->sum_b = svm_checksum_words(c->buf_b, c->size_b / 8);
 	err = migrate(c->fd_b, c->buf_b, c->size_b, true, &res);
 	if (err || res != c->size_b / PAGE) {
 		failf(c, "setup: filling VRAM: %s, %" PRIu64 " of %zu pages", strerror(err), res,
@@ -1191,7 +1183,7 @@ static void sim_copy_evict(struct ctx *c, struct tally *t)
 		failf(c, "MIGRATE into full VRAM, evictions failing: %s", strerror(err));
 	check_result(c, err, c->size / PAGE);
 	check_gpu_sum(c, "after the MIGRATE");
-	if (checksum(c->buf_b, c->size_b / 8) != c->sum_b)
+	if (svm_checksum_words(c->buf_b, c->size_b / 8) != c->sum_b)
 		failf(c, "LOST DATA: the evicted client's buffer changed");
 	check_cpu_sum(c, "after the MIGRATE");
 }

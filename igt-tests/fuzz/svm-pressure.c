@@ -74,6 +74,7 @@
 #include <unistd.h>
 
 #include "svm_plain.h"
+#include "svm_jobs.h"
 #include "svm_rng.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
@@ -293,16 +294,6 @@ static const char *cg_setup(void)
 
 /* ---- the GPU ------------------------------------------------------ */
 
-/* The READ checksum of words [first, first + n) of a buffer w[i] = val + i. */
-static uint64_t pattern_checksum(uint64_t val, uint64_t first, size_t n)
-{
-	uint64_t sum = 0;
-
-	for (size_t j = 0; j < n; j++)
-		sum += (val + first + j) * (2 * j + 1);
-	return sum;
-}
-
 static int bind(int fd, uint64_t start, uint64_t size, uint64_t cmd, uint64_t target,
 		uint64_t *result)
 {
@@ -471,41 +462,16 @@ static void random_bind(struct worker *w, int fd, uint64_t base, uint64_t pages)
 }
 
 struct wjob {
-	struct drm_nvsim_cmd cmds[3];
+	struct drm_nvsim_cmd cmds[SVM_COUNTER_JOB_MAX];
 	uint32_t n;
 	uint64_t seqno;
-	uint64_t expect[3];
+	uint64_t expect[SVM_COUNTER_JOB_MAX];
 };
 
 /* A job on A: reads, writes of what A holds, adds to the counter. */
 static void job_a(struct worker *w, struct wjob *j)
 {
-	struct rng *r = &w->rng;
-	uint64_t last = w->words - 1;
-
-	j->n = 1 + below(r, 3);
-	for (uint32_t i = 0; i < j->n; i++) {
-		uint64_t first = below(r, last), n = 1 + below(r, last - first);
-		struct drm_nvsim_cmd *c = &j->cmds[i];
-
-		*c = (struct drm_nvsim_cmd){ .addr = (uintptr_t)(w->a + first), .size = n * 8 };
-		switch (below(r, 3)) {
-		case 0:
-			c->op = DRM_NVSIM_OP_READ;
-			j->expect[i] = pattern_checksum(w->val, first, n);
-			break;
-		case 1:
-			c->op = DRM_NVSIM_OP_WRITE;
-			c->value = w->val + first;
-			break;
-		default:
-			c->op = DRM_NVSIM_OP_ATOMIC_ADD;
-			c->addr = (uintptr_t)(w->a + last);
-			c->size = 8;
-			c->value = 1;
-			break;
-		}
-	}
+	j->n = svm_counter_job(&w->rng, w->a, w->words, w->val, j->cmds, j->expect);
 }
 
 static void job_a_check(struct worker *w, const struct wjob *j, int status)
@@ -628,10 +594,10 @@ static void step_fresh(struct worker *w)
 		random_bind(w, w->fd, (uintptr_t)f, words * 8 / PAGE);
 	/* Populated now: the read must succeed (but for an EXEC without memory). */
 	ret = gpu_read(w->fd, f, words, &sum);
-	if (ret != -ENOMEM && (ret || sum != pattern_checksum(val, 0, words))) {
+	if (ret != -ENOMEM && (ret || sum != svm_pattern_checksum(val, 0, words))) {
 		failf("LOST DATA: the GPU reads fresh memory at %p size %#" PRIx64 ": status %d, "
 		      "checksum %#" PRIx64 " instead of %#" PRIx64, (void *)f, size, ret, sum,
-		      pattern_checksum(val, 0, words));
+		      svm_pattern_checksum(val, 0, words));
 	}
 	munmap(f, size);
 }
@@ -682,9 +648,9 @@ static void worker_finish(struct worker *w)
 	uint64_t vals[DRM_NVSIM_COUNTER_COUNT] = { 0 };
 	int ret = gpu_read(w->fd, w->a, last, &sum);
 
-	if (ret || sum != pattern_checksum(w->val, 0, last))
+	if (ret || sum != svm_pattern_checksum(w->val, 0, last))
 		failf("LOST DATA: the GPU reads A at the end: status %d, checksum %#" PRIx64
-		      " instead of %#" PRIx64, ret, sum, pattern_checksum(w->val, 0, last));
+		      " instead of %#" PRIx64, ret, sum, svm_pattern_checksum(w->val, 0, last));
 	for (uint64_t i = 0; i < last; i++)
 		if (w->a[i] != w->val + i) {
 			failf("LOST DATA: A[%" PRIu64 "] = %#" PRIx64 " at the end, it held %#"
@@ -820,12 +786,12 @@ static void by_job(struct bystander *b)
 		return;
 	}
 	b->adds++;
-	if (c[0].result != pattern_checksum(b->v1, 0, BY_B1 / 8) ||
-	    c[1].result != pattern_checksum(b->v2, 0, l2))
+	if (c[0].result != svm_pattern_checksum(b->v1, 0, BY_B1 / 8) ||
+	    c[1].result != svm_pattern_checksum(b->v2, 0, l2))
 		failf("LOST DATA: the GPU reads its buffers: checksums %#" PRIx64 ", %#" PRIx64
 		      " instead of %#" PRIx64 ", %#" PRIx64, (uint64_t)c[0].result,
-		      (uint64_t)c[1].result, pattern_checksum(b->v1, 0, BY_B1 / 8),
-		      pattern_checksum(b->v2, 0, l2));
+		      (uint64_t)c[1].result, svm_pattern_checksum(b->v1, 0, BY_B1 / 8),
+		      svm_pattern_checksum(b->v2, 0, l2));
 }
 
 static bool by_cpu_check(const uint64_t *p, uint64_t words, uint64_t val, const char *what)

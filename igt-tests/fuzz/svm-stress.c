@@ -65,6 +65,7 @@
 #include <unistd.h>
 
 #include "svm_plain.h"
+#include "svm_jobs.h"
 #include "svm_rng.h"
 #include <drm/drm.h>
 #include <drm/nouveau_drm.h>
@@ -147,25 +148,6 @@ static void failf(const struct round *rd, const char *fmt, ...)
 	fprintf(stderr, "\n");
 }
 
-static uint64_t checksum(const volatile uint64_t *w, size_t n)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < n; i++)
-		sum += w[i] * (2 * i + 1);
-	return sum;
-}
-
-/* The READ checksum of words [first, first + n) of a buffer w[i] = val + i. */
-static uint64_t pattern_checksum(uint64_t val, uint64_t first, size_t n)
-{
-	uint64_t sum = 0;
-
-	for (size_t j = 0; j < n; j++)
-		sum += (val + first + j) * (2 * j + 1);
-	return sum;
-}
-
 static uint64_t slot_addr(unsigned int slot)
 {
 	return G.arena + slot * SLOT;
@@ -195,42 +177,17 @@ static int bind(uint64_t start, uint64_t size, uint64_t cmd, uint64_t target, ui
 /* ---- the round's threads ------------------------------------------ */
 
 struct job {
-	struct drm_nvsim_cmd cmds[3];
+	struct drm_nvsim_cmd cmds[SVM_COUNTER_JOB_MAX];
 	uint32_t n;
 	bool on_v;
 	uint64_t seqno;
-	uint64_t expect[3];	/* READ checksums; adds for ATOMIC_ADD */
+	uint64_t expect[SVM_COUNTER_JOB_MAX];	/* READ checksums; adds for ATOMIC_ADD */
 };
 
 static void job_k(struct round *rd, struct job *j)
 {
-	struct rng *r = &rd->rng;
-	uint64_t last = rd->kwords - 1;	/* the counter */
-
 	j->on_v = false;
-	j->n = 1 + below(r, 3);
-	for (uint32_t i = 0; i < j->n; i++) {
-		uint64_t first = below(r, last), n = 1 + below(r, last - first);
-		struct drm_nvsim_cmd *c = &j->cmds[i];
-
-		*c = (struct drm_nvsim_cmd){ .addr = (uintptr_t)(rd->k + first), .size = n * 8 };
-		switch (below(r, 3)) {
-		case 0:
-			c->op = DRM_NVSIM_OP_READ;
-			j->expect[i] = pattern_checksum(rd->kval, first, n);
-			break;
-		case 1:
-			c->op = DRM_NVSIM_OP_WRITE;
-			c->value = rd->kval + first;
-			break;
-		default:
-			c->op = DRM_NVSIM_OP_ATOMIC_ADD;
-			c->addr = (uintptr_t)(rd->k + last);
-			c->size = 8;
-			c->value = 1;
-			break;
-		}
-	}
+	j->n = svm_counter_job(&rd->rng, rd->k, rd->kwords, rd->kval, j->cmds, j->expect);
 }
 
 static void job_v(struct round *rd, struct job *j)
@@ -247,7 +204,7 @@ static void job_v(struct round *rd, struct job *j)
 		switch (below(r, rd->kind == R_TRUNCATE ? 2 : 3)) {
 		case 0:
 			c->op = DRM_NVSIM_OP_READ;
-			j->expect[i] = pattern_checksum(rd->vval, first, n);
+			j->expect[i] = svm_pattern_checksum(rd->vval, first, n);
 			break;
 		case 1:
 			c->op = DRM_NVSIM_OP_WRITE;
@@ -468,7 +425,7 @@ static int child_client(struct rng *r, bool check)
 		c[0] = (struct drm_nvsim_cmd){ .op = DRM_NVSIM_OP_READ, .addr = (uintptr_t)buf,
 					       .size = CHILD_SIZE };
 		if (ioctl(fd, DRM_IOCTL_NVSIM_EXEC, &ex) || ex.status ||
-		    c[0].result != pattern_checksum(val, 0, n))
+		    c[0].result != svm_pattern_checksum(val, 0, n))
 			return 32;
 	}
 	c[0] = (struct drm_nvsim_cmd){ .op = DRM_NVSIM_OP_WRITE, .addr = (uintptr_t)buf,
@@ -713,9 +670,9 @@ static void round_check(struct round *rd, volatile uint64_t *v)
 		      " CPU adds to %#" PRIx64, rd->k[last], (uint64_t)atomic_load(&rd->gpu_adds),
 		      (uint64_t)atomic_load(&rd->cpu_adds), rd->counter0);
 	ret = gpu_read(rd->k, last, &sum);
-	if (ret || sum != pattern_checksum(rd->kval, 0, last))
+	if (ret || sum != svm_pattern_checksum(rd->kval, 0, last))
 		failf(rd, "LOST DATA: the GPU reads K: status %d, checksum %#" PRIx64 " instead of "
-		      "%#" PRIx64, ret, sum, pattern_checksum(rd->kval, 0, last));
+		      "%#" PRIx64, ret, sum, svm_pattern_checksum(rd->kval, 0, last));
 	if (!v)
 		return;
 
@@ -743,10 +700,10 @@ static void round_check(struct round *rd, volatile uint64_t *v)
 	}
 	/* The GPU sees what the CPU sees. */
 	ret = gpu_read(v, vcheck, &sum);
-	if (ret || sum != checksum(v, vcheck))
+	if (ret || sum != svm_checksum_words(v, vcheck))
 		failf(rd, "the GPU reads V (at %#" PRIx64 "): status %d, checksum %#" PRIx64
 		      ", the CPU's %#" PRIx64, (uint64_t)(uintptr_t)v, ret, sum,
-		      checksum(v, vcheck));
+		      svm_checksum_words(v, vcheck));
 }
 
 static enum v_fate race_fate(enum race kind)

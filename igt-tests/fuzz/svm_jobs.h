@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * svm_jobs.h - what the fuzz suite's programs share about the simulated
+ * GPU's jobs: the READ checksum (include/uapi/drm/nouveau_svm_sim.h,
+ * DRM_NVSIM_OP_READ) of memory and of a pattern, and the random job on a
+ * buffer that holds w[i] = val + i with a counter in its last word, which
+ * has one right answer whatever moved where meanwhile.
+ *
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+#ifndef SVM_JOBS_H
+#define SVM_JOBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <drm/nouveau_svm_sim.h>
+
+#include "svm_rng.h"
+
+/* The READ checksum of @n words at @w. */
+static inline uint64_t svm_checksum_words(const volatile uint64_t *w, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += w[i] * (2 * i + 1);
+	return sum;
+}
+
+/* The READ checksum of words [first, first + n) of a buffer w[i] = val + i. */
+static inline uint64_t svm_pattern_checksum(uint64_t val, uint64_t first, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t j = 0; j < n; j++)
+		sum += (val + first + j) * (2 * j + 1);
+	return sum;
+}
+
+#define SVM_COUNTER_JOB_MAX	3
+
+/*
+ * One to SVM_COUNTER_JOB_MAX random commands on the @words words at @buf,
+ * which hold val + i but for the last, a counter: reads (@expect gets their
+ * checksum), writes of the values the words hold already, and adds of 1 to
+ * the counter.  Returns the number of commands.
+ */
+static inline uint32_t svm_counter_job(struct rng *r, volatile uint64_t *buf,
+				       uint64_t words, uint64_t val,
+				       struct drm_nvsim_cmd *cmds, uint64_t *expect)
+{
+	uint64_t last = words - 1;
+	uint32_t n_cmds = 1 + below(r, SVM_COUNTER_JOB_MAX);
+
+	for (uint32_t i = 0; i < n_cmds; i++) {
+		uint64_t first = below(r, last), n = 1 + below(r, last - first);
+		struct drm_nvsim_cmd *c = &cmds[i];
+
+		*c = (struct drm_nvsim_cmd){ .addr = (uintptr_t)(buf + first), .size = n * 8 };
+		switch (below(r, 3)) {
+		case 0:
+			c->op = DRM_NVSIM_OP_READ;
+			expect[i] = svm_pattern_checksum(val, first, n);
+			break;
+		case 1:
+			c->op = DRM_NVSIM_OP_WRITE;
+			c->value = val + first;
+			break;
+		default:
+			c->op = DRM_NVSIM_OP_ATOMIC_ADD;
+			c->addr = (uintptr_t)(buf + last);
+			c->size = 8;
+			c->value = 1;
+			break;
+		}
+	}
+	return n_cmds;
+}
+
+#endif /* SVM_JOBS_H */
