@@ -1887,6 +1887,7 @@ static void atomic_policy_refuse(int fd)
 
 #define KSM_SYSFS "/sys/kernel/mm/ksm/"
 
+/* Read KSM's sysfs @knob; write @value to it unless it is negative. */
 static long ksm_knob(const char *knob, long value)
 {
 	char path[128];
