@@ -3134,44 +3134,71 @@ static void exit_with_vram_pages(int fd)
 /* 64 KiB, aligned: one piece of VRAM, one copy-engine launch. */
 #define PIECE_64K	(64u << 10)
 
-static void copy_failure_injected(int fd)
+/*
+ * MIGRATE [@p, @p + @size) to @target with the next @count failures of
+ * @what armed: it must fail with @err and move nothing.  Returns what the
+ * counters did meanwhile.
+ */
+static struct svm_counters migrate_injected(int fd, void *p, size_t size,
+					    uint32_t target, uint32_t what,
+					    uint32_t count, int err)
 {
-	const size_t npages = PIECE_64K / ps;
-	char *p = map_anon_aligned(PIECE_64K, PIECE_64K);
-	uint64_t sum, result = ~0ull;
-	struct svm_counters a, b, c, d;
+	struct svm_counters a, b, d;
+	uint64_t result = ~0ull;
 	int ret;
 
-	svm_pattern(p, PIECE_64K, 0x2c000000);
-	sum = svm_checksum(p, PIECE_64K);
-
-	inject_disarm(fd, DRM_NVSIM_INJECT_COPY_FAIL);
-	svm_inject(fd, DRM_NVSIM_INJECT_COPY_FAIL, 1);
+	inject_disarm(fd, what);
+	svm_inject(fd, what, count);
 	a = svm_counters(fd);
-	ret = __svm_migrate(fd, p, PIECE_64K, SVM_VRAM, &result);
+	ret = __svm_migrate(fd, p, size, target, &result);
 	b = svm_counters(fd);
-	inject_disarm(fd, DRM_NVSIM_INJECT_COPY_FAIL);
-	igt_assert_eq(ret, -EIO);
+	inject_disarm(fd, what);
+	igt_assert_eq(ret, err);
 	igt_assert_eq_u64(result, 0);
 	d = counters_delta(&a, &b);
-	igt_assert_eq_u64(d.copy_failures, 1);
-	igt_assert_eq_u64(d.copy_launches, 1);
 	assert_nothing_moved(d);
+	return d;
+}
 
-	/* The data is intact in system memory: reading it copies nothing. */
-	svm_assert_pattern(p, PIECE_64K, 0x2c000000);
+/*
+ * After a migration to VRAM that failed: the data is intact in system
+ * memory (reading it copies nothing back), and without the injection the
+ * migration goes.
+ */
+static void assert_still_host_then_migrates(int fd, char *p, uint64_t sum,
+					    uint64_t pattern)
+{
+	const size_t npages = PIECE_64K / ps;
+	struct svm_counters a, b, c, d;
+
+	a = svm_counters(fd);
+	svm_assert_pattern(p, PIECE_64K, pattern);
 	assert_gpu_sum(fd, p, PIECE_64K, sum);
-	c = svm_counters(fd);
-	igt_assert_eq_u64(counters_delta(&b, &c).pages_to_host, 0);
-
-	/* Without the injection it goes. */
-	migrate_all(fd, p, PIECE_64K, SVM_VRAM);
 	b = svm_counters(fd);
-	d = counters_delta(&c, &b);
+	igt_assert_eq_u64(counters_delta(&a, &b).pages_to_host, 0);
+
+	migrate_all(fd, p, PIECE_64K, SVM_VRAM);
+	c = svm_counters(fd);
+	d = counters_delta(&b, &c);
 	igt_assert_eq_u64(d.pages_to_vram, npages);
 	igt_assert_eq_u64(d.copy_failures, 0);
 	assert_gpu_sum(fd, p, PIECE_64K, sum);
-	svm_assert_pattern(p, PIECE_64K, 0x2c000000);
+	svm_assert_pattern(p, PIECE_64K, pattern);
+}
+
+static void copy_failure_injected(int fd)
+{
+	char *p = map_anon_aligned(PIECE_64K, PIECE_64K);
+	struct svm_counters d;
+	uint64_t sum;
+
+	svm_pattern(p, PIECE_64K, 0x2c000000);
+	sum = svm_checksum(p, PIECE_64K);
+	d = migrate_injected(fd, p, PIECE_64K, SVM_VRAM,
+			     DRM_NVSIM_INJECT_COPY_FAIL, 1, -EIO);
+	igt_assert_eq_u64(d.copy_failures, 1);
+	igt_assert_eq_u64(d.copy_launches, 1);
+	assert_still_host_then_migrates(fd, p, sum, 0x2c000000);
 	munmap(p, PIECE_64K);
 }
 
@@ -3179,72 +3206,41 @@ static void copy_failure_injected_host(int fd)
 {
 	const size_t npages = PIECE_64K / ps;
 	char *p = map_anon_aligned(PIECE_64K, PIECE_64K);
-	uint64_t sum, result = ~0ull;
-	struct svm_counters a, b, c, d;
-	int ret;
+	struct svm_counters b, c, d;
+	uint64_t sum;
 
 	svm_pattern(p, PIECE_64K, 0x2d000000);
 	sum = svm_checksum(p, PIECE_64K);
 	migrate_all(fd, p, PIECE_64K, SVM_VRAM);
-
-	inject_disarm(fd, DRM_NVSIM_INJECT_COPY_FAIL);
-	svm_inject(fd, DRM_NVSIM_INJECT_COPY_FAIL, 1);
-	a = svm_counters(fd);
-	ret = __svm_migrate(fd, p, PIECE_64K, SVM_HOST, &result);
-	b = svm_counters(fd);
-	inject_disarm(fd, DRM_NVSIM_INJECT_COPY_FAIL);
-	igt_assert_eq(ret, -EIO);
-	igt_assert_eq_u64(result, 0);
-	d = counters_delta(&a, &b);
+	d = migrate_injected(fd, p, PIECE_64K, SVM_HOST,
+			     DRM_NVSIM_INJECT_COPY_FAIL, 1, -EIO);
 	igt_assert_eq_u64(d.copy_failures, 1);
-	assert_nothing_moved(d);
 
 	/* Still in VRAM, intact; a CPU access then brings it back. */
+	b = svm_counters(fd);
 	assert_gpu_sum(fd, p, PIECE_64K, sum);
 	svm_assert_pattern(p, PIECE_64K, 0x2d000000);
 	c = svm_counters(fd);
 	d = counters_delta(&b, &c);
 	igt_assert_eq_u64(d.pages_to_host, npages);
 	igt_assert_eq_u64(d.copy_failures, 0);
-	igt_assert_eq_u64(c.vram_pages, a.vram_pages - npages);
+	igt_assert_eq_u64(c.vram_pages, b.vram_pages - npages);
 	munmap(p, PIECE_64K);
 }
 
 static void alloc_failure_injected(int fd)
 {
-	const size_t npages = PIECE_64K / ps;
 	char *p = map_anon_aligned(PIECE_64K, PIECE_64K);
-	uint64_t sum, result = ~0ull;
-	struct svm_counters a, b, c, d;
-	int ret;
+	struct svm_counters d;
+	uint64_t sum;
 
 	svm_pattern(p, PIECE_64K, 0x2e000000);
 	sum = svm_checksum(p, PIECE_64K);
-
 	/* More failures than any retry could use up. */
-	inject_disarm(fd, DRM_NVSIM_INJECT_ALLOC_FAIL);
-	svm_inject(fd, DRM_NVSIM_INJECT_ALLOC_FAIL, 64);
-	a = svm_counters(fd);
-	ret = __svm_migrate(fd, p, PIECE_64K, SVM_VRAM, &result);
-	b = svm_counters(fd);
-	inject_disarm(fd, DRM_NVSIM_INJECT_ALLOC_FAIL);
-	igt_assert_eq(ret, -ENOMEM);
-	igt_assert_eq_u64(result, 0);
-	d = counters_delta(&a, &b);
+	d = migrate_injected(fd, p, PIECE_64K, SVM_VRAM,
+			     DRM_NVSIM_INJECT_ALLOC_FAIL, 64, -ENOMEM);
 	igt_assert_eq_u64(d.copy_launches, 0);
-	assert_nothing_moved(d);
-
-	/* Nothing lost. */
-	svm_assert_pattern(p, PIECE_64K, 0x2e000000);
-	assert_gpu_sum(fd, p, PIECE_64K, sum);
-	c = svm_counters(fd);
-	igt_assert_eq_u64(counters_delta(&b, &c).pages_to_host, 0);
-
-	migrate_all(fd, p, PIECE_64K, SVM_VRAM);
-	b = svm_counters(fd);
-	igt_assert_eq_u64(counters_delta(&c, &b).pages_to_vram, npages);
-	assert_gpu_sum(fd, p, PIECE_64K, sum);
-	svm_assert_pattern(p, PIECE_64K, 0x2e000000);
+	assert_still_host_then_migrates(fd, p, sum, 0x2e000000);
 	munmap(p, PIECE_64K);
 }
 

@@ -738,21 +738,18 @@ static void sim_migrate(int fd, void *buf, size_t size, bool to_vram)
 {
 	uint64_t target = to_vram ? NOUVEAU_SVM_BIND_TARGET__GPU_VRAM :
 				    NOUVEAU_SVM_BIND_TARGET__HOST;
-	struct drm_nouveau_svm_bind bind = {
-		.header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__MIGRATE << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
-			  target << NOUVEAU_SVM_BIND_TARGET_SHIFT,
-		.va_start = (uintptr_t)buf,
-		.va_end = (uintptr_t)buf + size,
-		.npages = size / PAGE,
-	};
+	uint64_t result = 0;
+	int ret;
 
-	if (ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &bind))
+	ret = svm_plain_bind(fd, NOUVEAU_SVM_BIND_COMMAND__MIGRATE, target,
+			     (uintptr_t)buf, size, &result);
+	if (ret)
 		die("SVM_BIND MIGRATE of %zu KiB at %p to %s: %s", size >> 10, buf,
-		    to_vram ? "VRAM" : "the host", strerror(errno));
-	if (bind.result != size / PAGE)
+		    to_vram ? "VRAM" : "the host", strerror(-ret));
+	if (result != size / PAGE)
 		die("SVM_BIND MIGRATE of %zu KiB at %p to %s: result %llu pages, not %zu",
 		    size >> 10, buf, to_vram ? "VRAM" : "the host",
-		    (unsigned long long)bind.result, size / PAGE);
+		    (unsigned long long)result, size / PAGE);
 }
 
 /* A counter went up by @want between @a and @b, or the batch is void. */

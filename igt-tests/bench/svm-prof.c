@@ -85,20 +85,16 @@ static void ours_migrate(void *buf, bool to_vram)
 {
 	uint64_t target = to_vram ? NOUVEAU_SVM_BIND_TARGET__GPU_VRAM :
 				    NOUVEAU_SVM_BIND_TARGET__HOST;
-	struct drm_nouveau_svm_bind bind = {
-		.header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__MIGRATE <<
-				NOUVEAU_SVM_BIND_COMMAND_SHIFT |
-			  target << NOUVEAU_SVM_BIND_TARGET_SHIFT,
-		.va_start = (uintptr_t)buf,
-		.va_end = (uintptr_t)buf + opt.size,
-		.npages = opt.size / PAGE,
-	};
+	uint64_t result = 0;
+	int ret;
 
-	if (ioctl(opt.fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &bind))
-		die("SVM_BIND MIGRATE: %s", strerror(errno));
-	if (bind.result != opt.size / PAGE)
+	ret = svm_plain_bind(opt.fd, NOUVEAU_SVM_BIND_COMMAND__MIGRATE, target,
+			     (uintptr_t)buf, opt.size, &result);
+	if (ret)
+		die("SVM_BIND MIGRATE: %s", strerror(-ret));
+	if (result != opt.size / PAGE)
 		die("SVM_BIND MIGRATE: %llu pages of %zu",
-		    (unsigned long long)bind.result, opt.size / PAGE);
+		    (unsigned long long)result, opt.size / PAGE);
 }
 
 static void peer_migrate(void *buf, bool to_vram)

@@ -221,18 +221,8 @@ static uint64_t getparam(int fd, uint64_t param)
 static int bind_to_vram(int fd, uint32_t command, void *buf, size_t size,
 			uint64_t *result)
 {
-	struct drm_nouveau_svm_bind bind = {
-		.header = (uint64_t)command << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
-			  (uint64_t)NOUVEAU_SVM_BIND_TARGET__GPU_VRAM <<
-				NOUVEAU_SVM_BIND_TARGET_SHIFT,
-		.va_start = (uintptr_t)buf,
-		.va_end = (uintptr_t)buf + size,
-	};
-
-	if (ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &bind))
-		return -errno;
-	*result = bind.result;
-	return 0;
+	return svm_plain_bind(fd, command, NOUVEAU_SVM_BIND_TARGET__GPU_VRAM,
+			      (uintptr_t)buf, size, result);
 }
 
 static int step_to_vram(int fd, uint64_t *buf, size_t n)

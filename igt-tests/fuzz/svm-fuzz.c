@@ -2016,21 +2016,13 @@ static void usage(void)
 
 static void parse_args(int argc, char **argv)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	G.seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
-	G.seed %= 1000000000000ull;
+	G.seed = rng_fresh_seed();
 	G.seconds = 20;
 	G.nthreads = 4;
 	for (int i = 1; i < argc; i++) {
-		char *end;
 		uint64_t v;
 
-		if (i + 1 >= argc)
-			usage();
-		v = strtoull(argv[i + 1], &end, 0);
-		if (*end)
+		if (!svm_opt_number(argc, argv, i, &v))
 			usage();
 		if (!strcmp(argv[i], "--seed"))
 			G.seed = v;

@@ -315,17 +315,7 @@ static int svm_init(int fd)
 static int bind(int fd, const void *p, size_t size, uint64_t cmd, uint64_t target,
 		uint64_t *result)
 {
-	struct drm_nouveau_svm_bind b = {
-		.header = cmd << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
-			  target << NOUVEAU_SVM_BIND_TARGET_SHIFT,
-		.va_start = (uintptr_t)p,
-		.va_end = (uintptr_t)p + size,
-	};
-	int err = err_of(ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &b));
-
-	if (result)
-		*result = b.result;
-	return err;
+	return -svm_plain_bind(fd, cmd, target, (uintptr_t)p, size, result);
 }
 
 static int migrate(int fd, const void *p, size_t size, bool vram, uint64_t *result)
@@ -1269,17 +1259,13 @@ static void parse_args(int argc, char **argv)
 	G.cap = 600;
 	G.seconds = 90;
 	for (int i = 1; i < argc; i += 2) {
-		char *end;
-		unsigned long v;
+		uint64_t v;
 
-		if (i + 1 >= argc)
-			usage();
-		if (!strcmp(argv[i], "--only")) {
+		if (i + 1 < argc && !strcmp(argv[i], "--only")) {
 			G.only = argv[i + 1];
 			continue;
 		}
-		v = strtoul(argv[i + 1], &end, 0);
-		if (*end)
+		if (!svm_opt_number(argc, argv, i, &v))
 			usage();
 		if (!strcmp(argv[i], "--cap"))
 			G.cap = v;

@@ -297,16 +297,7 @@ static const char *cg_setup(void)
 static int bind(int fd, uint64_t start, uint64_t size, uint64_t cmd, uint64_t target,
 		uint64_t *result)
 {
-	struct drm_nouveau_svm_bind b = {
-		.header = cmd << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
-			  target << NOUVEAU_SVM_BIND_TARGET_SHIFT,
-		.va_start = start,
-		.va_end = start + size,
-	};
-	int err = ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &b) ? errno : 0;
-
-	*result = b.result;
-	return err;
+	return -svm_plain_bind(fd, cmd, target, start, size, result);
 }
 
 /* Submit a job; -errno of the ioctl, counted under EXEC. */
@@ -1177,22 +1168,14 @@ static void usage(void)
 
 static void parse_args(int argc, char **argv)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	G.seed = ((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40)) %
-		 1000000000000ull;
+	G.seed = rng_fresh_seed();
 	G.seconds = 30;
 	G.workers = 3;
 	G.memory_mb = 64;
 	for (int i = 1; i < argc; i += 2) {
-		char *end;
 		uint64_t v;
 
-		if (i + 1 >= argc)
-			usage();
-		v = strtoull(argv[i + 1], &end, 0);
-		if (*end)
+		if (!svm_opt_number(argc, argv, i, &v))
 			usage();
 		if (!strcmp(argv[i], "--seed"))
 			G.seed = v;

@@ -162,16 +162,7 @@ static void slot_reserve(unsigned int slot)
 
 static int bind(uint64_t start, uint64_t size, uint64_t cmd, uint64_t target, uint64_t *result)
 {
-	struct drm_nouveau_svm_bind b = {
-		.header = cmd << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
-			  target << NOUVEAU_SVM_BIND_TARGET_SHIFT,
-		.va_start = start,
-		.va_end = start + size,
-	};
-	int err = ioctl(G.fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &b) ? errno : 0;
-
-	*result = b.result;
-	return err;
+	return -svm_plain_bind(G.fd, cmd, target, start, size, result);
 }
 
 /* ---- the round's threads ------------------------------------------ */
@@ -823,20 +814,12 @@ static void usage(void)
 
 static void parse_args(int argc, char **argv)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	G.seed = ((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40)) %
-		 1000000000000ull;
+	G.seed = rng_fresh_seed();
 	G.seconds = 20;
 	for (int i = 1; i < argc; i += 2) {
-		char *end;
 		uint64_t v;
 
-		if (i + 1 >= argc)
-			usage();
-		v = strtoull(argv[i + 1], &end, 0);
-		if (*end)
+		if (!svm_opt_number(argc, argv, i, &v))
 			usage();
 		if (!strcmp(argv[i], "--seed"))
 			G.seed = v;

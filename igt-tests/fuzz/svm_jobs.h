@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * svm_jobs.h - what the fuzz suite's programs share about the simulated
- * GPU's jobs: the READ checksum (include/uapi/drm/nouveau_svm_sim.h,
- * DRM_NVSIM_OP_READ) of memory and of a pattern, and the random job on a
+ * svm_jobs.h - what the fuzz suite's programs share: the READ checksum
+ * of the simulated GPU's jobs (include/uapi/drm/nouveau_svm_sim.h,
+ * DRM_NVSIM_OP_READ) over memory and over a pattern; the random job on a
  * buffer that holds w[i] = val + i with a counter in its last word, which
- * has one right answer whatever moved where meanwhile.
+ * has one right answer whatever moved where meanwhile; and their
+ * "--name NUMBER" command-line options.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
 #ifndef SVM_JOBS_H
 #define SVM_JOBS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <drm/nouveau_svm_sim.h>
 
@@ -76,6 +79,21 @@ static inline uint32_t svm_counter_job(struct rng *r, volatile uint64_t *buf,
 		}
 	}
 	return n_cmds;
+}
+
+/*
+ * The number after option @i of @argv, the option being "--name NUMBER"
+ * (decimal, or hex with 0x).  Returns false when it is missing or not a
+ * number.
+ */
+static inline bool svm_opt_number(int argc, char **argv, int i, uint64_t *v)
+{
+	char *end;
+
+	if (i + 1 >= argc)
+		return false;
+	*v = strtoull(argv[i + 1], &end, 0);
+	return argv[i + 1][0] && !*end;
 }
 
 #endif /* SVM_JOBS_H */

@@ -11,6 +11,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
+#include <unistd.h>
 
 struct rng {
 	uint64_t s;
@@ -35,6 +37,16 @@ static inline uint64_t below(struct rng *r, uint64_t n)
 static inline bool chance(struct rng *r, unsigned int pct)
 {
 	return below(r, 100) < pct;
+}
+
+/* A new run's seed: twelve decimal digits, so that it is easy to retype. */
+static inline uint64_t rng_fresh_seed(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+		((uint64_t)getpid() << 40)) % 1000000000000ull;
 }
 
 #endif

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * svm_plain.h - what the plain C programs (the demo, the benchmark, the
- * fuzzer), which do not link IGT, need of the simulated GPU: its render
- * node, and a file's nouveau SVM counters from fdinfo.  The IGT tests have
- * lib/svm_device.c.
+ * fuzz suite), which do not link IGT, need of the simulated GPU: its
+ * render node, SVM_BIND, and a file's nouveau SVM counters from fdinfo.
+ * The IGT tests have lib/svm_device.c.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -18,7 +18,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <errno.h>
+
 #include <drm/drm.h>
+#include <drm/nouveau_drm.h>
 #include <drm/nouveau_svm_sim.h>
 
 #define SVM_SIM_DRIVER	"nouveau_svm_sim"
@@ -91,6 +94,27 @@ static inline int svm_open_sim(void)
 		close(fd);
 	}
 	return -1;
+}
+
+/*
+ * SVM_BIND @command (NOUVEAU_SVM_BIND_COMMAND__*) with @target over
+ * [@start, @start + @size), npages left 0: 0 or -errno.  *@result, when
+ * @result is not NULL, gets what the kernel wrote there.
+ */
+static inline int svm_plain_bind(int fd, uint64_t command, uint64_t target,
+				 uint64_t start, uint64_t size, uint64_t *result)
+{
+	struct drm_nouveau_svm_bind b = {
+		.header = command << NOUVEAU_SVM_BIND_COMMAND_SHIFT |
+			  target << NOUVEAU_SVM_BIND_TARGET_SHIFT,
+		.va_start = start,
+		.va_end = start + size,
+	};
+	int ret = ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &b) ? -errno : 0;
+
+	if (result)
+		*result = b.result;
+	return ret;
 }
 
 /*
