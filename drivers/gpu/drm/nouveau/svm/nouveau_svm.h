@@ -125,12 +125,16 @@ struct nouveau_svm_backend_ops {
 			     const struct nouveau_svm_fault *fault);
 
 	/**
-	 * @map_prepare: Optional.  Allocate whatever page-table memory mapping
-	 * [@start, @end) will need, so that @map needs none.  Context:
-	 * process or worker context, the VM's lock held, the notifier lock
-	 * not held; may sleep and allocate.  Return: 0 or a negative errno.
+	 * @map_prepare: Optional.  Allocate whatever page-table memory the
+	 * mapping @map describes will need, so that the @map op needs none.
+	 * The core calls it with each map it is about to make, with the same
+	 * arguments, before it takes the notifier lock; the pages can still
+	 * be invalidated in between (the core then retries), never changed.
+	 * Context: process or worker context, the VM's lock held, the
+	 * notifier lock not held; may sleep and allocate, and may take the
+	 * notifier lock.  Return: 0 or a negative errno.
 	 */
-	int (*map_prepare)(struct nouveau_svm_vm *vm, u64 start, u64 end);
+	int (*map_prepare)(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 
 	/**
 	 * @map: Required.  Write the entries @map describes into the GPU page

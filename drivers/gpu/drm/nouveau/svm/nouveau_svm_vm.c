@@ -344,47 +344,64 @@ static int nouveau_svm_vm_window(struct nouveau_svm_vm *vm, u64 addr,
 }
 
 /*
- * Map the run of @r's DMA entries from entry *@j (page *@i) that share one
- * aperture, and move both past it.  Notifier lock held.
+ * Describe in @map the run of @r's DMA entries from entry *@j (page *@i)
+ * that share one aperture, and move both past it.
  */
-static int nouveau_svm_range_map_run(struct nouveau_svm_vm *vm,
-				     struct nouveau_svm_range *r,
-				     unsigned long *i, unsigned long *j)
+static void nouveau_svm_range_run(struct nouveau_svm_range *r, struct nouveau_svm_map *map,
+				  unsigned long *i, unsigned long *j)
 {
 	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
 	const struct drm_pagemap_addr *dma = r->pages.dma_addr;
 	u32 proto = dma[*j].proto;
-	struct nouveau_svm_map map = {
+
+	*map = (struct nouveau_svm_map) {
 		.start = drm_gpusvm_range_start(&r->base) + (*i << PAGE_SHIFT),
 		.dma = &dma[*j],
 		.flags = nouveau_svm_map_flags(!r->read_only, proto == NOUVEAU_SVM_PROTO_VRAM),
 	};
-	unsigned long first = *j;
-	int ret;
-
 	for (; *i < npages && dma[*j].proto == proto; (*j)++) {
-		map.npages += 1UL << dma[*j].order;
+		map->npages += 1UL << dma[*j].order;
 		*i += 1UL << dma[*j].order;
 	}
-	ret = vm->sdev->ops->map(vm, &map);
-	if (ret)
-		return ret;
-	if (proto == NOUVEAU_SVM_PROTO_VRAM)
-		nouveau_svm_devmem_touch(vm->sdev->vram, map.dma, *j - first);
-	trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
-	return 0;
+}
+
+/* Let the backend allocate what mapping @r needs; VM lock, no notifier lock. */
+static int nouveau_svm_range_prepare(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r)
+{
+	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
+	unsigned long i = 0, j = 0;
+	struct nouveau_svm_map map;
+	int ret = 0;
+
+	lockdep_assert_held(&vm->lock);
+	if (!vm->sdev->ops->map_prepare)
+		return 0;
+	while (!ret && i < npages) {
+		nouveau_svm_range_run(r, &map, &i, &j);
+		ret = vm->sdev->ops->map_prepare(vm, &map);
+	}
+	return ret;
 }
 
 /* Map all of @r, one backend call per aperture run.  Notifier lock held. */
 static int nouveau_svm_range_map_all(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r)
 {
 	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
-	unsigned long i = 0, j = 0;
-	int ret = 0;
+	unsigned long i = 0, j = 0, first;
+	struct nouveau_svm_map map;
+	int ret;
 
-	while (!ret && i < npages)
-		ret = nouveau_svm_range_map_run(vm, r, &i, &j);
-	return ret;
+	while (i < npages) {
+		first = j;
+		nouveau_svm_range_run(r, &map, &i, &j);
+		ret = vm->sdev->ops->map(vm, &map);
+		if (ret)
+			return ret;
+		if (map.dma[0].proto == NOUVEAU_SVM_PROTO_VRAM)
+			nouveau_svm_devmem_touch(vm->sdev->vram, map.dma, j - first);
+		trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
+	}
+	return 0;
 }
 
 /*
@@ -397,13 +414,11 @@ static int nouveau_svm_range_gpu_map(struct nouveau_svm_vm *vm,
 	const struct nouveau_svm_backend_ops *ops = vm->sdev->ops;
 	u64 start = drm_gpusvm_range_start(&r->base);
 	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
-	int ret = 0;
+	int ret;
 
-	if (ops->map_prepare) {
-		ret = ops->map_prepare(vm, start, drm_gpusvm_range_end(&r->base));
-		if (ret)
-			return ret;
-	}
+	ret = nouveau_svm_range_prepare(vm, r);
+	if (ret)
+		return ret;
 	drm_gpusvm_notifier_lock(&vm->gpusvm);
 	if (!drm_gpusvm_pages_valid(&vm->gpusvm, &r->pages)) {
 		ret = -EAGAIN;

@@ -261,7 +261,7 @@ static inline struct nvsim_device *to_nvsim_device(struct nouveau_svm_dev *sdev)
 /* nvsim_pt.c: the GPU page table */
 int nvsim_vm_init(struct nouveau_svm_vm *vm);
 void nvsim_vm_fini(struct nouveau_svm_vm *vm);
-int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, u64 start, u64 end);
+int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
 struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need);

@@ -144,17 +144,17 @@ void nvsim_vm_fini(struct nouveau_svm_vm *vm)
 /**
  * nvsim_pt_map_prepare() - allocate the page-table pages a mapping needs
  * @vm: the core's VM
- * @start: first virtual address to be mapped
- * @end: virtual address just past the mapping
+ * @map: the mapping the core is about to make
  *
  * Implements &nouveau_svm_backend_ops.map_prepare.
  *
  * Context: the VM's lock held; may sleep and allocate.
  * Return: 0; -ENOMEM; -ENODEV once the VM is detached.
  */
-int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, u64 start, u64 end)
+int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
 	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	u64 start = map->start, end = map->start + ((u64)map->npages << PAGE_SHIFT);
 	unsigned long idx;
 	struct nvsim_pt *pt;
 	int ret;
