@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * nouveau SVM hardware backend: encoding of a &struct nouveau_svm_map into
- * the arguments of nvkm's NVIF_VMM_V0_PFNMAP method, and of an unmap into
- * NVIF_VMM_V0_PFNCLR.
+ * the PFN arrays of nvkm's NVIF_VMM_RAW_V0_PFNMAP operation, and the
+ * spans of the address space whose page tables the backend holds.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -10,13 +10,14 @@
 /**
  * DOC: PFNMAP encoding
  *
- * NVIF_VMM_V0_PFNMAP maps [addr, addr + size) with pages of one size,
- * 1 << page bytes, and takes one u64 per page: the page's address in bits
- * 63:12, its aperture (NVIF_VMM_PFNMAP_V0_HOST or _VRAM) and the V, W and
- * A bits (valid, writable, atomics allowed; nvkm sets the PTE's read-only
- * and atomic-disable bits from the last two).  nvkm accepts only page
- * sizes its page tables can hold a PFN entry of: on Pascal and later the
- * 4 KiB PTE and the 2 MiB PDE0 entry.
+ * NVIF_VMM_RAW_V0_PFNMAP (like the older NVIF_VMM_V0_PFNMAP) maps
+ * [addr, addr + size) with pages of one size, 1 << shift bytes, and takes
+ * one u64 per page in the NVIF_VMM_PFNMAP_V0 format: the page's address in
+ * bits 63:12, its aperture (NVIF_VMM_PFNMAP_V0_HOST or _VRAM) and the V,
+ * W and A bits (valid, writable, atomics allowed; nvkm sets the PTE's
+ * read-only and atomic-disable bits from the last two).  nvkm accepts only
+ * page sizes its page tables can hold a PFN entry of: on Pascal and later
+ * the 4 KiB PTE and the 2 MiB PDE0 entry.
  *
  * A map call of the core can mix entry orders (4 KiB pages and 2 MiB
  * folios), so one map becomes several PFNMAP calls: nvsvm_hw_pfnmap_next()
@@ -27,12 +28,15 @@
  * becomes 4 KiB entries.  A VRAM entry's address is the core's offset
  * plus the base of the backend's device memory in VRAM.
  *
- * nvkm takes a HOST entry's address as a CPU physical address and DMA
- * maps the page itself (gp100_vmm_pgt_pfn()).  The core hands the
- * backend DMA addresses that drm_gpusvm already mapped, so the encoder
- * writes the address it is given, and it is the backend's job to make the
- * two agree (see the report of this slice: nvkm needs a variant that takes
- * DMA addresses).
+ * A HOST entry's address is the DMA address drm_gpusvm mapped the page
+ * at, as the core hands it over: the raw PFNMAP takes it as it is
+ * (nvkm_vmm_map.pfn_dma, patch 0012), where the older PFNMAP wanted a CPU
+ * physical address and DMA mapped the page itself.
+ *
+ * The raw operations work on page tables the backend took references on
+ * beforehand, per 2 MiB block of the address space and at one page size
+ * a block; nvsvm_hw_pt_spans() says which part of a block that is, since
+ * nvkm's own region (the unmanaged window) can cut through a block.
  *
  * DOC: Locking
  *
@@ -198,23 +202,57 @@ int nvsvm_hw_pfnmap_next(const struct nouveau_svm_map *map, u64 vram_base,
 EXPORT_SYMBOL_GPL(nvsvm_hw_pfnmap_next);
 
 /**
- * nvsvm_hw_pfnclr_encode() - the arguments of a PFNCLR call
- * @start: first GPU virtual address to unmap
- * @end: address just past the last
- * @args: the PFNCLR arguments to fill
+ * nvsvm_hw_pt_spans() - where page tables are held in a 2 MiB block
+ * @block: the block's first address, 2 MiB aligned
+ * @shift: the page size they are held at, NVSVM_HW_PFN_SHIFT_4K or _2M
+ * @um: nvkm's own region (the unmanaged window), which the raw
+ *	operations refuse; empty when @um->start >= @um->end
+ * @span: room for two spans, filled in address order
+ *
+ * At 4 KiB the block minus @um: none, one or two spans.  At 2 MiB the
+ * whole block, or nothing when @um reaches into it (no 2 MiB entry can be
+ * made there).
  *
  * Context: Any context.
- * Return: 0, or -EINVAL when [@start, @end) is empty or not 4 KiB aligned.
+ * Return: the number of spans written, 0 to 2; 0 for an unaligned @block
+ * or an unknown @shift.
  */
-int nvsvm_hw_pfnclr_encode(u64 start, u64 end, struct nvif_vmm_pfnclr_v0 *args)
+unsigned int nvsvm_hw_pt_spans(u64 block, u8 shift, const struct nvsvm_hw_span *um,
+			       struct nvsvm_hw_span span[2])
 {
-	if (start >= end || !IS_ALIGNED(start, SZ_4K) || !IS_ALIGNED(end, SZ_4K))
-		return -EINVAL;
-	*args = (struct nvif_vmm_pfnclr_v0) {
-		.version = 0,
-		.addr = start,
-		.size = end - start,
-	};
-	return 0;
+	u64 end = block + SZ_2M;
+	unsigned int n = 0;
+
+	if (!IS_ALIGNED(block, SZ_2M) || end < block ||
+	    (shift != NVSVM_HW_PFN_SHIFT_4K && shift != NVSVM_HW_PFN_SHIFT_2M))
+		return 0;
+	if (um->start >= um->end || um->end <= block || um->start >= end) {
+		span[0] = (struct nvsvm_hw_span) { block, end };
+		return 1;
+	}
+	if (shift == NVSVM_HW_PFN_SHIFT_2M)
+		return 0;
+	if (um->start > block)
+		span[n++] = (struct nvsvm_hw_span) { block, um->start };
+	if (um->end < end)
+		span[n++] = (struct nvsvm_hw_span) { um->end, end };
+	return n;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_pfnclr_encode);
+EXPORT_SYMBOL_GPL(nvsvm_hw_pt_spans);
+
+/**
+ * nvsvm_hw_span_clip() - narrow a span to [@start, @end)
+ * @span: the span, narrowed in place
+ * @start: first address to keep
+ * @end: address just past the last to keep
+ *
+ * Context: Any context.
+ * Return: whether anything of @span is left.
+ */
+bool nvsvm_hw_span_clip(struct nvsvm_hw_span *span, u64 start, u64 end)
+{
+	span->start = max(span->start, start);
+	span->end = min(span->end, end);
+	return span->start < span->end;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_span_clip);

@@ -24,7 +24,7 @@
  * NOUVEAU_GETPARAM_SVM_CAPS reads 0 and NOUVEAU_GETPARAM_SVM_UNAVAILABLE
  * says why.  None of this has run on a GPU yet.
  *
- * SVM_INIT creates the client's SVM VMM (a MANAGED VMM with replayable
+ * SVM_INIT creates the client's SVM VMM (a RAW VMM with replayable
  * faults, nvkm's own region being the unmanaged window) before the core
  * creates the VM, and hands it to vm_init through &nouveau_svm.attach.
  * nouveau then uses that VMM for the client's new channels, and each
@@ -63,6 +63,7 @@ static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
 	.fault_fetch = nvsvm_nvif_fault_fetch,
 	.fault_replay = nvsvm_nvif_fault_replay,
 	.fault_cancel = nvsvm_nvif_fault_cancel,
+	.map_prepare = nvsvm_nvif_map_prepare,
 	.map = nvsvm_nvif_map,
 	.unmap = nvsvm_nvif_unmap,
 	.copy = nvsvm_nvif_copy,
@@ -85,6 +86,11 @@ static u32 nvsvm_nvif_check(struct nouveau_drm *drm)
 		return NOUVEAU_SVM_UNAVAILABLE__GPU;
 	if (nvkm_gsp_rm(nvxx_device(drm)->gsp))
 		return NOUVEAU_SVM_UNAVAILABLE__GSP_RM;
+	/*
+	 * Bounce buffers would hand the GPU a copy, not the process's page.
+	 * Page tables and copies now take drm_gpusvm's DMA addresses as
+	 * they are, but DMA through an IOMMU stays off until it has run.
+	 */
 	if (device_iommu_mapped(dev) || is_swiotlb_force_bounce(dev))
 		return NOUVEAU_SVM_UNAVAILABLE__IOMMU;
 	return 0;
@@ -264,7 +270,7 @@ static int nvsvm_nvif_vmm_new(struct nouveau_cli *cli,
 {
 	struct gp100_vmm_v0 args = { .fault_replay = true };
 
-	return nvif_vmm_ctor(&cli->mmu, "svmVmm", cli->vmm.vmm.object.oclass, MANAGED,
+	return nvif_vmm_ctor(&cli->mmu, "svmVmm", cli->vmm.vmm.object.oclass, RAW,
 			     um->start, um->end - um->start, &args, sizeof(args),
 			     &cli->svm.vmm);
 }

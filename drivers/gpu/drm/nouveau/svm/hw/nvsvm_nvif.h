@@ -14,6 +14,7 @@
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/xarray.h>
 #include <nvif/event.h>
 #include <nvif/object.h>
 #include <nvif/vmm.h>
@@ -121,14 +122,18 @@ struct nouveau_svmm {
 /**
  * struct nvsvm_nvif_vm - the backend's side of one SVM VM (vm->priv)
  * @svm: the device's
- * @vmm: the client's SVM VMM; NULL once vm_fini has begun (set under the
- *	VM's lock and the notifier lock, so either one keeps it stable)
+ * @vmm: the client's SVM VMM (the VM is detached by clearing
+ *	&nouveau_svm_vm.priv, under the VM's lock and the notifier lock)
  * @args: PFNMAP arguments, allocated once (the VM's lock)
+ * @pts: the page size each 2 MiB block's page tables are held at, by
+ *	block index, as xa_mk_value() (written under the VM's lock, erased
+ *	under the notifier lock too)
  */
 struct nvsvm_nvif_vm {
 	struct nouveau_svm *svm;
 	struct nvif_vmm *vmm;
-	struct nvsvm_nvif_pfnmap *args;
+	struct nvif_vmm_pfnmap_v0 *args;
+	struct xarray pts;
 };
 
 /**
@@ -163,6 +168,7 @@ void nvsvm_nvif_fault_cancel(struct nouveau_svm_dev *sdev,
 
 int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm);
 void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm);
+int nvsvm_nvif_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 void nvsvm_nvif_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
 

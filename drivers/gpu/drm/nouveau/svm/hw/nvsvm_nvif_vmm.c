@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * nouveau SVM hardware backend on nvif: the GPU address space of an SVM
- * VM (the client's SVM VMM) and its mappings, through nvkm's
- * NVIF_VMM_V0_PFNMAP and NVIF_VMM_V0_PFNCLR.
+ * VM (the client's SVM VMM) and its mappings, through nvkm's raw VMM
+ * operations: GET and PUT for page tables, PFNMAP and UNMAP for entries.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -10,62 +10,68 @@
 /**
  * DOC: GPU page tables on nvif
  *
- * SVM_INIT makes the client a MANAGED VMM with replayable faults whose
+ * SVM_INIT makes the client a RAW VMM with replayable faults whose
  * nvkm-managed region is the unmanaged window: everything outside it is
- * reserved for the client, which is what PFNMAP requires (nvkm rejects a
- * PFNMAP outside a client-managed region).
+ * the client's, where nvkm takes only raw operations.
  *
- * A map becomes PFNMAP calls of one page size each, built by
- * nvsvm_hw_pfnmap_next() (4 KiB PTEs, 2 MiB PDE0 entries; read, write and
- * atomic bits; host or VRAM aperture).  nvkm writes the PTEs and
- * invalidates the GPU TLBs before PFNMAP and PFNCLR return, which is what
- * the core's map and unmap ops need: after unmap returns the GPU can no
- * longer reach the pages.
+ * Page tables are referenced ahead of time and entries written later, so
+ * that map (under the notifier lock) and unmap (in MMU notifiers, which
+ * run in reclaim) allocate nothing.  map_prepare, with the VM's lock and
+ * no notifier lock held, takes page-table references (NVIF_VMM_RAW_V0_GET,
+ * which allocates) for each 2 MiB block the map touches, at the page size
+ * the map will use there: the whole block at 2 MiB for a 2 MiB entry,
+ * else the block (minus nvkm's region, nvsvm_hw_pt_spans()) at 4 KiB.  A
+ * block keeps its references until the VM ends, or until a map needs the
+ * other page size there: the block's entries are then cleared and its
+ * references dropped (PUT) before the new ones are taken, since a 2 MiB
+ * entry takes the PDE0 slot that points at the 4 KiB table.
  *
- * nvkm takes a host entry's address as a CPU physical address and DMA
- * maps the page itself.  The core hands over DMA addresses drm_gpusvm
- * mapped; the backend turns them back into physical addresses with
- * dma_to_phys(), which is only right for direct DMA: SVM is off on a GPU
- * behind an IOMMU or bounce buffers (NOUVEAU_SVM_UNAVAILABLE__IOMMU).
+ * map writes entries with NVIF_VMM_RAW_V0_PFNMAP, one call per run of
+ * one page size (nvsvm_hw_pfnmap_next(): 4 KiB PTEs, 2 MiB PDE0 entries;
+ * read, write and atomic bits; host or VRAM aperture).  unmap clears them
+ * with NVIF_VMM_RAW_V0_UNMAP, at the page size their block is held at.
+ * Neither allocates nor changes references; nvkm writes the entries and
+ * invalidates the GPU TLBs before they return, which is what the core's
+ * map and unmap ops need: after unmap returns the GPU can no longer reach
+ * the pages.
  *
- * Known limits inherited from nvkm: PFNMAP may allocate page tables and
- * PFNCLR may split nvkm's region nodes, with GFP_KERNEL, although the core
- * calls map under the notifier lock and unmap from MMU notifiers.  Upstream
- * nouveau SVM has the same limits; lifting them needs nvkm changes.
+ * A host entry carries the DMA address drm_gpusvm mapped the page at;
+ * nvkm maps nothing itself for the raw PFNMAP (patch 0012), so clearing an
+ * entry is a write of zero and a TLB flush, with no DMA unmapping that
+ * could race the GPU's last accesses.
+ *
+ * Left to nvkm: writing an entry maps the page table's memory for the CPU
+ * (nvkm_kmap()), which can allocate when nvkm's BAR2 window has evicted
+ * it; nouveau's VM_BIND has the same dependency in its fence signalling
+ * path.
  *
  * DOC: Locking
  *
- * - &nvsvm_nvif_vm.vmm is cleared by vm_fini under both the VM's lock and
- *   the notifier lock (write); map holds the first, unmap one of the two,
- *   so each sees either the VMM or NULL, never a VMM being destroyed.
- * - &nvsvm_nvif_vm.args, the PFNMAP buffer, is used by map only, under the
- *   VM's lock.
- * - nvkm serialises page-table updates of a VMM itself.
+ * - &nouveau_svm_vm.priv is cleared by vm_fini under both the VM's lock and
+ *   the notifier lock (write); map and map_prepare hold the first, unmap
+ *   one of the two, so each sees either the backend's VM or NULL, never
+ *   one being freed.
+ * - &nvsvm_nvif_vm.pts, the page size each 2 MiB block is held at, is
+ *   written under the VM's lock only (map_prepare, vm_fini).  An entry
+ *   leaves it under the notifier lock too, before its page tables go, so
+ *   an unmap that finds a block finds its page tables.
+ * - &nvsvm_nvif_vm.args, the PFN array, is used under the VM's lock.
+ * - nvkm serialises page-table updates of a VMM itself (vmm->mutex.ref
+ *   for references, vmm->mutex.map for entries; only the first is held
+ *   while nvkm allocates).
  */
 
-#include <linux/dma-direct.h>
 #include <linux/overflow.h>
-#include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
-#include <nvif/ioctl.h>
+#include <linux/xarray.h>
+#include <nvif/vmm.h>
 
 #include "../../nouveau_drv.h"
 #include "nvsvm_nvif.h"
 
-/* Entries one PFNMAP call takes: 4 KiB of arguments. */
+/* Entries one PFNMAP call takes: 4 KiB of PFNs. */
 #define NVSVM_NVIF_PFNMAP_MAX	512
-
-/**
- * struct nvsvm_nvif_pfnmap - the nvif ioctl of one PFNMAP call
- * @i: ioctl header
- * @m: method header
- * @p: the PFNMAP arguments, with NVSVM_NVIF_PFNMAP_MAX entries of room
- */
-struct nvsvm_nvif_pfnmap {
-	struct nvif_ioctl_v0_hdr i;
-	struct nvif_ioctl_mthd_v0_hdr m;
-	struct nvif_vmm_pfnmap_v0 p;
-};
 
 /**
  * nvsvm_nvif_vm_init() - give a new SVM VM the VMM SVM_INIT made
@@ -91,7 +97,7 @@ int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm)
 	hvm = kzalloc_obj(*hvm);
 	if (!hvm)
 		return -ENOMEM;
-	hvm->args = kvzalloc(struct_size(hvm->args, p.phys, NVSVM_NVIF_PFNMAP_MAX),
+	hvm->args = kvzalloc(struct_size(hvm->args, phys, NVSVM_NVIF_PFNMAP_MAX),
 			     GFP_KERNEL);
 	inst = ida_alloc_min(&svm->insts, 1, GFP_KERNEL);
 	if (!hvm->args || inst < 0) {
@@ -103,18 +109,135 @@ int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm)
 	}
 	hvm->svm = svm;
 	hvm->vmm = svm->attach;
+	xa_init(&hvm->pts);
 	vm->inst = inst;
 	vm->priv = hvm;
 	return 0;
 }
 
-/* Clear whatever PFN mappings are left in [@start, @end). */
-static void nvsvm_nvif_clear(struct nvif_vmm *vmm, u64 start, u64 end)
+/* The spans of block @idx that page tables are held for at @shift. */
+static unsigned int nvsvm_nvif_pt_spans(const struct nouveau_svm_vm *vm,
+					unsigned long idx, u8 shift,
+					struct nvsvm_hw_span span[2])
 {
-	struct nvif_vmm_pfnclr_v0 args;
+	const struct nvsvm_hw_span um = {
+		.start = vm->unmanaged.start,
+		.end = vm->unmanaged.end,
+	};
 
-	if (!nvsvm_hw_pfnclr_encode(start, end, &args))
-		nvif_object_mthd(&vmm->object, NVIF_VMM_V0_PFNCLR, &args, sizeof(args));
+	return nvsvm_hw_pt_spans((u64)idx << NVSVM_HW_PT_BLOCK_SHIFT, shift, &um, span);
+}
+
+/* Drop the page-table references of the first @n spans. */
+static void nvsvm_nvif_pt_put(struct nvif_vmm *vmm, const struct nvsvm_hw_span *span,
+			      unsigned int n, u8 shift)
+{
+	int ret;
+
+	while (n--) {
+		ret = nvif_vmm_raw_put(vmm, span[n].start, span[n].end - span[n].start, shift);
+		WARN_ONCE(ret, "nouveau svm: PUT %llx-%llx: %d\n",
+			  span[n].start, span[n].end, ret);
+	}
+}
+
+/* Take page-table references on @n spans, all or none. */
+static int nvsvm_nvif_pt_get(struct nvif_vmm *vmm, const struct nvsvm_hw_span *span,
+			     unsigned int n, u8 shift)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = nvif_vmm_raw_get(vmm, span[i].start, span[i].end - span[i].start, shift);
+		if (ret) {
+			nvsvm_nvif_pt_put(vmm, span, i, shift);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Clear the entries of block @idx, held at @shift, in [@start, @end); a
+ * 2 MiB entry goes whole.  Allocates nothing.
+ */
+static void nvsvm_nvif_pt_clear(struct nouveau_svm_vm *vm, struct nvif_vmm *vmm,
+				unsigned long idx, u8 shift, u64 start, u64 end)
+{
+	struct nvsvm_hw_span span[2];
+	unsigned int n, i;
+	int ret;
+
+	if (shift == NVSVM_HW_PFN_SHIFT_2M) {
+		start = 0;
+		end = U64_MAX;
+	}
+	n = nvsvm_nvif_pt_spans(vm, idx, shift, span);
+	for (i = 0; i < n; i++) {
+		if (!nvsvm_hw_span_clip(&span[i], start, end))
+			continue;
+		ret = nvif_vmm_raw_unmap(vmm, span[i].start,
+					 span[i].end - span[i].start, shift, false);
+		WARN_ONCE(ret, "nouveau svm: UNMAP %llx-%llx: %d\n",
+			  span[i].start, span[i].end, ret);
+	}
+}
+
+/*
+ * Stop holding block @idx at @shift: clear its entries and forget it
+ * under the notifier lock, so that no unmap walks its page tables any
+ * more, then drop the references.
+ */
+static void nvsvm_nvif_pt_release(struct nouveau_svm_vm *vm, unsigned long idx, u8 shift)
+{
+	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_hw_span span[2];
+
+	lockdep_assert_held(&vm->lock);
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	nvsvm_nvif_pt_clear(vm, hvm->vmm, idx, shift, 0, U64_MAX);
+	xa_erase(&hvm->pts, idx);
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	nvsvm_nvif_pt_put(hvm->vmm, span, nvsvm_nvif_pt_spans(vm, idx, shift, span), shift);
+}
+
+/* Hold block @idx at @shift, letting go of the other page size first. */
+static int nvsvm_nvif_pt_hold(struct nouveau_svm_vm *vm, unsigned long idx, u8 shift)
+{
+	struct nvsvm_nvif_vm *hvm = vm->priv;
+	void *held = xa_load(&hvm->pts, idx);
+	struct nvsvm_hw_span span[2];
+	unsigned int n;
+	int ret;
+
+	if (held && xa_to_value(held) == shift)
+		return 0;
+	if (held)
+		nvsvm_nvif_pt_release(vm, idx, xa_to_value(held));
+	n = nvsvm_nvif_pt_spans(vm, idx, shift, span);
+	if (WARN_ON_ONCE(!n))
+		return -EINVAL;
+	ret = nvsvm_nvif_pt_get(hvm->vmm, span, n, shift);
+	if (ret)
+		return ret;
+	ret = xa_err(xa_store(&hvm->pts, idx, xa_mk_value(shift), GFP_KERNEL));
+	if (ret)
+		nvsvm_nvif_pt_put(hvm->vmm, span, n, shift);
+	return ret;
+}
+
+/* Whether every block of [@addr, @addr + @size) is held at @shift. */
+static bool nvsvm_nvif_pt_held(struct nvsvm_nvif_vm *hvm, u64 addr, u64 size, u8 shift)
+{
+	unsigned long idx;
+
+	for (idx = addr >> NVSVM_HW_PT_BLOCK_SHIFT;
+	     idx <= (addr + size - 1) >> NVSVM_HW_PT_BLOCK_SHIFT; idx++) {
+		if (xa_load(&hvm->pts, idx) != xa_mk_value(shift))
+			return false;
+	}
+	return true;
 }
 
 /**
@@ -123,9 +246,10 @@ static void nvsvm_nvif_clear(struct nvif_vmm *vmm, u64 start, u64 end)
  *
  * Implements &nouveau_svm_backend_ops.vm_fini.  The core calls it when
  * the client's file is released, after nouveau has destroyed the
- * client's channels, so no work of the VM is left on the GPU.  The VM
- * stops honouring unmap, and every PFN mapping left is cleared; the VMM
- * itself goes with the client (nouveau_vmm_fini()).
+ * client's channels, so no work of the VM is left on the GPU.  Every
+ * entry left is cleared and the VM detached (unmap does nothing more)
+ * under the notifier lock, then every page-table reference is dropped;
+ * the VMM itself goes with the client (nouveau_vmm_fini()).
  *
  * Context: Process context, no core lock held; takes the VM's lock and
  * the notifier lock; may sleep.
@@ -133,45 +257,69 @@ static void nvsvm_nvif_clear(struct nvif_vmm *vmm, u64 start, u64 end)
 void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm)
 {
 	struct nvsvm_nvif_vm *hvm = vm->priv;
-	const struct nouveau_svm_window *um = &vm->unmanaged;
-	struct nvif_vmm *vmm;
+	struct nvif_vmm *vmm = hvm->vmm;
+	struct nvsvm_hw_span span[2];
+	unsigned long idx;
+	void *held;
 
 	mutex_lock(&vm->lock);
-	drm_gpusvm_notifier_lock(&vm->gpusvm);
-	vmm = hvm->vmm;
-	hvm->vmm = NULL;
-	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	down_write(&vm->gpusvm.notifier_lock);
+	xa_for_each(&hvm->pts, idx, held)
+		nvsvm_nvif_pt_clear(vm, vmm, idx, xa_to_value(held), 0, U64_MAX);
+	vm->priv = NULL;
+	up_write(&vm->gpusvm.notifier_lock);
+
+	xa_for_each(&hvm->pts, idx, held) {
+		u8 shift = xa_to_value(held);
+
+		nvsvm_nvif_pt_put(vmm, span, nvsvm_nvif_pt_spans(vm, idx, shift, span), shift);
+	}
+	xa_destroy(&hvm->pts);
 	mutex_unlock(&vm->lock);
 
-	if (vmm) {
-		nvsvm_nvif_clear(vmm, 0, um->start);
-		nvsvm_nvif_clear(vmm, um->end, TASK_SIZE);
-	}
 	ida_free(&hvm->svm->insts, vm->inst);
 	kvfree(hvm->args);
 	kfree(hvm);
 }
 
-/*
- * nvkm wants a CPU physical address for a host page; the core gives the
- * DMA address of a direct mapping (see "GPU page tables on nvif").
+/**
+ * nvsvm_nvif_map_prepare() - take the page tables a map will write
+ * @vm: the core's VM
+ * @map: what the core is about to map
+ *
+ * Implements &nouveau_svm_backend_ops.map_prepare: holds every 2 MiB
+ * block @map touches at the page size @map will use there (see "GPU page
+ * tables on nvif").
+ *
+ * Context: Process or worker context, the VM's lock held, not the
+ * notifier lock; takes the notifier lock to change a block's page size;
+ * may sleep and allocate.
+ * Return: 0; -ENODEV once the VM is detached; -EINVAL for a map nvkm
+ * cannot take; -ENOMEM or another nvif error.
  */
-static void nvsvm_nvif_host_phys(struct device *dev, struct nvif_vmm_pfnmap_v0 *p,
-				 unsigned int n)
+int nvsvm_nvif_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
-	unsigned int i;
+	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvif_vmm_pfnmap_v0 *args;
+	struct nvsvm_hw_pfn_cursor cur = {};
+	unsigned long idx;
+	int n, ret;
 
-	for (i = 0; i < n; i++) {
-		u64 e = p->phys[i];
-		phys_addr_t phys;
+	lockdep_assert_held(&vm->lock);
+	if (!hvm)
+		return -ENODEV;
+	args = hvm->args;
 
-		if (!(e & NVIF_VMM_PFNMAP_V0_V) ||
-		    (e & NVIF_VMM_PFNMAP_V0_APER) != NVIF_VMM_PFNMAP_V0_HOST)
-			continue;
-		phys = dma_to_phys(dev, e & NVIF_VMM_PFNMAP_V0_ADDR);
-		p->phys[i] = (e & ~NVIF_VMM_PFNMAP_V0_ADDR) |
-			     (phys & NVIF_VMM_PFNMAP_V0_ADDR);
+	while ((n = nvsvm_hw_pfnmap_next(map, hvm->svm->copy.base, &cur, args,
+					 NVSVM_NVIF_PFNMAP_MAX)) > 0) {
+		for (idx = args->addr >> NVSVM_HW_PT_BLOCK_SHIFT;
+		     idx <= (args->addr + args->size - 1) >> NVSVM_HW_PT_BLOCK_SHIFT; idx++) {
+			ret = nvsvm_nvif_pt_hold(vm, idx, args->page);
+			if (ret)
+				return ret;
+		}
 	}
+	return n;
 }
 
 /**
@@ -179,32 +327,35 @@ static void nvsvm_nvif_host_phys(struct device *dev, struct nvif_vmm_pfnmap_v0 *
  * @vm: the core's VM
  * @map: what to map
  *
- * Implements &nouveau_svm_backend_ops.map: one PFNMAP per run of one page
- * size, at most NVSVM_NVIF_PFNMAP_MAX entries each.
+ * Implements &nouveau_svm_backend_ops.map: one NVIF_VMM_RAW_V0_PFNMAP per
+ * run of one page size, at most NVSVM_NVIF_PFNMAP_MAX entries each, on
+ * the page tables nvsvm_nvif_map_prepare() took for the same @map.
  *
- * Context: The VM's lock and the notifier lock (read) held; may sleep.
+ * Context: The VM's lock and the notifier lock (read) held; allocates
+ * nothing; may sleep.
  * Return: 0; -ENODEV once the VM is detached; -EINVAL for a map nvkm
- * cannot take; an nvif error.
+ * cannot take or one that was not prepared; an nvif error.
  */
 int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
 	struct nvsvm_nvif_vm *hvm = vm->priv;
-	struct nvsvm_nvif_pfnmap *args = hvm->args;
-	struct device *dev = hvm->svm->drm->dev->dev;
+	struct nvif_vmm_pfnmap_v0 *args;
 	struct nvsvm_hw_pfn_cursor cur = {};
 	int n, ret;
 
 	lockdep_assert_held(&vm->lock);
-	if (!hvm->vmm)
+	lockdep_assert_held(&vm->gpusvm.notifier_lock);
+	if (!hvm)
 		return -ENODEV;
+	args = hvm->args;
 
-	while ((n = nvsvm_hw_pfnmap_next(map, hvm->svm->copy.base, &cur, &args->p,
+	while ((n = nvsvm_hw_pfnmap_next(map, hvm->svm->copy.base, &cur, args,
 					 NVSVM_NVIF_PFNMAP_MAX)) > 0) {
-		nvsvm_nvif_host_phys(dev, &args->p, n);
-		args->i = (struct nvif_ioctl_v0_hdr) { .type = NVIF_IOCTL_V0_MTHD };
-		args->m = (struct nvif_ioctl_mthd_v0_hdr) { .method = NVIF_VMM_V0_PFNMAP };
-		ret = nvif_object_ioctl(&hvm->vmm->object, args,
-					struct_size(args, p.phys, n), NULL);
+		if (WARN_ON_ONCE(!nvsvm_nvif_pt_held(hvm, args->addr, args->size,
+						     args->page)))
+			return -EINVAL;
+		ret = nvif_vmm_raw_pfnmap(hvm->vmm, args->addr, args->size,
+					  args->page, args->phys);
 		if (ret)
 			return ret;
 	}
@@ -217,22 +368,24 @@ int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
  * @start: first address
  * @end: address just past the last
  *
- * Implements &nouveau_svm_backend_ops.unmap with one PFNCLR, which
- * returns once nvkm has cleared the PTEs and invalidated the TLBs.  The
- * arguments live on the stack: nvif_object_mthd() copies them to its own
- * stack buffer.
+ * Implements &nouveau_svm_backend_ops.unmap: one NVIF_VMM_RAW_V0_UNMAP
+ * per held block part in [@start, @end), which returns once nvkm has
+ * cleared the entries and invalidated the TLBs.  Blocks that hold no page
+ * tables have no entries.  The arguments live on the stack:
+ * nvif_object_mthd() copies them to its own stack buffer.
  *
- * Context: The notifier lock (write) or the VM's lock held; may sleep.
+ * Context: The notifier lock (write, from an MMU notifier) or the VM's
+ * lock held; allocates nothing; may sleep.
  */
 void nvsvm_nvif_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
 {
 	struct nvsvm_nvif_vm *hvm = vm->priv;
-	struct nvif_vmm_pfnclr_v0 args;
-	int ret;
+	unsigned long idx;
+	void *held;
 
-	if (!hvm || !hvm->vmm || nvsvm_hw_pfnclr_encode(start, end, &args))
+	if (!hvm || start >= end)
 		return;
-	ret = nvif_object_mthd(&hvm->vmm->object, NVIF_VMM_V0_PFNCLR, &args,
-			       sizeof(args));
-	WARN_ONCE(ret, "nouveau svm: PFNCLR %llx-%llx: %d\n", start, end, ret);
+	xa_for_each_range(&hvm->pts, idx, held, start >> NVSVM_HW_PT_BLOCK_SHIFT,
+			  (end - 1) >> NVSVM_HW_PT_BLOCK_SHIFT)
+		nvsvm_nvif_pt_clear(vm, hvm->vmm, idx, xa_to_value(held), start, end);
 }

@@ -446,18 +446,76 @@ static void pfnmap_rejects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nvsvm_hw_pfnmap_next(&map, 0, &cur, args, 0), -EINVAL);
 }
 
-/* PFNCLR takes the range as address and size. */
-static void pfnclr_encode(struct kunit *test)
-{
-	struct nvif_vmm_pfnclr_v0 args;
+/* Page-table spans of a 2 MiB block */
 
-	KUNIT_ASSERT_EQ(test, nvsvm_hw_pfnclr_encode(SZ_1G, SZ_1G + SZ_2M, &args), 0);
-	KUNIT_EXPECT_EQ(test, args.version, 0);
-	KUNIT_EXPECT_EQ(test, args.addr, SZ_1G);
-	KUNIT_EXPECT_EQ(test, args.size, SZ_2M);
-	KUNIT_EXPECT_EQ(test, nvsvm_hw_pfnclr_encode(SZ_1G, SZ_1G, &args), -EINVAL);
-	KUNIT_EXPECT_EQ(test, nvsvm_hw_pfnclr_encode(0x800, SZ_4K, &args), -EINVAL);
-	KUNIT_EXPECT_EQ(test, nvsvm_hw_pfnclr_encode(0, 0x1800, &args), -EINVAL);
+#define B(n)	((u64)(n) * SZ_2M)
+#define K4	NVSVM_HW_PFN_SHIFT_4K
+#define M2	NVSVM_HW_PFN_SHIFT_2M
+
+struct span_case {
+	const char *name;
+	u64 block;
+	u8 shift;
+	struct nvsvm_hw_span um;
+	unsigned int n;
+	struct nvsvm_hw_span span[2];
+};
+
+static const struct span_case span_cases[] = {
+	{ "no-window-4k", B(8), K4, { 0, 0 }, 1, { { B(8), B(9) } } },
+	{ "no-window-2m", B(8), M2, { 0, 0 }, 1, { { B(8), B(9) } } },
+	{ "window-below", B(8), K4, { B(2), B(8) }, 1, { { B(8), B(9) } } },
+	{ "window-above", B(8), M2, { B(9), B(12) }, 1, { { B(8), B(9) } } },
+	{ "window-covers", B(8), K4, { B(7), B(10) }, 0, {} },
+	{ "window-head", B(8), K4, { B(7), B(8) + SZ_64K }, 1,
+	  { { B(8) + SZ_64K, B(9) } } },
+	{ "window-tail", B(8), K4, { B(8) + SZ_1M, B(12) }, 1,
+	  { { B(8), B(8) + SZ_1M } } },
+	{ "window-inside", B(8), K4, { B(8) + SZ_4K, B(8) + SZ_8K }, 2,
+	  { { B(8), B(8) + SZ_4K }, { B(8) + SZ_8K, B(9) } } },
+	{ "window-inside-2m", B(8), M2, { B(8) + SZ_4K, B(8) + SZ_8K }, 0, {} },
+	{ "block-zero", 0, K4, { SZ_1M, B(1) }, 1, { { 0, SZ_1M } } },
+	{ "unaligned", B(8) + SZ_4K, K4, { 0, 0 }, 0, {} },
+	{ "bad-shift", B(8), 16, { 0, 0 }, 0, {} },
+};
+
+static void span_case_desc(const struct span_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(span, span_cases, span_case_desc);
+
+/* A block is held where nvkm's region is not, whole for 2 MiB entries. */
+static void pt_spans(struct kunit *test)
+{
+	const struct span_case *c = test->param_value;
+	struct nvsvm_hw_span span[2] = {};
+	unsigned int i, n;
+
+	n = nvsvm_hw_pt_spans(c->block, c->shift, &c->um, span);
+	KUNIT_ASSERT_EQ(test, n, c->n);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, span[i].start, c->span[i].start);
+		KUNIT_EXPECT_EQ(test, span[i].end, c->span[i].end);
+	}
+}
+
+/* Clipping keeps the overlap, and says when there is none. */
+static void span_clip(struct kunit *test)
+{
+	struct nvsvm_hw_span s = { B(8), B(9) };
+
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_span_clip(&s, B(8) + SZ_64K, B(8) + SZ_128K));
+	KUNIT_EXPECT_EQ(test, s.start, B(8) + SZ_64K);
+	KUNIT_EXPECT_EQ(test, s.end, B(8) + SZ_128K);
+	s = (struct nvsvm_hw_span) { B(8), B(9) };
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_span_clip(&s, 0, U64_MAX));
+	KUNIT_EXPECT_EQ(test, s.start, B(8));
+	KUNIT_EXPECT_EQ(test, s.end, B(9));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_span_clip(&s, B(9), B(10)));
+	s = (struct nvsvm_hw_span) { B(8), B(9) };
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_span_clip(&s, B(2), B(8)));
 }
 
 /* Copy-engine streams */
@@ -763,7 +821,8 @@ static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE(pfnmap_partial_large_entry),
 	KUNIT_CASE(pfnmap_splits_at_max),
 	KUNIT_CASE(pfnmap_rejects),
-	KUNIT_CASE(pfnclr_encode),
+	KUNIT_CASE_PARAM(pt_spans, span_gen_params),
+	KUNIT_CASE(span_clip),
 	KUNIT_CASE(copy_method_headers),
 	KUNIT_CASE(copy_to_vram_two_extents),
 	KUNIT_CASE(copy_to_sys_large_entry),
