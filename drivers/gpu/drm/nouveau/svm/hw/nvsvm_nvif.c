@@ -2,8 +2,8 @@
 /*
  * nouveau SVM hardware backend on nvif: nouveau's entry points (device
  * init, fini, suspend and resume, the SVM ioctls and the capability
- * query, channels joining and leaving an SVM VMM) and the backend ops
- * table the SVM core drives.
+ * query, channels joining and leaving an SVM VMM, the client's counters
+ * in fdinfo) and the backend ops table the SVM core drives.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -36,6 +36,10 @@
  *   holds it throughout, then &nouveau_svm.attach_lock, which serialises
  *   the hand-over of the VMM to vm_init.  Order: client mutex, attach_lock,
  *   then the core's locks.
+ * - The client's &struct nouveau_svmm is set once, by SVM_INIT under the
+ *   client mutex, and freed only when the file is released.  SVM_BIND and
+ *   fdinfo read the pointer under the client mutex and use it after
+ *   dropping it: both run with the file held, so before its release.
  * - &nouveau_svm.chan_lock protects the channel list (and the recovery
  *   bookkeeping); channels join and part under it.
  * - &nouveau_svm.unavailable and the device state are written at device
@@ -371,6 +375,32 @@ int nouveau_svmm_bind(struct drm_device *dev, void *data, struct drm_file *file)
 	mutex_unlock(&cli->mutex);
 	return nouveau_svm_ioctl_bind(&svm->sdev, svmm ? &svmm->sfile : &svm->idle,
 				      data);
+}
+
+/**
+ * nouveau_svm_show_fdinfo() - print a client's SVM counters in fdinfo
+ * @p: the fdinfo printer
+ * @file: the client's file
+ *
+ * Prints the core's nouveau-svm-* lines (nouveau_svm_file_show_fdinfo())
+ * for a client that did SVM_INIT; nothing for one that did not, which
+ * includes every client of a device where SVM is unavailable.
+ *
+ * Context: Process context (&drm_driver.show_fdinfo, the file held);
+ * takes &nouveau_cli.mutex, drops it, then takes the core's
+ * &nouveau_svm_file.lock.
+ */
+void nouveau_svm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct nouveau_cli *cli = nouveau_cli(file);
+	struct nouveau_svmm *svmm;
+
+	/* Set once by SVM_INIT, freed only when the file is released. */
+	mutex_lock(&cli->mutex);
+	svmm = cli->svm.svmm;
+	mutex_unlock(&cli->mutex);
+	if (svmm)
+		nouveau_svm_file_show_fdinfo(&svmm->sfile, p);
 }
 
 /**
