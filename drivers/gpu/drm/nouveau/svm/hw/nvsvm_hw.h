@@ -21,24 +21,31 @@
 /*
  * Replayable fault buffer entries.  Linux 7.3 has no nvhw/class header for
  * the fault buffer classes, so their fields are spelled here in the same
- * DRF-MW form (bit hi:lo over the entry as an array of u32), named as in
- * NVIDIA's published clb069.h and clc369.h.  The layout agrees with what
- * nvkm's gv100_fault_buffer_process() and nouveau_svm_fault_cache() read.
+ * DRF-MW form (bit hi:lo over the entry as an array of u32), with the
+ * names and positions of NVIDIA's published clb069.h
+ * (MAXWELL_FAULT_BUFFER_A) and clc369.h (MMU_FAULT_BUFFER, which nouveau
+ * calls VOLTA_FAULT_BUFFER_A); the access types are NV_PFAULT_ACCESS_TYPE_*
+ * of the published gp100 and gv100 dev_fault.h.  The layout agrees with
+ * what nvkm's gv100_fault_buffer_process() and nouveau_svm_fault_cache()
+ * read.
  */
 #define MAXWELL_FAULT_BUFFER_A				0x0000b069
 #define VOLTA_FAULT_BUFFER_A				0x0000c369
 
+/*
+ * Pascal's entry has no engine and no replayable bit: clb069.h leaves word
+ * 6 reserved, and every entry of this buffer is a replayable fault.  Its
+ * address is the whole of words 2 and 3.
+ */
 #define NVB069_FAULT_BUF_SIZE				32
 #define NVB069_FAULT_BUF_ENTRY_INST_APERTURE		MW(9 : 8)
 #define NVB069_FAULT_BUF_ENTRY_INST_APERTURE_VID_MEM	0x00000000
 #define NVB069_FAULT_BUF_ENTRY_INST_APERTURE_SYS_MEM_COHERENT	0x00000002
 #define NVB069_FAULT_BUF_ENTRY_INST_APERTURE_SYS_MEM_NONCOHERENT	0x00000003
 #define NVB069_FAULT_BUF_ENTRY_INST			MW(63 : 12)
-#define NVB069_FAULT_BUF_ENTRY_ADDR			MW(127 : 76)
+#define NVB069_FAULT_BUF_ENTRY_ADDR			MW(127 : 64)
 #define NVB069_FAULT_BUF_ENTRY_TIMESTAMP		MW(191 : 128)
-#define NVB069_FAULT_BUF_ENTRY_ENGINE_ID		MW(200 : 192)
 #define NVB069_FAULT_BUF_ENTRY_FAULT_TYPE		MW(228 : 224)
-#define NVB069_FAULT_BUF_ENTRY_REPLAYABLE_FAULT		MW(231 : 231)
 #define NVB069_FAULT_BUF_ENTRY_CLIENT			MW(238 : 232)
 #define NVB069_FAULT_BUF_ENTRY_ACCESS_TYPE		MW(242 : 240)
 #define NVB069_FAULT_BUF_ENTRY_ACCESS_TYPE_READ		0x00000000
@@ -51,7 +58,11 @@
 #define NVB069_FAULT_BUF_ENTRY_GPC_ID			MW(252 : 248)
 #define NVB069_FAULT_BUF_ENTRY_VALID			MW(255 : 255)
 
-/* Volta keeps the Pascal layout, widens the access type, adds bits. */
+/*
+ * Volta keeps the Pascal layout but for the address (its page number only,
+ * with the physical aperture below it), widens the access type, and adds
+ * the engine and more bits.
+ */
 #define NVC369_BUF_SIZE					32
 #define NVC369_BUF_ENTRY_INST_APERTURE			MW(9 : 8)
 #define NVC369_BUF_ENTRY_INST				MW(63 : 12)
@@ -93,15 +104,18 @@
  * struct nvsvm_hw_fault_info - a fault buffer entry, every field decoded
  * @inst: instance block address of the faulting channel (4 KiB aligned)
  * @inst_aperture: NVB069_FAULT_BUF_ENTRY_INST_APERTURE_* of @inst
- * @addr: faulting virtual address, 4 KiB aligned (the entry has no more)
+ * @addr: faulting virtual address, 4 KiB aligned (Volta's entry has no
+ *	more; the low 12 bits of Pascal's are dropped)
  * @timestamp: GPU time of the fault
- * @engine: engine that faulted (ENGINE_ID)
+ * @engine: engine that faulted (Volta's ENGINE_ID; 0 on Pascal, whose
+ *	entry has none)
  * @fault_type: FAULT_TYPE (PDE, PTE, RO violation, ...)
  * @access_type: ACCESS_TYPE as the class encodes it
  * @client: MMU client (unit within the GPC or hub)
  * @gpc: GPC of a GPC client
  * @hub: the client is a hub client, not a GPC one
- * @replayable: REPLAYABLE_FAULT: the access stalls and can be replayed
+ * @replayable: the access stalls and can be replayed (Volta's
+ *	REPLAYABLE_FAULT; always on Pascal, whose buffer has only such faults)
  * @valid: VALID: the GPU has finished writing the entry
  */
 struct nvsvm_hw_fault_info {

@@ -37,9 +37,10 @@
 #include "nvsvm_hw.h"
 
 /*
- * Both classes share every field but the access type (3 bits on Pascal, 4
- * on Volta), so one decoder reads the Pascal names for the common fields;
- * the static asserts pin that assumption.
+ * Both classes share every field but the address, the access type (3 bits
+ * on Pascal, 4 on Volta) and the fields Pascal lacks, so one decoder reads
+ * the Pascal names for the common fields; the static asserts pin that
+ * assumption.
  */
 #define NVSVM_HW_SAME_FIELD(f) \
 	static_assert(DRF_LO(DRF_MW(NVB069_FAULT_BUF_ENTRY_##f)) == \
@@ -48,11 +49,8 @@
 		      DRF_HI(DRF_MW(NVC369_BUF_ENTRY_##f)))
 NVSVM_HW_SAME_FIELD(INST_APERTURE);
 NVSVM_HW_SAME_FIELD(INST);
-NVSVM_HW_SAME_FIELD(ADDR);
 NVSVM_HW_SAME_FIELD(TIMESTAMP);
-NVSVM_HW_SAME_FIELD(ENGINE_ID);
 NVSVM_HW_SAME_FIELD(FAULT_TYPE);
-NVSVM_HW_SAME_FIELD(REPLAYABLE_FAULT);
 NVSVM_HW_SAME_FIELD(CLIENT);
 NVSVM_HW_SAME_FIELD(MMU_CLIENT_TYPE);
 NVSVM_HW_SAME_FIELD(GPC_ID);
@@ -97,16 +95,13 @@ static u8 nvsvm_hw_fault_access_c369(u8 type)
 	}
 }
 
-/* Every field of @e, whichever of the two classes wrote it. */
+/* The fields of @e both classes have at the same place. */
 static void nvsvm_hw_fault_fields(const u32 *e, struct nvsvm_hw_fault_info *info)
 {
 	info->inst = (u64)NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, INST) << 12;
 	info->inst_aperture = NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, INST_APERTURE);
-	info->addr = (u64)NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, ADDR) << 12;
 	info->timestamp = NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, TIMESTAMP);
-	info->engine = NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, ENGINE_ID);
 	info->fault_type = NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, FAULT_TYPE);
-	info->replayable = NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, REPLAYABLE_FAULT);
 	info->client = NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, CLIENT);
 	info->hub = NVVAL_MW_GET(e, NVB069, FAULT_BUF_ENTRY, MMU_CLIENT_TYPE) ==
 		    NVB069_FAULT_BUF_ENTRY_MMU_CLIENT_TYPE_HUB;
@@ -144,12 +139,19 @@ int nvsvm_hw_fault_decode(u32 oclass, const u32 *entry,
 	switch (oclass) {
 	case MAXWELL_FAULT_BUFFER_A:
 		nvsvm_hw_fault_fields(entry, info);
+		info->addr = NVVAL_MW_GET(entry, NVB069, FAULT_BUF_ENTRY, ADDR) &
+			     ~0xfffULL;
+		info->replayable = true;
 		info->access_type = NVVAL_MW_GET(entry, NVB069, FAULT_BUF_ENTRY,
 						 ACCESS_TYPE);
 		fault->access = nvsvm_hw_fault_access_b069(info->access_type);
 		break;
 	case VOLTA_FAULT_BUFFER_A:
 		nvsvm_hw_fault_fields(entry, info);
+		info->addr = (u64)NVVAL_MW_GET(entry, NVC369, BUF_ENTRY, ADDR) << 12;
+		info->engine = NVVAL_MW_GET(entry, NVC369, BUF_ENTRY, ENGINE_ID);
+		info->replayable = NVVAL_MW_GET(entry, NVC369, BUF_ENTRY,
+						REPLAYABLE_FAULT);
 		info->access_type = NVVAL_MW_GET(entry, NVC369, BUF_ENTRY,
 						 ACCESS_TYPE);
 		fault->access = nvsvm_hw_fault_access_c369(info->access_type);

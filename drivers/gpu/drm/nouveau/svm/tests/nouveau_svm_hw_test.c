@@ -68,17 +68,21 @@ KUNIT_ARRAY_PARAM(fault, fault_cases, fault_case_desc);
 #define TEST_ADDR	0x7fff12345000ULL
 #define TEST_TIME	0x0123456789abcdefULL
 
-/* A Pascal-layout entry with every field set; @valid, @access as given. */
+/*
+ * An entry with every field of both classes set (Volta's ENGINE_ID and
+ * REPLAYABLE_FAULT too, which a Pascal entry leaves reserved); @valid,
+ * @access as given.
+ */
 static void fault_entry(u32 *e, bool valid, bool hub, u8 access)
 {
 	memset(e, 0, NVB069_FAULT_BUF_SIZE);
 	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, INST, TEST_INST >> 12);
 	NVDEF_MW_SET(e, NVB069, FAULT_BUF_ENTRY, INST_APERTURE, SYS_MEM_COHERENT);
-	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, ADDR, TEST_ADDR >> 12);
+	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, ADDR, TEST_ADDR);
 	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, TIMESTAMP, TEST_TIME);
-	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, ENGINE_ID, 0x1a5);
+	NVVAL_MW_SET(e, NVC369, BUF_ENTRY, ENGINE_ID, 0x1a5);
 	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, FAULT_TYPE, 0x2);
-	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, REPLAYABLE_FAULT, 1);
+	NVVAL_MW_SET(e, NVC369, BUF_ENTRY, REPLAYABLE_FAULT, 1);
 	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, CLIENT, 0x5b);
 	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, MMU_CLIENT_TYPE, hub);
 	NVVAL_MW_SET(e, NVB069, FAULT_BUF_ENTRY, GPC_ID, 0x13);
@@ -117,6 +121,8 @@ static void fault_decode_fields(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (e[0] >> 8) & 3, 2);
 	KUNIT_EXPECT_EQ(test, (u64)e[3] << 32 | e[2], TEST_ADDR);
 	KUNIT_EXPECT_EQ(test, (u64)e[5] << 32 | e[4], TEST_TIME);
+	KUNIT_EXPECT_EQ(test, e[6] & 0x1ff, 0x1a5);
+	KUNIT_EXPECT_EQ(test, e[7] & 0x80, 0x80);
 	KUNIT_EXPECT_EQ(test, e[7] & 0x80000000, 0x80000000);
 	KUNIT_EXPECT_EQ(test, (e[7] & 0x1f000000) >> 24, 0x13);
 	KUNIT_EXPECT_EQ(test, (e[7] & 0x00100000) >> 20, 1);
@@ -131,7 +137,7 @@ static void fault_decode_fields(struct kunit *test)
 			NVB069_FAULT_BUF_ENTRY_INST_APERTURE_SYS_MEM_COHERENT);
 	KUNIT_EXPECT_EQ(test, info.addr, TEST_ADDR);
 	KUNIT_EXPECT_EQ(test, info.timestamp, TEST_TIME);
-	KUNIT_EXPECT_EQ(test, info.engine, 0x1a5);
+	KUNIT_EXPECT_EQ(test, info.engine, 0);
 	KUNIT_EXPECT_EQ(test, info.fault_type, 2);
 	KUNIT_EXPECT_TRUE(test, info.replayable);
 	KUNIT_EXPECT_EQ(test, info.client, 0x5b);
@@ -143,9 +149,31 @@ static void fault_decode_fields(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hub, 1);
 	KUNIT_EXPECT_EQ(test, gpc, 0x13);
 	KUNIT_EXPECT_EQ(test, client, 0x5b);
+
+	/* Volta has the engine and the replayable bit Pascal lacks. */
+	KUNIT_ASSERT_EQ(test, nvsvm_hw_fault_decode(VOLTA_FAULT_BUFFER_A, e,
+						    &info, &f), 0);
+	KUNIT_EXPECT_EQ(test, info.inst, TEST_INST);
+	KUNIT_EXPECT_EQ(test, info.addr, TEST_ADDR);
+	KUNIT_EXPECT_EQ(test, info.engine, 0x1a5);
+	KUNIT_EXPECT_TRUE(test, info.replayable);
+	KUNIT_EXPECT_EQ(test, f.access, NOUVEAU_SVM_ACCESS_WRITE);
+
+	/* Bit 231 is Volta's REPLAYABLE_FAULT; Pascal's faults all replay. */
+	e[7] &= ~0x80;
+	KUNIT_ASSERT_EQ(test, nvsvm_hw_fault_decode(VOLTA_FAULT_BUFFER_A, e,
+						    &info, &f), 0);
+	KUNIT_EXPECT_FALSE(test, info.replayable);
+	KUNIT_ASSERT_EQ(test, nvsvm_hw_fault_decode(MAXWELL_FAULT_BUFFER_A, e,
+						    &info, &f), 0);
+	KUNIT_EXPECT_TRUE(test, info.replayable);
 }
 
-/* The physical aperture bits of a Volta address are not the address. */
+/*
+ * The physical aperture bits of a Volta address are not the address, and
+ * the core gets a 4 KiB aligned address from a Pascal entry whose address
+ * word has low bits.
+ */
 static void fault_decode_volta_phys_aperture(struct kunit *test)
 {
 	u32 e[NVSVM_HW_FAULT_ENTRY_WORDS];
@@ -154,10 +182,17 @@ static void fault_decode_volta_phys_aperture(struct kunit *test)
 
 	fault_entry(e, true, false, NVC369_BUF_ENTRY_ACCESS_TYPE_VIRT_READ);
 	NVVAL_MW_SET(e, NVC369, BUF_ENTRY, ADDR_PHYS_APERTURE, 3);
+	KUNIT_EXPECT_EQ(test, e[2] & 0xfff, 3);
 	KUNIT_ASSERT_EQ(test, nvsvm_hw_fault_decode(VOLTA_FAULT_BUFFER_A, e,
 						    &info, &f), 0);
 	KUNIT_EXPECT_EQ(test, f.addr, TEST_ADDR);
 	KUNIT_EXPECT_FALSE(test, info.hub);
+
+	e[2] |= 0xabc;
+	KUNIT_ASSERT_EQ(test, nvsvm_hw_fault_decode(MAXWELL_FAULT_BUFFER_A, e,
+						    &info, &f), 0);
+	KUNIT_EXPECT_EQ(test, f.addr, TEST_ADDR);
+	KUNIT_EXPECT_EQ(test, info.addr, TEST_ADDR);
 }
 
 /* An entry the GPU has not finished is not taken, but still decoded. */
