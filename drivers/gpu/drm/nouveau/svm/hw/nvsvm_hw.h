@@ -186,14 +186,20 @@ bool nvsvm_hw_span_clip(struct nvsvm_hw_span *span, u64 start, u64 end);
  * keeps the KEPLER_DMA_COPY_A (cla0b5.h) methods used here at the same
  * offsets; nouveau's TTM moves rely on that too.  The semaphore methods
  * are not in Linux 7.3's cla0b5.h: their offsets are those of NVIDIA's
- * published cla0b5.h and clc3b5.h.
+ * published cla0b5.h to clc7b5.h.  From PASCAL_DMA_COPY_A (clc0b5.h) on,
+ * the upper address fields of OFFSET_IN_UPPER, OFFSET_OUT_UPPER and
+ * SET_SEMAPHORE_A hold 17 bits (16:0), where cla0b5.h has 8: addresses
+ * have 49 bits.
  */
-#define NVSVM_HW_A0B5_SET_SEMAPHORE_A		0x00000240
-#define NVSVM_HW_A0B5_SET_SEMAPHORE_A_UPPER	GENMASK(7, 0)
-#define NVSVM_HW_A0B5_SET_SEMAPHORE_B		0x00000244
-#define NVSVM_HW_A0B5_SET_SEMAPHORE_PAYLOAD	0x00000248
+#define NVSVM_HW_C0B5_SET_SEMAPHORE_A		0x00000240
+#define NVSVM_HW_C0B5_SET_SEMAPHORE_B		0x00000244
+#define NVSVM_HW_C0B5_SET_SEMAPHORE_PAYLOAD	0x00000248
+#define NVSVM_HW_C0B5_UPPER			GENMASK(16, 0)
 
-/* Subchannel nouveau binds its copy object to (PUSH906F_SUBC_NVA0B5). */
+/*
+ * Subchannel nouveau binds its copy object to (PUSH906F_SUBC_NVA0B5), the
+ * NVA06F_SUBCHANNEL_COPY_ENGINE of NVIDIA's published cla06fsubch.h.
+ */
 #define NVSVM_HW_COPY_SUBC	4
 
 /**

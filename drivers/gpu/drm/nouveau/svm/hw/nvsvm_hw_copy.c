@@ -31,7 +31,9 @@
  *
  * The methods are those of KEPLER_DMA_COPY_A's cla0b5.h, which every class
  * from PASCAL_DMA_COPY_A to AMPERE_DMA_COPY_B keeps at the same offsets.
- * Its OFFSET_*_UPPER fields hold 8 bits: addresses reach 1 TiB.
+ * Those classes widen the upper halves of the addresses (OFFSET_*_UPPER,
+ * SET_SEMAPHORE_A) to 17 bits: addresses reach 512 TiB, past any DMA mask
+ * nouveau sets.
  *
  * DOC: Locking
  *
@@ -109,10 +111,10 @@ static unsigned long nvsvm_hw_copy_extent(const struct drm_pagemap_addr *sys,
 	return n;
 }
 
-/* Whether @addr .. @addr + @size fits the 40 bits of OFFSET_*. */
+/* Whether @addr .. @addr + @size fits the 49 bits of OFFSET_*. */
 static bool nvsvm_hw_copy_addr_ok(u64 addr, u64 size)
 {
-	const u64 limit = 1ULL << (32 + DRF_BITS(NVA0B5_OFFSET_IN_UPPER_UPPER));
+	const u64 limit = ((u64)NVSVM_HW_C0B5_UPPER + 1) << 32;
 
 	return addr < limit && size <= limit - addr;
 }
@@ -182,14 +184,17 @@ EXPORT_SYMBOL_GPL(nvsvm_hw_copy_size);
 static void nvsvm_hw_push_sem(struct nvsvm_hw_push *p,
 			      const struct nvsvm_hw_copy_sem *sem)
 {
-	nvsvm_hw_push_incr(p, NVSVM_HW_A0B5_SET_SEMAPHORE_A, 3);
-	nvsvm_hw_push_data(p, FIELD_PREP(NVSVM_HW_A0B5_SET_SEMAPHORE_A_UPPER,
+	nvsvm_hw_push_incr(p, NVSVM_HW_C0B5_SET_SEMAPHORE_A, 3);
+	nvsvm_hw_push_data(p, FIELD_PREP(NVSVM_HW_C0B5_UPPER,
 					 upper_32_bits(sem->addr)));
 	nvsvm_hw_push_data(p, lower_32_bits(sem->addr));
 	nvsvm_hw_push_data(p, sem->payload);
 }
 
-/* LAUNCH_DMA, releasing @sem if there is one. */
+/*
+ * LAUNCH_DMA, releasing @sem if there is one.  Bit 11, cla0b5.h's
+ * BYPASS_L2, is FORCE_RMWDISABLE from clc0b5.h on: it stays 0.
+ */
 static void nvsvm_hw_push_launch(struct nvsvm_hw_push *p, u32 launch,
 				 const struct nvsvm_hw_copy_sem *sem)
 {
@@ -206,8 +211,7 @@ static void nvsvm_hw_push_launch(struct nvsvm_hw_push *p, u32 launch,
 			   NVDEF(NVA0B5, LAUNCH_DMA, FLUSH_ENABLE, TRUE) |
 			   NVDEF(NVA0B5, LAUNCH_DMA, INTERRUPT_TYPE, NONE) |
 			   NVDEF(NVA0B5, LAUNCH_DMA, SRC_MEMORY_LAYOUT, PITCH) |
-			   NVDEF(NVA0B5, LAUNCH_DMA, DST_MEMORY_LAYOUT, PITCH) |
-			   NVDEF(NVA0B5, LAUNCH_DMA, BYPASS_L2, USE_PTE_SETTING));
+			   NVDEF(NVA0B5, LAUNCH_DMA, DST_MEMORY_LAYOUT, PITCH));
 }
 
 /* One launch copying @npages pages from @src to @dst. */
@@ -216,9 +220,9 @@ static void nvsvm_hw_push_copy(struct nvsvm_hw_push *p, u64 src, u64 dst,
 			       const struct nvsvm_hw_copy_sem *sem)
 {
 	nvsvm_hw_push_incr(p, NVA0B5_OFFSET_IN_UPPER, 8);
-	nvsvm_hw_push_data(p, NVVAL(NVA0B5, OFFSET_IN_UPPER, UPPER, upper_32_bits(src)));
+	nvsvm_hw_push_data(p, FIELD_PREP(NVSVM_HW_C0B5_UPPER, upper_32_bits(src)));
 	nvsvm_hw_push_data(p, lower_32_bits(src));
-	nvsvm_hw_push_data(p, NVVAL(NVA0B5, OFFSET_OUT_UPPER, UPPER, upper_32_bits(dst)));
+	nvsvm_hw_push_data(p, FIELD_PREP(NVSVM_HW_C0B5_UPPER, upper_32_bits(dst)));
 	nvsvm_hw_push_data(p, lower_32_bits(dst));
 	nvsvm_hw_push_data(p, SZ_4K);		/* PITCH_IN */
 	nvsvm_hw_push_data(p, SZ_4K);		/* PITCH_OUT */
@@ -245,7 +249,7 @@ static void nvsvm_hw_push_clear(struct nvsvm_hw_push *p, u64 vram,
 			   NVDEF(NVA0B5, SET_REMAP_COMPONENTS, COMPONENT_SIZE, FOUR) |
 			   NVDEF(NVA0B5, SET_REMAP_COMPONENTS, NUM_DST_COMPONENTS, TWO));
 	nvsvm_hw_push_incr(p, NVA0B5_OFFSET_OUT_UPPER, 2);
-	nvsvm_hw_push_data(p, NVVAL(NVA0B5, OFFSET_OUT_UPPER, UPPER, upper_32_bits(vram)));
+	nvsvm_hw_push_data(p, FIELD_PREP(NVSVM_HW_C0B5_UPPER, upper_32_bits(vram)));
 	nvsvm_hw_push_data(p, lower_32_bits(vram));
 	nvsvm_hw_push_incr(p, NVA0B5_LINE_LENGTH_IN, 1);
 	nvsvm_hw_push_data(p, npages * (SZ_4K / 8));
@@ -319,7 +323,7 @@ static bool nvsvm_hw_copy_addrs_ok(u64 vram, const struct drm_pagemap_addr *sys,
  * Context: Any context.
  * Return: the number of dwords written; -EINVAL for an unsupported
  * @oclass, a clear towards system memory, or what nvsvm_hw_copy_size()
- * refuses; -ERANGE when an address is beyond the engine's 40 bits;
+ * refuses; -ERANGE when an address is beyond the engine's 49 bits;
  * -ENOSPC when @max is too small (nothing is written then).
  */
 int nvsvm_hw_copy_encode(u32 oclass, enum nouveau_svm_copy_dir dir, u64 vram,

@@ -19,9 +19,10 @@
  * at most NVSVM_NVIF_COPY_PIECE system entries so each fits the push
  * buffer; one fence after the last piece, and the op waits for it.
  *
- * The copy engine's physical addresses have 40 bits: a page above 1 TiB
- * of system memory cannot be copied, and the copy fails (-ERANGE) rather
- * than reaching the wrong page.
+ * The copy engine's addresses have 49 bits (OFFSET_*_UPPER 16:0 in
+ * clc0b5.h to clc7b5.h), more than any DMA mask nouveau sets; a page
+ * beyond them would fail the copy (-ERANGE) rather than reach the wrong
+ * page.
  *
  * Device memory is one pinned, contiguous VRAM buffer of svm_vram_mb MiB
  * (at most a quarter of VRAM, in whole 2 MiB pages), handed to the core
@@ -134,7 +135,7 @@ static int nvsvm_nvif_copy_submit(struct nvsvm_nvif_copy *c,
  * Context: Process context, no core lock held; takes the copy channel's
  * client mutex; sleeps until the copy is done.
  * Return: 0; -ENODEV without a copy engine; -EINVAL for pages outside
- * the device memory; -ERANGE for an address beyond the engine's 40 bits;
+ * the device memory; -ERANGE for an address beyond the engine's 49 bits;
  * -ENODEV or another error when the channel died or the push failed.
  */
 int nvsvm_nvif_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,

@@ -612,7 +612,7 @@ static void copy_to_vram_two_extents(struct kunit *test)
 		INCR(NVA0B5_LAUNCH_DMA, 1), LAUNCH_COPY,
 		INCR(NVA0B5_OFFSET_IN_UPPER, 8),
 		0xa, 0xb0009000, 0x34, 0x2000, SZ_4K, SZ_4K, SZ_4K, 1,
-		INCR(NVSVM_HW_A0B5_SET_SEMAPHORE_A, 3), 0x12, 0x345678f0, 7,
+		INCR(NVSVM_HW_C0B5_SET_SEMAPHORE_A, 3), 0x12, 0x345678f0, 7,
 		INCR(NVA0B5_LAUNCH_DMA, 1), LAUNCH_COPY | LAUNCH_SEM,
 	};
 	u32 *buf = kunit_kcalloc(test, COPY_MAX, sizeof(u32), GFP_KERNEL);
@@ -678,12 +678,46 @@ static void copy_clear_vram(struct kunit *test)
 	expect_stream(test, buf, n, want, ARRAY_SIZE(want));
 }
 
+/*
+ * Pascal's copy classes and later take 49-bit addresses (17 upper bits,
+ * where Kepler's cla0b5.h has 8): system pages and a semaphore above
+ * 1 TiB, and the last page below 512 TiB, are encoded whole.
+ */
+static void copy_above_1tib(struct kunit *test)
+{
+	const struct drm_pagemap_addr sys[] = { dma(0x123456789a000ULL, SYS, 0) };
+	const struct drm_pagemap_addr top[] = { dma(0x1fffffffff000ULL, SYS, 0) };
+	const struct nvsvm_hw_copy_sem sem = { .addr = 0xfedc12345678ULL, .payload = 9 };
+	const u32 want[] = {
+		IMMD(NVA0B5_SET_SRC_PHYS_MODE, NVA0B5_SET_SRC_PHYS_MODE_TARGET_LOCAL_FB),
+		IMMD(NVA0B5_SET_DST_PHYS_MODE,
+		     NVA0B5_SET_DST_PHYS_MODE_TARGET_COHERENT_SYSMEM),
+		INCR(NVA0B5_OFFSET_IN_UPPER, 8),
+		0x100, 0x00200000, 0x12345, 0x6789a000, SZ_4K, SZ_4K, SZ_4K, 1,
+		INCR(NVSVM_HW_C0B5_SET_SEMAPHORE_A, 3), 0xfedc, 0x12345678, 9,
+		INCR(NVA0B5_LAUNCH_DMA, 1), LAUNCH_COPY | LAUNCH_SEM,
+	};
+	u32 *buf = kunit_kcalloc(test, COPY_MAX, sizeof(u32), GFP_KERNEL);
+	int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	n = nvsvm_hw_copy_encode(PASCAL_DMA_COPY_A, NOUVEAU_SVM_COPY_TO_SYS,
+				 0x10000200000ULL, sys, 1, &sem, buf, COPY_MAX);
+	expect_stream(test, buf, n, want, ARRAY_SIZE(want));
+
+	n = nvsvm_hw_copy_encode(AMPERE_DMA_COPY_B, NOUVEAU_SVM_COPY_TO_VRAM, 0,
+				 top, 1, NULL, buf, COPY_MAX);
+	KUNIT_ASSERT_GT(test, n, 4);
+	KUNIT_EXPECT_EQ(test, buf[3], 0x1ffff);
+	KUNIT_EXPECT_EQ(test, buf[4], 0xfffff000);
+}
+
 /* Classes, directions, sizes and addresses the stream cannot have. */
 static void copy_rejects(struct kunit *test)
 {
 	const struct drm_pagemap_addr sys[] = { dma(0x1000, SYS, 0) };
 	const struct drm_pagemap_addr two[] = { dma(0x1000, SYS, 1), {} };
-	const struct drm_pagemap_addr far[] = { dma(1ULL << 40, SYS, 0) };
+	const struct drm_pagemap_addr far[] = { dma(1ULL << 49, SYS, 0) };
 	const struct drm_pagemap_addr vram[] = { dma(0x1000, VRAM, 0) };
 	u32 buf[COPY_MAX];
 	int size = nvsvm_hw_copy_size(sys, 1, false);
@@ -711,7 +745,7 @@ static void copy_rejects(struct kunit *test)
 						   1, NULL, buf, COPY_MAX), -ERANGE);
 	KUNIT_EXPECT_EQ(test, nvsvm_hw_copy_encode(TURING_DMA_COPY_A,
 						   NOUVEAU_SVM_COPY_TO_VRAM,
-						   (1ULL << 40) - SZ_4K, two, 2, NULL,
+						   (1ULL << 49) - SZ_4K, two, 2, NULL,
 						   buf, COPY_MAX), -ERANGE);
 	KUNIT_ASSERT_GT(test, size, 0);
 	KUNIT_EXPECT_EQ(test, nvsvm_hw_copy_encode(TURING_DMA_COPY_A,
@@ -862,6 +896,7 @@ static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE(copy_to_vram_two_extents),
 	KUNIT_CASE(copy_to_sys_large_entry),
 	KUNIT_CASE(copy_clear_vram),
+	KUNIT_CASE(copy_above_1tib),
 	KUNIT_CASE(copy_rejects),
 	KUNIT_CASE_PARAM(recover_script, recover_gen_params),
 	KUNIT_CASE(recover_overflow),
