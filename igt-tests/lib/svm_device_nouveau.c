@@ -53,8 +53,9 @@
  *    have 40 bits (SEM_ADDR_HI_OFFSET 7:0), so a word at or above 1 TiB
  *    (most heap and mmap addresses on x86-64) cannot be reached: refused
  *    with -EOPNOTSUPP.  Pascal's host semaphores reduce 32-bit words only,
- *    and the copy engine's semaphores (Pascal to Ampere) carry 32-bit
- *    payloads: no 64-bit add there.
+ *    and the copy engine's semaphores carry 32-bit payloads up to
+ *    AMPERE_DMA_COPY_A (only AMPERE_DMA_COPY_B's clc7b5.h adds
+ *    SET_SEMAPHORE_PAYLOAD_UPPER): no 64-bit add there.
  *  - ATOMIC_CAS: nothing in the host or the copy engine compares and
  *    exchanges (that needs a shader): refused with -EOPNOTSUPP.
  *
@@ -105,12 +106,16 @@
 
 /*
  * OFFSET_IN_UPPER and OFFSET_OUT_UPPER of the Pascal to Ampere copy classes:
- * 16:0 in NVIDIA's published clc1b5.h, clc6b5.h and clc7b5.h (the 7.3 tree
- * has only Kepler's cla0b5.h, where it is 7:0).
+ * 16:0 in NVIDIA's published clc0b5.h, clc1b5.h, clc3b5.h, clc5b5.h,
+ * clc6b5.h and clc7b5.h (the 7.3 tree has only Kepler's cla0b5.h, where it
+ * is 7:0).
  */
 #define SVM_NV_CE_OFFSET_UPPER	16:0
 
-/* The subchannel the copy object is bound to, as the kernel's own. */
+/*
+ * The subchannel the copy object is bound to, as the kernel's own
+ * (NVA06F_SUBCHANNEL_COPY_ENGINE in NVIDIA's published cla06fsubch.h).
+ */
 #define SVM_NV_SUBC_CE		4
 /* Method 0 of a subchannel binds an object; Kepler and newer take its class. */
 #define SVM_NV_SET_OBJECT	0x0000
@@ -483,7 +488,10 @@ static uint32_t svm_nv_upper(uint64_t addr)
 	return NV_FIELD(SVM_NV_CE_OFFSET_UPPER, addr >> 32);
 }
 
-/* LAUNCH_DMA of a one-line pitch copy at virtual addresses. */
+/*
+ * LAUNCH_DMA of a one-line pitch copy at virtual addresses.  Bit 11,
+ * cla0b5.h's BYPASS_L2, is FORCE_RMWDISABLE from clc0b5.h on: it stays 0.
+ */
 static uint32_t svm_nv_launch(bool remap)
 {
 	return NV_DEF(NVA0B5, LAUNCH_DMA, DATA_TRANSFER_TYPE, NON_PIPELINED) |
@@ -495,7 +503,6 @@ static uint32_t svm_nv_launch(bool remap)
 	       NV_DEF(NVA0B5, LAUNCH_DMA, MULTI_LINE_ENABLE, FALSE) |
 	       (remap ? NV_DEF(NVA0B5, LAUNCH_DMA, REMAP_ENABLE, TRUE) :
 			NV_DEF(NVA0B5, LAUNCH_DMA, REMAP_ENABLE, FALSE)) |
-	       NV_DEF(NVA0B5, LAUNCH_DMA, BYPASS_L2, USE_PTE_SETTING) |
 	       NV_DEF(NVA0B5, LAUNCH_DMA, SRC_TYPE, VIRTUAL) |
 	       NV_DEF(NVA0B5, LAUNCH_DMA, DST_TYPE, VIRTUAL);
 }
