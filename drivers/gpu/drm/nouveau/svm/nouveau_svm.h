@@ -137,6 +137,15 @@ struct nouveau_svm_backend_ops {
 	int (*map_prepare)(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 
 	/**
+	 * @map_release: Optional.  Free what @map_prepare allocated for
+	 * [@start, @end), a naturally aligned 2 MiB block of which the core
+	 * has no range left, so nothing in it is mapped.  Context: process
+	 * or worker context, the VM's lock held, the notifier lock not held;
+	 * may sleep and take the notifier lock.
+	 */
+	void (*map_release)(struct nouveau_svm_vm *vm, u64 start, u64 end);
+
+	/**
 	 * @map: Required.  Write the entries @map describes into the GPU page
 	 * table, replacing what was there.  Context: the VM's lock and the
 	 * drm_gpusvm notifier lock (read) held; must not allocate memory

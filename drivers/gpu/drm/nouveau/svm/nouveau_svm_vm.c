@@ -172,10 +172,29 @@ static const struct drm_gpusvm_ops nouveau_svm_gpusvm_ops = {
 	.invalidate = nouveau_svm_invalidate,
 };
 
+/*
+ * Let the backend free the page tables of the 2 MiB block around @addr
+ * once no range is left in it (ranges never cross a block); VM lock held.
+ */
+static void nouveau_svm_vm_release(struct nouveau_svm_vm *vm, u64 addr)
+{
+	u64 start = ALIGN_DOWN(addr, SZ_2M), end = start + SZ_2M;
+	struct drm_gpusvm_notifier *notifier;
+
+	lockdep_assert_held(&vm->lock);
+	if (!vm->sdev->ops->map_release)
+		return;
+	notifier = drm_gpusvm_notifier_find(&vm->gpusvm, start, end);
+	if (notifier && drm_gpusvm_range_find(notifier, start, end))
+		return;
+	vm->sdev->ops->map_release(vm, start, end);
+}
+
 /* Remove the ranges the CPU unmapped; VM lock held. */
 static void nouveau_svm_vm_gc(struct nouveau_svm_vm *vm)
 {
 	struct nouveau_svm_range *r;
+	u64 start;
 
 	lockdep_assert_held(&vm->lock);
 	for (;;) {
@@ -186,7 +205,9 @@ static void nouveau_svm_vm_gc(struct nouveau_svm_vm *vm)
 		spin_unlock(&vm->gc_lock);
 		if (!r)
 			break;
+		start = drm_gpusvm_range_start(&r->base);
 		drm_gpusvm_range_remove(&vm->gpusvm, &r->base);
+		nouveau_svm_vm_release(vm, start);
 	}
 }
 

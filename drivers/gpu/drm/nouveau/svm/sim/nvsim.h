@@ -57,8 +57,10 @@
  * The XArrays use their own locks:
  *
  * - The page-table XArray of a VM (&nvsim_vm.pts) holds page-table pages,
- *   which are only added (map_prepare, under the core's VM lock) until
- *   vm_fini frees them all once the engine has left the VM.
+ *   which are added (map_prepare) and removed (map_release, under the
+ *   TLB lock too, so that the engine never holds a page being freed)
+ *   under the core's VM lock, until vm_fini frees the rest once the
+ *   engine has left the VM.
  * - The job XArray of a file (&nvsim_file.jobs) uses its own lock; a job is
  *   reference counted (&nvsim_job.ref): the file holds one reference while
  *   the job is in the XArray, the engine one while the job is queued or
@@ -262,6 +264,7 @@ static inline struct nvsim_device *to_nvsim_device(struct nouveau_svm_dev *sdev)
 int nvsim_vm_init(struct nouveau_svm_vm *vm);
 void nvsim_vm_fini(struct nouveau_svm_vm *vm);
 int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
+void nvsim_pt_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end);
 int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
 struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need);

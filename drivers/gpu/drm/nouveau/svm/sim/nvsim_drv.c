@@ -62,6 +62,7 @@ static const struct nouveau_svm_backend_ops nvsim_backend_ops = {
 	.fault_replay = nvsim_fault_replay,
 	.fault_cancel = nvsim_fault_cancel,
 	.map_prepare = nvsim_pt_map_prepare,
+	.map_release = nvsim_pt_map_release,
 	.map = nvsim_pt_map,
 	.unmap = nvsim_pt_unmap,
 	.copy = nvsim_copy,

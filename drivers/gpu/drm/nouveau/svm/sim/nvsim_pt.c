@@ -28,7 +28,9 @@
  * no memory because the page-table page has room for both levels.
  *
  * map_prepare allocates the page-table pages, map only writes entries,
- * unmap only clears them; the pages are freed with the VM.  The engine
+ * unmap only clears them; map_release frees the page of a block the core
+ * has no range in any more (and warns if an entry there is still valid),
+ * vm_fini the rest.  The engine
  * reads entries under &nvsim_vm.tlb_lock, which map and unmap take for each
  * page-table page they change: once unmap has released it, no access to
  * the unmapped pages is in flight and none can start.
@@ -179,6 +181,55 @@ int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map
 		}
 	}
 	return 0;
+}
+
+/* Whether any entry of @pt is valid. */
+static bool nvsim_pt_in_use(const struct nvsim_pt *pt)
+{
+	unsigned int i;
+
+	if (pt->pde & NVSIM_PTE_VALID)
+		return true;
+	for (i = 0; i < NVSIM_PT_ENTRIES; i++) {
+		if (pt->pte[i] & NVSIM_PTE_VALID)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * nvsim_pt_map_release() - free the page-table pages of an unused block
+ * @vm: the core's VM
+ * @start: first virtual address of the block
+ * @end: virtual address just past it
+ *
+ * Implements &nouveau_svm_backend_ops.map_release.  The core has no range
+ * in [@start, @end) any more, so no entry there may be valid: a valid one
+ * means the core left a mapping behind, which this reports (and clears,
+ * the page being freed).
+ *
+ * Context: the VM's lock held; takes the TLB lock; may sleep.
+ */
+void nvsim_pt_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end)
+{
+	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	unsigned long idx;
+	struct nvsim_pt *pt;
+
+	lockdep_assert_held(&vm->lock);
+	if (!svm || start >= end)
+		return;
+
+	for (idx = start >> NVSIM_PDE_SHIFT;
+	     idx <= (end - 1) >> NVSIM_PDE_SHIFT; idx++) {
+		spin_lock(&svm->tlb_lock);
+		pt = xa_erase(&svm->pts, idx);
+		spin_unlock(&svm->tlb_lock);
+		WARN(pt && nvsim_pt_in_use(pt),
+		     "nvsim: page table of %llx freed with valid entries\n",
+		     (u64)idx << NVSIM_PDE_SHIFT);
+		kfree(pt);
+	}
 }
 
 /* The aperture of a map call's entries: one map call has one only. */
