@@ -68,6 +68,7 @@ static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
 	.fault_replay = nvsvm_nvif_fault_replay,
 	.fault_cancel = nvsvm_nvif_fault_cancel,
 	.map_prepare = nvsvm_nvif_map_prepare,
+	.map_release = nvsvm_nvif_map_release,
 	.map = nvsvm_nvif_map,
 	.unmap = nvsvm_nvif_unmap,
 	.copy = nvsvm_nvif_copy,

@@ -169,6 +169,7 @@ void nvsvm_nvif_fault_cancel(struct nouveau_svm_dev *sdev,
 int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm);
 void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm);
 int nvsvm_nvif_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
+void nvsvm_nvif_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end);
 int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 void nvsvm_nvif_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
 

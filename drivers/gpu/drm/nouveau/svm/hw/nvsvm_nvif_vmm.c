@@ -21,10 +21,11 @@
  * which allocates) for each 2 MiB block the map touches, at the page size
  * the map will use there: the whole block at 2 MiB for a 2 MiB entry,
  * else the block (minus nvkm's region, nvsvm_hw_pt_spans()) at 4 KiB.  A
- * block keeps its references until the VM ends, or until a map needs the
- * other page size there: the block's entries are then cleared and its
- * references dropped (PUT) before the new ones are taken, since a 2 MiB
- * entry takes the PDE0 slot that points at the 4 KiB table.
+ * block keeps its references until the core has no range left in it
+ * (map_release), the VM ends, or a map needs the other page size there:
+ * the block's entries are then cleared and its references dropped (PUT),
+ * before new ones are taken, since a 2 MiB entry takes the PDE0 slot
+ * that points at the 4 KiB table.
  *
  * map writes entries with NVIF_VMM_RAW_V0_PFNMAP, one call per run of
  * one page size (nvsvm_hw_pfnmap_next(): 4 KiB PTEs, 2 MiB PDE0 entries;
@@ -52,9 +53,9 @@
  *   one of the two, so each sees either the backend's VM or NULL, never
  *   one being freed.
  * - &nvsvm_nvif_vm.pts, the page size each 2 MiB block is held at, is
- *   written under the VM's lock only (map_prepare, vm_fini).  An entry
- *   leaves it under the notifier lock too, before its page tables go, so
- *   an unmap that finds a block finds its page tables.
+ *   written under the VM's lock only (map_prepare, map_release, vm_fini).
+ *   An entry leaves it under the notifier lock too, before its page
+ *   tables go, so an unmap that finds a block finds its page tables.
  * - &nvsvm_nvif_vm.args, the PFN array, is used under the VM's lock.
  * - nvkm serialises page-table updates of a VMM itself (vmm->mutex.ref
  *   for references, vmm->mutex.map for entries; only the first is held
@@ -320,6 +321,35 @@ int nvsvm_nvif_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_m
 		}
 	}
 	return n;
+}
+
+/**
+ * nvsvm_nvif_map_release() - drop the page tables of an unused block
+ * @vm: the core's VM
+ * @start: first address of a 2 MiB block the core has no range in
+ * @end: address just past it
+ *
+ * Implements &nouveau_svm_backend_ops.map_release: clears and forgets the
+ * block under the notifier lock, then drops its page-table references.
+ *
+ * Context: Process or worker context, the VM's lock held, not the
+ * notifier lock; takes it; may sleep.
+ */
+void nvsvm_nvif_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end)
+{
+	struct nvsvm_nvif_vm *hvm = vm->priv;
+	unsigned long idx;
+	void *held;
+
+	lockdep_assert_held(&vm->lock);
+	if (!hvm || start >= end)
+		return;
+	for (idx = start >> NVSVM_HW_PT_BLOCK_SHIFT;
+	     idx <= (end - 1) >> NVSVM_HW_PT_BLOCK_SHIFT; idx++) {
+		held = xa_load(&hvm->pts, idx);
+		if (held)
+			nvsvm_nvif_pt_release(vm, idx, xa_to_value(held));
+	}
 }
 
 /**
