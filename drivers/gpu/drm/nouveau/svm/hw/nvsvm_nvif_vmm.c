@@ -283,6 +283,42 @@ void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm)
 	kfree(hvm);
 }
 
+/* Call @run with each PFNMAP run of @map, in the VM's PFN array. */
+static int nvsvm_nvif_map_runs(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map,
+			       int (*run)(struct nouveau_svm_vm *vm,
+					  const struct nvif_vmm_pfnmap_v0 *args))
+{
+	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_hw_pfn_cursor cur = {};
+	int n, ret;
+
+	if (!hvm)
+		return -ENODEV;
+	while ((n = nvsvm_hw_pfnmap_next(map, hvm->svm->copy.base, &cur, hvm->args,
+					 NVSVM_NVIF_PFNMAP_MAX)) > 0) {
+		ret = run(vm, hvm->args);
+		if (ret)
+			return ret;
+	}
+	return n;
+}
+
+/* Hold every block of a run at the run's page size. */
+static int nvsvm_nvif_prepare_run(struct nouveau_svm_vm *vm,
+				  const struct nvif_vmm_pfnmap_v0 *args)
+{
+	unsigned long idx;
+	int ret;
+
+	for (idx = args->addr >> NVSVM_HW_PT_BLOCK_SHIFT;
+	     idx <= (args->addr + args->size - 1) >> NVSVM_HW_PT_BLOCK_SHIFT; idx++) {
+		ret = nvsvm_nvif_pt_hold(vm, idx, args->page);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /**
  * nvsvm_nvif_map_prepare() - take the page tables a map will write
  * @vm: the core's VM
@@ -300,27 +336,8 @@ void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm)
  */
 int nvsvm_nvif_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
-	struct nvif_vmm_pfnmap_v0 *args;
-	struct nvsvm_hw_pfn_cursor cur = {};
-	unsigned long idx;
-	int n, ret;
-
 	lockdep_assert_held(&vm->lock);
-	if (!hvm)
-		return -ENODEV;
-	args = hvm->args;
-
-	while ((n = nvsvm_hw_pfnmap_next(map, hvm->svm->copy.base, &cur, args,
-					 NVSVM_NVIF_PFNMAP_MAX)) > 0) {
-		for (idx = args->addr >> NVSVM_HW_PT_BLOCK_SHIFT;
-		     idx <= (args->addr + args->size - 1) >> NVSVM_HW_PT_BLOCK_SHIFT; idx++) {
-			ret = nvsvm_nvif_pt_hold(vm, idx, args->page);
-			if (ret)
-				return ret;
-		}
-	}
-	return n;
+	return nvsvm_nvif_map_runs(vm, map, nvsvm_nvif_prepare_run);
 }
 
 /**
@@ -352,6 +369,18 @@ void nvsvm_nvif_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end)
 	}
 }
 
+/* Write a run's entries, on blocks held at its page size. */
+static int nvsvm_nvif_map_run(struct nouveau_svm_vm *vm,
+			      const struct nvif_vmm_pfnmap_v0 *args)
+{
+	struct nvsvm_nvif_vm *hvm = vm->priv;
+
+	if (WARN_ON_ONCE(!nvsvm_nvif_pt_held(hvm, args->addr, args->size, args->page)))
+		return -EINVAL;
+	return nvif_vmm_raw_pfnmap(hvm->vmm, args->addr, args->size, args->page,
+				   args->phys);
+}
+
 /**
  * nvsvm_nvif_map() - enter pages into the GPU page table
  * @vm: the core's VM
@@ -368,28 +397,9 @@ void nvsvm_nvif_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end)
  */
 int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
-	struct nvif_vmm_pfnmap_v0 *args;
-	struct nvsvm_hw_pfn_cursor cur = {};
-	int n, ret;
-
 	lockdep_assert_held(&vm->lock);
 	lockdep_assert_held(&vm->gpusvm.notifier_lock);
-	if (!hvm)
-		return -ENODEV;
-	args = hvm->args;
-
-	while ((n = nvsvm_hw_pfnmap_next(map, hvm->svm->copy.base, &cur, args,
-					 NVSVM_NVIF_PFNMAP_MAX)) > 0) {
-		if (WARN_ON_ONCE(!nvsvm_nvif_pt_held(hvm, args->addr, args->size,
-						     args->page)))
-			return -EINVAL;
-		ret = nvif_vmm_raw_pfnmap(hvm->vmm, args->addr, args->size,
-					  args->page, args->phys);
-		if (ret)
-			return ret;
-	}
-	return n;
+	return nvsvm_nvif_map_runs(vm, map, nvsvm_nvif_map_run);
 }
 
 /**
