@@ -12,7 +12,13 @@
 # a block that never reaches its constraint line, and any other report
 # inside the block (a WARN from the other CPU, say) still count.
 #
-# scan-console.sh --self-test checks this on three tiny sample logs.
+# The OOM reaper may then fail to take the victim's mmap lock (khugepaged
+# holds it, say) and print "oom_reaper: unable to reap pid:N" with the
+# victim's task state, a stack dump ending in "</TASK>".  That "Call
+# Trace:" is excused too, and only when N is a process a memcg OOM killed
+# earlier in the log; anything else in it still counts.
+#
+# scan-console.sh --self-test checks this on tiny sample logs.
 set -u
 pat='(^|\] )(BUG:|WARNING:|Oops|Kernel panic|kernel BUG|general protection fault|'
 pat+='Unable to handle|unable to handle|KASAN:|UBSAN:|KFENCE:|'
@@ -26,13 +32,24 @@ pat+='list_add corruption|list_del corruption|refcount_t:|Call Trace:)'
 reports() {
 	PAT=$pat awk '
 	function flush() { for (i = 0; i < held; i++) print kept[i]; held = 0 }
+	function pid_after(s, key) {
+		s = substr(s, index(s, key) + length(key))
+		return s + 0
+	}
 	/invoked oom-killer:/ { flush(); oom = 1 }
+	/Memory cgroup out of memory: Killed process [0-9]+/ {
+		memcg_killed[pid_after($0, "Killed process ")] = 1
+	}
+	/oom_reaper: unable to reap pid:[0-9]+/ {
+		reap = (pid_after($0, "reap pid:") in memcg_killed)
+	}
 	$0 ~ ENVIRON["PAT"] {
 		if (oom && $0 ~ /(^|\] )Call Trace:[[:space:]]*$/)
 			kept[held++] = NR ":" $0
-		else
+		else if (!(reap && $0 ~ /(^|\] )Call Trace:[[:space:]]*$/))
 			print NR ":" $0
 	}
+	reap && /<\/TASK>/ { reap = 0 }
 	oom && /oom-kill:constraint=/ {
 		if ($0 !~ /oom-kill:constraint=CONSTRAINT_MEMCG,/)
 			flush()
@@ -44,7 +61,7 @@ reports() {
 }
 
 self_test() {
-	local d rc=0 memcg global warn
+	local d rc=0 memcg global warn reap
 	d=$(mktemp -d)
 	# shellcheck disable=SC2064 # expand $d now
 	trap "rm -rf '$d'" RETURN
@@ -64,6 +81,14 @@ self_test() {
 	printf '%s\n' "$global" > "$d/global"
 	printf '%s\n' "$warn" > "$d/warn"
 	printf '%s\n' "$memcg" | head -n 4 > "$d/cut"
+	reap='[  7.2] oom_reaper: unable to reap pid:99 (svm-pressure)
+[  7.2] task:svm-pressure    state:D stack:0     pid:99    tgid:99    ppid:1
+[  7.2] Call Trace:
+[  7.2]  <TASK>
+[  7.2]  __schedule+0xc79/0x1db0
+[  7.2]  </TASK>'
+	printf '%s\n%s\n' "$memcg" "$reap" > "$d/reap"
+	printf '%s\n' "${reap//pid:99/pid:98}" > "$d/reap-other"
 	[ -z "$(reports "$d/memcg")" ] || { echo "self-test: a memcg OOM was reported"; rc=1; }
 	[ "$(reports "$d/global" | cut -d: -f1)" = 3 ] ||
 		{ echo "self-test: a global OOM was not reported"; rc=1; }
@@ -71,6 +96,10 @@ self_test() {
 		{ echo "self-test: a WARN inside a memcg OOM was not reported alone"; rc=1; }
 	[ "$(reports "$d/cut" | cut -d: -f1)" = 3 ] ||
 		{ echo "self-test: an OOM report without its constraint was not reported"; rc=1; }
+	[ -z "$(reports "$d/reap")" ] ||
+		{ echo "self-test: the reaper's dump of a memcg OOM victim was reported"; rc=1; }
+	[ "$(reports "$d/reap-other" | cut -d: -f1)" = 3 ] ||
+		{ echo "self-test: the reaper's dump of another task was not reported"; rc=1; }
 	[ $rc -eq 0 ] && echo "scan-console.sh: self-test ok"
 	return $rc
 }
