@@ -1966,24 +1966,13 @@ static void print_table(uint64_t total[NIOC][NERR])
 	}
 }
 
-/* Disarm every injection: it is device wide and outlives this process. */
-static void disarm(int fd)
-{
-	for (uint32_t what = DRM_NVSIM_INJECT_FAULT_OVERFLOW; what <= DRM_NVSIM_INJECT_ALLOC_FAIL;
-	     what++) {
-		struct drm_nvsim_inject in = { .what = what };
-
-		ioctl(fd, DRM_IOCTL_NVSIM_INJECT, &in);
-	}
-}
-
 static void crash(int sig, siginfo_t *si, void *uc)
 {
 	char buf[700];
 	int n;
 
 	(void)uc;
-	disarm(G.probe_fd);
+	svm_sim_disarm(G.probe_fd);
 	n = snprintf(buf, sizeof(buf), "fuzz: FATAL: signal %d at address %p (seed %" PRIu64
 		     ", %u threads); in flight:\n", sig, si->si_addr, G.seed, G.nthreads);
 	if (write(2, buf, n) < 0)
@@ -2063,7 +2052,7 @@ int main(int argc, char **argv)
 		       G.nthreads, G.seed);
 		return 1;
 	}
-	disarm(G.probe_fd);	/* what a killed run may have left */
+	svm_sim_disarm(G.probe_fd);	/* what a killed run may have left */
 	G.caps = getparam(G.probe_fd, NOUVEAU_GETPARAM_SVM_CAPS, &err);
 	G.fb_size = getparam(G.probe_fd, NOUVEAU_GETPARAM_FB_SIZE, &err);
 	G.vram_used0 = getparam(G.probe_fd, NOUVEAU_GETPARAM_VRAM_USED, &err);
@@ -2147,7 +2136,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Disarm whatever may be left, close every file, check what must hold. */
-	disarm(G.probe_fd);
+	svm_sim_disarm(G.probe_fd);
 	for (int i = 0; i < 3; i++)
 		close(G.shared[i].fd);
 	for (unsigned int i = 0; i < G.nthreads; i++) {

@@ -282,15 +282,6 @@ static void sim_inject(uint32_t what, uint32_t count)
 		failf(NULL, "INJECT %u count %u: %s", what, count, strerror(errno));
 }
 
-static void sim_disarm(void)
-{
-	for (uint32_t w = DRM_NVSIM_INJECT_FAULT_OVERFLOW; w <= DRM_NVSIM_INJECT_ALLOC_FAIL; w++) {
-		struct drm_nvsim_inject in = { .what = w };
-
-		ioctl(G.probe_fd, DRM_IOCTL_NVSIM_INJECT, &in);
-	}
-}
-
 static uint64_t vram_used(void)
 {
 	struct drm_nouveau_getparam gp = { .param = NOUVEAU_GETPARAM_VRAM_USED };
@@ -1024,7 +1015,7 @@ static void sim_overflow(struct ctx *c, struct tally *t)
 
 	sim_inject(DRM_NVSIM_INJECT_FAULT_OVERFLOW, c->n);
 	err = gpu(c->fd, &cmd, &status);
-	sim_disarm();
+	svm_sim_disarm(G.probe_fd);
 	t->answers[err_col(err ? err : -status)]++;
 	/* -EIO: 256 tries of a wave without progress. */
 	if (err || (status && status != -EIO) || (!status && cmd.result != c->sum))
@@ -1052,7 +1043,7 @@ static void sim_bind(struct ctx *c, struct tally *t, uint32_t what, uint64_t cmd
 
 	sim_inject(what, c->n);
 	err = bind(c->fd, c->buf, c->size, cmd, target, &c->result);
-	sim_disarm();
+	svm_sim_disarm(G.probe_fd);
 	t->answers[err_col(err)]++;
 	if (!((A(OK) | A(ENOMEM) | A(EIO) | A(EBUSY)) & MASK(err)))
 		failf(c, "SVM_BIND %" PRIu64 "/%" PRIu64 " answered %s", cmd, target,
@@ -1103,7 +1094,7 @@ static void sim_copy_close(struct ctx *c, struct tally *t)
 	sim_inject(DRM_NVSIM_INJECT_COPY_FAIL, c->n);
 	err = err_of(close(c->fd));
 	c->fd = -1;
-	sim_disarm();
+	svm_sim_disarm(G.probe_fd);
 	t->answers[err_col(err)]++;
 	if (err)
 		failf(c, "close: %s", strerror(err));
@@ -1121,7 +1112,7 @@ static void sim_alloc_atomic(struct ctx *c, struct tally *t)
 	}
 	sim_inject(DRM_NVSIM_INJECT_ALLOC_FAIL, c->n);
 	status = atomic_at(c, 7);
-	sim_disarm();
+	svm_sim_disarm(G.probe_fd);
 	t->answers[err_col(-status)]++;
 	t->absorbed += !status;
 	if (status)
@@ -1165,7 +1156,7 @@ static void sim_copy_evict(struct ctx *c, struct tally *t)
 
 	sim_inject(DRM_NVSIM_INJECT_COPY_FAIL, c->n);
 	err = migrate(c->fd, c->buf, c->size, true, &res);
-	sim_disarm();
+	svm_sim_disarm(G.probe_fd);
 	t->answers[err_col(err)]++;
 	t->absorbed += !err;
 	c->result = res;
@@ -1296,7 +1287,7 @@ static int setup(void)
 	if (n <= 0)
 		return -1;
 	G.node[n] = 0;
-	sim_disarm();
+	svm_sim_disarm(G.probe_fd);
 	G.vram_used0 = vram_used();
 	return G.fb_size ? faults_setup() : -1;
 }
@@ -1334,7 +1325,7 @@ int main(int argc, char **argv)
 		injections += sim[i].injected;
 		ops++;
 	}
-	sim_disarm();
+	svm_sim_disarm(G.probe_fd);
 	faults_restore();
 
 	print_header("fail-nth per operation: injection points reached (sites), runs where "

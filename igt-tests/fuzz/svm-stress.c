@@ -848,12 +848,7 @@ static int setup(void)
 		return -1;
 	G.fb_size = gp.value;
 	/* No error injection: what a killed svm-fuzz may have left armed. */
-	for (uint32_t what = DRM_NVSIM_INJECT_FAULT_OVERFLOW; what <= DRM_NVSIM_INJECT_ALLOC_FAIL;
-	     what++) {
-		struct drm_nvsim_inject inj = { .what = what };
-
-		ioctl(G.probe_fd, DRM_IOCTL_NVSIM_INJECT, &inj);
-	}
+	svm_sim_disarm(G.probe_fd);
 	G.vram_used0 = vram_used(&err);
 	if (err || ioctl(G.fd, DRM_IOCTL_NOUVEAU_SVM_INIT, &in))
 		return -1;

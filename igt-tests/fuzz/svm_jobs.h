@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 
 #include <drm/nouveau_svm_sim.h>
 
@@ -94,6 +95,20 @@ static inline bool svm_opt_number(int argc, char **argv, int i, uint64_t *v)
 		return false;
 	*v = strtoull(argv[i + 1], &end, 0);
 	return argv[i + 1][0] && !*end;
+}
+
+/*
+ * Disarm every error injection of the simulated GPU on @fd: it is device
+ * wide and outlives the process that armed it (a killed svm-fuzz, say).
+ */
+static inline void svm_sim_disarm(int fd)
+{
+	for (uint32_t what = DRM_NVSIM_INJECT_FAULT_OVERFLOW; what <= DRM_NVSIM_INJECT_ALLOC_FAIL;
+	     what++) {
+		struct drm_nvsim_inject in = { .what = what };
+
+		ioctl(fd, DRM_IOCTL_NVSIM_INJECT, &in);
+	}
 }
 
 #endif /* SVM_JOBS_H */
