@@ -230,6 +230,9 @@ int nvsvm_hw_copy_encode(u32 oclass, enum nouveau_svm_copy_dir dir, u64 vram,
  * @NVSVM_HW_RECOVER_KILL: kill the faulting channel, then cancel the fault
  * @NVSVM_HW_RECOVER_DRAIN: the channel was killed already: cancel the
  *	fault without the core seeing it, so the stalled unit moves on
+ *
+ * A non-replayable fault has nothing to cancel: for it, CANCEL, KILL and
+ * DRAIN all mean that nvkm recovers the channel, KILL after killing it.
  */
 enum nvsvm_hw_recover_action {
 	NVSVM_HW_RECOVER_SERVE,
@@ -260,11 +263,48 @@ struct nvsvm_hw_recover {
 	u64 overflows;
 };
 
+/**
+ * enum nvsvm_hw_slot_state - what becomes of a fault of the batch
+ * @NVSVM_HW_SLOT_REPLAYABLE: a replayable fault: the batch's replay
+ *	retries it, a cancel is a targeted cancel
+ * @NVSVM_HW_SLOT_RESUME: a non-replayable fault not cancelled: its
+ *	channel is resumed after the batch
+ * @NVSVM_HW_SLOT_CANCELLED: a non-replayable fault the core cancelled:
+ *	its channel goes to nvkm's recovery
+ * @NVSVM_HW_SLOT_MERGED: a non-replayable fault whose channel another
+ *	slot resumes, or one of a channel being recovered
+ */
+enum nvsvm_hw_slot_state {
+	NVSVM_HW_SLOT_REPLAYABLE,
+	NVSVM_HW_SLOT_RESUME,
+	NVSVM_HW_SLOT_CANCELLED,
+	NVSVM_HW_SLOT_MERGED,
+};
+
+/**
+ * struct nvsvm_hw_slot - the backend's side of one fault of the batch
+ * @hwinst: hardware instance (with aperture bits) of the faulting channel
+ * @engine: the engine that faulted (&nvsvm_hw_fault_info.engine)
+ * @state: what becomes of the fault
+ * @entry: the entry as read, which nvkm takes to resume or recover the
+ *	channel of a non-replayable fault
+ */
+struct nvsvm_hw_slot {
+	u64 hwinst;
+	u16 engine;
+	enum nvsvm_hw_slot_state state;
+	u32 entry[NVSVM_HW_FAULT_ENTRY_WORDS];
+};
+
 void nvsvm_hw_recover_init(struct nvsvm_hw_recover *rec, bool per_channel);
 enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch(struct nvsvm_hw_recover *rec,
 						    u64 inst);
+enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch_nr(struct nvsvm_hw_recover *rec,
+						       u64 inst, bool known,
+						       bool servable);
 enum nvsvm_hw_recover_action nvsvm_hw_recover_cancel(struct nvsvm_hw_recover *rec,
 						     u64 inst, bool known);
 void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst);
+unsigned int nvsvm_hw_slots_resume(struct nvsvm_hw_slot *slots, unsigned int n);
 
 #endif

@@ -33,6 +33,23 @@
  * faults were in flight) are cancelled but not remembered: nothing would
  * ever take them out of the table.
  *
+ * Non-replayable faults (copy engines and host semaphores, Volta and
+ * later) stall nothing but their own channel, which the GPU marks
+ * faulted and leaves off its engine: nvsvm_hw_recover_fetch_nr() decides
+ * for each.  One the core serves is resumed after the batch; one of a
+ * channel that is not an SVM channel goes back to nvkm's recovery, as
+ * before SVM took the buffer; one of an SVM channel that no mapping can
+ * serve kills the channel; one of a killed channel is drained.  Every
+ * such fault that is not resumed goes to nvkm's recovery, which takes
+ * the channel off its runlist.
+ *
+ * A channel is resumed once per batch and engine, however many of its
+ * faults the batch held (a copy engine may have had several accesses in
+ * flight): its FAULTED state is one bit, and a second clear would find it
+ * clear, or clear a fault raised after the first resume before anyone
+ * served it.  A channel with a cancelled fault in the batch is not
+ * resumed at all: nvkm is recovering it (nvsvm_hw_slots_resume()).
+ *
  * Everything here is pure bookkeeping, tested by KUnit; the backend does
  * the kills and cancels (nvsvm_nvif_fault.c).
  *
@@ -89,6 +106,36 @@ enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch(struct nvsvm_hw_recover *rec
 EXPORT_SYMBOL_GPL(nvsvm_hw_recover_fetch);
 
 /**
+ * nvsvm_hw_recover_fetch_nr() - what to do with a non-replayable fault
+ * @rec: the bookkeeping
+ * @inst: instance of the faulting channel
+ * @known: the instance belongs to a live SVM channel of the backend
+ * @servable: the access is one the core can serve (a virtual access)
+ *
+ * An unservable fault of a known channel remembers the channel as killed.
+ *
+ * Context: Any context; the caller serialises calls on @rec.
+ * Return: NVSVM_HW_RECOVER_DRAIN for a fault of a killed channel (and it
+ * is counted); NVSVM_HW_RECOVER_CANCEL for a channel that is not an SVM
+ * channel (nvkm recovers it, as it did before SVM); NVSVM_HW_RECOVER_KILL
+ * for an unservable fault of an SVM channel; NVSVM_HW_RECOVER_SERVE
+ * otherwise (the core serves it, then the channel is resumed).
+ */
+enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch_nr(struct nvsvm_hw_recover *rec,
+						       u64 inst, bool known,
+						       bool servable)
+{
+	if (nvsvm_hw_recover_fetch(rec, inst) == NVSVM_HW_RECOVER_DRAIN)
+		return NVSVM_HW_RECOVER_DRAIN;
+	if (!known)
+		return NVSVM_HW_RECOVER_CANCEL;
+	if (!servable)
+		return nvsvm_hw_recover_cancel(rec, inst, true);
+	return NVSVM_HW_RECOVER_SERVE;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_recover_fetch_nr);
+
+/**
  * nvsvm_hw_recover_cancel() - how to cancel a fault the core gave up on
  * @rec: the bookkeeping
  * @inst: instance of the faulting channel
@@ -134,3 +181,58 @@ void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst)
 	rec->killed[i] = rec->killed[--rec->nr];
 }
 EXPORT_SYMBOL_GPL(nvsvm_hw_recover_forget);
+
+/* A slot before @i resumes the channel and engine of @slots[@i]. */
+static bool nvsvm_hw_slot_resumed(const struct nvsvm_hw_slot *slots, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (slots[j].state == NVSVM_HW_SLOT_RESUME &&
+		    slots[j].hwinst == slots[i].hwinst &&
+		    slots[j].engine == slots[i].engine)
+			return true;
+	return false;
+}
+
+/* A fault of the channel of @slots[@i] was cancelled in the batch. */
+static bool nvsvm_hw_slot_cancelled(const struct nvsvm_hw_slot *slots,
+				    unsigned int n, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < n; j++)
+		if (slots[j].state == NVSVM_HW_SLOT_CANCELLED &&
+		    slots[j].hwinst == slots[i].hwinst)
+			return true;
+	return false;
+}
+
+/**
+ * nvsvm_hw_slots_resume() - which faults of a batch resume their channel
+ * @slots: the slots of the batch, after the core's cancels
+ * @n: slots in the batch
+ *
+ * Of the slots left to resume, keeps one per channel and engine, the
+ * first, and merges the others into it; merges every one of a channel
+ * with a cancelled fault in the batch.
+ *
+ * Context: Any context.
+ * Return: the number of slots left to resume.
+ */
+unsigned int nvsvm_hw_slots_resume(struct nvsvm_hw_slot *slots, unsigned int n)
+{
+	unsigned int i, left = 0;
+
+	for (i = 0; i < n; i++) {
+		if (slots[i].state != NVSVM_HW_SLOT_RESUME)
+			continue;
+		if (nvsvm_hw_slot_resumed(slots, i) ||
+		    nvsvm_hw_slot_cancelled(slots, n, i))
+			slots[i].state = NVSVM_HW_SLOT_MERGED;
+		else
+			left++;
+	}
+	return left;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_slots_resume);

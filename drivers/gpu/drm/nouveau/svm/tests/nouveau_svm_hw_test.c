@@ -758,7 +758,11 @@ static void copy_rejects(struct kunit *test)
 
 /* Channel recovery */
 
-enum recover_op { RECOVER_FETCH, RECOVER_CANCEL, RECOVER_CANCEL_UNKNOWN, RECOVER_FORGET };
+enum recover_op {
+	RECOVER_FETCH, RECOVER_CANCEL, RECOVER_CANCEL_UNKNOWN, RECOVER_FORGET,
+	/* A non-replayable fault: of a known channel, servable or not; unknown. */
+	RECOVER_NR, RECOVER_NR_UNSERVABLE, RECOVER_NR_UNKNOWN,
+};
 
 struct recover_step {
 	enum recover_op op;
@@ -806,6 +810,28 @@ static const struct recover_case recover_cases[] = {
 		{ RECOVER_FORGET, INST_A },
 		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_SERVE },
 		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL } }, 4, 0 },
+	{ "volta-nonreplayable-served", true, {
+		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_NR, INST_B, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_SERVE } }, 4, 0 },
+	{ "volta-nonreplayable-of-other-channel-to-nvkm", true, {
+		{ RECOVER_NR_UNKNOWN, INST_A, NVSVM_HW_RECOVER_CANCEL },
+		{ RECOVER_NR_UNKNOWN, INST_A, NVSVM_HW_RECOVER_CANCEL },
+		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_SERVE } }, 3, 0 },
+	{ "volta-nonreplayable-unservable-kills", true, {
+		{ RECOVER_NR_UNSERVABLE, INST_A, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_FETCH, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_NR_UNSERVABLE, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_NR, INST_B, NVSVM_HW_RECOVER_SERVE } }, 5, 3 },
+	{ "volta-nonreplayable-after-cancel-drained", true, {
+		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_NR_UNKNOWN, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_FORGET, INST_A },
+		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_SERVE } }, 6, 2 },
 	{ "forget-unknown-is-harmless", true, {
 		{ RECOVER_FORGET, INST_B },
 		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL },
@@ -833,6 +859,12 @@ static enum nvsvm_hw_recover_action recover_do(struct nvsvm_hw_recover *rec,
 		return nvsvm_hw_recover_cancel(rec, s->inst, true);
 	case RECOVER_CANCEL_UNKNOWN:
 		return nvsvm_hw_recover_cancel(rec, s->inst, false);
+	case RECOVER_NR:
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, true, true);
+	case RECOVER_NR_UNSERVABLE:
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, true, false);
+	case RECOVER_NR_UNKNOWN:
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, false, true);
 	default:
 		nvsvm_hw_recover_forget(rec, s->inst);
 		return s->expect;
@@ -876,6 +908,73 @@ static void recover_overflow(struct kunit *test)
 			NVSVM_HW_RECOVER_SERVE);
 }
 
+/* Resuming the channels of a batch's non-replayable faults */
+
+#define SLOTS_MAX	6
+
+struct slots_case {
+	const char *name;
+	struct { u64 inst; u16 engine; enum nvsvm_hw_slot_state in, out; } s[SLOTS_MAX];
+	unsigned int n;
+	unsigned int left;
+};
+
+#define CH_A	0x0000000123456200ULL	/* instances, aperture bits included */
+#define CH_B	0x0000000000fff000ULL
+#define CE0	0x0f			/* gv100's MMU engine IDs */
+#define HOST0	0x20
+#define SR	NVSVM_HW_SLOT_RESUME
+#define SM	NVSVM_HW_SLOT_MERGED
+#define SC	NVSVM_HW_SLOT_CANCELLED
+#define SP	NVSVM_HW_SLOT_REPLAYABLE
+
+static const struct slots_case slots_cases[] = {
+	{ "empty-batch", {}, 0, 0 },
+	{ "once-per-channel-and-engine", {
+		{ CH_A, CE0, SR, SR }, { CH_A, CE0, SR, SM }, { CH_A, HOST0, SR, SR },
+		{ CH_B, CE0, SR, SR }, { CH_A, CE0, SR, SM }, { CH_B, HOST0, SR, SR } }, 6, 4 },
+	{ "cancelled-channel-not-resumed", {
+		{ CH_A, CE0, SR, SM }, { CH_B, CE0, SR, SR }, { CH_A, HOST0, SC, SC },
+		{ CH_A, HOST0, SR, SM } }, 4, 1 },
+	{ "replayable-slots-untouched", {
+		{ CH_A, 0, SP, SP }, { CH_A, CE0, SR, SR }, { CH_A, CE0, SP, SP } }, 3, 1 },
+	{ "merged-slots-stay-merged", {
+		{ CH_B, CE0, SM, SM }, { CH_B, CE0, SR, SR } }, 2, 1 },
+};
+
+#undef CH_A
+#undef CH_B
+#undef CE0
+#undef HOST0
+#undef SR
+#undef SM
+#undef SC
+#undef SP
+
+static void slots_case_desc(const struct slots_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(slots, slots_cases, slots_case_desc);
+
+/* One resume per channel and engine, none for a channel being recovered. */
+static void slots_resume(struct kunit *test)
+{
+	const struct slots_case *c = test->param_value;
+	struct nvsvm_hw_slot slots[SLOTS_MAX] = {};
+	unsigned int i;
+
+	for (i = 0; i < c->n; i++) {
+		slots[i].hwinst = c->s[i].inst;
+		slots[i].engine = c->s[i].engine;
+		slots[i].state = c->s[i].in;
+	}
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_slots_resume(slots, c->n), c->left);
+	for (i = 0; i < c->n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, slots[i].state, c->s[i].out, "slot %u", i);
+}
+
 static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE_PARAM(fault_decode_access, fault_gen_params),
 	KUNIT_CASE(fault_decode_fields),
@@ -900,6 +999,7 @@ static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE(copy_rejects),
 	KUNIT_CASE_PARAM(recover_script, recover_gen_params),
 	KUNIT_CASE(recover_overflow),
+	KUNIT_CASE_PARAM(slots_resume, slots_gen_params),
 	{}
 };
 
