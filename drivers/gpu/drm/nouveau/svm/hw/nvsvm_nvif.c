@@ -14,7 +14,7 @@
  * nouveau calls the functions of nouveau_svm.h; they set up the SVM core
  * (nouveau_svm_dev_init()) with the ops of this backend, and pass
  * SVM_INIT and SVM_BIND to the core's handlers.  All talk to the GPU goes
- * through nvif, in the backend's files: the fault buffer
+ * through nvif, in the backend's files: the fault buffers
  * (nvsvm_nvif_fault.c), the GPU page tables (nvsvm_nvif_vmm.c), the copy
  * engine and VRAM (nvsvm_nvif_copy.c).
  *
@@ -163,12 +163,14 @@ void nouveau_svm_init(struct nouveau_drm *drm)
 	svm->unavailable = nvsvm_nvif_check(drm);
 	if (!svm->unavailable && nvsvm_nvif_start(svm))
 		svm->unavailable = NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED;
-	if (svm->unavailable)
+	if (svm->unavailable) {
 		NV_INFO(drm, "svm: unavailable: %s\n",
 			nvsvm_nvif_reasons[svm->unavailable]);
-	else
-		NV_INFO(drm, "svm: %u fault entries, %llu MiB of VRAM for migration\n",
-			svm->fault.entries, svm->copy.size >> 20);
+		return;
+	}
+	NV_INFO(drm, "svm: %u replayable and %u non-replayable fault entries\n",
+		svm->fault.entries, svm->nrfault.entries);
+	NV_INFO(drm, "svm: %llu MiB of VRAM for migration\n", svm->copy.size >> 20);
 }
 
 /**

@@ -29,34 +29,33 @@ struct nouveau_drm;
 /*
  * &nouveau_svm_fault.token of a fetched fault: the faulting unit
  * (NVSVM_HW_FAULT_TOKEN_*) and, above it, the fault's slot in the batch,
- * where the backend keeps the hardware instance a cancel needs.
+ * where the backend keeps what a cancel or a resume needs.
  */
 #define NVSVM_NVIF_TOKEN_SLOT	GENMASK(31, 17)
 #define NVSVM_NVIF_FAULT_MAX	(NVSVM_NVIF_TOKEN_SLOT >> 17)
 
 /**
- * struct nvsvm_nvif_fault - the replayable fault buffer
+ * struct nvsvm_nvif_fault - a fault buffer
  * @object: the fault buffer object (MAXWELL_ or VOLTA_FAULT_BUFFER_A),
  *	mapped: the entries are read through it
  * @notify: its event, which wakes the core's fault worker
  * @oclass: the buffer's class
- * @entries: size of the ring, in entries
+ * @nr: the non-replayable buffer (Volta and later), not the replayable one
+ * @entries: size of the ring, in entries; 0 for a buffer not set up
  * @getaddr: register of the GET index
  * @putaddr: register of the PUT index
  * @get: the next entry to read (fault worker, or suspend/resume)
- * @inst: hardware instance (with aperture bits) of each fault of the
- *	batch being served, by slot (fault worker)
- * @max: entries of @inst
+ * @max: the most faults of this buffer one batch takes
  */
 struct nvsvm_nvif_fault {
 	struct nvif_object object;
 	struct nvif_event notify;
 	s32 oclass;
+	bool nr;
 	u32 entries;
 	u32 getaddr;
 	u32 putaddr;
 	u32 get;
-	u64 *inst;
 	unsigned int max;
 };
 
@@ -88,7 +87,14 @@ struct nvsvm_nvif_copy {
  * @chans: every channel of an SVM VMM, &struct nvsvm_nvif_chan
  * @recover: channel-recovery bookkeeping
  * @idle: the SVM state of files before SVM_INIT (never gets a VM)
- * @fault: the fault buffer
+ * @fault: the replayable fault buffer
+ * @nrfault: the non-replayable fault buffer, where copy engines and host
+ *	semaphores fault (Volta and later, between resume and suspend;
+ *	@nrfault.entries is 0 without it)
+ * @slots: the backend's side of each fault of the batch being served, by
+ *	slot (fault worker)
+ * @batch: faults in that batch (fault worker)
+ * @replayable: that batch holds replayable faults (fault worker)
  * @copy: the copy engine and VRAM
  */
 struct nouveau_svm {
@@ -106,6 +112,10 @@ struct nouveau_svm {
 
 	struct nouveau_svm_file idle;
 	struct nvsvm_nvif_fault fault;
+	struct nvsvm_nvif_fault nrfault;
+	struct nvsvm_hw_slot *slots;
+	unsigned int batch;
+	bool replayable;
 	struct nvsvm_nvif_copy copy;
 };
 

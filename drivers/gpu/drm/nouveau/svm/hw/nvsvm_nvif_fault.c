@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * nouveau SVM hardware backend on nvif: the replayable fault buffer
- * (MAXWELL_FAULT_BUFFER_A on Pascal, VOLTA_FAULT_BUFFER_A on Volta to
- * Ampere), its event, fetching entries for the core, replay, and cancel
- * with channel recovery.
+ * nouveau SVM hardware backend on nvif: the fault buffers (the replayable
+ * one, MAXWELL_FAULT_BUFFER_A on Pascal and VOLTA_FAULT_BUFFER_A on Volta
+ * to Ampere, and from Volta on the non-replayable one), their events,
+ * fetching entries for the core, replay and resume, and cancel with
+ * channel recovery.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -23,27 +24,59 @@
  * VMM are registered when they are created (nouveau_svmm_join()), so a
  * fault is handed to the core with the context number of the channel's
  * VM, or 0 (no VM: the core cancels it) for an unknown channel.  The
- * hardware instance itself is kept by the fault's slot in the batch, which
- * its token carries, for the cancel.
+ * hardware instance itself is kept in the fault's slot of the batch
+ * (&nouveau_svm.slots), which its token names, for the cancel.
  *
  * Replay and cancel are methods of any GP100-class VMM; the backend uses
  * the kernel client's.  A cancel goes through the channel-recovery
  * bookkeeping first (see "Channel recovery").
+ *
+ * DOC: Non-replayable faults
+ *
+ * From Volta on, copy engines and host semaphores (a copy or a semaphore
+ * release at an SVM address) raise non-replayable faults: the MMU writes
+ * them to a second buffer, and the channel is marked faulted and left off
+ * its engine or PBDMA, stalling nothing else.  nvkm recovers every such
+ * channel by itself; the backend takes that buffer over from nvkm
+ * (NVIF_CLB069_V0_TYPE_NON_REPLAYABLE, patch 0016) and reads it in the
+ * same fetch as the replayable one, first.  Its entries have the
+ * replayable buffer's format.
+ *
+ * A fault of an SVM channel goes to the core like any other, and its slot
+ * keeps the entry.  After the batch, the channel of each such fault the
+ * core did not cancel is resumed (NVIF_CLB069_V0_RESUME: nvkm clears the
+ * channel's ENG_FAULTED or PBDMA_FAULTED, patch 0015) and retries the
+ * access, which succeeds where the core mapped the page and faults again
+ * after a transient error.  A fault the core cancels, a fault of a channel
+ * that is not an SVM channel, one no mapping can serve, one of a killed
+ * channel and one whose channel cannot be resumed go back to nvkm
+ * (NVIF_CLB069_V0_RECOVER), which recovers the channel as it did before;
+ * an SVM channel is killed first (see "Channel recovery").
+ *
+ * The backend holds the buffer from resume (the first at device init) to
+ * suspend (the last at teardown); meanwhile, as without SVM, nvkm
+ * recovers every channel that faults there.  While it holds it, faults of
+ * other clients' channels wait for the fault worker to hand them back.
+ *
+ * Pascal has no such buffer: there a copy-engine fault raises nvkm's MMU
+ * fault interrupt, and nvkm recovers the channel.
  *
  * DOC: Locking
  *
  * - &nouveau_svm.chan_lock protects the channel list and the recovery
  *   bookkeeping; it is taken for each lookup and each cancel, and
  *   nouveau_channel_kill() (a spinlock inside) runs under it.
- * - &nvsvm_nvif_fault.get and &nvsvm_nvif_fault.inst belong to the core's
- *   fault worker, which never runs twice at once; suspend and resume
- *   touch them only after blocking the event and flushing the worker.
+ * - &nvsvm_nvif_fault.get, &nouveau_svm.slots and &nouveau_svm.batch
+ *   belong to the core's fault worker, which never runs twice at once;
+ *   suspend and resume touch them only after blocking the events and
+ *   flushing the worker.
  */
 
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <nvif/class.h>
 #include <nvif/clb069.h>
 #include <nvif/ifc00d.h>
@@ -86,40 +119,95 @@ static void nvsvm_nvif_cancel_hw(struct nouveau_svm *svm, u64 hwinst, u32 token)
 		NV_WARN(svm->drm, "svm: fault cancel %016llx: %d\n", hwinst, ret);
 }
 
-/*
- * Cancel a fault of channel @hwinst: kill the channel first where
- * recovery says so (see "Channel recovery").
- */
-static void nvsvm_nvif_cancel_inst(struct nouveau_svm *svm, u64 hwinst, u32 token)
+/* Kill SVM channel @c, whose fault is cancelled (see "Channel recovery"). */
+static void nvsvm_nvif_kill(struct nouveau_svm *svm, struct nvsvm_nvif_chan *c)
 {
-	u64 inst = hwinst & ~GENMASK_ULL(11, 0);
-	enum nvsvm_hw_recover_action act;
+	lockdep_assert_held(&svm->chan_lock);
+	NV_WARN(svm->drm, "svm: channel %d killed: GPU fault cancelled\n",
+		c->chan->chid);
+	nouveau_channel_kill(c->chan);
+}
+
+/*
+ * Go through the bookkeeping for a cancel of a fault of channel @inst
+ * (see "Channel recovery"), and kill the channel where it says so.
+ */
+static void nvsvm_nvif_cancel_recover(struct nouveau_svm *svm, u64 inst)
+{
 	struct nvsvm_nvif_chan *c;
 
 	mutex_lock(&svm->chan_lock);
 	c = nvsvm_nvif_chan_find(svm, inst);
-	act = nvsvm_hw_recover_cancel(&svm->recover, inst, !!c);
-	if (act == NVSVM_HW_RECOVER_KILL) {
-		NV_WARN(svm->drm, "svm: channel %d killed: GPU fault cancelled\n",
-			c->chan->chid);
-		nouveau_channel_kill(c->chan);
-	}
+	if (nvsvm_hw_recover_cancel(&svm->recover, inst, !!c) == NVSVM_HW_RECOVER_KILL)
+		nvsvm_nvif_kill(svm, c);
 	mutex_unlock(&svm->chan_lock);
+}
+
+/* Cancel a fault of channel @hwinst, killing the channel where need be. */
+static void nvsvm_nvif_cancel_inst(struct nouveau_svm *svm, u64 hwinst, u32 token)
+{
+	nvsvm_nvif_cancel_recover(svm, hwinst & ~GENMASK_ULL(11, 0));
 	nvsvm_nvif_cancel_hw(svm, hwinst, token);
 }
 
-/* Copy entry @get; -EAGAIN while the GPU has not finished writing it. */
-static int nvsvm_nvif_fault_read(struct nvsvm_nvif_fault *fb, u32 get,
+/* Call nvkm's @mthd (RESUME or RECOVER) on non-replayable fault @entry. */
+static int nvsvm_nvif_nr_mthd(struct nouveau_svm *svm, u32 mthd, const u32 *entry)
+{
+	struct nvif_clb069_entry_v0 args = {};
+
+	memcpy(args.entry, entry, sizeof(args.entry));
+	return nvif_object_mthd(&svm->nrfault.object, mthd, &args, sizeof(args));
+}
+
+/* Non-replayable fault @entry goes to nvkm, which recovers its channel. */
+static void nvsvm_nvif_nr_recover(struct nouveau_svm *svm, const u32 *entry)
+{
+	int ret = nvsvm_nvif_nr_mthd(svm, NVIF_CLB069_V0_RECOVER, entry);
+
+	if (ret)
+		NV_WARN(svm->drm, "svm: fault recovery: %d\n", ret);
+}
+
+/* Cancel the non-replayable fault of @slot: kill and recover its channel. */
+static void nvsvm_nvif_nr_cancel(struct nouveau_svm *svm,
+				 struct nvsvm_hw_slot *slot)
+{
+	slot->state = NVSVM_HW_SLOT_CANCELLED;
+	nvsvm_nvif_cancel_recover(svm, slot->hwinst & ~GENMASK_ULL(11, 0));
+	nvsvm_nvif_nr_recover(svm, slot->entry);
+}
+
+/* Let the channel of the served non-replayable fault of @slot retry it. */
+static void nvsvm_nvif_nr_resume(struct nouveau_svm *svm,
+				 struct nvsvm_hw_slot *slot)
+{
+	int ret = nvsvm_nvif_nr_mthd(svm, NVIF_CLB069_V0_RESUME, slot->entry);
+
+	/*
+	 * -ENOENT: the channel is gone; -ETIMEDOUT: it is not marked faulted
+	 * (a start of the channel clears that too).  Nothing to resume.
+	 */
+	if (!ret || ret == -ENOENT || ret == -ETIMEDOUT)
+		return;
+	NV_WARN(svm->drm, "svm: channel %016llx not resumed: %d\n",
+		slot->hwinst, ret);
+	nvsvm_nvif_nr_cancel(svm, slot);
+}
+
+/*
+ * Copy entry @get to @e and decode it; -EAGAIN while the GPU has not
+ * finished writing it.
+ */
+static int nvsvm_nvif_fault_read(struct nvsvm_nvif_fault *fb, u32 get, u32 *e,
 				 struct nvsvm_hw_fault_info *info,
 				 struct nouveau_svm_fault *fault)
 {
-	u32 e[NVSVM_HW_FAULT_ENTRY_WORDS];
 	u32 off = get * NVB069_FAULT_BUF_SIZE;
 	unsigned int i, try;
 	int ret;
 
 	for (try = 0; try < NVSVM_NVIF_VALID_TRIES; try++) {
-		for (i = 0; i < ARRAY_SIZE(e); i++)
+		for (i = 0; i < NVSVM_HW_FAULT_ENTRY_WORDS; i++)
 			e[i] = nvif_rd32(&fb->object, off + i * 4);
 		ret = nvsvm_hw_fault_decode(fb->oclass, e, info, fault);
 		if (ret != -EAGAIN)
@@ -129,13 +217,24 @@ static int nvsvm_nvif_fault_read(struct nvsvm_nvif_fault *fb, u32 get,
 	if (ret == -EAGAIN)
 		return ret;
 	/* VALID is bit 31 of the last word. */
-	nvif_mask(&fb->object, off + (ARRAY_SIZE(e) - 1) * 4, BIT(31), 0);
+	nvif_mask(&fb->object, off + (NVSVM_HW_FAULT_ENTRY_WORDS - 1) * 4,
+		  BIT(31), 0);
 	return ret;
 }
 
+/* Hand a fault to the core in @slot, as a fault of VM @ctx. */
+static void nvsvm_nvif_fault_give(struct nouveau_svm *svm,
+				  struct nouveau_svm_fault *fault, unsigned int slot,
+				  u64 ctx, u64 hwinst)
+{
+	svm->slots[slot].hwinst = hwinst;
+	fault->inst = ctx;
+	fault->token |= FIELD_PREP(NVSVM_NVIF_TOKEN_SLOT, slot);
+}
+
 /*
- * Decide what becomes of a fault just read: true when it goes to the core
- * in slot @slot, false when it was drained or cancelled here.
+ * Decide what becomes of a replayable fault just read: true when it goes
+ * to the core in slot @slot, false when it was drained or cancelled here.
  */
 static bool nvsvm_nvif_fault_take(struct nouveau_svm *svm, int decoded,
 				  const struct nvsvm_hw_fault_info *info,
@@ -162,22 +261,96 @@ static bool nvsvm_nvif_fault_take(struct nouveau_svm *svm, int decoded,
 		nvsvm_nvif_cancel_inst(svm, hwinst, fault->token);
 		return false;
 	}
-	svm->fault.inst[slot] = hwinst;
-	fault->inst = ctx;
-	fault->token |= FIELD_PREP(NVSVM_NVIF_TOKEN_SLOT, slot);
+	svm->slots[slot].state = NVSVM_HW_SLOT_REPLAYABLE;
+	nvsvm_nvif_fault_give(svm, fault, slot, ctx, hwinst);
 	return true;
 }
 
+/*
+ * Decide what becomes of non-replayable fault @e just read: true when it
+ * goes to the core in slot @slot, false when nvkm recovers its channel.
+ */
+static bool nvsvm_nvif_nr_take(struct nouveau_svm *svm, int decoded, const u32 *e,
+			       const struct nvsvm_hw_fault_info *info,
+			       struct nouveau_svm_fault *fault, unsigned int slot)
+{
+	enum nvsvm_hw_recover_action act;
+	struct nvsvm_nvif_chan *c;
+	u64 ctx;
+
+	mutex_lock(&svm->chan_lock);
+	c = nvsvm_nvif_chan_find(svm, info->inst);
+	ctx = c ? c->ctx : 0;
+	act = nvsvm_hw_recover_fetch_nr(&svm->recover, info->inst, !!c, !decoded);
+	if (act == NVSVM_HW_RECOVER_KILL)
+		nvsvm_nvif_kill(svm, c);
+	mutex_unlock(&svm->chan_lock);
+
+	if (act != NVSVM_HW_RECOVER_SERVE) {
+		nvsvm_nvif_nr_recover(svm, e);
+		return false;
+	}
+	svm->slots[slot].state = NVSVM_HW_SLOT_RESUME;
+	svm->slots[slot].engine = info->engine;
+	memcpy(svm->slots[slot].entry, e, sizeof(svm->slots[slot].entry));
+	nvsvm_nvif_fault_give(svm, fault, slot, ctx, nvsvm_nvif_hwinst(info));
+	return true;
+}
+
+/*
+ * Move the pending faults of @fb to @faults from @n on, up to @max in
+ * all; returns the new @n.
+ */
+static unsigned int nvsvm_nvif_fault_drain(struct nouveau_svm *svm,
+					   struct nvsvm_nvif_fault *fb,
+					   struct nouveau_svm_fault *faults,
+					   unsigned int n, unsigned int max)
+{
+	struct nvif_object *device = &svm->drm->client.device.object;
+	u32 put = nvif_rd32(device, fb->putaddr);
+	int pending = nvsvm_hw_fault_pending(fb->get, put, fb->entries);
+
+	if (pending < 0) {
+		NV_ERROR(svm->drm, "svm: fault buffer GET %u PUT %u: resetting\n",
+			 fb->get, put);
+		fb->get = nvif_rd32(device, fb->getaddr) % fb->entries;
+		return n;
+	}
+
+	while (pending-- > 0 && n < max) {
+		u32 e[NVSVM_HW_FAULT_ENTRY_WORDS];
+		struct nvsvm_hw_fault_info info;
+		bool taken;
+		int ret;
+
+		ret = nvsvm_nvif_fault_read(fb, fb->get, e, &info, &faults[n]);
+		if (ret == -EAGAIN) {
+			nouveau_svm_fault_notify(&svm->sdev);
+			break;
+		}
+		fb->get = nvsvm_hw_fault_next(fb->get, fb->entries);
+		if (fb->nr)
+			taken = nvsvm_nvif_nr_take(svm, ret, e, &info, &faults[n], n);
+		else
+			taken = nvsvm_nvif_fault_take(svm, ret, &info, &faults[n], n);
+		n += taken;
+	}
+	nvif_wr32(device, fb->getaddr, fb->get);
+	return n;
+}
+
 /**
- * nvsvm_nvif_fault_fetch() - move pending faults from the buffer to the core
+ * nvsvm_nvif_fault_fetch() - move pending faults from the buffers to the core
  * @sdev: the core's device
  * @faults: where to put them
  * @max: room at @faults
  *
- * Implements &nouveau_svm_backend_ops.fault_fetch.  Faults of killed
- * channels are drained and faults no mapping can serve are cancelled
- * here; neither counts.  An entry still being written ends the fetch and
- * queues the worker again.
+ * Implements &nouveau_svm_backend_ops.fault_fetch.  The non-replayable
+ * buffer is read first, where there is one.  Faults of killed channels
+ * are drained, and faults no mapping can serve (or, non-replayable, of a
+ * channel that is not an SVM channel) are cancelled or handed to nvkm's
+ * recovery here; none of those counts.  An entry still being written ends the fetch from its buffer
+ * and queues the worker again.
  *
  * Context: The core's fault worker; takes &nouveau_svm.chan_lock; may
  * sleep.
@@ -188,34 +361,15 @@ unsigned int nvsvm_nvif_fault_fetch(struct nouveau_svm_dev *sdev,
 				    unsigned int max)
 {
 	struct nouveau_svm *svm = nvsvm_nvif(sdev);
-	struct nvif_object *device = &svm->drm->client.device.object;
-	struct nvsvm_nvif_fault *fb = &svm->fault;
-	u32 put = nvif_rd32(device, fb->putaddr);
-	int pending = nvsvm_hw_fault_pending(fb->get, put, fb->entries);
-	unsigned int n = 0;
+	unsigned int n = 0, nr;
 
-	if (pending < 0) {
-		NV_ERROR(svm->drm, "svm: fault buffer GET %u PUT %u: resetting\n",
-			 fb->get, put);
-		fb->get = nvif_rd32(device, fb->getaddr) % fb->entries;
-		return 0;
-	}
-
-	max = min(max, fb->max);
-	while (pending-- > 0 && n < max) {
-		struct nvsvm_hw_fault_info info;
-		int ret;
-
-		ret = nvsvm_nvif_fault_read(fb, fb->get, &info, &faults[n]);
-		if (ret == -EAGAIN) {
-			nouveau_svm_fault_notify(sdev);
-			break;
-		}
-		fb->get = nvsvm_hw_fault_next(fb->get, fb->entries);
-		if (nvsvm_nvif_fault_take(svm, ret, &info, &faults[n], n))
-			n++;
-	}
-	nvif_wr32(device, fb->getaddr, fb->get);
+	max = min(max, svm->fault.max);
+	if (svm->nrfault.entries)
+		n = nvsvm_nvif_fault_drain(svm, &svm->nrfault, faults, n, max);
+	nr = n;
+	n = nvsvm_nvif_fault_drain(svm, &svm->fault, faults, n, max);
+	svm->replayable = n > nr;
+	svm->batch = n;
 	return n;
 }
 
@@ -223,7 +377,10 @@ unsigned int nvsvm_nvif_fault_fetch(struct nouveau_svm_dev *sdev,
  * nvsvm_nvif_fault_replay() - let every stalled access retry
  * @sdev: the core's device
  *
- * Implements &nouveau_svm_backend_ops.fault_replay: a global replay.
+ * Implements &nouveau_svm_backend_ops.fault_replay: a global replay when
+ * the batch held replayable faults, and a resume of the channel of the
+ * non-replayable faults that were not cancelled, once per channel and
+ * engine (nvsvm_hw_slots_resume()).
  *
  * Context: The core's fault worker; may sleep.
  */
@@ -231,12 +388,21 @@ void nvsvm_nvif_fault_replay(struct nouveau_svm_dev *sdev)
 {
 	struct nouveau_svm *svm = nvsvm_nvif(sdev);
 	struct gp100_vmm_fault_replay_vn args = {};
+	unsigned int i;
 	int ret;
 
-	ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
-			       GP100_VMM_VN_FAULT_REPLAY, &args, sizeof(args));
-	if (ret)
-		NV_WARN(svm->drm, "svm: fault replay: %d\n", ret);
+	if (svm->replayable) {
+		ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
+				       GP100_VMM_VN_FAULT_REPLAY, &args, sizeof(args));
+		if (ret)
+			NV_WARN(svm->drm, "svm: fault replay: %d\n", ret);
+	}
+
+	if (!nvsvm_hw_slots_resume(svm->slots, svm->batch))
+		return;
+	for (i = 0; i < svm->batch; i++)
+		if (svm->slots[i].state == NVSVM_HW_SLOT_RESUME)
+			nvsvm_nvif_nr_resume(svm, &svm->slots[i]);
 }
 
 /**
@@ -244,9 +410,10 @@ void nvsvm_nvif_fault_replay(struct nouveau_svm_dev *sdev)
  * @sdev: the core's device
  * @fault: a fault of the batch being served
  *
- * Implements &nouveau_svm_backend_ops.fault_cancel: a targeted cancel of
- * the faulting unit, after killing the channel on Volta and later (see
- * "Channel recovery").
+ * Implements &nouveau_svm_backend_ops.fault_cancel.  A replayable fault
+ * gets a targeted cancel of the faulting unit, after its channel is
+ * killed on Volta and later; a non-replayable one goes to nvkm's
+ * recovery, after its channel is killed (see "Channel recovery").
  *
  * Context: The core's fault worker, before the batch's replay; takes
  * &nouveau_svm.chan_lock; may sleep.
@@ -256,10 +423,22 @@ void nvsvm_nvif_fault_cancel(struct nouveau_svm_dev *sdev,
 {
 	struct nouveau_svm *svm = nvsvm_nvif(sdev);
 	unsigned int slot = FIELD_GET(NVSVM_NVIF_TOKEN_SLOT, fault->token);
+	struct nvsvm_hw_slot *s;
 
-	if (WARN_ON(slot >= svm->fault.max))
+	if (WARN_ON(slot >= svm->batch))
 		return;
-	nvsvm_nvif_cancel_inst(svm, svm->fault.inst[slot], fault->token);
+	s = &svm->slots[slot];
+	switch (s->state) {
+	case NVSVM_HW_SLOT_REPLAYABLE:
+		nvsvm_nvif_cancel_inst(svm, s->hwinst, fault->token);
+		break;
+	case NVSVM_HW_SLOT_RESUME:
+		nvsvm_nvif_nr_cancel(svm, s);
+		break;
+	case NVSVM_HW_SLOT_CANCELLED:
+	case NVSVM_HW_SLOT_MERGED:
+		break;
+	}
 }
 
 static int nvsvm_nvif_fault_event(struct nvif_event *event, void *repv, u32 repc)
@@ -271,44 +450,88 @@ static int nvsvm_nvif_fault_event(struct nvif_event *event, void *repv, u32 repc
 	return NVIF_EVENT_KEEP;
 }
 
-/* Create and map the buffer object of the newest class the GPU has. */
-static int nvsvm_nvif_fault_object(struct nouveau_svm *svm)
+static int nvsvm_nvif_nr_event(struct nvif_event *event, void *repv, u32 repc)
 {
-	static const struct nvif_mclass buffers[] = {
-		{ VOLTA_FAULT_BUFFER_A, 0 },
-		{ MAXWELL_FAULT_BUFFER_A, 0 },
-		{}
-	};
-	struct nvif_object *device = &svm->drm->client.device.object;
-	struct nvsvm_nvif_fault *fb = &svm->fault;
-	struct nvif_clb069_v0 args = {};
-	int cid, ret;
+	struct nouveau_svm *svm = container_of(event, struct nouveau_svm,
+					       nrfault.notify);
 
-	cid = nvif_mclass(device, buffers);
-	if (cid < 0)
-		return -ENODEV;
-	fb->oclass = buffers[cid].oclass;
-	ret = nvif_object_ctor(device, "svmFaultBuffer", 0, fb->oclass, &args,
-			       sizeof(args), &fb->object);
+	nouveau_svm_fault_notify(&svm->sdev);
+	return NVIF_EVENT_KEEP;
+}
+
+/*
+ * Create and map buffer object @fb of class @oclass, its event @func
+ * blocked; @fb->nr says which of the GPU's buffers.
+ */
+static int nvsvm_nvif_fault_object(struct nouveau_svm *svm,
+				   struct nvsvm_nvif_fault *fb, s32 oclass,
+				   nvif_event_func func)
+{
+	struct nvif_object *device = &svm->drm->client.device.object;
+	struct nvif_clb069_v0 args = {
+		.type = fb->nr ? NVIF_CLB069_V0_TYPE_NON_REPLAYABLE :
+				 NVIF_CLB069_V0_TYPE_REPLAYABLE,
+	};
+	int ret;
+
+	fb->oclass = oclass;
+	ret = nvif_object_ctor(device, fb->nr ? "svmNrFaultBuffer" : "svmFaultBuffer",
+			       0, oclass, &args, sizeof(args), &fb->object);
 	if (ret)
 		return ret;
 	ret = nvif_object_map(&fb->object, NULL, 0);
 	if (ret || !args.entries) {
-		nvif_object_dtor(&fb->object);
-		return ret ?: -ENODEV;
+		ret = ret ?: -ENODEV;
+		goto err_object;
 	}
+	ret = nvif_event_ctor(&fb->object, fb->nr ? "svmNrFault" : "svmFault", 0,
+			      func, true, NULL, 0, &fb->notify);
+	if (ret)
+		goto err_object;
 	fb->entries = args.entries;
 	fb->getaddr = args.get;
 	fb->putaddr = args.put;
 	fb->max = min_t(u32, args.entries, NVSVM_NVIF_FAULT_MAX);
 	return 0;
+
+err_object:
+	nvif_object_dtor(&fb->object);
+	return ret;
+}
+
+static void nvsvm_nvif_fault_object_fini(struct nvsvm_nvif_fault *fb)
+{
+	if (!fb->entries)
+		return;
+	nvif_event_dtor(&fb->notify);
+	nvif_object_dtor(&fb->object);
+	fb->entries = 0;
+}
+
+/*
+ * The non-replayable buffer is optional: without it, SVM still serves
+ * every replayable fault, and nvkm keeps recovering the rest.
+ */
+static void nvsvm_nvif_nr_init(struct nouveau_svm *svm)
+{
+	int ret;
+
+	if (svm->fault.oclass != VOLTA_FAULT_BUFFER_A)
+		return;
+	svm->nrfault.nr = true;
+	ret = nvsvm_nvif_fault_object(svm, &svm->nrfault, VOLTA_FAULT_BUFFER_A,
+				      nvsvm_nvif_nr_event);
+	if (ret)
+		NV_WARN(svm->drm, "svm: copy-engine and host faults not served: %d\n",
+			ret);
 }
 
 /**
- * nvsvm_nvif_fault_init() - set up the fault buffer, its event blocked
+ * nvsvm_nvif_fault_init() - set up the replayable fault buffer, its event blocked
  * @svm: the device's SVM state
  *
- * nvsvm_nvif_fault_resume() then starts it, once the core can take faults.
+ * nvsvm_nvif_fault_resume() then starts them, once the core can take
+ * faults; it also takes the non-replayable buffer, where there is one.
  *
  * Context: Process context (device init); may sleep.
  * Return: 0; -ENODEV without a fault buffer class nvkm exposes (before
@@ -316,72 +539,87 @@ static int nvsvm_nvif_fault_object(struct nouveau_svm *svm)
  */
 int nvsvm_nvif_fault_init(struct nouveau_svm *svm)
 {
+	static const struct nvif_mclass buffers[] = {
+		{ VOLTA_FAULT_BUFFER_A, 0 },
+		{ MAXWELL_FAULT_BUFFER_A, 0 },
+		{}
+	};
 	struct nvsvm_nvif_fault *fb = &svm->fault;
-	int ret;
+	int cid, ret;
 
-	ret = nvsvm_nvif_fault_object(svm);
+	cid = nvif_mclass(&svm->drm->client.device.object, buffers);
+	if (cid < 0)
+		return -ENODEV;
+	ret = nvsvm_nvif_fault_object(svm, fb, buffers[cid].oclass,
+				      nvsvm_nvif_fault_event);
 	if (ret)
 		return ret;
-	fb->inst = kvcalloc(fb->max, sizeof(*fb->inst), GFP_KERNEL);
-	if (!fb->inst) {
-		ret = -ENOMEM;
-		goto err_object;
+	svm->slots = kvcalloc(fb->max, sizeof(*svm->slots), GFP_KERNEL);
+	if (!svm->slots) {
+		nvsvm_nvif_fault_object_fini(fb);
+		return -ENOMEM;
 	}
-	ret = nvif_event_ctor(&fb->object, "svmFault", 0, nvsvm_nvif_fault_event,
-			      true, NULL, 0, &fb->notify);
-	if (ret)
-		goto err_inst;
 	return 0;
-
-err_inst:
-	kvfree(fb->inst);
-err_object:
-	nvif_object_dtor(&fb->object);
-	return ret;
 }
 
 /**
  * nvsvm_nvif_fault_suspend() - stop taking faults
  * @svm: the device's SVM state
  *
+ * The non-replayable buffer goes back to nvkm, which recovers the
+ * channels of its faults until the buffer is taken again.
+ *
  * Context: Process context; waits for the core's fault worker.
  */
 void nvsvm_nvif_fault_suspend(struct nouveau_svm *svm)
 {
 	nvif_event_block(&svm->fault.notify);
+	if (svm->nrfault.entries)
+		nvif_event_block(&svm->nrfault.notify);
 	flush_work(&svm->sdev.fault_work);
+	nvsvm_nvif_fault_object_fini(&svm->nrfault);
+}
+
+static void nvsvm_nvif_fault_start(struct nouveau_svm *svm,
+				   struct nvsvm_nvif_fault *fb)
+{
+	struct nvif_object *device = &svm->drm->client.device.object;
+
+	if (!fb->entries)
+		return;
+	fb->get = nvif_rd32(device, fb->getaddr) % fb->entries;
+	nvif_event_allow(&fb->notify);
 }
 
 /**
  * nvsvm_nvif_fault_resume() - start taking faults again
  * @svm: the device's SVM state
  *
+ * Takes the non-replayable buffer from nvkm, where the GPU has one; SVM
+ * serves replayable faults without it.
+ *
  * Context: Process context; the fault worker is idle (after suspend, or
  * before the first resume).
  */
 void nvsvm_nvif_fault_resume(struct nouveau_svm *svm)
 {
-	struct nvif_object *device = &svm->drm->client.device.object;
-	struct nvsvm_nvif_fault *fb = &svm->fault;
-
-	fb->get = nvif_rd32(device, fb->getaddr) % fb->entries;
-	nvif_event_allow(&fb->notify);
-	/* Faults may have come while the event was blocked. */
+	nvsvm_nvif_nr_init(svm);
+	nvsvm_nvif_fault_start(svm, &svm->fault);
+	nvsvm_nvif_fault_start(svm, &svm->nrfault);
+	/* Faults may have come while the events were blocked. */
 	nouveau_svm_fault_notify(&svm->sdev);
 }
 
 /**
- * nvsvm_nvif_fault_fini() - tear the fault buffer down
+ * nvsvm_nvif_fault_fini() - tear the fault buffers down
  * @svm: the device's SVM state
  *
  * Context: Process context (device teardown); waits for the fault worker.
  */
 void nvsvm_nvif_fault_fini(struct nouveau_svm *svm)
 {
-	struct nvsvm_nvif_fault *fb = &svm->fault;
-
 	nvsvm_nvif_fault_suspend(svm);
-	nvif_event_dtor(&fb->notify);
-	kvfree(fb->inst);
-	nvif_object_dtor(&fb->object);
+	kvfree(svm->slots);
+	svm->slots = NULL;
+	nvsvm_nvif_fault_object_fini(&svm->fault);
 }
