@@ -10,14 +10,14 @@
  * class headers of the 7.3 tree, and is meant to first run on a kernel-CI
  * GPU runner.
  *
- * Known gap for that first run: copy-engine and host (semaphore) accesses
- * raise non-replayable faults (fatal on Pascal; on Volta and newer they go
- * to the non-replayable fault buffer), and the SVM backend serves only the
- * replayable buffer.  A job that touches an address the GPU page table
- * does not map yet is then cancelled (-EFAULT) rather than served, so only
- * work on ranges already mapped (by a PREFETCH, or an earlier fault from a
- * compute engine) can succeed.  Serving the non-replayable buffer on Volta
- * and newer, or running the commands as compute shaders, closes the gap.
+ * Copy-engine and host (semaphore) accesses raise non-replayable faults.
+ * On Volta and newer the SVM backend is built to serve them from the
+ * non-replayable fault buffer and resume the channel, so that a job can
+ * touch memory the GPU has not mapped yet, as on the simulated GPU (not
+ * run on a GPU either).  Pascal has no such buffer:
+ * there a copy-engine fault kills the channel, so only work on ranges
+ * already mapped (by a PREFETCH, or an earlier fault from a compute
+ * engine) can succeed, and a fault-driven subtest fails with -EFAULT.
  *
  * How a file gets its GPU:
  *  - SVM_INIT first (the kernel puts the client's channels and buffers in
