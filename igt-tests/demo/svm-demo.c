@@ -75,16 +75,6 @@ static int gpu(int fd, struct drm_nvsim_cmd *cmd)
 	return exec.status;
 }
 
-/* The READ command's checksum, computed by the CPU. */
-static uint64_t checksum(const uint64_t *w, size_t n)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < n; i++)
-		sum += w[i] * (2 * i + 1);
-	return sum;
-}
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -126,10 +116,10 @@ static int step_gpu_read(int fd, uint64_t *buf, size_t n)
 	printf("3. the CPU changes one word per page; the GPU reads the buffer back\n");
 	printf("   GPU checksum 0x%016llx, CPU checksum 0x%016llx: %s\n",
 	       (unsigned long long)cmd.result,
-	       (unsigned long long)checksum(buf, n),
-	       !ret && cmd.result == checksum(buf, n) ? "equal" : "DIFFERENT");
+	       (unsigned long long)svm_checksum_words(buf, n),
+	       !ret && cmd.result == svm_checksum_words(buf, n) ? "equal" : "DIFFERENT");
 	show_counters(fd, "now");
-	return ret || cmd.result != checksum(buf, n);
+	return ret || cmd.result != svm_checksum_words(buf, n);
 }
 
 static int step_freed(int fd, uint64_t *buf)
@@ -312,7 +302,7 @@ static int step_vram(int fd, uint64_t caps)
 	for (size_t i = 0; i < n; i++)
 		buf[i] = 0x7a7a000000000000ull + i;
 	/* Before it moves: a CPU read of VRAM would bring it back. */
-	sum = checksum(buf, n);
+	sum = svm_checksum_words(buf, n);
 	bad = step_to_vram(fd, buf, n);
 	bad |= step_gpu_in_vram(fd, buf, n, sum,
 				caps & NOUVEAU_SVM_CAP_PREFETCH);

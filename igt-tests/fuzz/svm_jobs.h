@@ -2,9 +2,10 @@
 /*
  * svm_jobs.h - what the fuzz suite's programs share: the READ checksum
  * of the simulated GPU's jobs (include/uapi/drm/nouveau_svm_sim.h,
- * DRM_NVSIM_OP_READ) over memory and over a pattern; the random job on a
- * buffer that holds w[i] = val + i with a counter in its last word, which
- * has one right answer whatever moved where meanwhile; and their
+ * DRM_NVSIM_OP_READ) over a pattern (over memory: svm_plain.h); the
+ * random job on a buffer that holds w[i] = val + i with a counter in its
+ * last word, which has one right answer whatever moved where meanwhile;
+ * and their
  * "--name NUMBER" command-line options.
  *
  * Copyright (c) 2026 The nouveau SVM authors
@@ -20,17 +21,8 @@
 
 #include <drm/nouveau_svm_sim.h>
 
+#include "svm_plain.h"
 #include "svm_rng.h"
-
-/* The READ checksum of @n words at @w. */
-static inline uint64_t svm_checksum_words(const volatile uint64_t *w, size_t n)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < n; i++)
-		sum += w[i] * (2 * i + 1);
-	return sum;
-}
 
 /* The READ checksum of words [first, first + n) of a buffer w[i] = val + i. */
 static inline uint64_t svm_pattern_checksum(uint64_t val, uint64_t first, size_t n)

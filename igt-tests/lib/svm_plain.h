@@ -2,7 +2,8 @@
 /*
  * svm_plain.h - what the plain C programs (the demo, the benchmark, the
  * fuzz suite), which do not link IGT, need of the simulated GPU: its
- * render node, SVM_BIND, and a file's nouveau SVM counters from fdinfo.
+ * render node, the READ command's checksum, SVM_BIND, and a file's
+ * nouveau SVM counters from fdinfo.
  * The IGT tests have lib/svm_device.c.
  *
  * Copyright (c) 2026 The nouveau SVM authors
@@ -94,6 +95,16 @@ static inline int svm_open_sim(void)
 		close(fd);
 	}
 	return -1;
+}
+
+/* The READ checksum of @n words at @w. */
+static inline uint64_t svm_checksum_words(const volatile uint64_t *w, size_t n)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += w[i] * (2 * i + 1);
+	return sum;
 }
 
 /*
