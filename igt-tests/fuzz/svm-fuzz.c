@@ -1879,10 +1879,8 @@ static int final_gpu_check(void)
 	struct drm_nvsim_cmd c = { .op = DRM_NVSIM_OP_READ, .size = n * 8 };
 	struct drm_nvsim_exec ex = { .cmds = (uintptr_t)&c, .count = 1 };
 	struct drm_nouveau_svm_init in = { 0 };
-	struct drm_nouveau_svm_bind b = {
-		.header = (uint64_t)NOUVEAU_SVM_BIND_TARGET__GPU_VRAM << NOUVEAU_SVM_BIND_TARGET_SHIFT,
-	};
 	int fd = svm_open_sim(), ret = -1;
+	uint64_t moved;
 
 	if (fd < 0 || !buf || ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_INIT, &in)) {
 		fprintf(stderr, "fuzz: FAIL: cannot set up the final check: %s\n", strerror(errno));
@@ -1902,12 +1900,13 @@ static int final_gpu_check(void)
 		}
 		if (!G.fb_size)
 			break;
-		b.va_start = c.addr;
-		b.va_end = c.addr + n * 8;
-		if (ioctl(fd, DRM_IOCTL_NOUVEAU_SVM_BIND, &b) || b.result != n * 8 / PAGE) {
+		ret = svm_plain_bind(fd, NOUVEAU_SVM_BIND_COMMAND__MIGRATE,
+				     NOUVEAU_SVM_BIND_TARGET__GPU_VRAM, c.addr, n * 8, &moved);
+		if (ret || moved != n * 8 / PAGE) {
 			fprintf(stderr, "fuzz: FAIL: MIGRATE of a known buffer to VRAM: %s, "
-				"%" PRIu64 " pages of %" PRIu64 "\n", strerror(errno),
-				(uint64_t)b.result, (uint64_t)(n * 8 / PAGE));
+				"%" PRIu64 " pages of %" PRIu64 "\n", strerror(-ret),
+				moved, (uint64_t)(n * 8 / PAGE));
+			ret = -1;
 			goto out;
 		}
 	}
