@@ -108,6 +108,9 @@ static void peer_migrate(void *buf, bool to_vram)
 	if (ioctl(opt.fd, to_vram ? HMM_DMIRROR_MIGRATE_TO_DEV :
 				    HMM_DMIRROR_MIGRATE_TO_SYS, &cmd))
 		die("HMM_DMIRROR_MIGRATE: %s", strerror(errno));
+	if (cmd.cpages != opt.size / PAGE)
+		die("HMM_DMIRROR_MIGRATE: %llu pages of %zu",
+		    (unsigned long long)cmd.cpages, opt.size / PAGE);
 }
 
 /* One direction, recorded when it is the one asked for; its time. */
