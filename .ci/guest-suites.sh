@@ -79,15 +79,12 @@ suite_fuzz() {
 	local rc=0 r p secs seed args
 	for p in svm-fuzz svm-stress svm-inject svm-pressure; do
 		seed=${NVSVM_FUZZ_SEED:+--seed $NVSVM_FUZZ_SEED}
+		args=
 		case $p in
 		svm-fuzz) secs=${NVSVM_FUZZ_SECONDS:-20} ;;
 		svm-stress) secs=${NVSVM_STRESS_SECONDS:-20} ;;
 		svm-pressure) secs=${NVSVM_PRESSURE_SECONDS:-30} ;;
-		*) secs=${NVSVM_INJECT_SECONDS:-60}; seed= ;;
-		esac
-		args=
-		case $p in
-		svm-inject) args=${NVSVM_INJECT_ARGS:-} ;;
+		*) secs=${NVSVM_INJECT_SECONDS:-60}; seed= args=${NVSVM_INJECT_ARGS:-} ;;
 		esac
 		[ "$secs" -gt 0 ] || continue
 		echo "FUZZ-Binary: $p"
