@@ -23,6 +23,25 @@ T=$NVSVM_TOP
 B=$T/build
 MP="modprobe -d $NVSVM_MODS"
 
+# Run "$@" for at most $1 seconds, as timeout(1) -k 5 does, with the same
+# exit status; when the time runs out, first print every task blocked in
+# the kernel with its stack (sysrq-w: killable waits too, which the hung
+# task detector leaves out), so that the console shows where the run
+# hung and the scanner fails it on the dump.
+bounded() {
+	local limit=$1 job dog status
+	shift
+	timeout -k 5 "$limit" "$@" &
+	job=$!
+	(sleep $((limit > 3 ? limit - 3 : 1)); kill -0 "$job" 2>/dev/null &&
+		echo w > /proc/sysrq-trigger) &
+	dog=$!
+	wait "$job"
+	status=$?
+	kill "$dog" 2>/dev/null
+	return $status
+}
+
 # test_hmm with two device-private devices (hmm_dmirror0/1) and two
 # device-coherent ones (2/3) on the carve-outs that guest-run.sh reserves
 # with memmap=.  Every suite loads it the same way.
@@ -34,7 +53,7 @@ suite_hmm() {
 	load_test_hmm || return 1
 	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 	# shellcheck disable=SC2086 # NVSVM_HMM_ARGS is a list of arguments
-	cd /tmp && timeout -k 5 "${NVSVM_HMM_TIMEOUT:-600}" "$B/tests/hmm-tests" $NVSVM_HMM_ARGS
+	cd /tmp && bounded "${NVSVM_HMM_TIMEOUT:-600}" "$B/tests/hmm-tests" $NVSVM_HMM_ARGS
 }
 
 suite_kunit() {
@@ -56,7 +75,7 @@ suite_igt() {
 		[ -x "$t" ] || continue
 		echo "IGT-Binary: $(basename "$t")"
 		# shellcheck disable=SC2086 # NVSVM_IGT_ARGS is a list of arguments
-		timeout -k 5 "${NVSVM_IGT_TIMEOUT:-300}" "$t" $NVSVM_IGT_ARGS
+		bounded "${NVSVM_IGT_TIMEOUT:-300}" "$t" $NVSVM_IGT_ARGS
 		r=$?
 		echo "IGT-Exit: $(basename "$t") $r"
 		# IGT exits 77 when every subtest skipped; the summary counts skips.
@@ -89,7 +108,7 @@ suite_fuzz() {
 		[ "$secs" -gt 0 ] || continue
 		echo "FUZZ-Binary: $p"
 		# shellcheck disable=SC2086 # $seed is two arguments or none, $args words
-		timeout -k 5 $((secs + ${NVSVM_FUZZ_SLACK:-90})) "$B/tests/$p" \
+		bounded $((secs + ${NVSVM_FUZZ_SLACK:-90})) "$B/tests/$p" \
 			--seconds "$secs" $seed $args
 		r=$?
 		echo "FUZZ-Exit: $p $r"
