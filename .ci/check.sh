@@ -68,7 +68,9 @@ if [ ${#cfiles[@]} -gt 0 ]; then
 		[ -n "$msg" ] || continue
 		file=${msg%%:*}
 		line=$(echo "$msg" | cut -d: -f2)
-		src=$(sed -n "${line}p" "$file" 2>/dev/null)
+		# make prints paths relative to the object tree: a file that
+		# cannot be read here is a message to keep, not an exit.
+		src=$(sed -n "${line}p" "$file" 2>/dev/null || true)
 		if [[ $msg == *"error: bad constant expression"* &&
 		      $src =~ ^(MODULE_|module_param) ]]; then
 			dropped=$((dropped + 1))
