@@ -129,7 +129,8 @@ struct drm_nvsim_exec {
  * @seqno: in, the job's number from EXEC
  * @timeout_ns: in, how long to wait, relative, 0 to poll
  * @status: out, 0 if every command ran; -EFAULT if a fault was cancelled
- *	(the job stopped at that command, like a channel error); -EIO if an
+ *	(the job stopped there, like a channel error: at that command, or
+ *	at an earlier one whose accesses were in flight with it); -EIO if an
  *	injected engine error stopped it
  * @pad: must be 0
  *
@@ -223,7 +224,9 @@ struct drm_nvsim_counters {
  * @DRM_NVSIM_PARAM_INVALID: reserved
  * @DRM_NVSIM_PARAM_WAVE_PAGES: how many pages the engine walks before it
  *	stalls on the faults they raised, 1 to 512 (default 64): a real GPU
- *	has that many accesses in flight
+ *	has that many accesses in flight.  When a command faults, the first
+ *	pages of the commands after it count in the same wave: their faults
+ *	go into the same batch
  */
 enum drm_nvsim_param {
 	DRM_NVSIM_PARAM_INVALID = 0,

@@ -26,6 +26,12 @@
  * point (an invalidation came in between) faults too; the pages already
  * done stay done, as on a GPU where each access is replayed on its own.
  *
+ * While a wave faults, the accesses of the commands after it are in
+ * flight too, as the threads of a real GPU run side by side: the first
+ * pages of the following commands, up to the wave's size in all, are
+ * translated and their misses fault in the same batch (see
+ * nvsim_wave_probe_ahead()).
+ *
  * After faulting, the engine tells the core and stalls until the next
  * replay, then retries.  A cancelled fault, or the VM going away, ends the
  * job at once.  The engine never waits without bound: a stall times out
@@ -343,13 +349,52 @@ static int nvsim_job_stall(struct nvsim_engine *engine, struct nvsim_job *job,
 	return 0;
 }
 
-/* Run one command.  Return: 0, or the status that ends the job. */
-static int nvsim_cmd_run(struct nvsim_engine *engine, struct nvsim_job *job,
-			 struct drm_nvsim_cmd *cmd)
+/* Pages that bytes [@pos, @end) of an operand at @va span. */
+static u64 nvsim_span_pages(u64 va, u64 pos, u64 end)
 {
+	return (PAGE_ALIGN(va + end) - ((va + pos) & PAGE_MASK)) >> PAGE_SHIFT;
+}
+
+/* Pages that bytes [@pos, @end) of @cmd touch: its destination, a COPY its source too. */
+static u64 nvsim_wave_pages(const struct drm_nvsim_cmd *cmd, u64 pos, u64 end)
+{
+	u64 n = nvsim_span_pages(cmd->addr, pos, end);
+
+	if (cmd->op == DRM_NVSIM_OP_COPY)
+		n += nvsim_span_pages(cmd->src, pos, end);
+	return n;
+}
+
+/*
+ * While command @i faults, the threads running the commands after it have
+ * their first accesses in flight too: translate the first pages of those
+ * commands, @budget pages in all, and fault their misses into the same
+ * batch.  A batch then holds faults of several commands: atomics on
+ * neighbouring pages of one folio, duplicates of one page, reads, writes
+ * and atomics mixed.
+ */
+static void nvsim_wave_probe_ahead(struct nvsim_job *job, unsigned int i,
+				   u64 budget, struct nvsim_tally *tally)
+{
+	const struct drm_nvsim_cmd *cmd;
+	u64 end;
+
+	for (i++; i < job->count && budget; i++) {
+		cmd = &job->cmds[i];
+		end = nvsim_wave_end(cmd, 0, budget);
+		nvsim_wave_probe(job, cmd, 0, end, tally);
+		budget -= min(budget, nvsim_wave_pages(cmd, 0, end));
+	}
+}
+
+/* Run command @i.  Return: 0, or the status that ends the job. */
+static int nvsim_cmd_run(struct nvsim_engine *engine, struct nvsim_job *job,
+			 unsigned int i)
+{
+	struct drm_nvsim_cmd *cmd = &job->cmds[i];
 	struct nvsim_tally tally;
+	u64 pos = 0, end, done, seq, used;
 	unsigned int retries = 0;
-	u64 pos = 0, end, done, seq;
 	int ret;
 
 	while (pos < cmd->size) {
@@ -362,6 +407,12 @@ static int nvsim_cmd_run(struct nvsim_engine *engine, struct nvsim_job *job,
 		seq = nvsim_replay_seq(engine);
 		tally = (struct nvsim_tally){};
 		nvsim_wave_probe(job, cmd, pos, end, &tally);
+		if (tally.posted || tally.dropped) {
+			used = nvsim_wave_pages(cmd, pos, end);
+			if (used < job->wave_pages)
+				nvsim_wave_probe_ahead(job, i, job->wave_pages - used,
+						       &tally);
+		}
 		if (!tally.posted && !tally.dropped) {
 			done = nvsim_wave_exec(job, cmd, pos, end, &tally);
 			if (done > pos)
@@ -386,7 +437,7 @@ static int nvsim_job_run(struct nvsim_engine *engine, struct nvsim_job *job)
 	int ret;
 
 	for (i = 0; i < job->count; i++) {
-		ret = nvsim_cmd_run(engine, job, &job->cmds[i]);
+		ret = nvsim_cmd_run(engine, job, i);
 		if (ret)
 			return ret;
 	}
