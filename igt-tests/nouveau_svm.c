@@ -2191,30 +2191,6 @@ static void atomic_munmap(int fd)
 #define THP_TARGETS	8
 
 /* Whether [p, p + size) lies in a VMA with at least @size of THPs. */
-static bool thp_backed(const void *p, size_t size)
-{
-	unsigned long start, end, kb, addr = (uintptr_t)p;
-	bool in = false, ret = false;
-	char line[256];
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
-			in = start <= addr && addr < end;
-			continue;
-		}
-		if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1) {
-			ret = kb * 1024 >= size;
-			break;
-		}
-	}
-	fclose(f);
-	return ret;
-}
-
 static void atomic_thp(int fd)
 {
 	size_t npages = THP_SIZE / ps;
@@ -2231,7 +2207,7 @@ static void atomic_thp(int fd)
 	/* The CPU's first touch makes it a THP. */
 	for (size_t i = 0; thp && i < npages; i++)
 		cpu_write((uint64_t *)(p + i * ps), 0x1b000000000ull + i);
-	thp = thp && thp_backed(p, THP_SIZE);
+	thp = thp && svm_thp_backed(p, THP_SIZE);
 	if (!thp)
 		munmap(raw, 2 * THP_SIZE);
 	igt_require_f(thp, "no THP at %p (THP off, or no free 2 MiB)\n", p);
@@ -2384,7 +2360,7 @@ static char *map_thp(size_t size, uint64_t value)
 
 	if (thp) {
 		svm_pattern(p, size, value);
-		thp = thp_backed(p, size);
+		thp = svm_thp_backed(p, size);
 	}
 	if (!thp)
 		munmap(p, size);
@@ -2689,7 +2665,7 @@ static void migrate_thp(int fd)
 	igt_assert_eq_u64(c.vram_pages, a.vram_pages);
 	igt_info("%" PRIu64 " of 2 folios came back as THPs\n", d.thp_to_host);
 	if (d.thp_to_host == 2)
-		igt_assert_f(thp_backed(p, size),
+		igt_assert_f(svm_thp_backed(p, size),
 			     "thp-to-host says 2, smaps has no 4 MiB of THPs\n");
 	svm_assert_pattern(p, size, 0x24000000);
 	munmap(p, size);

@@ -772,3 +772,27 @@ void svm_counters_log_delta(const char *what, const struct svm_counters *a,
 			  (int64_t)(svm_counter(b, i) - svm_counter(a, i)),
 			  svm_counter(b, i));
 }
+
+bool svm_thp_backed(const void *addr, size_t size)
+{
+	unsigned long start, end, kb, va = (uintptr_t)addr;
+	bool in = false, ret = false;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			in = start <= va && va < end;
+			continue;
+		}
+		if (in && sscanf(line, "AnonHugePages: %lu kB", &kb) == 1) {
+			ret = kb * 1024 >= size;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}

@@ -216,6 +216,12 @@ long svm_pattern_check(const void *addr, size_t size, uint64_t value);
 /* Assert that [addr, addr + size) holds the WRITE pattern of @value. */
 void svm_assert_pattern(const void *addr, size_t size, uint64_t value);
 
+/*
+ * Whether the mapping at @addr has at least @size bytes of transparent huge
+ * pages (its AnonHugePages in /proc/self/smaps).
+ */
+bool svm_thp_backed(const void *addr, size_t size);
+
 /* The per-client counters, in &enum drm_nvsim_counter order. */
 struct svm_counters {
 	uint64_t faults;
