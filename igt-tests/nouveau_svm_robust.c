@@ -1,0 +1,853 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The nouveau SVM authors
+ */
+
+/**
+ * TEST: nouveau svm robust
+ * Category: Core
+ * Mega feature: SVM
+ * Sub-category: Robustness
+ * Functionality: GPU atomics on large folios and around device memory,
+ *	SVM_BIND over huge and never-touched ranges, fatal signals, memory
+ *	cgroups, device memory shared with a child after fork()
+ * Description: The nouveau SVM core against what a real GPU and a hostile
+ *	or careless process do: several atomic faults on one huge page in one
+ *	batch, atomics around a page in VRAM, requests over terabytes of
+ *	address space that must stay killable, bounded and charged to the
+ *	caller's memory cgroup, and device memory shared with a child that
+ *	must not stay pinned when the process that moved it exits.  Each
+ *	subtest is the regression test of a defect the simulated GPU once let
+ *	through.  GPU work needs the simulated GPU (its engine puts the faults
+ *	of neighbouring commands in one batch, as a GPU's threads do).
+ *
+ * SUBTEST: atomic-thp-neighbours-one-batch
+ * Description: GPU atomics on pages 0 and 1 of one transparent huge page
+ *	fault in one batch and are both granted: the job ends, the old values
+ *	are exact and the CPU sees both adds.
+ *
+ * SUBTEST: atomic-around-vram-page
+ * Description: GPU atomics on the pages before and after a page in VRAM,
+ *	in one range and one batch, are granted: the job ends instead of
+ *	faulting for ever, the values are exact, the page in VRAM stays there.
+ *
+ * SUBTEST: migrate-beyond-vram-untouched
+ * Description: MIGRATE to VRAM of 1 TiB of never-touched memory fills VRAM
+ *	and returns a partial result: it evicts nothing it moved itself, and
+ *	copies nothing back to system memory.
+ *
+ * SUBTEST: bind-killable
+ * Description: A process killed in the middle of a PREFETCH over 1 TiB
+ *	dies within seconds.
+ *
+ * SUBTEST: prefetch-charged-to-cgroup
+ * Description: A PREFETCH over 16 GiB of read-only MAP_NORESERVE memory
+ *	(every page the zero page) from a process in a 1 GiB memory cgroup:
+ *	what the kernel allocates for it (page tables, ranges, DMA arrays, GPU
+ *	page tables: about 160 MiB, more on a debug kernel) is charged to that
+ *	cgroup.
+ *
+ * SUBTEST: stuck-fault-others-go-on
+ * Description: While the GPU faults on a FUSE file whose reads never
+ *	complete, another client sets SVM up and tears it down as usual.
+ *
+ * SUBTEST: fork-vram-parent-exits
+ * Description: A process moves memory to VRAM, forks a child that keeps it
+ *	mapped and exits: its VRAM is released (the child's pages go back to
+ *	system memory), the child's data is intact, and a new client gets all
+ *	of VRAM.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/fuse.h>
+
+#include "igt.h"
+#include "svm_device.h"
+
+IGT_TEST_DESCRIPTION("The nouveau SVM core against hostile and careless use.");
+
+#define THP_SIZE	(2ull << 20)
+#define HUGE_RANGE	(1ull << 40)
+/* How long device memory may take to be released after its last user. */
+#define VRAM_RELEASE_MS	10000
+/* How long a killed process may take to die. */
+#define DEATH_MS	10000
+#define CGROOT		"/sys/fs/cgroup"
+
+static size_t ps;
+
+static void *map_anon(size_t size, int prot, int flags)
+{
+	void *p = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+/* @size of anonymous memory aligned to @align, nothing mapped around it. */
+static char *map_aligned(size_t size, size_t align)
+{
+	char *raw = map_anon(size + align, PROT_READ | PROT_WRITE, 0);
+	char *p = (char *)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
+
+	if (p > raw)
+		munmap(raw, p - raw);
+	if (raw + size + align > p + size)
+		munmap(p + size, raw + size + align - (p + size));
+	return p;
+}
+
+static uint64_t cpu_read(const void *p)
+{
+	return __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
+}
+
+/* The counters of @fd now, minus @a, logged. */
+static struct svm_counters counters_since(int fd, const struct svm_counters *a)
+{
+	struct svm_counters b = svm_counters(fd);
+
+	svm_counters_log_delta(igt_subtest_name(), a, &b);
+	return svm_counters_sub(&b, a);
+}
+
+/* A fresh client of the simulated GPU, SVM on. */
+static int sim_client(void)
+{
+	int fd = svm_open();
+
+	svm_require_sim(fd, "GPU work whose faults of several commands share a batch");
+	svm_init(fd, 0, 0);
+	return fd;
+}
+
+/* ------------------------------------------------------------------ */
+/* GPU atomics                                                         */
+/* ------------------------------------------------------------------ */
+
+static void atomic_thp_neighbours(void)
+{
+	int fd = sim_client();
+	char *p = map_aligned(THP_SIZE, THP_SIZE);
+	struct drm_nvsim_cmd cmds[2];
+	struct svm_counters a, d;
+	uint64_t old0, old1;
+	bool thp;
+
+	/* The CPU's first touch, after the advice, makes it a THP. */
+	thp = !madvise(p, THP_SIZE, MADV_HUGEPAGE);
+	if (thp)
+		svm_pattern(p, THP_SIZE, 0x31000000);
+	thp = thp && svm_thp_backed(p, THP_SIZE);
+	if (!thp)
+		munmap(p, THP_SIZE);
+	igt_require_f(thp, "no THP at %p (THP off, or no free 2 MiB)\n", p);
+	old0 = cpu_read(p);
+	old1 = cpu_read(p + ps);
+
+	/* Both atomics miss at once: one batch, two pages of one folio. */
+	cmds[0] = gpu_cmd_atomic_add(p, 1);
+	cmds[1] = gpu_cmd_atomic_add(p + ps, 2);
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_submit(fd, cmds, 2), 0);
+	d = counters_since(fd, &a);
+	igt_assert_eq_u64(d.fault_batches, 1);
+	igt_assert_eq_u64(d.atomic_faults, 2);
+	igt_assert_eq_u64(d.cancels, 0);
+	igt_assert_eq_u64(cmds[0].result, old0);
+	igt_assert_eq_u64(cmds[1].result, old1);
+
+	igt_assert_eq_u64(cpu_read(p), old0 + 1);
+	igt_assert_eq_u64(cpu_read(p + ps), old1 + 2);
+	munmap(p, THP_SIZE);
+	close(fd);
+}
+
+static void atomic_around_vram_page(void)
+{
+	const size_t size = 16 * ps;	/* one 64 KiB range */
+	int fd = sim_client();
+	char *p = map_aligned(size, size);
+	struct drm_nvsim_cmd cmds[2];
+	struct svm_counters a, d;
+	uint64_t old0, old2, sum1;
+
+	svm_require_vram(fd);
+	svm_pattern(p, size, 0x32000000);
+	old0 = cpu_read(p);
+	old2 = cpu_read(p + 2 * ps);
+	sum1 = svm_checksum(p + ps, ps);
+	igt_assert_eq_u64(svm_migrate(fd, p + ps, ps, SVM_VRAM), 1);
+
+	/* Atomics on both sides of the page in VRAM, in one batch. */
+	cmds[0] = gpu_cmd_atomic_add(p, 1);
+	cmds[1] = gpu_cmd_atomic_add(p + 2 * ps, 2);
+	a = svm_counters(fd);
+	igt_assert_eq(gpu_submit(fd, cmds, 2), 0);
+	d = counters_since(fd, &a);
+	igt_assert_eq_u64(d.cancels, 0);
+	igt_assert_eq_u64(d.exclusive_grants, 2);
+	igt_assert_eq_u64(cmds[0].result, old0);
+	igt_assert_eq_u64(cmds[1].result, old2);
+
+	/* The page between is still in VRAM, intact. */
+	d = counters_since(fd, &a);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(svm_counters(fd).vram_pages, 1);
+	igt_assert_eq_u64(svm_checksum(p + ps, ps), sum1);
+	igt_assert_eq_u64(cpu_read(p), old0 + 1);
+	igt_assert_eq_u64(cpu_read(p + 2 * ps), old2 + 2);
+	munmap(p, size);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests over huge ranges                                           */
+/* ------------------------------------------------------------------ */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ll + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait up to @ms for @pid to end: true with its wait status in *@status,
+ * false if it still runs.
+ */
+static bool reap_within(pid_t pid, int64_t ms, int *status)
+{
+	int64_t end = now_ms() + ms;
+
+	do {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return true;
+		usleep(20 * 1000);
+	} while (now_ms() < end);
+	return false;
+}
+
+/* Kill @pid and give it DEATH_MS to die; fail (leaving it) if it does not. */
+static void kill_and_reap(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGKILL);
+	igt_assert_f(reap_within(pid, DEATH_MS, &status),
+		     "pid %d still alive %d ms after SIGKILL\n", pid, DEATH_MS);
+}
+
+static void migrate_beyond_vram_untouched(void)
+{
+	int fd = sim_client(), status;
+	int out[2];
+	pid_t pid;
+	struct {
+		int ret;
+		uint64_t result;
+		struct svm_counters d;
+	} r = {};
+
+	svm_require_vram(fd);
+	close(fd);
+	igt_assert_eq(pipe(out), 0);
+	/* In a child, so that a request that never ends can be given up. */
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		int cfd = sim_client();
+		char *p = map_anon(HUGE_RANGE, PROT_READ | PROT_WRITE, MAP_NORESERVE);
+		struct svm_counters a = svm_counters(cfd);
+
+		r.ret = __svm_migrate(cfd, p, HUGE_RANGE, SVM_VRAM, &r.result);
+		r.d = counters_since(cfd, &a);
+		_exit(write(out[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(out[1]);
+	igt_assert_f(reap_within(pid, 120 * 1000, &status),
+		     "MIGRATE of 1 TiB still running after 120 s\n");
+	igt_assert_eq(read(out[0], &r, sizeof(r)), (ssize_t)sizeof(r));
+	close(out[0]);
+	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	fd = svm_open();
+	igt_info("MIGRATE of 1 TiB: %d, %" PRIu64 " pages in VRAM of %" PRIu64 "\n",
+		 r.ret, r.result, svm_vram_size(fd) / ps);
+	/* A partial success: what VRAM holds, nothing evicted nor copied back. */
+	igt_assert_eq(r.ret, 0);
+	igt_assert_cmpu64(r.result, >, <=, 0);
+	igt_assert_cmpu64(r.result, <=, >, svm_vram_size(fd) / ps);
+	igt_assert_eq_u64(r.d.evictions, 0);
+	igt_assert_eq_u64(r.d.pages_to_host, 0);
+	igt_assert_eq_u64(r.d.vram_pages, r.result);
+	close(fd);
+}
+
+/*
+ * Fork a child that runs @fn, which says when it is ready by writing a byte
+ * to the pipe it is given; its pid, once it is ready.
+ */
+static pid_t fork_ready(void (*fn)(int ready))
+{
+	int ready[2];
+	char c;
+	pid_t pid;
+
+	igt_assert_eq(pipe(ready), 0);
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		close(ready[0]);
+		fn(ready[1]);
+		_exit(0);
+	}
+	close(ready[1]);
+	igt_assert_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	return pid;
+}
+
+static void prefetch_huge_readonly(int ready)
+{
+	int fd = sim_client();
+	char *p = map_anon(HUGE_RANGE, PROT_READ, MAP_NORESERVE);
+	uint64_t result;
+
+	igt_assert_eq(write(ready, "r", 1), 1);
+	__svm_prefetch(fd, p, HUGE_RANGE, SVM_HOST, &result);
+}
+
+static void bind_killable(void)
+{
+	int fd = sim_client();
+	pid_t pid;
+
+	svm_require_prefetch(fd);
+	close(fd);
+	pid = fork_ready(prefetch_huge_readonly);
+	/* Well inside the request: it takes minutes. */
+	usleep(500 * 1000);
+	kill_and_reap(pid);
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+static uint64_t read_u64(const char *path)
+{
+	char buf[64] = {};
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtoull(buf, NULL, 10) : 0;
+}
+
+/* "MemFree" of /proc/meminfo, in bytes. */
+static uint64_t mem_free(void)
+{
+	char line[128];
+	uint64_t kb = 0;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %" SCNu64 " kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb << 10;
+}
+
+static char cgroup[128];
+
+/* A memory cgroup limited to @mb MiB, without swap; skips without cgroup2. */
+static void cgroup_make(unsigned int mb)
+{
+	char path[192], val[32];
+
+	igt_require_f(!access(CGROOT "/cgroup.controllers", F_OK) ||
+		      !mount("cgroup2", CGROOT, "cgroup2", 0, NULL),
+		      "no cgroup2 at " CGROOT "\n");
+	igt_require_f(!write_file(CGROOT "/cgroup.subtree_control", "+memory"),
+		      "no memory controller\n");
+	snprintf(cgroup, sizeof(cgroup), CGROOT "/svm-robust.%d", getpid());
+	igt_assert_eq(mkdir(cgroup, 0755), 0);
+	snprintf(path, sizeof(path), "%s/memory.max", cgroup);
+	snprintf(val, sizeof(val), "%u", mb << 20);
+	igt_assert_eq(write_file(path, val), 0);
+	snprintf(path, sizeof(path), "%s/memory.swap.max", cgroup);
+	write_file(path, "0");
+}
+
+static uint64_t cgroup_u64(const char *file)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/%s", cgroup, file);
+	return read_u64(path);
+}
+
+static void cgroup_enter(void)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+	igt_assert_eq(write_file(path, "0"), 0);
+}
+
+static void prefetch_16g_readonly(int ready)
+{
+	const uint64_t size = 16ull << 30;
+	uint64_t result;
+	char *p;
+	int fd;
+
+	cgroup_enter();
+	fd = sim_client();
+	p = map_anon(size, PROT_READ, MAP_NORESERVE);
+	__svm_prefetch(fd, p, size, SVM_HOST, &result);
+	/* Everything it made stays until it exits: measure now. */
+	igt_assert_eq(write(ready, "r", 1), 1);
+	pause();
+}
+
+static void prefetch_charged_to_cgroup(void)
+{
+	int fd = sim_client();
+	uint64_t free0, free1, charged, used;
+	pid_t pid;
+
+	svm_require_prefetch(fd);
+	close(fd);
+	cgroup_make(1024);
+	/* Settle what the device and the kernel hold before measuring. */
+	sleep(1);
+	free0 = mem_free();
+	pid = fork_ready(prefetch_16g_readonly);
+	free1 = mem_free();
+	charged = cgroup_u64("memory.current");
+	used = free0 > free1 ? free0 - free1 : 0;
+	igt_info("PREFETCH of 16 GiB read-only: %" PRIu64 " MiB of memory used, %"
+		 PRIu64 " MiB charged to the cgroup (limit 1 GiB), peak %" PRIu64
+		 " MiB\n", used >> 20, charged >> 20, cgroup_u64("memory.peak") >> 20);
+	kill_and_reap(pid);
+	igt_assert_eq(rmdir(cgroup), 0);
+	/*
+	 * The process and its kernel memory: all in the cgroup.  What is
+	 * used beyond the charge is the kernel's own bookkeeping of it (on a
+	 * debug kernel, KASAN's shadow and kmemleak's metadata: a quarter of
+	 * it at most) and noise; the uncharged slab of a missing
+	 * __GFP_ACCOUNT was four times the charge.
+	 */
+	igt_assert_f(used <= charged + charged / 4 + (16ull << 20),
+		     "%" PRIu64 " MiB used, only %" PRIu64 " MiB charged\n",
+		     used >> 20, charged >> 20);
+}
+
+/* ------------------------------------------------------------------ */
+/* A client stuck in a fault                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A FUSE file system of one file, "f", of STALL_FILE_SIZE bytes of zeros,
+ * whose reads the daemon holds while @hold is set: the way an NFS or FUSE
+ * server that stopped answering stalls whoever faults on its files.
+ */
+#define STALL_FILE_SIZE	(1u << 20)
+#define STALL_MAX_HELD	64
+
+static struct {
+	char dir[64];
+	int dev;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	bool hold;
+	unsigned int reads;
+	unsigned int nheld;
+	struct {
+		uint64_t unique;
+		uint32_t size;
+	} held[STALL_MAX_HELD];
+} stall;
+
+static void stall_reply(uint64_t unique, int error, const void *data, size_t len)
+{
+	char buf[sizeof(struct fuse_out_header) + 4096 * 32];
+	struct fuse_out_header *out = (void *)buf;
+
+	if (len > sizeof(buf) - sizeof(*out))
+		len = sizeof(buf) - sizeof(*out);
+	out->len = sizeof(*out) + (error ? 0 : len);
+	out->error = error;
+	out->unique = unique;
+	if (!error && len)
+		memcpy(out + 1, data, len);
+	/* A request the kernel gave up on meanwhile: ENOENT, nothing to do. */
+	if (write(stall.dev, buf, out->len) < 0)
+		igt_debug("fuse reply %" PRIu64 ": %m\n", unique);
+}
+
+static void stall_read_reply(uint64_t unique, uint32_t size)
+{
+	static const char zeros[4096 * 32];
+
+	stall_reply(unique, 0, zeros, size < sizeof(zeros) ? size : sizeof(zeros));
+}
+
+static void stall_attr(uint64_t nodeid, struct fuse_attr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->ino = nodeid;
+	attr->blksize = 4096;
+	if (nodeid == FUSE_ROOT_ID) {
+		attr->mode = S_IFDIR | 0755;
+		attr->nlink = 2;
+	} else {
+		attr->mode = S_IFREG | 0644;
+		attr->nlink = 1;
+		attr->size = STALL_FILE_SIZE;
+		attr->blocks = STALL_FILE_SIZE / 512;
+	}
+}
+
+static void stall_lookup(const struct fuse_in_header *in, const char *name)
+{
+	struct fuse_entry_out e = { .nodeid = 2, .generation = 1 };
+
+	if (in->nodeid != FUSE_ROOT_ID || strcmp(name, "f")) {
+		stall_reply(in->unique, -ENOENT, NULL, 0);
+		return;
+	}
+	stall_attr(2, &e.attr);
+	stall_reply(in->unique, 0, &e, sizeof(e));
+}
+
+static void stall_read(const struct fuse_in_header *in, const struct fuse_read_in *r)
+{
+	bool held = false;
+
+	pthread_mutex_lock(&stall.lock);
+	stall.reads++;
+	if (stall.hold && stall.nheld < STALL_MAX_HELD) {
+		stall.held[stall.nheld].unique = in->unique;
+		stall.held[stall.nheld++].size = r->size;
+		held = true;
+	}
+	pthread_mutex_unlock(&stall.lock);
+	if (!held)
+		stall_read_reply(in->unique, r->size);
+}
+
+static void stall_request(const struct fuse_in_header *in, const void *arg)
+{
+	struct fuse_init_out init = {
+		.major = FUSE_KERNEL_VERSION,
+		.minor = FUSE_KERNEL_MINOR_VERSION,
+		.max_write = 4096,
+	};
+	struct fuse_attr_out attr = {};
+	struct fuse_open_out open_out = { .fh = 1 };
+
+	switch (in->opcode) {
+	case FUSE_INIT:
+		init.max_readahead = ((const struct fuse_init_in *)arg)->max_readahead;
+		stall_reply(in->unique, 0, &init, sizeof(init));
+		break;
+	case FUSE_GETATTR:
+		stall_attr(in->nodeid, &attr.attr);
+		stall_reply(in->unique, 0, &attr, sizeof(attr));
+		break;
+	case FUSE_LOOKUP:
+		stall_lookup(in, arg);
+		break;
+	case FUSE_OPEN:
+		stall_reply(in->unique, 0, &open_out, sizeof(open_out));
+		break;
+	case FUSE_READ:
+		stall_read(in, arg);
+		break;
+	case FUSE_FLUSH:
+	case FUSE_RELEASE:
+		stall_reply(in->unique, 0, NULL, 0);
+		break;
+	case FUSE_FORGET:
+	case FUSE_BATCH_FORGET:
+	case FUSE_INTERRUPT:
+		break;
+	default:
+		stall_reply(in->unique, -ENOSYS, NULL, 0);
+		break;
+	}
+}
+
+static void *stall_daemon(void *data)
+{
+	static char buf[FUSE_MIN_READ_BUFFER + (1 << 20)];
+	ssize_t n;
+
+	/* Until the file system is unmounted or the device closed. */
+	while ((n = read(stall.dev, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		if (n >= (ssize_t)sizeof(struct fuse_in_header))
+			stall_request((void *)buf, buf + sizeof(struct fuse_in_header));
+	return NULL;
+}
+
+/* Mount the file system, reads held; skips without FUSE. */
+static void stall_mount(void)
+{
+	char opts[128];
+
+	stall.dev = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	igt_require_f(stall.dev >= 0, "no /dev/fuse: %m\n");
+	snprintf(stall.dir, sizeof(stall.dir), "/tmp/svm-robust-fuse.%d", getpid());
+	igt_assert_eq(mkdir(stall.dir, 0755), 0);
+	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other",
+		 stall.dev);
+	igt_assert_f(!mount("svm-robust", stall.dir, "fuse", MS_NOSUID | MS_NODEV, opts),
+		     "mount fuse: %m\n");
+	pthread_mutex_init(&stall.lock, NULL);
+	stall.hold = true;
+	igt_assert_eq(pthread_create(&stall.thread, NULL, stall_daemon, NULL), 0);
+}
+
+/* Answer the reads held so far, and all later ones at once. */
+static void stall_release(void)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&stall.lock);
+	stall.hold = false;
+	for (i = 0; i < stall.nheld; i++)
+		stall_read_reply(stall.held[i].unique, stall.held[i].size);
+	stall.nheld = 0;
+	pthread_mutex_unlock(&stall.lock);
+}
+
+static unsigned int stall_reads(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&stall.lock);
+	n = stall.reads;
+	pthread_mutex_unlock(&stall.lock);
+	return n;
+}
+
+static void stall_unmount(void)
+{
+	umount2(stall.dir, MNT_DETACH);
+	/* Closing the device ends the daemon's read with ENODEV. */
+	close(stall.dev);
+	pthread_join(stall.thread, NULL);
+	rmdir(stall.dir);
+}
+
+static void other_client(int ready)
+{
+	int fd;
+
+	igt_assert_eq(write(ready, "r", 1), 1);
+	fd = svm_open();
+
+	svm_init(fd, 0, 0);
+	close(fd);
+}
+
+static void stuck_fault_others_go_on(void)
+{
+	char path[96];
+	struct drm_nvsim_cmd cmd;
+	int fd = sim_client(), file, status, job_status;
+	uint64_t seqno, sum;
+	int64_t deadline;
+	bool others_done;
+	pid_t pid;
+	char *p;
+
+	stall_mount();
+	snprintf(path, sizeof(path), "%s/f", stall.dir);
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	igt_assert_fd(file);
+	p = mmap(NULL, STALL_FILE_SIZE, PROT_READ, MAP_SHARED, file, 0);
+	igt_assert(p != MAP_FAILED);
+
+	/* The GPU reads the file: the fault waits for the server. */
+	cmd = gpu_cmd_read(p, 4 * ps);
+	seqno = gpu_submit_async(fd, &cmd, 1);
+	deadline = now_ms() + 10000;
+	while (!stall_reads() && now_ms() < deadline)
+		usleep(10 * 1000);
+	igt_assert_f(stall_reads(), "the GPU's fault never reached the file system\n");
+
+	/* Another client sets SVM up and tears it down meanwhile. */
+	pid = fork_ready(other_client);
+	others_done = reap_within(pid, 5000, &status);
+
+	stall_release();
+	if (!others_done)
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert_f(others_done, "another client's SVM_INIT and close waited for the stuck fault\n");
+	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* Served once the server answers (or ended by the channel watchdog). */
+	igt_assert_eq(__gpu_wait(fd, seqno, SVM_WAIT_TIMEOUT_NS, &job_status), 0);
+	igt_assert_f(job_status == 0 || job_status == -EIO, "job status %d\n", job_status);
+	igt_assert_eq(gpu_read(fd, p, 4 * ps, &sum), 0);
+	igt_assert_eq_u64(sum, 0);
+
+	munmap(p, STALL_FILE_SIZE);
+	close(file);
+	close(fd);
+	stall_unmount();
+}
+
+/* ------------------------------------------------------------------ */
+/* Device memory after fork()                                          */
+/* ------------------------------------------------------------------ */
+
+#define FORK_SIZE	(4ull << 20)
+
+/*
+ * The process that moves memory to VRAM, forks a child that keeps it and
+ * exits without closing its file; the child's pid goes to @out.  The child
+ * waits for a byte on @go, then checks its data.
+ */
+static void vram_parent(int out, int go)
+{
+	int cfd = sim_client();
+	char *q = map_anon(FORK_SIZE, PROT_READ | PROT_WRITE, 0);
+	pid_t child;
+	char c;
+
+	svm_pattern(q, FORK_SIZE, 0x36000000);
+	igt_assert_eq_u64(svm_migrate(cfd, q, FORK_SIZE, SVM_VRAM), FORK_SIZE / ps);
+	child = fork();
+	igt_assert(child >= 0);
+	if (child == 0) {
+		/* Only the parent's exit may close the file. */
+		close(cfd);
+		if (read(go, &c, 1) != 1)
+			_exit(2);
+		_exit(svm_pattern_check(q, FORK_SIZE, 0x36000000) == -1 ? 0 : 1);
+	}
+	igt_assert_eq(write(out, &child, sizeof(child)), (ssize_t)sizeof(child));
+	/* Leave with the memory in VRAM, mapped, and the file open. */
+}
+
+static void fork_vram_parent_exits(void)
+{
+	int fd = sim_client(), out[2], go[2], status;
+	uint64_t used0, used;
+	pid_t parent, child;
+	char *p;
+
+	svm_require_vram(fd);
+	igt_require(svm_vram_size(fd) >= FORK_SIZE);
+	/* The child outlives its parent: it is ours to reap. */
+	igt_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	igt_assert_eq(pipe(out), 0);
+	igt_assert_eq(pipe(go), 0);
+	used0 = svm_vram_used(fd);
+
+	parent = fork();
+	igt_assert(parent >= 0);
+	if (parent == 0) {
+		close(out[0]);
+		close(go[1]);
+		vram_parent(out[1], go[0]);
+		_exit(0);
+	}
+	close(out[1]);
+	close(go[0]);
+	igt_assert_eq(waitpid(parent, &status, 0), parent);
+	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	igt_assert_eq(read(out[0], &child, sizeof(child)), (ssize_t)sizeof(child));
+	close(out[0]);
+
+	/* The parent's VRAM goes, though its child still maps the pages. */
+	used = svm_vram_used_wait(fd, used0, VRAM_RELEASE_MS);
+	if (used > used0) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+	}
+	igt_assert_f(used <= used0, "VRAM used %" PRIu64 " KiB after the exit, %"
+		     PRIu64 " KiB before\n", used >> 10, used0 >> 10);
+
+	/* The child's data survived the move back. */
+	igt_assert_eq(write(go[1], "g", 1), 1);
+	close(go[1]);
+	igt_assert_eq(waitpid(child, &status, 0), child);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "the child's data: status %#x\n", status);
+
+	/* And all of VRAM is there for a new client. */
+	p = map_anon(svm_vram_size(fd), PROT_READ | PROT_WRITE, 0);
+	svm_pattern(p, svm_vram_size(fd), 0x36100000);
+	igt_assert_eq_u64(svm_migrate(fd, p, svm_vram_size(fd), SVM_VRAM),
+			  svm_vram_size(fd) / ps);
+	svm_assert_pattern(p, svm_vram_size(fd), 0x36100000);
+	munmap(p, svm_vram_size(fd));
+	close(fd);
+}
+
+igt_main
+{
+	igt_fixture
+		ps = sysconf(_SC_PAGESIZE);
+
+	igt_describe("GPU atomics on pages 0 and 1 of a THP, in one batch, are granted.");
+	igt_subtest("atomic-thp-neighbours-one-batch")
+		atomic_thp_neighbours();
+
+	igt_describe("GPU atomics around a page in VRAM, in one batch, are granted.");
+	igt_subtest("atomic-around-vram-page")
+		atomic_around_vram_page();
+
+	igt_describe("MIGRATE of 1 TiB never touched fills VRAM, evicts nothing of its own.");
+	igt_subtest("migrate-beyond-vram-untouched")
+		migrate_beyond_vram_untouched();
+
+	igt_describe("A process killed inside a PREFETCH over 1 TiB dies at once.");
+	igt_subtest("bind-killable")
+		bind_killable();
+
+	igt_describe("What a PREFETCH makes the kernel allocate is charged to the caller's cgroup.");
+	igt_subtest("prefetch-charged-to-cgroup")
+		prefetch_charged_to_cgroup();
+
+	igt_describe("A fault stuck on a FUSE file stops no other client's SVM_INIT or close.");
+	igt_subtest("stuck-fault-others-go-on")
+		stuck_fault_others_go_on();
+
+	igt_describe("A parent's VRAM shared with its child after fork() goes when the parent exits.");
+	igt_subtest("fork-vram-parent-exits")
+		fork_vram_parent_exits();
+}
