@@ -71,33 +71,68 @@ static void nouveau_svm_fault_cancel(struct nouveau_svm_dev *sdev,
 	sdev->ops->fault_cancel(sdev, f);
 }
 
+/* Cancel the atomic faults among the @n faults of one page at @f. */
+static void nouveau_svm_faults_cancel_atomic(struct nouveau_svm_dev *sdev,
+					     struct nouveau_svm_vm *vm,
+					     const struct nouveau_svm_fault *f,
+					     unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC)
+			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+}
+
+/* Whether one of the @n faults of one page at @f is an atomic. */
+static bool nouveau_svm_faults_any_atomic(const struct nouveau_svm_fault *f,
+					  unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC)
+			return true;
+	return false;
+}
+
 /*
- * Give the GPU atomic access to the pages of @n atomic faults (addresses
- * [@start, @end)), all in @served's range, in one grant; cancel them if
- * that cannot be done.  With the MIGRATE policy the range goes to VRAM
- * first, where atomics need no grant.
+ * Give the GPU atomic access to the pages of the atomic faults among the
+ * @n faults at @f, all in @served's writable range, page by page; cancel a
+ * page's atomic faults if its policy refuses them or the grant cannot be
+ * made.  With the MIGRATE policy the range goes to VRAM first, where
+ * atomics need no grant.  @f is sorted by address, so the faults of one
+ * page (duplicates) are neighbours.
  */
 static void nouveau_svm_faults_atomic(struct nouveau_svm_dev *sdev,
 				      struct nouveau_svm_vm *vm,
 				      const struct nouveau_svm_fault *f, unsigned int n,
 				      const struct nouveau_svm_served *served,
-				      u64 start, u64 end, bool migrate)
+				      bool migrate)
 {
 	struct nouveau_svm_window w = {
 		.start = drm_gpusvm_range_start(&served->range->base),
 		.end = served->end,
 	};
-	unsigned int i;
+	unsigned int i, j;
+	u64 page;
 	int ret;
 
 	if (migrate)
 		nouveau_svm_vm_migrate_locked(vm, &w);
-	ret = nouveau_svm_vm_atomic(vm, start, end);
-	if (!ret || nouveau_svm_fault_is_transient(ret))
-		return;
-	for (i = 0; i < n; i++)
-		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC)
-			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
+	for (i = 0; i < n; i = j) {
+		page = f[i].addr & PAGE_MASK;
+		for (j = i + 1; j < n && (f[j].addr & PAGE_MASK) == page; j++)
+			;
+		if (!nouveau_svm_faults_any_atomic(&f[i], j - i))
+			continue;
+		if (nouveau_svm_vm_atomic_policy(vm, page) == NOUVEAU_SVM_ATOMIC__REFUSE)
+			ret = -EPERM;
+		else
+			ret = nouveau_svm_vm_atomic(vm, page);
+		if (ret && !nouveau_svm_fault_is_transient(ret))
+			nouveau_svm_faults_cancel_atomic(sdev, vm, &f[i], j - i);
+	}
 }
 
 /* Settle the faults of @f that @served covers; returns how many it took. */
@@ -107,14 +142,10 @@ static unsigned int nouveau_svm_faults_settle(struct nouveau_svm_dev *sdev,
 					      unsigned int n,
 					      const struct nouveau_svm_served *served)
 {
-	u64 start = U64_MAX, end = 0;
-	bool migrate = false;
+	bool atomic = false, migrate = false;
 	unsigned int i;
-	u32 policy;
 
 	for (i = 0; i < n && f[i].addr < served->end; i++) {
-		u64 page = f[i].addr & PAGE_MASK;
-
 		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC)
 			atomic64_inc(&vm->stats->atomic_faults);
 		switch (nouveau_svm_fault_action(f[i].access, served->writable)) {
@@ -124,19 +155,14 @@ static unsigned int nouveau_svm_faults_settle(struct nouveau_svm_dev *sdev,
 			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
 			break;
 		case NOUVEAU_SVM_FAULT_ATOMIC:
-			policy = nouveau_svm_vm_atomic_policy(vm, page);
-			if (policy == NOUVEAU_SVM_ATOMIC__REFUSE) {
-				nouveau_svm_fault_cancel(sdev, vm, &f[i]);
-				break;
-			}
-			migrate |= policy == NOUVEAU_SVM_ATOMIC__MIGRATE;
-			start = min(start, page);
-			end = max(end, page + PAGE_SIZE);
+			migrate |= nouveau_svm_vm_atomic_policy(vm, f[i].addr & PAGE_MASK) ==
+				   NOUVEAU_SVM_ATOMIC__MIGRATE;
+			atomic = true;
 			break;
 		}
 	}
-	if (end)
-		nouveau_svm_faults_atomic(sdev, vm, f, i, served, start, end, migrate);
+	if (atomic)
+		nouveau_svm_faults_atomic(sdev, vm, f, i, served, migrate);
 	return i;
 }
 

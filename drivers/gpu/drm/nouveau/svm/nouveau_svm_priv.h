@@ -60,7 +60,7 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
 int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
 			 struct nouveau_svm_served *served);
-int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end);
+int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 addr);
 u32 nouveau_svm_vm_atomic_policy(struct nouveau_svm_vm *vm, u64 addr);
 int nouveau_svm_vm_advise_atomic(struct nouveau_svm_vm *vm,
 				 const struct nouveau_svm_window *w, u32 policy);

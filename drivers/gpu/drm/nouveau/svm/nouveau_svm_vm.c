@@ -659,15 +659,21 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
  * mapping them with atomic access in the GPU page table:
  *
  * 1. the range around the fault is mapped as for any fault;
- * 2. under one mmap read lock, every faulting page of the range is made
- *    device-exclusive (owner: the device), each folio kept locked;
+ * 2. under the mmap read lock, the faulting page is made device-exclusive
+ *    (owner: the device), its folio kept locked;
  * 3. under the notifier lock, if the range's pages are still valid, the
- *    pages are mapped with atomic access; then the folios are released.
+ *    page is mapped with atomic access; then the folio is released.
+ *
+ * The faulting pages of a batch are granted one by one, each through all
+ * three steps, so that at most one folio is locked at a time: two pages
+ * of one large folio (a THP, or an mTHP) would otherwise wait for a lock
+ * the fault worker holds itself.  A page in VRAM among them needs no
+ * grant and is skipped.
  *
  * The invalidation callback ignores MMU_NOTIFY_EXCLUSIVE events whose owner
  * is the device (our own grant, step 2); anything else in between (munmap,
  * a CPU access, a THP split) clears the range's pages and step 3 retries
- * from step 1.  Once the folios are released, a CPU access to such a page
+ * from step 1.  Once the folio is released, a CPU access to such a page
  * faults, restores the CPU entry and calls the notifier, which takes the
  * whole range out of the GPU page table (a revocation): the next GPU atomic
  * faults and is granted again.
@@ -697,40 +703,26 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
  */
 
 /*
- * Make [@start, @end) device-exclusive, under one mmap lock.  The folios
- * come back locked and referenced in @folios, @n of them, even on error.
+ * Make the page at @addr device-exclusive.  Its folio comes back locked
+ * and referenced in *@folio, to be held until the GPU page table has the
+ * atomic entry.  Only one folio may be held at a time: the pages of one
+ * large folio (a THP, whose PMD the grant remaps with PTEs while the folio
+ * stays large, or an mTHP) are made exclusive one after the other, and
+ * make_device_exclusive() takes the folio lock itself.
  */
-static int nouveau_svm_make_exclusive(struct nouveau_svm_vm *vm, u64 start, u64 end,
-				      struct folio **folios, unsigned long *n)
+static int nouveau_svm_make_exclusive(struct nouveau_svm_vm *vm, u64 addr,
+				      struct folio **folio)
 {
 	struct mm_struct *mm = vm->gpusvm.mm;
 	struct page *page;
-	u64 addr;
-	int ret = 0;
 
-	*n = 0;
 	if (!mmget_not_zero(mm))
 		return -EFAULT;
 	mmap_read_lock(mm);
-	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		page = make_device_exclusive(mm, addr, vm->sdev, &folios[*n]);
-		if (IS_ERR(page)) {
-			ret = PTR_ERR(page);
-			break;
-		}
-		(*n)++;
-	}
+	page = make_device_exclusive(mm, addr, vm->sdev, folio);
 	mmap_read_unlock(mm);
 	mmput(mm);
-	return ret;
-}
-
-static void nouveau_svm_release_exclusive(struct folio **folios, unsigned long n)
-{
-	while (n--) {
-		folio_unlock(folios[n]);
-		folio_put(folios[n]);
-	}
+	return PTR_ERR_OR_ZERO(page);
 }
 
 /*
@@ -791,73 +783,72 @@ out_unlock:
 	return ret;
 }
 
-/* One try at atomic access to [@start, @end); @folios has room for it. */
-static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 start, u64 end,
-				      struct folio **folios)
+/* Whether the page at @addr of @r is in VRAM. */
+static bool nouveau_svm_range_page_in_vram(struct nouveau_svm_range *r, u64 addr)
+{
+	unsigned long i = (addr - drm_gpusvm_range_start(&r->base)) >> PAGE_SHIFT;
+	bool vram;
+
+	nouveau_svm_range_dma(r, i, i + 1, &vram);
+	return vram;
+}
+
+/* One try at atomic access to the page at @addr. */
+static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 addr)
 {
 	struct nouveau_svm_served served;
-	unsigned long n;
-	bool vram;
-	u64 base;
+	struct folio *folio;
 	int ret;
 
-	ret = nouveau_svm_vm_fault(vm, start, true, &served);
+	ret = nouveau_svm_vm_fault(vm, addr, true, &served);
 	if (ret)
 		return ret;
 	if (!served.writable)
 		return -EPERM;
-	if (end > served.end)
-		return -EINVAL;
 	/*
-	 * Pages in VRAM were just mapped with atomic access; the system pages
-	 * among them fault again, on their own.  make_device_exclusive()
-	 * would move VRAM pages back.
+	 * A page in VRAM was just mapped with atomic access: the GPU owns it.
+	 * make_device_exclusive() would move it back.
 	 */
-	base = drm_gpusvm_range_start(&served.range->base);
-	nouveau_svm_range_dma(served.range, (start - base) >> PAGE_SHIFT,
-			      (end - base) >> PAGE_SHIFT, &vram);
-	if (vram)
+	if (nouveau_svm_range_page_in_vram(served.range, addr))
 		return 0;
-	ret = nouveau_svm_make_exclusive(vm, start, end, folios, &n);
-	if (!ret)
-		ret = nouveau_svm_range_map_atomic(vm, served.range, start, end);
-	nouveau_svm_release_exclusive(folios, n);
+	ret = nouveau_svm_make_exclusive(vm, addr, &folio);
+	if (ret)
+		return ret;
+	ret = nouveau_svm_range_map_atomic(vm, served.range, addr, addr + PAGE_SIZE);
+	folio_unlock(folio);
+	folio_put(folio);
 	return ret;
 }
 
 /**
- * nouveau_svm_vm_atomic() - give the GPU atomic access to system memory
+ * nouveau_svm_vm_atomic() - give the GPU atomic access to a page
  * @vm: the VM
- * @start: first page, page aligned
- * @end: end of the last page; [@start, @end) lies in one range
+ * @addr: the page, page aligned
  *
- * Maps the range around @start as nouveau_svm_vm_fault() does, makes the
- * pages [@start, @end) device-exclusive under one mmap lock, then maps them
- * with atomic access under the notifier lock, if nothing invalidated them
+ * Maps the range around @addr as nouveau_svm_vm_fault() does; a page in
+ * VRAM is then mapped with atomic access already.  A page of system memory
+ * is made device-exclusive, and mapped with atomic access under the
+ * notifier lock while its folio is still locked, if nothing invalidated it
  * meanwhile (the invalidation callback ignores our own grant, any other
- * event clears the pages, and the whole sequence is retried).  The folios
- * are released once the GPU page table holds the atomic entries: a CPU
- * access afterwards restores the page and the notifier revokes the GPU's
- * access.
+ * event clears the range's pages, and the whole sequence is retried).
+ * The folio is released once the GPU page table holds the atomic entry: a
+ * CPU access afterwards restores the page and the notifier revokes the
+ * GPU's access.  Pages are granted one at a time, so that the grant never
+ * holds two folio locks: two pages of one large folio would deadlock.
  *
  * Context: The fault worker, VM lock held; may sleep.
  * Return: 0; -EPERM for memory the CPU may not write; -EOPNOTSUPP for
  * memory that cannot be made device-exclusive (shared or file-backed,
  * hugetlb); the errors of nouveau_svm_vm_fault().
  */
-int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 start, u64 end)
+int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 addr)
 {
-	struct folio **folios;
 	int ret, tries = 0;
 
 	lockdep_assert_held(&vm->lock);
-	folios = kmalloc_array((end - start) >> PAGE_SHIFT, sizeof(*folios), GFP_KERNEL);
-	if (!folios)
-		return -ENOMEM;
 	do {
-		ret = nouveau_svm_vm_atomic_once(vm, start, end, folios);
+		ret = nouveau_svm_vm_atomic_once(vm, addr);
 	} while (ret == -EAGAIN && ++tries < NOUVEAU_SVM_FAULT_RETRIES);
-	kfree(folios);
 	return ret;
 }
 
