@@ -33,7 +33,14 @@
  *
  * When an allocation finds VRAM full, the least recently used allocation
  * (of any client) is evicted to system memory with
- * drm_pagemap_evict_to_ram() and the allocation tried again.  Allocations
+ * drm_pagemap_evict_to_ram() and the allocation tried again.  An
+ * allocation never evicts one that its own migration request made (see
+ * nouveau_svm_devmem_migration()): a request larger than VRAM fills what
+ * it can and stops, instead of evicting what it has just moved, page by
+ * page, into system memory it did not use before (never-touched memory
+ * would become resident that way).  Eviction finds the pages through their
+ * PFNs, so it works whoever maps them: after fork() and the allocating
+ * process's exit, a child's pages are evicted like any others.  Allocations
  * are used when they are made and whenever the GPU maps their pages.  A
  * VM's allocations are evicted when the VM goes away while its process
  * lives on, and every allocation when the device goes away.
@@ -42,7 +49,9 @@
  * it lives, so the core keeps it alive only while it is used: each VM and
  * each device page holds a reference, and the next VM brings it back to
  * life once it has died (drm_pagemap_reinit()).
- *
+ */
+
+/**
  * DOC: Locking
  *
  * - &nouveau_svm_vram.lock protects the buddy allocator.
@@ -75,6 +84,7 @@
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <drm/drm_device.h>
@@ -108,6 +118,7 @@
  * @dpagemap_dead: completed when @dpagemap's last reference went
  * @free_list: allocations waiting to be freed
  * @free_work: frees them
+ * @migrations: the number of the latest migration request
  */
 struct nouveau_svm_vram {
 	struct nouveau_svm_dev *sdev;
@@ -131,6 +142,8 @@ struct nouveau_svm_vram {
 
 	struct llist_head free_list;
 	struct work_struct free_work;
+
+	atomic64_t migrations;
 };
 
 /**
@@ -144,6 +157,7 @@ struct nouveau_svm_vram {
  * @released: its pages are all gone (lru_lock)
  * @ref: references, see DOC: Locking
  * @free_link: entry in &nouveau_svm_vram.free_list
+ * @migration: the migration request that made it
  */
 struct nouveau_svm_devmem {
 	struct drm_pagemap_devmem base;
@@ -155,6 +169,7 @@ struct nouveau_svm_devmem {
 	bool released;
 	struct kref ref;
 	struct llist_node free_link;
+	u64 migration;
 };
 
 static struct nouveau_svm_devmem *to_devmem(struct drm_pagemap_devmem *base)
@@ -378,25 +393,48 @@ static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
 };
 
 /*
- * Evict the least recently used allocation (of @owner only, if not NULL).
- * Returns false when there was none to evict.
+ * Take the least recently used allocation (of @owner only, if not NULL)
+ * off the LRU list, with a reference, sparing those of migration @spare
+ * (if not 0); *@spared says whether some were spared.  NULL if none is
+ * left.
  */
-static bool nouveau_svm_vram_evict_one(struct nouveau_svm_vram *vram,
-				       const struct nouveau_svm_stats *owner)
+static struct nouveau_svm_devmem *
+nouveau_svm_vram_lru_take(struct nouveau_svm_vram *vram,
+			  const struct nouveau_svm_stats *owner, u64 spare, bool *spared)
 {
-	struct nouveau_svm_devmem *d, *victim = NULL;
-	int ret;
+	struct nouveau_svm_devmem *d;
 
+	*spared = false;
 	spin_lock_irq(&vram->lru_lock);
 	list_for_each_entry(d, &vram->lru, lru) {
 		if (owner && d->stats != owner)
 			continue;
-		victim = d;
+		if (spare && d->migration == spare) {
+			*spared = true;
+			continue;
+		}
 		list_del_init(&d->lru);
 		kref_get(&d->ref);
-		break;
+		spin_unlock_irq(&vram->lru_lock);
+		return d;
 	}
 	spin_unlock_irq(&vram->lru_lock);
+	return NULL;
+}
+
+/*
+ * Evict the least recently used allocation (of @owner only, if not NULL),
+ * sparing those of migration @spare (if not 0); *@spared as above.
+ * Returns false when there was none to evict.
+ */
+static bool nouveau_svm_vram_evict_one(struct nouveau_svm_vram *vram,
+				       const struct nouveau_svm_stats *owner, u64 spare,
+				       bool *spared)
+{
+	struct nouveau_svm_devmem *victim;
+	int ret;
+
+	victim = nouveau_svm_vram_lru_take(vram, owner, spare, spared);
 	if (!victim)
 		return false;
 
@@ -439,8 +477,9 @@ static void nouveau_svm_vram_evict_all(struct nouveau_svm_vram *vram,
 				       const struct nouveau_svm_stats *owner)
 {
 	unsigned long n = 2 * nouveau_svm_vram_lru_count(vram, owner);
+	bool spared;
 
-	while (n-- && nouveau_svm_vram_evict_one(vram, owner))
+	while (n-- && nouveau_svm_vram_evict_one(vram, owner, 0, &spared))
 		;
 	flush_work(&vram->free_work);
 }
@@ -460,17 +499,20 @@ static int nouveau_svm_vram_try_alloc(struct nouveau_svm_vram *vram, u64 size,
 }
 
 /*
- * A block of @size bytes, evicting least recently used allocations while
- * VRAM is full.  Other clients allocate and evict at the same time: the
- * block an eviction freed may go to one of them, and allocations being
- * migrated or evicted are off the LRU list for a moment.  So it keeps
- * evicting, and waits a little when there is nothing to evict, until
- * NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has passed.
+ * A block of @size bytes for migration @migration, evicting least recently
+ * used allocations (not the migration's own) while VRAM is full.  Other
+ * clients allocate and evict at the same time: the block an eviction freed
+ * may go to one of them, and allocations being migrated or evicted are off
+ * the LRU list for a moment.  So it keeps evicting, and waits a little when
+ * there is nothing to evict, until NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has
+ * passed or the process is killed; but when all that is left to evict is
+ * the migration's own, there is no room to wait for.
  */
 static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
-				  struct gpu_buddy_block **block)
+				  u64 migration, struct gpu_buddy_block **block)
 {
 	unsigned long deadline = jiffies + NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT;
+	bool spared;
 	int ret;
 
 	if (vram->sdev->ops->vram_admit) {
@@ -482,8 +524,13 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 		ret = nouveau_svm_vram_try_alloc(vram, size, block);
 		if (ret != -ENOSPC || time_after(jiffies, deadline))
 			break;
-		if (!nouveau_svm_vram_evict_one(vram, NULL))
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (!nouveau_svm_vram_evict_one(vram, NULL, migration, &spared)) {
+			if (spared)
+				break;
 			usleep_range(500, 1000);
+		}
 		flush_work(&vram->free_work);
 	}
 	return ret == -ENOSPC ? -ENOMEM : ret;
@@ -491,15 +538,15 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 
 static struct nouveau_svm_devmem *
 nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram, struct nouveau_svm_stats *stats,
-			 struct mm_struct *mm, u64 size)
+			 struct mm_struct *mm, u64 size, u64 migration)
 {
 	struct nouveau_svm_devmem *d;
 	int ret;
 
-	d = kzalloc_obj(*d);
+	d = kzalloc_obj(*d, GFP_KERNEL_ACCOUNT);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
-	ret = nouveau_svm_vram_alloc(vram, size, &d->block);
+	ret = nouveau_svm_vram_alloc(vram, size, migration, &d->block);
 	if (ret)
 		goto err_free;
 	d->offset = gpu_buddy_block_offset(d->block);
@@ -509,6 +556,7 @@ nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram, struct nouveau_svm_stats
 		goto err_block;
 
 	d->vram = vram;
+	d->migration = migration;
 	d->stats = nouveau_svm_stats_get(stats);
 	INIT_LIST_HEAD(&d->lru);
 	kref_init(&d->ref);
@@ -529,6 +577,21 @@ err_free:
 }
 
 /**
+ * nouveau_svm_devmem_migration() - number a new migration request
+ * @vram: the device memory
+ *
+ * The allocations a request makes carry its number, and the request's
+ * later allocations never evict them.
+ *
+ * Context: Any context.
+ * Return: a number no earlier request had, never 0.
+ */
+u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram)
+{
+	return atomic64_inc_return(&vram->migrations);
+}
+
+/**
  * nouveau_svm_devmem_migrate() - move a piece of a process to VRAM
  * @vram: the device memory
  * @stats: the counters of the client asking
@@ -536,26 +599,28 @@ err_free:
  * @start: the piece's start, aligned to its size
  * @end: its end; the size is a power of two from 4 KiB to 2 MiB, and the
  *	piece lies in one private anonymous VMA
+ * @migration: the request it is part of (nouveau_svm_devmem_migration())
  *
- * Allocates VRAM for the piece, evicting other allocations while VRAM is
- * full, and migrates the piece into it, all of it or nothing.
+ * Allocates VRAM for the piece, evicting other allocations (not those of
+ * @migration) while VRAM is full, and migrates the piece into it, all of
+ * it or nothing.
  *
  * Context: Process context, mmap lock held for read; may sleep.
  * Return: 0 when the piece is in VRAM (it may have been already); -ENOMEM
- * when no VRAM could be had; -EBUSY when pages were busy or only part of
- * the piece is in VRAM already; -EIO or another copy error; the errors of
- * drm_pagemap_migrate_to_devmem().
+ * when no VRAM could be had; -EINTR when the process was killed; -EBUSY
+ * when pages were busy or only part of the piece is in VRAM already; -EIO
+ * or another copy error; the errors of drm_pagemap_migrate_to_devmem().
  */
 int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
 			       struct nouveau_svm_stats *stats, struct mm_struct *mm,
-			       u64 start, u64 end)
+			       u64 start, u64 end, u64 migration)
 {
 	static const struct drm_pagemap_migrate_details details = {};
 	struct nouveau_svm_devmem *d;
 	int ret;
 
 	mmap_assert_locked(mm);
-	d = nouveau_svm_devmem_alloc(vram, stats, mm, end - start);
+	d = nouveau_svm_devmem_alloc(vram, stats, mm, end - start, migration);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
 	/* Ours across the migration; the first is consumed by it. */

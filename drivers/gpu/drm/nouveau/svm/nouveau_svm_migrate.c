@@ -16,7 +16,15 @@
  * that drm_pagemap reports busy (part of it is in VRAM already, or the CPU
  * raced with it) is halved and tried again, down to single pages, so that
  * what can move does.  Shared and file-backed memory stays where it is:
- * migrate_vma can only move private anonymous memory.
+ * migrate_vma can only move private anonymous memory.  When no VRAM can be
+ * had for a piece, the request stops there: it never evicts what it has
+ * moved itself, so a request larger than VRAM fills VRAM and returns the
+ * partial result.
+ *
+ * A request may span terabytes of address space: it checks for a fatal
+ * signal between pieces (the ioctl then fails with -EINTR and the process
+ * dies), and lets go of the mmap lock between them when a writer waits
+ * for it, looking its VMA up again afterwards.
  *
  * To system memory, the range's pages are faulted in with HMM as a CPU
  * access would, which brings every page in VRAM back through drm_pagemap's
@@ -31,14 +39,17 @@
  *
  * PREFETCH then maps the range as a GPU fault would, so that the GPU's
  * first access does not fault.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * Migration holds the mmap lock for read and no lock of the core: HMM and
  * drm_pagemap resolve races with the CPU (a notifier sequence retry for the
  * snapshot, all-or-nothing migrations for the pieces).  Mapping, for
- * PREFETCH, takes the VM's lock as fault service does.  The snapshot uses a
- * notifier of its own for the duration of the ioctl.
+ * PREFETCH, takes the VM's lock range by range, as fault service does, so
+ * that the fault worker is never kept waiting for a whole request.  The
+ * snapshot uses a notifier of its own for the duration of the ioctl.
  */
 
 #include <linux/hmm.h>
@@ -47,6 +58,7 @@
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -59,7 +71,11 @@
 /**
  * struct nouveau_svm_migration - the state of one migration request
  * @vm: the VM
+ * @id: the request's number for device memory (to VRAM only)
  * @to_vram: the target is VRAM (else system memory)
+ * @stop: no more pieces to VRAM: none could be had, or the process is
+ *	dying
+ * @killed: a fatal signal ended the request
  * @mapped: pages of the range that lie in a VMA
  * @resident: pages of the range that are in the target
  * @copy_failures: the client's copy failures when the migration began
@@ -67,7 +83,10 @@
  */
 struct nouveau_svm_migration {
 	struct nouveau_svm_vm *vm;
+	u64 id;
 	bool to_vram;
+	bool stop;
+	bool killed;
 	u64 mapped;
 	u64 resident;
 	s64 copy_failures;
@@ -99,32 +118,64 @@ static bool nouveau_svm_vma_to_vram(const struct vm_area_struct *vma)
 	       !is_vm_hugetlb_page(vma);
 }
 
-/* Migrate [@start, @start + @size) to VRAM, halving busy pieces. */
-static int nouveau_svm_migrate_piece(struct nouveau_svm_vm *vm, u64 start, u64 size)
+/*
+ * Between two pieces of a request: let a writer waiting for the mmap lock
+ * in, and note a fatal signal (the request ends with -EINTR).  Returns
+ * whether the process is dying; the caller looks its VMA up again.
+ */
+static bool nouveau_svm_migration_killed(struct nouveau_svm_migration *m)
 {
+	struct mm_struct *mm = m->vm->gpusvm.mm;
+
+	if (mmap_lock_is_contended(mm) || need_resched()) {
+		mmap_read_unlock(mm);
+		cond_resched();
+		mmap_read_lock(mm);
+	}
+	m->killed |= fatal_signal_pending(current);
+	return m->killed;
+}
+
+/*
+ * Migrate [@start, @start + @size) to VRAM, halving busy pieces; no more
+ * once no VRAM could be had (the request stops).
+ */
+static int nouveau_svm_migrate_piece(struct nouveau_svm_migration *m, u64 start, u64 size)
+{
+	struct nouveau_svm_vm *vm = m->vm;
 	int ret, ret2;
 
 	ret = nouveau_svm_devmem_migrate(vm->sdev->vram, vm->stats, vm->gpusvm.mm,
-					 start, start + size);
+					 start, start + size, m->id);
+	/* No VRAM for this piece: none for the next ones either. */
+	m->killed |= ret == -EINTR;
+	m->stop |= ret == -ENOMEM || m->killed;
 	if (ret != -EBUSY || size == PAGE_SIZE)
 		return ret;
 	size /= 2;
-	ret = nouveau_svm_migrate_piece(vm, start, size);
-	ret2 = nouveau_svm_migrate_piece(vm, start + size, size);
+	ret = nouveau_svm_migrate_piece(m, start, size);
+	if (m->stop)
+		return ret;
+	ret2 = nouveau_svm_migrate_piece(m, start + size, size);
 	return ret ?: ret2;
 }
 
-/* Move the private anonymous parts of @w to VRAM; mmap lock held. */
+/*
+ * Move the private anonymous parts of @w to VRAM, one piece per turn;
+ * mmap lock held (see nouveau_svm_migration_killed()).
+ */
 static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
 					const struct nouveau_svm_window *w)
 {
 	struct mm_struct *mm = m->vm->gpusvm.mm;
 	struct vm_area_struct *vma;
-	u64 addr = w->start, end, size;
+	u64 addr = w->start, end;
 	int ret;
 
 	mmap_assert_locked(mm);
-	while (addr < w->end) {
+	while (addr < w->end && !m->stop) {
+		if (nouveau_svm_migration_killed(m))
+			break;
 		vma = find_vma(mm, addr);
 		if (!vma || vma->vm_start >= w->end)
 			break;
@@ -135,12 +186,11 @@ static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
 			addr = end;
 			continue;
 		}
-		for (; addr < end; addr += size) {
-			size = nouveau_svm_piece_size(addr, end);
-			ret = nouveau_svm_migrate_piece(m->vm, addr, size);
-			if (ret)
-				nouveau_svm_migration_error(m, ret);
-		}
+		end = addr + nouveau_svm_piece_size(addr, end);
+		ret = nouveau_svm_migrate_piece(m, addr, end - addr);
+		if (ret)
+			nouveau_svm_migration_error(m, ret);
+		addr = end;
 	}
 }
 
@@ -248,6 +298,8 @@ static void nouveau_svm_migration_count(struct nouveau_svm_migration *m,
 	int ret;
 
 	while (addr < w->end) {
+		if (nouveau_svm_migration_killed(m))
+			break;
 		vma = find_vma(mm, addr);
 		if (!vma || vma->vm_start >= w->end)
 			break;
@@ -320,20 +372,30 @@ static u64 nouveau_svm_map_skip(struct mm_struct *mm, u64 addr, u64 end)
 	return min(next, end);
 }
 
-/* Map @w as GPU faults would; VM lock held.  What cannot be is skipped. */
-static void nouveau_svm_migration_map(struct nouveau_svm_vm *vm,
-				      const struct nouveau_svm_window *w)
+/*
+ * Map @w as GPU faults would, taking the VM's lock range by range.  What
+ * cannot be mapped is skipped.  Returns -EINTR when the process is killed.
+ */
+static int nouveau_svm_migration_map(struct nouveau_svm_vm *vm,
+				     const struct nouveau_svm_window *w)
 {
 	struct nouveau_svm_served served;
 	u64 addr = w->start;
+	int ret;
 
-	lockdep_assert_held(&vm->lock);
 	while (addr < w->end) {
-		if (nouveau_svm_vm_fault(vm, addr, true, &served))
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		mutex_lock(&vm->lock);
+		ret = nouveau_svm_vm_fault(vm, addr, true, &served);
+		mutex_unlock(&vm->lock);
+		if (ret)
 			addr = nouveau_svm_map_skip(vm->gpusvm.mm, addr, w->end);
 		else
 			addr = served.end;
+		cond_resched();
 	}
+	return 0;
 }
 
 /**
@@ -349,15 +411,17 @@ static void nouveau_svm_migration_map(struct nouveau_svm_vm *vm,
  * Context: Process context (ioctl) of the process the VM mirrors; takes
  * the mmap lock, and the VM's lock with @map; may sleep.
  * Return: 0 when some page ended where asked (@result may be short of the
- * range); otherwise -EFAULT when nothing in the range is mapped,
- * -EOPNOTSUPP when nothing mapped there can move to VRAM, -ENOMEM, -EIO
- * when the copy engine failed, -EBUSY when the pages were busy.
+ * range); -EINTR when a fatal signal ended it; otherwise -EFAULT when
+ * nothing in the range is mapped, -EOPNOTSUPP when nothing mapped there
+ * can move to VRAM, -ENOMEM, -EIO when the copy engine failed, -EBUSY
+ * when the pages were busy.
  */
 int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_window *w,
 			   bool to_vram, bool map, u64 *result)
 {
 	struct nouveau_svm_migration m = {
 		.vm = vm,
+		.id = to_vram ? nouveau_svm_devmem_migration(vm->sdev->vram) : 0,
 		.to_vram = to_vram,
 		.copy_failures = atomic64_read(&vm->stats->copy_failures),
 	};
@@ -368,11 +432,10 @@ int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_w
 	if (!mmget_not_zero(mm))
 		return -EFAULT;
 	ret = nouveau_svm_migration_run(&m, w);
-	if (!ret && map && m.resident) {
-		mutex_lock(&vm->lock);
-		nouveau_svm_migration_map(vm, w);
-		mutex_unlock(&vm->lock);
-	}
+	if (!ret && m.killed)
+		ret = -EINTR;
+	if (!ret && map && m.resident)
+		ret = nouveau_svm_migration_map(vm, w);
 	mmput(mm);
 	trace_nouveau_svm_migrate(vm->inst, w->start, w->end, to_vram, m.resident, ret);
 	if (ret)
@@ -405,6 +468,7 @@ int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 	lockdep_assert_held(&vm->lock);
 	if (!vm->sdev->vram || !mmget_not_zero(mm))
 		return -EFAULT;
+	m.id = nouveau_svm_devmem_migration(vm->sdev->vram);
 	mmap_read_lock(mm);
 	nouveau_svm_migrate_to_vram(&m, w);
 	mmap_read_unlock(mm);
