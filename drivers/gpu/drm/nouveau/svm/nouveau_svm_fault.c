@@ -34,7 +34,9 @@
  * - Each group is served under its VM's lock (see nouveau_svm_vm.c).
  */
 
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <drm/nouveau_drm.h>
@@ -171,6 +173,7 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 				    const struct nouveau_svm_fault *f,
 				    unsigned int n)
 {
+	struct mem_cgroup *memcg, *old_memcg;
 	struct nouveau_svm_served served;
 	unsigned int i = 0;
 	bool write = false;
@@ -179,6 +182,15 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 	/* Reads alone take the pages read-only, as a CPU read would. */
 	for (i = 0; i < n; i++)
 		write |= f[i].access >= NOUVEAU_SVM_ACCESS_WRITE;
+	/*
+	 * What serving the faults allocates (ranges, DMA arrays, page
+	 * tables) is made for the process: charge its memory cgroup, not
+	 * the worker's.  A cgroup over its memory.high then throttles the
+	 * worker itself, which serves every client of the device in turn:
+	 * fault service per VM would confine that to the cgroup.
+	 */
+	memcg = get_mem_cgroup_from_mm(vm->gpusvm.mm);
+	old_memcg = set_active_memcg(memcg);
 	mutex_lock(&vm->lock);
 	for (i = 0; i < n;) {
 		ret = nouveau_svm_vm_fault(vm, f[i].addr, write, &served);
@@ -191,6 +203,8 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 		i++;
 	}
 	mutex_unlock(&vm->lock);
+	set_active_memcg(old_memcg);
+	mem_cgroup_put(memcg);
 }
 
 /* Count a batch and its replay once for every VM it held faults of. */

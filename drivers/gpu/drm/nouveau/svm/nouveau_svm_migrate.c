@@ -333,7 +333,7 @@ static int nouveau_svm_migration_run(struct nouveau_svm_migration *m,
 	unsigned long *pfns;
 	int ret;
 
-	pfns = kvmalloc_array(NOUVEAU_SVM_SNAPSHOT_PAGES, sizeof(*pfns), GFP_KERNEL);
+	pfns = kvmalloc_array(NOUVEAU_SVM_SNAPSHOT_PAGES, sizeof(*pfns), GFP_KERNEL_ACCOUNT);
 	if (!pfns)
 		return -ENOMEM;
 	ret = mmu_interval_notifier_insert(&notifier, mm, w->start, w->end - w->start,

@@ -56,7 +56,8 @@ static struct drm_gpusvm_range *nouveau_svm_range_alloc(struct drm_gpusvm *gpusv
 	struct nouveau_svm_vm *vm = to_nouveau_svm_vm(gpusvm);
 	struct nouveau_svm_range *r;
 
-	r = kzalloc_obj(*r);
+	/* Made for the process whose memory it mirrors: charged to it. */
+	r = kzalloc_obj(*r, GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return NULL;
 	drm_gpusvm_init_pages(&r->pages, vm->sdev->drm);
@@ -909,7 +910,7 @@ int nouveau_svm_vm_advise_atomic(struct nouveau_svm_vm *vm,
 
 	mutex_lock(&vm->lock);
 	ret = mtree_store_range(&vm->atomic_policy, w->start, w->end - 1, entry,
-				GFP_KERNEL);
+				GFP_KERNEL_ACCOUNT);
 	if (!ret)
 		nouveau_svm_vm_revoke_atomic(vm, w->start, w->end);
 	mutex_unlock(&vm->lock);

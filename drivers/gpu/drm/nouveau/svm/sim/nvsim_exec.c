@@ -678,6 +678,22 @@ static int nvsim_cmd_check(const struct drm_nvsim_cmd *cmd)
 	return 0;
 }
 
+/* @count commands copied in from @ucmds, charged to the submitter. */
+static struct drm_nvsim_cmd *nvsim_cmds_copy(const struct drm_nvsim_cmd __user *ucmds,
+					     u32 count)
+{
+	struct drm_nvsim_cmd *cmds;
+
+	cmds = kvmalloc_array(count, sizeof(*cmds), GFP_KERNEL_ACCOUNT);
+	if (!cmds)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(cmds, ucmds, array_size(count, sizeof(*cmds)))) {
+		kvfree(cmds);
+		return ERR_PTR(-EFAULT);
+	}
+	return cmds;
+}
+
 /* Copy in and check the commands of @args into a new job. */
 static struct nvsim_job *nvsim_job_create(struct nvsim_file *nfile,
 					  struct nvsim_vm *svm,
@@ -692,8 +708,7 @@ static struct nvsim_job *nvsim_job_create(struct nvsim_file *nfile,
 		return ERR_PTR(-ENOMEM);
 
 	job->ucmds = u64_to_user_ptr(args->cmds);
-	job->cmds = vmemdup_array_user(job->ucmds, args->count,
-				       sizeof(*job->cmds));
+	job->cmds = nvsim_cmds_copy(job->ucmds, args->count);
 	if (IS_ERR(job->cmds)) {
 		ret = PTR_ERR(job->cmds);
 		goto err_free_job;

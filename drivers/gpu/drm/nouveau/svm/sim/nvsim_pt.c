@@ -171,10 +171,11 @@ int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map
 	     idx <= (end - 1) >> NVSIM_PDE_SHIFT; idx++) {
 		if (xa_load(&svm->pts, idx))
 			continue;
-		pt = kzalloc_obj(*pt);
+		/* The GPU page table of a process: charged to it. */
+		pt = kzalloc_obj(*pt, GFP_KERNEL_ACCOUNT);
 		if (!pt)
 			return -ENOMEM;
-		ret = xa_insert(&svm->pts, idx, pt, GFP_KERNEL);
+		ret = xa_insert(&svm->pts, idx, pt, GFP_KERNEL_ACCOUNT);
 		if (ret) {
 			kfree(pt);
 			return ret;
