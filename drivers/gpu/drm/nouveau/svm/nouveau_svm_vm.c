@@ -509,9 +509,12 @@ static bool nouveau_svm_range_unmapped(const struct nouveau_svm_range *r)
  * Whether the range has pages in VRAM that the CPU may only read: HMM
  * reports the device's own pages as they are, and after fork() a page in
  * VRAM is shared, read-only, with the child until one of them writes.
+ * Returns 1 if it has, 0 if not, or a negative errno when that could not
+ * be told (-ENOMEM, -EBUSY, -EFAULT): the range must not be mapped
+ * writable then.
  */
-static bool nouveau_svm_range_vram_readonly(struct nouveau_svm_vm *vm,
-					    struct nouveau_svm_range *r)
+static int nouveau_svm_range_vram_readonly(struct nouveau_svm_vm *vm,
+					   struct nouveau_svm_range *r)
 {
 	unsigned long npages = drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT;
 	struct mm_struct *mm = vm->gpusvm.mm;
@@ -525,8 +528,11 @@ static bool nouveau_svm_range_vram_readonly(struct nouveau_svm_vm *vm,
 	unsigned long i;
 	int ret;
 
-	range.hmm_pfns = kvmalloc_array(npages, sizeof(*range.hmm_pfns), GFP_KERNEL);
-	if (!range.hmm_pfns || !mmget_not_zero(mm))
+	range.hmm_pfns = kvmalloc_array(npages, sizeof(*range.hmm_pfns), GFP_KERNEL_ACCOUNT);
+	if (!range.hmm_pfns)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (!mmget_not_zero(mm))
 		goto out_free;
 	mmap_read_lock(mm);
 	ret = nouveau_svm_hmm_range_fault(mm, &range);
@@ -538,7 +544,7 @@ static bool nouveau_svm_range_vram_readonly(struct nouveau_svm_vm *vm,
 			is_device_private_page(hmm_pfn_to_page(range.hmm_pfns[i]));
 out_free:
 	kvfree(range.hmm_pfns);
-	return found;
+	return ret ?: found;
 }
 
 static bool nouveau_svm_range_pages_valid(struct nouveau_svm_vm *vm,
@@ -587,12 +593,17 @@ static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
 	/*
 	 * The GPU must not write a page in VRAM that the CPU may only read:
 	 * back to system memory with it, where the write faults and breaks
-	 * the sharing as a CPU write does.
+	 * the sharing as a CPU write does.  When that cannot be told, the
+	 * fault waits (a transient error): never a writable mapping on doubt.
 	 */
-	if (!ret && !ctx->read_only && r->pages.flags.has_devmem_pages &&
-	    nouveau_svm_range_vram_readonly(vm, r)) {
-		drm_gpusvm_range_evict(&vm->gpusvm, &r->base);
-		return -EAGAIN;
+	if (!ret && !ctx->read_only && r->pages.flags.has_devmem_pages) {
+		ret = nouveau_svm_range_vram_readonly(vm, r);
+		if (ret > 0) {
+			drm_gpusvm_range_evict(&vm->gpusvm, &r->base);
+			return -EAGAIN;
+		}
+		if (ret)
+			return ret;
 	}
 	if (!ret)
 		r->read_only = ctx->read_only;
