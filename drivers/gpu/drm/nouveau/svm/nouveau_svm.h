@@ -15,7 +15,9 @@
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <drm/drm_gpusvm.h>
 #include <drm/drm_pagemap.h>
 
@@ -79,10 +81,10 @@ struct nouveau_svm_map {
  */
 struct nouveau_svm_backend_ops {
 	/**
-	 * @vm_init: Required.  Create the GPU address space of a new SVM VM
-	 * and set &nouveau_svm_vm.inst to the context number its faults will
-	 * carry.  Context: process context of SVM_INIT, no core lock held;
-	 * may sleep.  Return: 0 or a negative errno.
+	 * @vm_init: Required.  Create the GPU address space of a new SVM VM,
+	 * whose faults are to carry the context number the core gave it in
+	 * &nouveau_svm_vm.inst.  Context: process context of SVM_INIT, no
+	 * core lock held; may sleep.  Return: 0 or a negative errno.
 	 */
 	int (*vm_init)(struct nouveau_svm_vm *vm);
 
@@ -253,8 +255,13 @@ struct nouveau_svm_stats {
  * @drm: the DRM device (DMA mappings are made for its device)
  * @ops: the backend
  * @caps: NOUVEAU_SVM_CAP_* the device has
- * @vms_lock: protects @vms
- * @vms: every SVM VM of the device, by &nouveau_svm_vm.link
+ * @vms_lock: protects what @vms holds and @serving
+ * @vms: every SVM VM of the device, by context number
+ *	(&nouveau_svm_vm.inst); numbers are handed out cyclically, so that
+ *	faults fetched before a VM went away never reach the next VM
+ * @next_inst: the next context number to try (@vms's lock)
+ * @serving: the VM whose faults the fault worker serves now, or NULL
+ * @serving_wq: woken when the worker lets go of a VM
  * @wq: ordered workqueue of the fault worker
  * @fault_work: the fault worker
  * @faults: the fault worker's batch buffer
@@ -268,8 +275,11 @@ struct nouveau_svm_dev {
 	const struct nouveau_svm_backend_ops *ops;
 	u64 caps;
 
-	struct mutex vms_lock; /* protects vms */
-	struct list_head vms;
+	struct mutex vms_lock; /* protects vms entries, serving */
+	struct xarray vms;
+	u32 next_inst;
+	struct nouveau_svm_vm *serving;
+	wait_queue_head_t serving_wq;
 
 	struct workqueue_struct *wq;
 	struct work_struct fault_work;
@@ -290,10 +300,9 @@ struct nouveau_svm_dev {
  * @unmanaged: the window reserved for driver buffers, never mirrored
  * @atomic_policy: NOUVEAU_SVM_ATOMIC__* of the addresses userspace
  *	advised, as xarray values; device-exclusive elsewhere (its own lock)
- * @inst: the context number the backend's faults carry, set by vm_init
+ * @inst: the context number the backend's faults carry, from 1
  * @priv: the backend's data
- * @link: entry in &nouveau_svm_dev.vms
- * @batch: the last fault batch that held faults of the VM (vms_lock)
+ * @batch: the last fault batch that held faults of the VM (fault worker)
  * @dead: the backend's vm_fini ran; the notifier unmaps nothing more on
  *	the GPU (notifier lock)
  * @gc_lock: protects @gc_list
@@ -309,7 +318,6 @@ struct nouveau_svm_vm {
 	struct maple_tree atomic_policy;
 	u64 inst;
 	void *priv;
-	struct list_head link;
 	u64 batch;
 	bool dead;
 

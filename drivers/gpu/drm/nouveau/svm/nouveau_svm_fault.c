@@ -23,12 +23,18 @@
  * atomics on system memory").  Transient errors
  * (-EBUSY, -ENOMEM, -EINTR) cancel nothing: the access faults again after
  * the replay.  Prefetch faults are never cancelled.
- *
+ */
+
+/**
  * DOC: Locking
  *
- * - &nouveau_svm_dev.vms_lock protects the list of VMs; the worker holds
- *   it for a whole batch, so that a VM cannot go away while its faults are
- *   served (VM teardown takes it to unlink the VM first).
+ * - &nouveau_svm_dev.vms_lock protects the table of VMs and which of them
+ *   the worker serves (&nouveau_svm_dev.serving).  The worker holds it
+ *   only to look a VM up and mark it served, never while it faults user
+ *   memory: a fault that sleeps for long (a FUSE or NFS mapping) must not
+ *   stop other clients from creating and destroying their VMs.  VM
+ *   teardown unlinks the VM under it, then waits until the worker no
+ *   longer serves it.
  * - The worker's buffers need no lock: an ordered workqueue never runs the
  *   worker twice at once.
  * - Each group is served under its VM's lock (see nouveau_svm_vm.c).
@@ -47,13 +53,52 @@
 static struct nouveau_svm_vm *nouveau_svm_dev_find_vm(struct nouveau_svm_dev *sdev,
 						      u64 inst)
 {
+	lockdep_assert_held(&sdev->vms_lock);
+	if (inst > U32_MAX)
+		return NULL;
+	return xa_load(&sdev->vms, inst);
+}
+
+/*
+ * The VM of context @inst, made the one the worker serves, so that its
+ * teardown waits until the worker lets go of it (see "Locking"); NULL
+ * when there is none.
+ */
+static struct nouveau_svm_vm *nouveau_svm_dev_serve_vm(struct nouveau_svm_dev *sdev,
+						       u64 inst)
+{
 	struct nouveau_svm_vm *vm;
 
-	lockdep_assert_held(&sdev->vms_lock);
-	list_for_each_entry(vm, &sdev->vms, link)
-		if (vm->inst == inst)
-			return vm;
-	return NULL;
+	mutex_lock(&sdev->vms_lock);
+	vm = nouveau_svm_dev_find_vm(sdev, inst);
+	WRITE_ONCE(sdev->serving, vm);
+	mutex_unlock(&sdev->vms_lock);
+	return vm;
+}
+
+static void nouveau_svm_dev_unserve_vm(struct nouveau_svm_dev *sdev)
+{
+	mutex_lock(&sdev->vms_lock);
+	/* Everything the worker did with the VM comes before its release. */
+	smp_store_release(&sdev->serving, NULL);
+	mutex_unlock(&sdev->vms_lock);
+	wake_up_all(&sdev->serving_wq);
+}
+
+/**
+ * nouveau_svm_dev_wait_unserved() - wait until the fault worker lets go of a VM
+ * @sdev: the device
+ * @vm: a VM already taken off &nouveau_svm_dev.vms, so that the worker
+ *	cannot take it up again
+ *
+ * Context: Process context, no lock of the VM held; sleeps until the
+ * worker has finished the faults of @vm it is serving, if any.
+ */
+void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
+				   struct nouveau_svm_vm *vm)
+{
+	/* Pairs with the release in nouveau_svm_dev_unserve_vm(). */
+	wait_event(sdev->serving_wq, smp_load_acquire(&sdev->serving) != vm);
 }
 
 static bool nouveau_svm_fault_is_transient(int err)
@@ -229,11 +274,10 @@ static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n
 	trace_nouveau_svm_fault_batch(n, ngroups);
 	sdev->batch++;
 
-	mutex_lock(&sdev->vms_lock);
 	for (g = 0; g < ngroups; g++) {
 		const struct nouveau_svm_fault_group *grp = &sdev->groups[g];
 		const struct nouveau_svm_fault *f = &faults[grp->first];
-		struct nouveau_svm_vm *vm = nouveau_svm_dev_find_vm(sdev, grp->inst);
+		struct nouveau_svm_vm *vm = nouveau_svm_dev_serve_vm(sdev, grp->inst);
 		unsigned int i;
 
 		if (!vm) {
@@ -243,8 +287,8 @@ static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n
 		}
 		nouveau_svm_vm_account(sdev, vm, grp->count);
 		nouveau_svm_group_serve(sdev, vm, f, grp->count);
+		nouveau_svm_dev_unserve_vm(sdev);
 	}
-	mutex_unlock(&sdev->vms_lock);
 	sdev->ops->fault_replay(sdev);
 }
 
@@ -297,7 +341,8 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 		.fault_max = fault_max,
 	};
 	mutex_init(&sdev->vms_lock);
-	INIT_LIST_HEAD(&sdev->vms);
+	xa_init_flags(&sdev->vms, XA_FLAGS_ALLOC1);
+	init_waitqueue_head(&sdev->serving_wq);
 	INIT_WORK(&sdev->fault_work, nouveau_svm_fault_work);
 	sdev->faults = kvcalloc(fault_max, sizeof(*sdev->faults), GFP_KERNEL);
 	sdev->groups = kvcalloc(fault_max, sizeof(*sdev->groups), GFP_KERNEL);
@@ -325,6 +370,8 @@ void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev)
 		destroy_workqueue(sdev->wq);
 	kvfree(sdev->groups);
 	kvfree(sdev->faults);
+	WARN_ON(!xa_empty(&sdev->vms));
+	xa_destroy(&sdev->vms);
 	mutex_destroy(&sdev->vms_lock);
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_dev_fini);

@@ -70,6 +70,9 @@ int nouveau_svm_hmm_range_fault(struct mm_struct *mm, struct hmm_range *range);
 int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 				  const struct nouveau_svm_window *w);
 
+void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
+				   struct nouveau_svm_vm *vm);
+
 struct nouveau_svm_stats *nouveau_svm_stats_get(struct nouveau_svm_stats *stats);
 void nouveau_svm_stats_put(struct nouveau_svm_stats *stats);
 

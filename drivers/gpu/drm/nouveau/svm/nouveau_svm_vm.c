@@ -250,13 +250,33 @@ void nouveau_svm_stats_put(struct nouveau_svm_stats *stats)
 	kref_put(&stats->ref, nouveau_svm_stats_release);
 }
 
+/*
+ * Give @vm a context number: reserved in the device's VM table until the
+ * VM is ready, handed out cyclically (see &nouveau_svm_dev.vms).
+ */
+static int nouveau_svm_vm_inst_alloc(struct nouveau_svm_vm *vm)
+{
+	struct nouveau_svm_dev *sdev = vm->sdev;
+	u32 inst;
+	int ret;
+
+	/* The device's table: charged to no one client. */
+	ret = xa_alloc_cyclic(&sdev->vms, &inst, NULL, xa_limit_31b, &sdev->next_inst,
+			      GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	vm->inst = inst;
+	return 0;
+}
+
 /**
  * nouveau_svm_vm_create() - create the SVM VM of the calling process
  * @sdev: the device
  * @unmanaged: the window reserved for driver buffers, never mirrored
  *
  * Context: Process context; takes &nouveau_svm_dev.vms_lock.
- * Return: the VM, or an ERR_PTR: -ENOMEM, or the backend's vm_init error.
+ * Return: the VM, or an ERR_PTR: -ENOMEM, -EBUSY when every context number
+ * is in use, or the backend's vm_init error.
  */
 struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 					     const struct nouveau_svm_window *unmanaged)
@@ -293,15 +313,21 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 		if (ret)
 			goto err_gpusvm;
 	}
-	ret = sdev->ops->vm_init(vm);
+	ret = nouveau_svm_vm_inst_alloc(vm);
 	if (ret)
 		goto err_devmem;
+	ret = sdev->ops->vm_init(vm);
+	if (ret)
+		goto err_inst;
 
+	/* The slot is reserved: storing in it allocates nothing. */
 	mutex_lock(&sdev->vms_lock);
-	list_add_tail(&vm->link, &sdev->vms);
+	WARN_ON(xa_is_err(xa_store(&sdev->vms, vm->inst, vm, GFP_KERNEL)));
 	mutex_unlock(&sdev->vms_lock);
 	return vm;
 
+err_inst:
+	xa_erase(&sdev->vms, vm->inst);
 err_devmem:
 	if (sdev->vram)
 		nouveau_svm_devmem_unhold(sdev->vram);
@@ -328,10 +354,10 @@ void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm)
 {
 	struct nouveau_svm_dev *sdev = vm->sdev;
 
-	/* The fault worker holds vms_lock while it serves a batch. */
 	mutex_lock(&sdev->vms_lock);
-	list_del(&vm->link);
+	xa_erase(&sdev->vms, vm->inst);
 	mutex_unlock(&sdev->vms_lock);
+	nouveau_svm_dev_wait_unserved(sdev, vm);
 
 	if (sdev->vram)
 		nouveau_svm_devmem_evict_client(sdev->vram, vm->stats);

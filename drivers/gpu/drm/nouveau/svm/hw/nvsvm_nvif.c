@@ -153,7 +153,6 @@ void nouveau_svm_init(struct nouveau_drm *drm)
 	if (!svm)
 		return;
 	svm->drm = drm;
-	ida_init(&svm->insts);
 	mutex_init(&svm->attach_lock);
 	mutex_init(&svm->chan_lock);
 	INIT_LIST_HEAD(&svm->chans);
@@ -189,7 +188,7 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
 	if (!svm)
 		return;
 	if (!svm->unavailable) {
-		WARN_ON(!list_empty(&svm->sdev.vms));
+		WARN_ON(!xa_empty(&svm->sdev.vms));
 		if (svm->copy.size)
 			nouveau_svm_devmem_fini(&svm->sdev);
 		nvsvm_nvif_fault_fini(svm);
@@ -200,7 +199,6 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
 	WARN_ON(!list_empty(&svm->chans));
 	mutex_destroy(&svm->chan_lock);
 	mutex_destroy(&svm->attach_lock);
-	ida_destroy(&svm->insts);
 	kfree(svm);
 	drm->svm = NULL;
 }

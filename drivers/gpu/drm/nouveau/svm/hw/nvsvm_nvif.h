@@ -80,7 +80,6 @@ struct nvsvm_nvif_copy {
  * @drm: the device
  * @sdev: the core's device state
  * @unavailable: NOUVEAU_SVM_UNAVAILABLE__* when SVM is off on this device
- * @insts: context numbers of the VMs (&nouveau_svm_vm.inst), from 1
  * @attach_lock: serialises SVM_INIT; protects @attach
  * @attach: the nvif VMM the SVM_INIT in progress made, for vm_init
  * @chan_lock: protects @chans and @recover
@@ -101,7 +100,6 @@ struct nouveau_svm {
 	struct nouveau_drm *drm;
 	struct nouveau_svm_dev sdev;
 	u32 unavailable;
-	struct ida insts;
 
 	struct mutex attach_lock; /* serialises SVM_INIT, protects attach */
 	struct nvif_vmm *attach;

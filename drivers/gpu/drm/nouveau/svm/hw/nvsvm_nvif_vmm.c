@@ -89,7 +89,6 @@ int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm)
 {
 	struct nouveau_svm *svm = nvsvm_nvif(vm->sdev);
 	struct nvsvm_nvif_vm *hvm;
-	int inst;
 
 	lockdep_assert_held(&svm->attach_lock);
 	if (WARN_ON(!svm->attach))
@@ -100,18 +99,13 @@ int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm)
 		return -ENOMEM;
 	hvm->args = kvzalloc(struct_size(hvm->args, phys, NVSVM_NVIF_PFNMAP_MAX),
 			     GFP_KERNEL);
-	inst = ida_alloc_min(&svm->insts, 1, GFP_KERNEL);
-	if (!hvm->args || inst < 0) {
-		if (inst >= 0)
-			ida_free(&svm->insts, inst);
-		kvfree(hvm->args);
+	if (!hvm->args) {
 		kfree(hvm);
 		return -ENOMEM;
 	}
 	hvm->svm = svm;
 	hvm->vmm = svm->attach;
 	xa_init(&hvm->pts);
-	vm->inst = inst;
 	vm->priv = hvm;
 	return 0;
 }
@@ -278,7 +272,6 @@ void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm)
 	xa_destroy(&hvm->pts);
 	mutex_unlock(&vm->lock);
 
-	ida_free(&hvm->svm->insts, vm->inst);
 	kvfree(hvm->args);
 	kfree(hvm);
 }

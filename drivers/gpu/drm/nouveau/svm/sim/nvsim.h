@@ -174,7 +174,6 @@ struct nvsim_vram {
  * @ring: the fault ring
  * @engine: the exec engine
  * @vram: the VRAM and its copy engine
- * @insts: allocator of the VMs' context numbers (&nouveau_svm_vm.inst)
  */
 struct nvsim_device {
 	struct drm_device drm;
@@ -182,7 +181,6 @@ struct nvsim_device {
 	struct nvsim_fault_ring ring;
 	struct nvsim_engine engine;
 	struct nvsim_vram vram;
-	struct ida insts;
 };
 
 /**

@@ -422,7 +422,6 @@ static int nvsim_probe(struct platform_device *pdev)
 				  struct nvsim_device, drm);
 	if (IS_ERR(ndev))
 		return PTR_ERR(ndev);
-	ida_init(&ndev->insts);
 
 	ret = nvsim_fault_ring_init(&ndev->ring, fault_ring_size);
 	if (ret)
@@ -478,7 +477,6 @@ static void nvsim_remove(struct platform_device *pdev)
 	nvsim_vram_fini(&ndev->vram);
 	nvsim_engine_fini(&ndev->engine);
 	nvsim_fault_ring_fini(&ndev->ring);
-	ida_destroy(&ndev->insts);
 }
 
 static struct platform_driver nvsim_platform_driver = {

@@ -60,8 +60,8 @@ static struct nvsim_vm *to_nvsim_vm(struct nouveau_svm_vm *vm)
  * nvsim_vm_init() - create the page table of a new SVM VM
  * @vm: the core's new VM
  *
- * Implements &nouveau_svm_backend_ops.vm_init: gives the VM a context number
- * that no other live VM of the device has, which its faults carry.
+ * Implements &nouveau_svm_backend_ops.vm_init: the VM's faults carry the
+ * context number the core gave it.
  *
  * Context: process context, may sleep.
  * Return: 0, or -ENOMEM.
@@ -70,23 +70,15 @@ int nvsim_vm_init(struct nouveau_svm_vm *vm)
 {
 	struct nvsim_device *ndev = to_nvsim_device(vm->sdev);
 	struct nvsim_vm *svm;
-	int inst;
 
-	svm = kzalloc_obj(*svm);
+	svm = kzalloc_obj(*svm, GFP_KERNEL_ACCOUNT);
 	if (!svm)
 		return -ENOMEM;
-
-	inst = ida_alloc_min(&ndev->insts, 1, GFP_KERNEL);
-	if (inst < 0) {
-		kfree(svm);
-		return inst;
-	}
 
 	svm->vm = vm;
 	svm->ndev = ndev;
 	spin_lock_init(&svm->tlb_lock);
 	xa_init(&svm->pts);
-	vm->inst = inst;
 	vm->priv = svm;
 	return 0;
 }
@@ -139,7 +131,6 @@ void nvsim_vm_fini(struct nouveau_svm_vm *vm)
 	nvsim_fault_purge(&ndev->ring, vm->inst);
 	nvsim_vm_detach(vm);
 	nvsim_pt_free_all(svm);
-	ida_free(&ndev->insts, vm->inst);
 	kfree(svm);
 }
 
