@@ -33,7 +33,9 @@
  * @npages, which is redundant with the range, may be 0 or anything up to
  * the number of pages of the rounded range (Mesa rounds its own count up
  * from the unrounded size).
- *
+ */
+
+/**
  * DOC: Locking
  *
  * None: pure functions of their arguments.

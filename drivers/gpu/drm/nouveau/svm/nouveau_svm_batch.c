@@ -17,7 +17,9 @@
  *
  * This file is pure logic, with no locks and no mm calls: KUnit tests it
  * in isolation (tests/nouveau_svm_test.c).
- *
+ */
+
+/**
  * DOC: Locking
  *
  * None: the functions work on arrays their caller owns.

@@ -34,7 +34,9 @@
  * Those classes widen the upper halves of the addresses (OFFSET_*_UPPER,
  * SET_SEMAPHORE_A) to 17 bits: addresses reach 512 TiB, past any DMA mask
  * nouveau sets.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * None: the functions only read their arguments and write the buffer the

@@ -22,7 +22,9 @@
  *
  * Everything here is pure: the entry is a copy the caller made of the
  * buffer, and nothing is read from or written to the GPU.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * None: the functions only read their arguments and write the structures

@@ -37,7 +37,9 @@
  * beforehand, per 2 MiB block of the address space and at one page size
  * a block; nvsvm_hw_pt_spans() says which part of a block that is, since
  * nvkm's own region (the unmanaged window) can cut through a block.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * None: the functions only read their arguments and write the arrays the

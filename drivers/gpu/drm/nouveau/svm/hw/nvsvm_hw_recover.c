@@ -52,7 +52,9 @@
  *
  * Everything here is pure bookkeeping, tested by KUnit; the backend does
  * the kills and cancels (nvsvm_nvif_fault.c).
- *
+ */
+
+/**
  * DOC: Locking
  *
  * None here: the caller serialises every call on one &struct

@@ -29,7 +29,9 @@
  * creates the VM, and hands it to vm_init through &nouveau_svm.attach.
  * nouveau then uses that VMM for the client's new channels, and each
  * channel registers its instance so that its faults reach the VM.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * - &nouveau_cli.mutex (nouveau's) protects the client's VMMs; SVM_INIT

@@ -28,7 +28,9 @@
  * (at most a quarter of VRAM, in whole 2 MiB pages), handed to the core
  * with nouveau_svm_devmem_init(); the core's VRAM offsets are offsets into
  * it.  Without a copy engine there is no device memory.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * The channel's push buffer belongs to its client and is protected by that

@@ -30,7 +30,9 @@
  * Replay and cancel are methods of any GP100-class VMM; the backend uses
  * the kernel client's.  A cancel goes through the channel-recovery
  * bookkeeping first (see "Channel recovery").
- *
+ */
+
+/**
  * DOC: Non-replayable faults
  *
  * From Volta on, copy engines and host semaphores (a copy or a semaphore
@@ -60,7 +62,9 @@
  *
  * Pascal has no such buffer: there a copy-engine fault raises nvkm's MMU
  * fault interrupt, and nvkm recovers the channel.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * - &nouveau_svm.chan_lock protects the channel list and the recovery

@@ -45,7 +45,9 @@
  * (nvkm_kmap()), which can allocate when nvkm's BAR2 window has evicted
  * it; nouveau's VM_BIND has the same dependency in its fence signalling
  * path.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * - &nouveau_svm_vm.priv is cleared by vm_fini under both the VM's lock and
