@@ -24,15 +24,17 @@
  *  - @stride not zero: -EINVAL
  *  - @va_end rounds up past the top of the address space: -EOVERFLOW
  *  - empty range (@va_start >= @va_end once rounded): -EINVAL
- *  - @npages larger than the rounded range: -EINVAL
+ *  - @npages larger than the rounded range in 4 KiB units: -EINVAL
  *  - the range ends above the user address limit: -EFAULT
  *  - the range overlaps the unmanaged window: -EINVAL
  *
  * @va_start and @va_end are rounded out to pages, as they always were:
  * OpenCL passes the user's pointers as they are.  For the same reason
  * @npages, which is redundant with the range, may be 0 or anything up to
- * the number of pages of the rounded range (Mesa rounds its own count up
- * from the unrounded size).
+ * the size of the rounded range in 4 KiB units: Mesa rounds its own count
+ * up from the unrounded size, in 4 KiB units whatever the kernel's page
+ * size (DIV_ROUND_UP(size, 0x1000)), which on a kernel with 16 KiB or
+ * 64 KiB pages is more than the range's pages.
  */
 
 /**
@@ -135,7 +137,7 @@ int nouveau_svm_bind_args(const struct drm_nouveau_svm_bind *args, u64 user_limi
 	req->range.end = round_up(args->va_end, PAGE_SIZE);
 	if (req->range.start >= req->range.end)
 		return -EINVAL;
-	if (args->npages > (req->range.end - req->range.start) >> PAGE_SHIFT)
+	if (args->npages > (req->range.end - req->range.start) / SZ_4K)
 		return -EINVAL;
 	if (req->range.end > user_limit)
 		return -EFAULT;

@@ -6,6 +6,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/mm.h>
 #include <linux/sizes.h>
 #include <drm/nouveau_drm.h>
 
@@ -32,14 +33,27 @@ static const struct bind_case bind_cases[] = {
 	{ "host-target-zero", { .header = MIGRATE, .va_start = SZ_2M,
 	  .va_end = SZ_4M }, 0, SZ_2M, SZ_4M },
 	{ "unaligned-rounds-out", { .header = MIGRATE | VRAM, .va_start = 0x1800,
-	  .va_end = 0x2800, .npages = 1 }, 0, 0x1000, 0x3000 },
+	  .va_end = 0x2800, .npages = 1 }, 0, ALIGN_DOWN(0x1800, PAGE_SIZE),
+	  ALIGN(0x2800, PAGE_SIZE) },
 	{ "npages-as-mesa", { .header = MIGRATE | VRAM, .va_start = 0x1800,
-	  .va_end = 0x2800, .npages = 2 }, 0, 0x1000, 0x3000 },
+	  .va_end = 0x2800, .npages = 2 }, 0, ALIGN_DOWN(0x1800, PAGE_SIZE),
+	  ALIGN(0x2800, PAGE_SIZE) },
 	{ "priority-accepted", { .header = MIGRATE | VRAM |
 	  (7ULL << NOUVEAU_SVM_BIND_PRIORITY_SHIFT), .va_start = 0,
 	  .va_end = 0x1000 }, 0, 0, 0x1000 },
 	{ "npages-too-big", { .header = MIGRATE | VRAM, .va_start = 0x1000,
-	  .va_end = 0x2000, .npages = 2 }, -EINVAL },
+	  .va_end = 0x2000, .npages = PAGE_SIZE / SZ_4K + 1 }, -EINVAL },
+	/*
+	 * Mesa's nvc0_svm_migrate(): npages = DIV_ROUND_UP(size, 0x1000) of
+	 * an unaligned pointer and size.  With 64 KiB pages the range rounds
+	 * out to one page, which holds 16 of Mesa's pages.
+	 */
+	{ "npages-mesa-4k-units", { .header = MIGRATE | VRAM, .va_start = 0x1800,
+	  .va_end = 0x1800 + 0x1001, .npages = 2 }, 0,
+	  ALIGN_DOWN(0x1800, PAGE_SIZE), ALIGN(0x1800 + 0x1001, PAGE_SIZE) },
+	{ "npages-whole-page-in-4k-units", { .header = MIGRATE | VRAM,
+	  .va_start = 0, .va_end = PAGE_SIZE, .npages = PAGE_SIZE / SZ_4K }, 0,
+	  0, PAGE_SIZE },
 	{ "reserved0", { .header = MIGRATE, .va_end = 0x1000, .reserved0 = 1 }, -EINVAL },
 	{ "reserved1", { .header = MIGRATE, .va_end = 0x1000, .reserved1 = 1 }, -EINVAL },
 	{ "header-high-bits", { .header = MIGRATE | (1ULL << 48), .va_end = 0x1000 },
