@@ -902,11 +902,15 @@ static void fault_batching(int fd)
 /* Faults that cannot be served                                        */
 /* ------------------------------------------------------------------ */
 
-/* Every fault of a job that touched only unservable pages was cancelled. */
+/*
+ * Every fault of a job that touched only unservable pages was cancelled:
+ * the cancels count pages, the faults entries (a page's duplicates, of
+ * accesses in flight together or refaulted, count once as a cancel).
+ */
 static void assert_all_cancelled(struct svm_counters d)
 {
 	assert_u64_lte(1, d.cancels);
-	igt_assert_eq_u64(d.cancels, d.faults);
+	assert_u64_lte(d.cancels, d.faults);
 }
 
 static void prot_none_cancel(int fd)

@@ -153,7 +153,8 @@ struct drm_nvsim_wait {
  * @DRM_NVSIM_COUNTER_FAULT_BATCHES: fault batches that held this client's
  *	faults
  * @DRM_NVSIM_COUNTER_REPLAYS: replays after a batch with this client's faults
- * @DRM_NVSIM_COUNTER_CANCELS: faults cancelled
+ * @DRM_NVSIM_COUNTER_CANCELS: faulting pages cancelled (duplicate faults of
+ *	one page in one batch count once)
  * @DRM_NVSIM_COUNTER_PAGES_MAPPED: 4 KiB pages written to the GPU page table
  * @DRM_NVSIM_COUNTER_INVALIDATIONS: MMU notifier invalidations that unmapped
  *	GPU pages of this client

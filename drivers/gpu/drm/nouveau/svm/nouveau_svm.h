@@ -200,7 +200,8 @@ struct nouveau_svm_backend_ops {
  * @faults: fault entries served
  * @batches: fault batches that held faults of the client
  * @replays: replays after a batch with faults of the client
- * @cancels: faults cancelled
+ * @cancels: faulting pages cancelled (the duplicate faults of a page in
+ *	one batch count once)
  * @pages_mapped: 4 KiB pages entered into the GPU page table
  * @invalidations: MMU notifier invalidations that unmapped GPU pages
  * @ranges: SVM ranges now
@@ -268,6 +269,9 @@ struct nouveau_svm_stats {
  * @groups: the fault worker's group buffer
  * @fault_max: size of @faults and @groups
  * @batch: number of the current fault batch (fault worker)
+ * @counted_cancel: the context and page of the last cancel counted in
+ *	batch @counted_batch (fault worker): duplicates count once
+ * @counted_batch: see @counted_cancel
  * @vram: the device memory the core manages, NULL without any
  */
 struct nouveau_svm_dev {
@@ -287,6 +291,8 @@ struct nouveau_svm_dev {
 	struct nouveau_svm_fault_group *groups;
 	unsigned int fault_max;
 	u64 batch;
+	struct nouveau_svm_fault counted_cancel;
+	u64 counted_batch;
 	struct nouveau_svm_vram *vram;
 };
 

@@ -110,12 +110,34 @@ static void nouveau_svm_fault_cancel(struct nouveau_svm_dev *sdev,
 				     struct nouveau_svm_vm *vm,
 				     const struct nouveau_svm_fault *f)
 {
+	struct nouveau_svm_fault *last = &sdev->counted_cancel;
+
 	if (f->access == NOUVEAU_SVM_ACCESS_PREFETCH)
 		return;
-	/* Counted first: the cancel may end the submitter's wait. */
-	if (vm)
+	/*
+	 * Counted first: the cancel may end the submitter's wait.  A batch is
+	 * sorted, so the duplicates of a page follow each other: they are the
+	 * faults of one access, or of several in flight together, and count
+	 * once.
+	 */
+	if (vm && (sdev->counted_batch != sdev->batch || last->inst != f->inst ||
+		   (last->addr & PAGE_MASK) != (f->addr & PAGE_MASK))) {
 		atomic64_inc(&vm->stats->cancels);
+		sdev->counted_batch = sdev->batch;
+		*last = *f;
+	}
 	sdev->ops->fault_cancel(sdev, f);
+}
+
+/* How many of the @n faults at @f are on @f[0]'s page (sorted: neighbours). */
+static unsigned int nouveau_svm_faults_on_page(const struct nouveau_svm_fault *f,
+					       unsigned int n)
+{
+	unsigned int j;
+
+	for (j = 1; j < n && (f[j].addr & PAGE_MASK) == (f[0].addr & PAGE_MASK); j++)
+		;
+	return j;
 }
 
 /* Cancel the atomic faults among the @n faults of one page at @f. */
@@ -169,8 +191,7 @@ static void nouveau_svm_faults_atomic(struct nouveau_svm_dev *sdev,
 		nouveau_svm_vm_migrate_locked(vm, &w);
 	for (i = 0; i < n; i = j) {
 		page = f[i].addr & PAGE_MASK;
-		for (j = i + 1; j < n && (f[j].addr & PAGE_MASK) == page; j++)
-			;
+		j = i + nouveau_svm_faults_on_page(&f[i], n - i);
 		if (!nouveau_svm_faults_any_atomic(&f[i], j - i))
 			continue;
 		if (nouveau_svm_vm_atomic_policy(vm, page) == NOUVEAU_SVM_ATOMIC__REFUSE)
@@ -220,7 +241,7 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 {
 	struct mem_cgroup *memcg, *old_memcg;
 	struct nouveau_svm_served served;
-	unsigned int i = 0;
+	unsigned int i = 0, j;
 	bool write = false;
 	int ret;
 
@@ -243,9 +264,11 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 			i += nouveau_svm_faults_settle(sdev, vm, &f[i], n - i, &served);
 			continue;
 		}
-		if (!nouveau_svm_fault_is_transient(ret))
-			nouveau_svm_fault_cancel(sdev, vm, &f[i]);
-		i++;
+		/* The page's duplicates fail alike: settle them with it. */
+		j = i + nouveau_svm_faults_on_page(&f[i], n - i);
+		for (; i < j; i++)
+			if (!nouveau_svm_fault_is_transient(ret))
+				nouveau_svm_fault_cancel(sdev, vm, &f[i]);
 	}
 	mutex_unlock(&vm->lock);
 	set_active_memcg(old_memcg);
