@@ -588,8 +588,9 @@
  * SUBTEST: bad-exec-flags
  * Description: EXEC with an unknown flag: -EINVAL, nothing runs.
  *
- * SUBTEST: bad-exec-pad
- * Description: EXEC with @pad set: -EINVAL, nothing runs.
+ * SUBTEST: bad-exec-channel
+ * Description: EXEC on a channel past DRM_NVSIM_CHANNELS: -EINVAL,
+ *	nothing runs.
  *
  * SUBTEST: bad-exec-cmds-invalid
  * Description: EXEC with an unreadable @cmds pointer: -EFAULT.
@@ -3872,9 +3873,9 @@ static void exec_flags(struct exec_ctx *x)
 	x->exec.flags = DRM_NVSIM_EXEC_ASYNC << 1;
 }
 
-static void exec_pad(struct exec_ctx *x)
+static void exec_channel(struct exec_ctx *x)
 {
-	x->exec.pad = 1;
+	x->exec.channel = DRM_NVSIM_CHANNELS;
 }
 
 static void exec_cmds_invalid(struct exec_ctx *x)
@@ -3928,7 +3929,7 @@ static const struct exec_case {
 	{ "count-too-big", "EXEC of more than DRM_NVSIM_MAX_CMDS commands: -EINVAL.",
 	  exec_count_too_big, EINVAL },
 	{ "flags", "EXEC with an unknown flag: -EINVAL.", exec_flags, EINVAL },
-	{ "pad", "EXEC with pad set: -EINVAL.", exec_pad, EINVAL },
+	{ "channel", "EXEC on a channel past DRM_NVSIM_CHANNELS: -EINVAL.", exec_channel, EINVAL },
 	{ "cmds-invalid", "EXEC with an unreadable cmds pointer: -EFAULT.",
 	  exec_cmds_invalid, EFAULT },
 	{ "before-init", "EXEC before SVM_INIT: -ENOENT.", NULL, ENOENT },

@@ -892,7 +892,7 @@ static int exec_on(struct fz_thread *t, struct fz_fd *f, struct drm_nvsim_exec *
 	char desc[400] = "";
 	int err;
 
-	if (ex->flags & ~DRM_NVSIM_EXEC_ASYNC || ex->pad || !ex->count ||
+	if (ex->flags & ~DRM_NVSIM_EXEC_ASYNC || ex->channel >= DRM_NVSIM_CHANNELS || !ex->count ||
 	    ex->count > DRM_NVSIM_MAX_CMDS) {
 		allowed = A(EINVAL);
 	} else if (!inited && !racy) {
@@ -916,8 +916,8 @@ static int exec_on(struct fz_thread *t, struct fz_fd *f, struct drm_nvsim_exec *
 	}
 	if (readable)
 		describe_cmds(desc, sizeof(desc), cmds, readable < ex->count ? readable : ex->count);
-	note(t, "NVSIM_EXEC %s cmds=%#" PRIx64 " count=%u flags=%#x pad=%#x:%s", f->name,
-	     (uint64_t)ex->cmds, ex->count, ex->flags, ex->pad, desc);
+	note(t, "NVSIM_EXEC %s cmds=%#" PRIx64 " count=%u flags=%#x channel=%u:%s", f->name,
+	     (uint64_t)ex->cmds, ex->count, ex->flags, ex->channel, desc);
 	err = do_ioctl(t, IOC_EXEC, f->fd, DRM_IOCTL_NVSIM_EXEC, ex);
 	if (!expect(t, IOC_EXEC, f->name, err, allowed))
 		return err;
@@ -961,8 +961,11 @@ static void act_exec(struct fz_thread *t)
 	ex.flags = chance(r, 40) ? DRM_NVSIM_EXEC_ASYNC : 0;
 	if (chance(r, 3))
 		ex.flags |= 1u << (1 + below(r, 31));
+	/* Mostly a valid channel, so that the jobs of one file run side by side. */
 	if (chance(r, 3))
-		ex.pad = 1 + below(r, 0xffff);
+		ex.channel = DRM_NVSIM_CHANNELS + below(r, 0xffff);
+	else
+		ex.channel = below(r, DRM_NVSIM_CHANNELS);
 
 	p = below(r, 100);
 	if (p < 2) {

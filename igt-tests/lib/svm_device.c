@@ -665,7 +665,8 @@ static const struct {
 		{ "vram-pages", offsetof(struct svm_counters, vram_pages) },
 };
 
-_Static_assert(DRM_NVSIM_COUNTER_COUNT == SVM_COUNTERS_NUM,
+/* The core's counters, which fdinfo shows on nouveau and the simulated GPU. */
+_Static_assert(DRM_NVSIM_COUNTER_VRAM_PAGES + 1 == SVM_COUNTERS_NUM,
 	       "struct svm_counters does not match enum drm_nvsim_counter");
 _Static_assert(sizeof(struct svm_counters) == SVM_COUNTERS_NUM * sizeof(uint64_t),
 	       "struct svm_counters is not one uint64_t per counter");

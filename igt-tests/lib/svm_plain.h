@@ -50,7 +50,8 @@ enum svm_plain_counter {
 	C_COPY_LAUNCHES = DRM_NVSIM_COUNTER_COPY_LAUNCHES,
 	C_COPY_FAILURES = DRM_NVSIM_COUNTER_COPY_FAILURES,
 	C_VRAM_PAGES = DRM_NVSIM_COUNTER_VRAM_PAGES,
-	NCOUNTERS = DRM_NVSIM_COUNTER_COUNT,
+	/* The core's counters, in fdinfo; the simulated GPU's own follow. */
+	NCOUNTERS = DRM_NVSIM_COUNTER_VRAM_PAGES + 1,
 };
 
 /* Their fdinfo names: "nouveau-svm-<name>:". */

@@ -95,6 +95,9 @@ struct drm_nvsim_cmd {
 /** DRM_NVSIM_MAX_CMDS - the most commands one EXEC may carry */
 #define DRM_NVSIM_MAX_CMDS	4096
 
+/** DRM_NVSIM_CHANNELS - channels per file, the range of &drm_nvsim_exec.channel */
+#define DRM_NVSIM_CHANNELS	16
+
 /** DRM_NVSIM_EXEC_ASYNC - return at once; WAIT for the job's end */
 #define DRM_NVSIM_EXEC_ASYNC	(1 << 0)
 
@@ -105,10 +108,15 @@ struct drm_nvsim_cmd {
  * @flags: in, DRM_NVSIM_EXEC_*
  * @seqno: out, the job's number, for WAIT
  * @status: out, without DRM_NVSIM_EXEC_ASYNC: the job's status (see WAIT)
- * @pad: must be 0
+ * @channel: in, the file's channel that runs the job, 0 to
+ *	DRM_NVSIM_CHANNELS - 1
  *
  * The engine runs the commands in order at the process's virtual addresses
- * through the GPU page table, faulting on a miss.  Without
+ * through the GPU page table, faulting on a miss.  The jobs of one channel
+ * run one after the other, in submission order; jobs of different
+ * channels, of one file or of several, run at the same time, as many at
+ * once as the device has runners (the module parameter runners, default
+ * 4), and their faults meet in the device's one fault ring.  Without
  * DRM_NVSIM_EXEC_ASYNC the ioctl waits for the end of the job and writes
  * each command's @result back.  Errors: -EINVAL for a bad field or command
  * (nothing runs), -ENOENT before SVM_INIT, -EPERM from another process,
@@ -121,7 +129,7 @@ struct drm_nvsim_exec {
 	__u32 flags;
 	__u64 seqno;
 	__s32 status;
-	__u32 pad;
+	__u32 channel;
 };
 
 /**
@@ -131,7 +139,9 @@ struct drm_nvsim_exec {
  * @status: out, 0 if every command ran; -EFAULT if a fault was cancelled
  *	(the job stopped there, like a channel error: at that command, or
  *	at an earlier one whose accesses were in flight with it); -EIO if an
- *	injected engine error stopped it
+ *	injected engine error stopped it; -ENXIO if an access went through a
+ *	DMA address the core had not mapped for the GPU, or had unmapped
+ *	already (a bug of the kernel, which also warns)
  * @pad: must be 0
  *
  * Once the job has ended its commands' @result fields are written back to
@@ -178,6 +188,18 @@ struct drm_nvsim_wait {
  * @DRM_NVSIM_COUNTER_COPY_LAUNCHES: copy-engine launches for this client
  * @DRM_NVSIM_COUNTER_COPY_FAILURES: copy-engine launches that failed
  * @DRM_NVSIM_COUNTER_VRAM_PAGES: 4 KiB pages of VRAM the client holds now
+ * @DRM_NVSIM_COUNTER_MIXED_BATCHES: fault batches that held faults of this
+ *	client and of another context
+ * @DRM_NVSIM_COUNTER_CHANNEL_BATCHES: fault batches that held faults of
+ *	two or more of this client's channels
+ * @DRM_NVSIM_COUNTER_DUPLICATE_FAULTS: fault entries of this client that
+ *	repeated a page an earlier entry of the same batch already named
+ * @DRM_NVSIM_COUNTER_DROPPED_FAULTS: faults of this client that the fault
+ *	ring dropped because it was full (an overflow) or an overflow was
+ *	injected; the accesses fault again after the next replay
+ * @DRM_NVSIM_COUNTER_DMA_ERRORS: accesses of this client's jobs through a
+ *	DMA address that was not mapped for the GPU (see
+ *	&drm_nvsim_wait.status -ENXIO)
  * @DRM_NVSIM_COUNTER_COUNT: number of counters this header knows
  */
 enum drm_nvsim_counter {
@@ -202,6 +224,11 @@ enum drm_nvsim_counter {
 	DRM_NVSIM_COUNTER_COPY_LAUNCHES,
 	DRM_NVSIM_COUNTER_COPY_FAILURES,
 	DRM_NVSIM_COUNTER_VRAM_PAGES,
+	DRM_NVSIM_COUNTER_MIXED_BATCHES,
+	DRM_NVSIM_COUNTER_CHANNEL_BATCHES,
+	DRM_NVSIM_COUNTER_DUPLICATE_FAULTS,
+	DRM_NVSIM_COUNTER_DROPPED_FAULTS,
+	DRM_NVSIM_COUNTER_DMA_ERRORS,
 	DRM_NVSIM_COUNTER_COUNT,
 };
 

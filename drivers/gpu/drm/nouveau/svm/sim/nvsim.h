@@ -35,9 +35,9 @@
  * Locks of the simulated GPU.  The three spinlocks are never nested, and
  * nothing sleeps under them:
  *
- * - &nvsim_engine.lock protects the job queue, the running job, every
- *   job's &nvsim_job.abort, the replay generation and the dying flag of
- *   the VMs.
+ * - &nvsim_engine.lock protects the job queue, the runners' jobs, every
+ *   job's &nvsim_job.abort and &nvsim_job.cancel, the replay generation,
+ *   the fault tokens and the dying flag of the VMs.
  * - &nvsim_vm.tlb_lock, one per VM, stands in for the GPU's TLB: it
  *   protects the contents of the VM's page-table pages.  The engine holds
  *   it while it translates a virtual address and accesses the page behind
@@ -45,6 +45,10 @@
  *   to the unmapped pages is in flight.
  * - &nvsim_fault_ring.lock protects the ring's entries and counters and
  *   the armed fault-overflow injection.
+ *
+ * The IOMMU's XArray (&nvsim_iommu.maps) has its own lock, which also
+ * protects the next I/O address to hand out; the engines look mappings up
+ * under RCU (see DOC: IOMMU).
  *
  * The VRAM (&struct nvsim_vram) needs no lock of its own: its backing store
  * and size are set in probe and stay until remove, and its armed failures
@@ -90,6 +94,10 @@
 /* The wave size a client starts with, and the most it may set. */
 #define NVSIM_WAVE_PAGES_DEFAULT	64
 #define NVSIM_WAVE_PAGES_MAX		512
+/* The misses a runner gathers before it posts them, in shuffled order. */
+#define NVSIM_MISSES_MAX		(2 * NVSIM_WAVE_PAGES_MAX)
+/* The most runners (channels running at once) a device may have. */
+#define NVSIM_RUNNERS_MAX		16
 
 /**
  * struct nvsim_pt - one page-table page: what a 2 MiB block of GPU virtual
@@ -103,45 +111,100 @@ struct nvsim_pt {
 };
 
 /**
- * struct nvsim_fault_ring - the device-wide replayable fault buffer
- * @lock: protects the other members
- * @entries: @size slots
- * @size: number of slots
- * @head: index of the oldest pending fault
- * @count: number of pending faults
- * @dropped: faults lost because the ring was full or overflow was injected
- * @inject_drop: faults still to drop, armed by DRM_NVSIM_INJECT_FAULT_OVERFLOW
+ * struct nvsim_ring_entry - a slot of the fault ring
+ * @fault: the fault as the core fetches it
+ * @svm: the VM of the faulting job (for the batch statistics; the VM
+ *	purges its entries before it goes)
+ * @chan: the faulting job's channel in its file
  */
-struct nvsim_fault_ring {
-	spinlock_t lock; /* protects entries, head, count, dropped, inject_drop */
-	struct nouveau_svm_fault *entries;
-	unsigned int size;
-	unsigned int head;
-	unsigned int count;
-	u64 dropped;
-	u32 inject_drop;
+struct nvsim_ring_entry {
+	struct nouveau_svm_fault fault;
+	struct nvsim_vm *svm;
+	u32 chan;
 };
 
 /**
- * struct nvsim_engine - the exec engine: one thread runs every client's jobs
- * in submission order
- * @thread: the engine thread
- * @lock: protects @queue, @running, @replay_seq, @next_token, the jobs'
- *	&nvsim_job.abort and the VMs' &nvsim_vm.dying
- * @queue: jobs waiting to run, by &nvsim_job.link
- * @running: the job the engine runs now, or NULL
+ * struct nvsim_ring_stats - what the fault batches held, device wide
+ * @batches: batches the core fetched
+ * @mixed: batches with faults of two or more contexts
+ * @multichannel: batches with faults of two or more channels of one context
+ * @duplicates: entries that named a page an earlier entry of the same
+ *	batch and context named
+ * @dropped: faults lost because the ring was full or overflow was injected
+ * @overflows: times the ring filled up and began to drop faults
+ */
+struct nvsim_ring_stats {
+	u64 batches;
+	u64 mixed;
+	u64 multichannel;
+	u64 duplicates;
+	u64 dropped;
+	u64 overflows;
+};
+
+/**
+ * struct nvsim_fault_ring - the device-wide replayable fault buffer
+ * @lock: protects the other members
+ * @entries: @size slots
+ * @scratch: @size slots, where a fetch sorts the batch for @stats
+ * @size: number of slots
+ * @head: index of the oldest pending fault
+ * @count: number of pending faults
+ * @overflow: the ring is dropping faults; cleared when a fetch makes room,
+ *	as a driver clears the overflow bit of a GPU's fault buffer
+ * @inject_drop: faults still to drop, armed by DRM_NVSIM_INJECT_FAULT_OVERFLOW
+ * @stats: what the batches held
+ */
+struct nvsim_fault_ring {
+	spinlock_t lock; /* protects every other member */
+	struct nvsim_ring_entry *entries;
+	struct nvsim_ring_entry *scratch;
+	unsigned int size;
+	unsigned int head;
+	unsigned int count;
+	bool overflow;
+	u32 inject_drop;
+	struct nvsim_ring_stats stats;
+};
+
+/**
+ * struct nvsim_runner - one of the engine's threads: a channel that runs
+ * at a time
+ * @engine: the engine
+ * @thread: the thread
+ * @job: the job it runs now, or NULL (under &nvsim_engine.lock)
+ * @misses: the misses of the wave being probed, posted in shuffled order
+ * @nmisses: entries used in @misses
+ */
+struct nvsim_runner {
+	struct nvsim_engine *engine;
+	struct task_struct *thread;
+	struct nvsim_job *job;
+	struct nouveau_svm_fault *misses;
+	unsigned int nmisses;
+};
+
+/**
+ * struct nvsim_engine - the exec engine: runners that run the jobs of
+ * several channels at the same time
+ * @lock: protects @queue, the runners' &nvsim_runner.job, @replay_seq,
+ *	@next_token, the jobs' &nvsim_job.abort and &nvsim_job.cancel and the
+ *	VMs' &nvsim_vm.dying
+ * @queue: jobs waiting to run, by &nvsim_job.link, in submission order
+ * @runners: @nr_runners runners
+ * @nr_runners: how many channels run at the same time
  * @replay_seq: bumped by every replay; a stalled job waits for a change
  * @next_token: the fault token of the next job
- * @work_wq: the engine waits here for jobs
+ * @work_wq: idle runners wait here for jobs
  * @stall_wq: a stalled job waits here for a replay or its end
- * @idle_wq: vm_fini waits here for the engine to leave its VM
+ * @idle_wq: vm_fini waits here for the runners to leave its VM
  */
 struct nvsim_engine {
-	struct task_struct *thread;
-	/* protects queue, running, replay_seq, next_token, job abort and cancel, vm dying */
+	/* protects queue, runner jobs, replay_seq, next_token, job abort and cancel, vm dying */
 	spinlock_t lock;
 	struct list_head queue;
-	struct nvsim_job *running;
+	struct nvsim_runner *runners;
+	unsigned int nr_runners;
 	u64 replay_seq;
 	u32 next_token;
 	wait_queue_head_t work_wq;
@@ -168,12 +231,24 @@ struct nvsim_vram {
 };
 
 /**
+ * struct nvsim_iommu - the simulated GPU's IOMMU
+ * @maps: the live DMA mappings by I/O page (see DOC: IOMMU); its lock
+ *	also protects @next
+ * @next: the I/O page from which the next mapping is placed
+ */
+struct nvsim_iommu {
+	struct xarray maps;
+	unsigned long next;
+};
+
+/**
  * struct nvsim_device - a simulated GPU
  * @drm: the DRM device
  * @sdev: the SVM core's state of the device
  * @ring: the fault ring
  * @engine: the exec engine
  * @vram: the VRAM and its copy engine
+ * @iommu: the IOMMU through which both engines reach system memory
  */
 struct nvsim_device {
 	struct drm_device drm;
@@ -181,6 +256,23 @@ struct nvsim_device {
 	struct nvsim_fault_ring ring;
 	struct nvsim_engine engine;
 	struct nvsim_vram vram;
+	struct nvsim_iommu iommu;
+};
+
+/**
+ * struct nvsim_vm_stats - the simulated GPU's own counters of a VM
+ * @mixed_batches: DRM_NVSIM_COUNTER_MIXED_BATCHES
+ * @channel_batches: DRM_NVSIM_COUNTER_CHANNEL_BATCHES
+ * @duplicate_faults: DRM_NVSIM_COUNTER_DUPLICATE_FAULTS
+ * @dropped_faults: DRM_NVSIM_COUNTER_DROPPED_FAULTS
+ * @dma_errors: DRM_NVSIM_COUNTER_DMA_ERRORS
+ */
+struct nvsim_vm_stats {
+	atomic64_t mixed_batches;
+	atomic64_t channel_batches;
+	atomic64_t duplicate_faults;
+	atomic64_t dropped_faults;
+	atomic64_t dma_errors;
 };
 
 /**
@@ -191,6 +283,7 @@ struct nvsim_device {
  *	engine across translation and access of one page
  * @pts: page-table pages (&struct nvsim_pt) by virtual address >> 21
  * @dying: vm_fini has begun: no job may be queued on the VM
+ * @stats: the simulated GPU's counters of the VM
  */
 struct nvsim_vm {
 	struct nouveau_svm_vm *vm;
@@ -198,6 +291,7 @@ struct nvsim_vm {
 	spinlock_t tlb_lock; /* protects the entries of every page in pts */
 	struct xarray pts;
 	bool dying;
+	struct nvsim_vm_stats stats;
 };
 
 /**
@@ -227,6 +321,8 @@ struct nvsim_file {
  * @ucmds: where EXEC read the commands from, for the results
  * @count: number of commands
  * @wave_pages: pages the engine walks before it stalls on their faults
+ * @chan: the channel of @nfile that runs the job
+ * @runner: the runner that runs the job, once it runs
  * @token: fault token that names the job in its faults
  * @seqno: the job's number in @nfile
  * @abort: set under &nvsim_engine.lock to stop the job with that status
@@ -245,6 +341,8 @@ struct nvsim_job {
 	struct drm_nvsim_cmd __user *ucmds;
 	u32 count;
 	u32 wave_pages;
+	u32 chan;
+	struct nvsim_runner *runner;
 	u32 token;
 	u32 seqno;
 	int abort;
@@ -265,13 +363,15 @@ int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map
 void nvsim_pt_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end);
 int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
-struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need);
+int nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need,
+		       struct page **page, bool *vram);
 
 /* nvsim_fault.c: the fault ring */
 int nvsim_fault_ring_init(struct nvsim_fault_ring *ring, unsigned int size);
 void nvsim_fault_ring_fini(struct nvsim_fault_ring *ring);
 bool nvsim_fault_post(struct nvsim_fault_ring *ring,
-		      const struct nouveau_svm_fault *fault);
+		      const struct nouveau_svm_fault *fault,
+		      struct nvsim_vm *svm, u32 chan);
 void nvsim_fault_purge(struct nvsim_fault_ring *ring, u64 inst);
 void nvsim_fault_inject_overflow(struct nvsim_fault_ring *ring, u32 count);
 unsigned int nvsim_fault_fetch(struct nouveau_svm_dev *sdev,
@@ -282,7 +382,8 @@ unsigned int nvsim_fault_fetch(struct nouveau_svm_dev *sdev,
 void nvsim_fault_replay(struct nouveau_svm_dev *sdev);
 void nvsim_fault_cancel(struct nouveau_svm_dev *sdev,
 			const struct nouveau_svm_fault *fault);
-int nvsim_engine_init(struct nvsim_engine *engine, const char *name);
+int nvsim_engine_init(struct nvsim_engine *engine, unsigned int nr_runners,
+		      const char *name);
 void nvsim_engine_fini(struct nvsim_engine *engine);
 void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm);
 int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
@@ -290,6 +391,12 @@ int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
 int nvsim_job_collect(struct nvsim_file *nfile, u32 seqno, long timeout,
 		      int *status);
 void nvsim_file_jobs_fini(struct nvsim_file *nfile);
+
+/* nvsim_iommu.c: the IOMMU */
+void nvsim_iommu_init(struct nvsim_iommu *mmu, struct device *dev);
+void nvsim_iommu_fini(struct nvsim_iommu *mmu, struct device *dev);
+struct page *nvsim_iommu_lookup(struct nvsim_iommu *mmu, dma_addr_t addr,
+				bool write);
 
 /* nvsim_copy.c: the VRAM and the copy engine */
 int nvsim_vram_init(struct nvsim_vram *vram, u64 size);

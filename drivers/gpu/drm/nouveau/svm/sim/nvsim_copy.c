@@ -6,7 +6,6 @@
  * Copyright (c) 2026 The nouveau SVM authors
  */
 #include <linux/bug.h>
-#include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -36,11 +35,13 @@
  * Where the fake differs from hardware: a copy engine runs on its own, reads
  * and writes both sides through their bus addresses, and the driver waits
  * for its fence.  The simulated one is the CPU, in the caller's thread: it
- * turns the DMA addresses of the system side back into pages with
- * dma_to_phys(), as the page table does, and reaches the VRAM through the
- * backing store's kernel mapping.  A failed launch copies nothing, where a
- * real one may have copied part: the core must take the destination's
- * contents as undefined either way.
+ * asks the IOMMU for the pages behind the DMA addresses of the system side,
+ * as the page table does (see DOC: IOMMU), and reaches the VRAM through
+ * the backing store's kernel mapping.  A system page whose DMA address is
+ * not mapped for the device (or is mapped for reading only, and the copy
+ * writes it) fails the launch with -EIO and a warning: a bug of the core.
+ * A failed launch may have copied part, as a real one may: the core must
+ * take the destination's contents as undefined.
  */
 
 /**
@@ -205,35 +206,49 @@ static bool nvsim_copy_valid(const struct nvsim_vram *vram,
 }
 
 /* Copy one page between system memory at DMA address @addr and @vptr. */
-static void nvsim_copy_page(struct device *dev, enum nouveau_svm_copy_dir dir,
-			    void *vptr, dma_addr_t addr)
+static int nvsim_copy_page(struct nvsim_iommu *mmu,
+			   enum nouveau_svm_copy_dir dir, void *vptr,
+			   dma_addr_t addr)
 {
-	struct page *page = pfn_to_page(PHYS_PFN(dma_to_phys(dev, addr)));
-	void *sptr = kmap_local_page(page);
+	bool to_sys = dir == NOUVEAU_SVM_COPY_TO_SYS;
+	struct page *page;
+	void *sptr;
 
-	if (dir == NOUVEAU_SVM_COPY_TO_VRAM)
-		copy_page(vptr, sptr);
-	else
+	page = nvsim_iommu_lookup(mmu, addr, to_sys);
+	if (WARN_ONCE(!page, "nvsim: copy through unmapped DMA address %pad\n",
+		      &addr))
+		return -EIO;
+
+	sptr = kmap_local_page(page);
+	if (to_sys)
 		copy_page(sptr, vptr);
+	else
+		copy_page(vptr, sptr);
 	kunmap_local(sptr);
+	return 0;
 }
 
 /* Copy @npages pages between @vptr in VRAM and @sys. */
-static void nvsim_copy_pages(struct device *dev, enum nouveau_svm_copy_dir dir,
-			     void *vptr, const struct drm_pagemap_addr *sys,
-			     unsigned long npages)
+static int nvsim_copy_pages(struct nvsim_iommu *mmu,
+			    enum nouveau_svm_copy_dir dir, void *vptr,
+			    const struct drm_pagemap_addr *sys,
+			    unsigned long npages)
 {
 	unsigned long i, k, n;
+	int ret;
 
 	for (i = 0; i < npages; i += n) {
 		n = nvsim_copy_entry_pages(&sys[i], npages - i);
 		for (k = 0; k < n; k++) {
-			nvsim_copy_page(dev, dir, vptr,
-					sys[i].addr + ((dma_addr_t)k << PAGE_SHIFT));
+			ret = nvsim_copy_page(mmu, dir, vptr, sys[i].addr +
+					      ((dma_addr_t)k << PAGE_SHIFT));
+			if (ret)
+				return ret;
 			vptr += PAGE_SIZE;
 		}
 		cond_resched();
 	}
+	return 0;
 }
 
 /* Clear @npages pages at @vptr in VRAM. */
@@ -266,7 +281,8 @@ static void nvsim_copy_clear(void *vptr, unsigned long npages)
  * Context: process or worker context, the mmap lock and folio locks
  * possibly held by the caller; takes no lock; may sleep.
  * Return: 0; -EIO if DRM_NVSIM_INJECT_COPY_FAIL armed a failure (this
- * takes one; nothing was copied); -EINVAL, with a warning, if the VRAM
+ * takes one; nothing was copied), or, with a warning, if a system page's
+ * DMA address is not mapped for the copy; -EINVAL, with a warning, if the VRAM
  * side does not lie inside the VRAM, an entry of @sys is not system memory,
  * @sys is NULL for a copy to system memory or @dir is unknown (nothing was
  * copied).
@@ -285,8 +301,7 @@ int nvsim_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 
 	vptr = ndev->vram.base + vram;
 	if (sys)
-		nvsim_copy_pages(ndev->drm.dev, dir, vptr, sys, npages);
-	else
-		nvsim_copy_clear(vptr, npages);
+		return nvsim_copy_pages(&ndev->iommu, dir, vptr, sys, npages);
+	nvsim_copy_clear(vptr, npages);
 	return 0;
 }

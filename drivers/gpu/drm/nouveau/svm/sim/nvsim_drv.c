@@ -9,7 +9,8 @@
  * (GETPARAM for the SVM capabilities and the size and use of the VRAM,
  * SVM_INIT, SVM_BIND), which go to the core, and the private uAPI of
  * include/uapi/drm/nouveau_svm_sim.h.  Module parameters size its fault
- * ring and its VRAM, which the core manages as device memory.
+ * ring, its VRAM, which the core manages as device memory, and how many
+ * channels its engine runs at once.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -22,7 +23,6 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/swiotlb.h>
 #include <linux/uaccess.h>
 #include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
@@ -44,6 +44,11 @@ static unsigned int fault_ring_size = 1024;
 module_param(fault_ring_size, uint, 0444);
 MODULE_PARM_DESC(fault_ring_size,
 		 "Slots of the fault ring, 16 to 65536 (default 1024); a full ring drops faults");
+
+static unsigned int runners = 4;
+module_param(runners, uint, 0444);
+MODULE_PARM_DESC(runners,
+		 "Channels the exec engine runs at the same time, 1 to 16 (default 4)");
 
 static unsigned int vram_mb = 16;
 module_param(vram_mb, uint, 0444);
@@ -126,7 +131,8 @@ static int nvsim_ioctl_exec(struct drm_device *drm, void *data,
 	u32 seqno;
 	int ret;
 
-	if (args->flags & ~DRM_NVSIM_EXEC_ASYNC || args->pad ||
+	if (args->flags & ~DRM_NVSIM_EXEC_ASYNC ||
+	    args->channel >= DRM_NVSIM_CHANNELS ||
 	    !args->count || args->count > DRM_NVSIM_MAX_CMDS)
 		return -EINVAL;
 
@@ -181,6 +187,17 @@ static int nvsim_ioctl_wait(struct drm_device *drm, void *data,
 	return ret;
 }
 
+static void nvsim_read_sim_counters(const struct nvsim_vm *svm, u64 *values)
+{
+	const struct nvsim_vm_stats *s = &svm->stats;
+
+	values[DRM_NVSIM_COUNTER_MIXED_BATCHES] = atomic64_read(&s->mixed_batches);
+	values[DRM_NVSIM_COUNTER_CHANNEL_BATCHES] = atomic64_read(&s->channel_batches);
+	values[DRM_NVSIM_COUNTER_DUPLICATE_FAULTS] = atomic64_read(&s->duplicate_faults);
+	values[DRM_NVSIM_COUNTER_DROPPED_FAULTS] = atomic64_read(&s->dropped_faults);
+	values[DRM_NVSIM_COUNTER_DMA_ERRORS] = atomic64_read(&s->dma_errors);
+}
+
 static void nvsim_read_counters(struct nouveau_svm_vm *vm, u64 *values)
 {
 	const struct nouveau_svm_stats *s = vm->stats;
@@ -206,6 +223,7 @@ static void nvsim_read_counters(struct nouveau_svm_vm *vm, u64 *values)
 	values[DRM_NVSIM_COUNTER_COPY_LAUNCHES] = atomic64_read(&s->copy_launches);
 	values[DRM_NVSIM_COUNTER_COPY_FAILURES] = atomic64_read(&s->copy_failures);
 	values[DRM_NVSIM_COUNTER_VRAM_PAGES] = atomic64_read(&s->vram_pages);
+	nvsim_read_sim_counters(vm->priv, values);
 }
 
 /*
@@ -373,17 +391,22 @@ static int nvsim_debugfs_ring_show(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
 	struct nvsim_fault_ring *ring = &to_nvsim(entry->dev)->ring;
+	const struct nvsim_ring_stats *st = &ring->stats;
 
 	spin_lock(&ring->lock);
-	seq_printf(m, "size %u\npending %u\ndropped %llu\ninject_drop %u\n",
-		   ring->size, ring->count, ring->dropped, ring->inject_drop);
+	seq_printf(m, "size %u\npending %u\noverflow %u\ninject_drop %u\n",
+		   ring->size, ring->count, ring->overflow, ring->inject_drop);
+	seq_printf(m, "batches %llu\nmixed_batches %llu\nchannel_batches %llu\n",
+		   st->batches, st->mixed, st->multichannel);
+	seq_printf(m, "duplicates %llu\ndropped %llu\noverflows %llu\n",
+		   st->duplicates, st->dropped, st->overflows);
 	spin_unlock(&ring->lock);
 	return 0;
 }
 
 /*
- * The engine turns DMA addresses back into pages (see DOC: Page table),
- * which is only right for direct DMA without bounce buffers.
+ * The engines reach system memory through the simulated IOMMU's dma_map_ops
+ * (see DOC: IOMMU), which a real IOMMU in front of the device would bypass.
  */
 static int nvsim_dma_init(struct device *dev)
 {
@@ -392,8 +415,8 @@ static int nvsim_dma_init(struct device *dev)
 	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
-	if (device_iommu_mapped(dev) || is_swiotlb_force_bounce(dev)) {
-		dev_err(dev, "needs direct DMA without an IOMMU or bounce buffers\n");
+	if (device_iommu_mapped(dev)) {
+		dev_err(dev, "must not be behind a real IOMMU\n");
 		return -ENODEV;
 	}
 	return 0;
@@ -407,6 +430,11 @@ static int nvsim_probe(struct platform_device *pdev)
 	if (fault_ring_size < NVSIM_FAULT_RING_MIN ||
 	    fault_ring_size > NVSIM_FAULT_RING_MAX)
 		return -EINVAL;
+	if (!runners || runners > NVSIM_RUNNERS_MAX) {
+		dev_err(&pdev->dev, "runners=%u: must be 1 to %u\n", runners,
+			NVSIM_RUNNERS_MAX);
+		return -EINVAL;
+	}
 	/* The core takes VRAM in whole 2 MiB pages. */
 	if (vram_mb > NVSIM_VRAM_MB_MAX || vram_mb % 2) {
 		dev_err(&pdev->dev, "vram_mb=%u: must be even, 0 to %u\n",
@@ -422,11 +450,14 @@ static int nvsim_probe(struct platform_device *pdev)
 				  struct nvsim_device, drm);
 	if (IS_ERR(ndev))
 		return PTR_ERR(ndev);
+	/* The IOMMU's dma_map_ops find the device through its driver data. */
+	platform_set_drvdata(pdev, ndev);
+	nvsim_iommu_init(&ndev->iommu, &pdev->dev);
 
 	ret = nvsim_fault_ring_init(&ndev->ring, fault_ring_size);
 	if (ret)
-		return ret;
-	ret = nvsim_engine_init(&ndev->engine, "nvsim-engine");
+		goto err_iommu_fini;
+	ret = nvsim_engine_init(&ndev->engine, runners, "nvsim-engine");
 	if (ret)
 		goto err_ring_fini;
 	ret = nvsim_vram_init(&ndev->vram, (u64)vram_mb * SZ_1M);
@@ -447,8 +478,6 @@ static int nvsim_probe(struct platform_device *pdev)
 	ret = drm_dev_register(&ndev->drm, 0);
 	if (ret)
 		goto err_devmem_fini;
-
-	platform_set_drvdata(pdev, ndev);
 	return 0;
 
 err_devmem_fini:
@@ -462,6 +491,8 @@ err_engine_fini:
 	nvsim_engine_fini(&ndev->engine);
 err_ring_fini:
 	nvsim_fault_ring_fini(&ndev->ring);
+err_iommu_fini:
+	nvsim_iommu_fini(&ndev->iommu, &pdev->dev);
 	return ret;
 }
 
@@ -477,6 +508,7 @@ static void nvsim_remove(struct platform_device *pdev)
 	nvsim_vram_fini(&ndev->vram);
 	nvsim_engine_fini(&ndev->engine);
 	nvsim_fault_ring_fini(&ndev->ring);
+	nvsim_iommu_fini(&ndev->iommu, &pdev->dev);
 }
 
 static struct platform_driver nvsim_platform_driver = {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * nouveau SVM simulated GPU: the exec engine, which runs the command lists
- * of every client in submission order through the GPU page table, faults
+ * of several channels at the same time through the GPU page tables, faults
  * on misses and stalls until the core replays or cancels.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
 #include <linux/highmem.h>
 #include <linux/kthread.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -18,13 +19,23 @@
 /**
  * DOC: Exec engine
  *
- * One kernel thread per device runs jobs first come, first served.  It
- * walks each command's pages in waves of &nvsim_job.wave_pages pages: it
- * first translates every page of the wave and posts a fault for each one
- * that misses the access it needs, then, if none did, accesses the pages
- * one by one, each under the VM's TLB lock.  An access that misses at that
- * point (an invalidation came in between) faults too; the pages already
- * done stay done, as on a GPU where each access is replayed on its own.
+ * A device has several runners (the runners module parameter, default 4),
+ * kernel threads that each run one channel's job at a time, as a GPU runs
+ * the channels of several clients at once.  A file has DRM_NVSIM_CHANNELS
+ * channels: the jobs of one channel run in submission order, one after the
+ * other; an idle runner takes the oldest queued job whose channel no other
+ * runner is running.
+ *
+ * A runner walks each command's pages in waves of &nvsim_job.wave_pages
+ * pages: it first translates every page of the wave and gathers a fault
+ * for each one that misses the access it needs, then posts them to the
+ * fault ring in shuffled order, as the threads of a wave fault in no
+ * particular order.  If none missed, it accesses the pages one by one,
+ * each under the VM's TLB lock.  An access that misses at that point (an
+ * invalidation came in between) faults too; the pages already done stay
+ * done, as on a GPU where each access is replayed on its own.  An entry
+ * whose DMA address the IOMMU does not map ends the job with -ENXIO (see
+ * DOC: IOMMU).
  *
  * While a wave faults, the accesses of the commands after it are in
  * flight too, as the threads of a real GPU run side by side: the first
@@ -49,12 +60,16 @@
 
 /**
  * struct nvsim_tally - the faults one attempt at a wave raised
+ * @missed: accesses that missed in the page table
  * @posted: faults that went into the ring
  * @dropped: faults the ring dropped
+ * @dma_error: an entry's DMA address was not mapped (the job fails)
  */
 struct nvsim_tally {
+	unsigned int missed;
 	unsigned int posted;
 	unsigned int dropped;
+	bool dma_error;
 };
 
 static struct nvsim_device *engine_to_ndev(struct nvsim_engine *engine)
@@ -115,41 +130,71 @@ static u8 nvsim_need_access(u64 need)
 	return NOUVEAU_SVM_ACCESS_READ;
 }
 
-/* Post the fault of an access by @job at @va that lacked @need. */
+/*
+ * Post the faults @job gathered, in shuffled order: the accesses of a wave
+ * fault in no particular order.
+ */
+static void nvsim_job_post_faults(struct nvsim_job *job,
+				  struct nvsim_tally *tally)
+{
+	struct nvsim_runner *runner = job->runner;
+	struct nouveau_svm_fault *f = runner->misses;
+	unsigned int i, n = runner->nmisses;
+
+	for (i = n; i > 1; i--)
+		swap(f[i - 1], f[get_random_u32_below(i)]);
+	for (i = 0; i < n; i++) {
+		if (nvsim_fault_post(&job->svm->ndev->ring, &f[i], job->svm,
+				     job->chan))
+			tally->posted++;
+		else
+			tally->dropped++;
+	}
+	runner->nmisses = 0;
+}
+
+/* Gather the fault of an access by @job at @va that lacked @need. */
 static void nvsim_job_fault(struct nvsim_job *job, u64 va, u64 need,
 			    struct nvsim_tally *tally)
 {
-	struct nouveau_svm_fault fault = {
+	struct nvsim_runner *runner = job->runner;
+
+	if (runner->nmisses == NVSIM_MISSES_MAX)
+		nvsim_job_post_faults(job, tally);
+	runner->misses[runner->nmisses++] = (struct nouveau_svm_fault){
 		.addr = va & PAGE_MASK,
 		.inst = job->svm->vm->inst,
 		.token = job->token,
 		.access = nvsim_need_access(need),
 	};
-
-	if (nvsim_fault_post(&job->svm->ndev->ring, &fault))
-		tally->posted++;
-	else
-		tally->dropped++;
+	tally->missed++;
 }
 
-static bool nvsim_probe_page(struct nvsim_vm *svm, u64 va, u64 need)
+static int nvsim_probe_page(struct nvsim_vm *svm, u64 va, u64 need)
 {
-	bool hit;
+	struct page *page;
+	bool vram;
+	int ret;
 
 	spin_lock(&svm->tlb_lock);
-	hit = nvsim_pt_translate(svm, va, need);
+	ret = nvsim_pt_translate(svm, va, need, &page, &vram);
 	spin_unlock(&svm->tlb_lock);
-	return hit;
+	return ret;
 }
 
 static void nvsim_probe_range(struct nvsim_job *job, u64 start, u64 end,
 			      u64 need, struct nvsim_tally *tally)
 {
 	u64 va;
+	int ret;
 
-	for (va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
-		if (!nvsim_probe_page(job->svm, va, need))
+	for (va = start & PAGE_MASK; va < end; va += PAGE_SIZE) {
+		ret = nvsim_probe_page(job->svm, va, need);
+		if (ret == -EFAULT)
 			nvsim_job_fault(job, va, need, tally);
+		else if (ret)
+			tally->dma_error = true;
+	}
 }
 
 /* Translate the pages of bytes [@pos, @end) of @cmd; fault the misses. */
@@ -237,8 +282,8 @@ static void nvsim_chunk_access(struct drm_nvsim_cmd *cmd, u64 pos, u64 len,
 
 /*
  * Translate and access one chunk, all under the TLB lock so that no unmap
- * can take the pages away meanwhile.  Return: false if a page missed; its
- * fault is posted.
+ * can take the pages away meanwhile.  Return: false if a page missed (its
+ * fault is gathered) or had no DMA mapping.
  */
 static bool nvsim_chunk_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
 			     u64 pos, u64 len, struct nvsim_tally *tally)
@@ -247,26 +292,25 @@ static bool nvsim_chunk_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
 	struct page *dst, *src = NULL;
 	u64 need = nvsim_cmd_need(cmd);
 	u64 va = cmd->addr + pos;
+	bool vram, src_vram;
+	int ret;
 
 	spin_lock(&svm->tlb_lock);
-	dst = nvsim_pt_translate(svm, va, need);
-	if (!dst)
-		goto miss;
-	if (cmd->op == DRM_NVSIM_OP_COPY) {
+	ret = nvsim_pt_translate(svm, va, need, &dst, &vram);
+	if (!ret && cmd->op == DRM_NVSIM_OP_COPY) {
 		va = cmd->src + pos;
 		need = NVSIM_PTE_VALID;
-		src = nvsim_pt_translate(svm, va, need);
-		if (!src)
-			goto miss;
+		ret = nvsim_pt_translate(svm, va, need, &src, &src_vram);
 	}
-	nvsim_chunk_access(cmd, pos, len, dst, src);
+	if (!ret)
+		nvsim_chunk_access(cmd, pos, len, dst, src);
 	spin_unlock(&svm->tlb_lock);
-	return true;
 
-miss:
-	spin_unlock(&svm->tlb_lock);
-	nvsim_job_fault(job, va, need, tally);
-	return false;
+	if (ret == -EFAULT)
+		nvsim_job_fault(job, va, need, tally);
+	else if (ret)
+		tally->dma_error = true;
+	return !ret;
 }
 
 /* The longest run from @pos on that stays in one page of each operand. */
@@ -407,13 +451,12 @@ static int nvsim_cmd_run(struct nvsim_engine *engine, struct nvsim_job *job,
 		seq = nvsim_replay_seq(engine);
 		tally = (struct nvsim_tally){};
 		nvsim_wave_probe(job, cmd, pos, end, &tally);
-		if (tally.posted || tally.dropped) {
+		if (tally.missed) {
 			used = nvsim_wave_pages(cmd, pos, end);
 			if (used < job->wave_pages)
 				nvsim_wave_probe_ahead(job, i, job->wave_pages - used,
 						       &tally);
-		}
-		if (!tally.posted && !tally.dropped) {
+		} else if (!tally.dma_error) {
 			done = nvsim_wave_exec(job, cmd, pos, end, &tally);
 			if (done > pos)
 				retries = 0;
@@ -421,7 +464,10 @@ static int nvsim_cmd_run(struct nvsim_engine *engine, struct nvsim_job *job,
 			if (pos == end)
 				continue;
 		}
+		if (tally.dma_error)
+			return -ENXIO;
 
+		nvsim_job_post_faults(job, &tally);
 		if (++retries > NVSIM_MAX_RETRIES)
 			return -EIO;
 		ret = nvsim_job_stall(engine, job, seq, &tally);
@@ -444,46 +490,73 @@ static int nvsim_job_run(struct nvsim_engine *engine, struct nvsim_job *job)
 	return 0;
 }
 
-static bool nvsim_engine_has_work(struct nvsim_engine *engine)
+/* Whether a runner runs a job of @job's channel. */
+static bool nvsim_engine_chan_busy(struct nvsim_engine *engine,
+				   const struct nvsim_job *job)
 {
-	bool work;
+	const struct nvsim_job *other;
+	unsigned int i;
 
-	spin_lock(&engine->lock);
-	work = !list_empty(&engine->queue);
-	spin_unlock(&engine->lock);
-	return work;
+	lockdep_assert_held(&engine->lock);
+	for (i = 0; i < engine->nr_runners; i++) {
+		other = engine->runners[i].job;
+		if (other && other->nfile == job->nfile &&
+		    other->chan == job->chan)
+			return true;
+	}
+	return false;
 }
 
-/* Wait for the next job and make it the running one; NULL to stop. */
-static struct nvsim_job *nvsim_engine_next(struct nvsim_engine *engine)
+/*
+ * Make the oldest queued job whose channel is idle @runner's.  An older
+ * job of the same channel is either running or ahead in the queue, so a
+ * channel's jobs run in order.  Return: the job, or NULL.
+ */
+static struct nvsim_job *nvsim_runner_pick(struct nvsim_runner *runner)
+{
+	struct nvsim_engine *engine = runner->engine;
+	struct nvsim_job *job, *found = NULL;
+
+	spin_lock(&engine->lock);
+	list_for_each_entry(job, &engine->queue, link) {
+		if (!nvsim_engine_chan_busy(engine, job)) {
+			found = job;
+			break;
+		}
+	}
+	if (found) {
+		list_del_init(&found->link);
+		found->runner = runner;
+		runner->job = found;
+		/* What a job that failed left gathered is not posted. */
+		runner->nmisses = 0;
+	}
+	spin_unlock(&engine->lock);
+	return found;
+}
+
+/* Wait for a job @runner may run and make it its own; NULL to stop. */
+static struct nvsim_job *nvsim_runner_next(struct nvsim_runner *runner)
 {
 	struct nvsim_job *job = NULL;
 
-	while (!job) {
-		wait_event_idle(engine->work_wq, nvsim_engine_has_work(engine) ||
-				kthread_should_stop());
-		if (kthread_should_stop())
-			return NULL;
-
-		spin_lock(&engine->lock);
-		job = list_first_entry_or_null(&engine->queue, struct nvsim_job,
-					       link);
-		if (job) {
-			list_del_init(&job->link);
-			engine->running = job;
-		}
-		spin_unlock(&engine->lock);
-	}
+	wait_event_idle(runner->engine->work_wq,
+			(job = nvsim_runner_pick(runner)) ||
+			kthread_should_stop());
 	return job;
 }
 
-static void nvsim_engine_retire(struct nvsim_engine *engine,
+static void nvsim_runner_retire(struct nvsim_runner *runner,
 				struct nvsim_job *job, int status)
 {
+	struct nvsim_engine *engine = runner->engine;
+
 	spin_lock(&engine->lock);
-	engine->running = NULL;
+	runner->job = NULL;
 	spin_unlock(&engine->lock);
 	wake_up_all(&engine->idle_wq);
+	/* The channel's next job may wait for an idle runner. */
+	wake_up_all(&engine->work_wq);
 
 	nvsim_job_end(job, status);
 	nvsim_job_put(job);
@@ -506,38 +579,80 @@ static void nvsim_engine_drain(struct nvsim_engine *engine)
 	}
 }
 
-static int nvsim_engine_thread(void *data)
+static int nvsim_runner_thread(void *data)
 {
-	struct nvsim_engine *engine = data;
+	struct nvsim_runner *runner = data;
 	struct nvsim_job *job;
 
-	while ((job = nvsim_engine_next(engine)))
-		nvsim_engine_retire(engine, job, nvsim_job_run(engine, job));
-	nvsim_engine_drain(engine);
+	while ((job = nvsim_runner_next(runner)))
+		nvsim_runner_retire(runner, job,
+				    nvsim_job_run(runner->engine, job));
 	return 0;
+}
+
+static void nvsim_engine_stop(struct nvsim_engine *engine, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		kthread_stop(engine->runners[i].thread);
+	nvsim_engine_drain(engine);
+	for (i = 0; i < engine->nr_runners; i++)
+		kvfree(engine->runners[i].misses);
+	kfree(engine->runners);
+	engine->runners = NULL;
+}
+
+static int nvsim_runner_start(struct nvsim_engine *engine, unsigned int i,
+			      const char *name)
+{
+	struct nvsim_runner *runner = &engine->runners[i];
+
+	runner->engine = engine;
+	runner->misses = kvmalloc_objs(*runner->misses, NVSIM_MISSES_MAX);
+	if (!runner->misses)
+		return -ENOMEM;
+	runner->thread = kthread_run(nvsim_runner_thread, runner, "%s/%u",
+				     name, i);
+	return PTR_ERR_OR_ZERO(runner->thread);
 }
 
 /**
  * nvsim_engine_init() - start an idle exec engine
  * @engine: the engine, embedded in its &struct nvsim_device
- * @name: name of the engine thread
+ * @nr_runners: how many channels run at the same time, 1 to
+ *	NVSIM_RUNNERS_MAX
+ * @name: name of the runner threads, which get their number appended
  *
  * Context: process context, may sleep.
- * Return: 0, or a negative errno if the thread cannot be created.
+ * Return: 0, or a negative errno if memory or a thread cannot be had.
  */
-int nvsim_engine_init(struct nvsim_engine *engine, const char *name)
+int nvsim_engine_init(struct nvsim_engine *engine, unsigned int nr_runners,
+		      const char *name)
 {
+	unsigned int i;
+	int ret;
+
 	spin_lock_init(&engine->lock);
 	INIT_LIST_HEAD(&engine->queue);
-	engine->running = NULL;
 	engine->replay_seq = 0;
 	engine->next_token = 0;
 	init_waitqueue_head(&engine->work_wq);
 	init_waitqueue_head(&engine->stall_wq);
 	init_waitqueue_head(&engine->idle_wq);
 
-	engine->thread = kthread_run(nvsim_engine_thread, engine, "%s", name);
-	return PTR_ERR_OR_ZERO(engine->thread);
+	engine->runners = kzalloc_objs(*engine->runners, nr_runners);
+	if (!engine->runners)
+		return -ENOMEM;
+	engine->nr_runners = nr_runners;
+	for (i = 0; i < nr_runners; i++) {
+		ret = nvsim_runner_start(engine, i, name);
+		if (ret) {
+			nvsim_engine_stop(engine, i);
+			return ret;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -547,20 +662,26 @@ int nvsim_engine_init(struct nvsim_engine *engine, const char *name)
  * Jobs still queued fail with -ENODEV; there are none when every file is
  * closed.
  *
- * Context: process context; sleeps until the engine thread has ended.
+ * Context: process context; sleeps until the runner threads have ended.
  */
 void nvsim_engine_fini(struct nvsim_engine *engine)
 {
-	kthread_stop(engine->thread);
+	nvsim_engine_stop(engine, engine->nr_runners);
 }
 
 static bool nvsim_engine_runs_vm(struct nvsim_engine *engine,
 				 struct nvsim_vm *svm)
 {
-	bool runs;
+	struct nvsim_job *job;
+	bool runs = false;
+	unsigned int i;
 
 	spin_lock(&engine->lock);
-	runs = engine->running && engine->running->svm == svm;
+	for (i = 0; i < engine->nr_runners; i++) {
+		job = engine->runners[i].job;
+		if (job && job->svm == svm)
+			runs = true;
+	}
 	spin_unlock(&engine->lock);
 	return runs;
 }
@@ -571,8 +692,8 @@ static bool nvsim_engine_runs_vm(struct nvsim_engine *engine,
  * @svm: the VM, which goes away
  *
  * Marks @svm dying so that no job is queued on it any more, fails its
- * queued jobs with -ENODEV, stops its running job with -ENODEV, and waits
- * until the engine no longer runs it.
+ * queued jobs with -ENODEV, stops its running jobs with -ENODEV, and waits
+ * until no runner runs it.
  *
  * Context: process context, no lock of the simulated GPU held; sleeps.
  */
@@ -580,15 +701,18 @@ void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm)
 {
 	struct nvsim_job *job, *next;
 	LIST_HEAD(failed);
+	unsigned int i;
 
 	spin_lock(&engine->lock);
 	svm->dying = true;
 	list_for_each_entry_safe(job, next, &engine->queue, link)
 		if (job->svm == svm)
 			list_move_tail(&job->link, &failed);
-	job = engine->running;
-	if (job && job->svm == svm && !job->abort)
-		job->abort = -ENODEV;
+	for (i = 0; i < engine->nr_runners; i++) {
+		job = engine->runners[i].job;
+		if (job && job->svm == svm && !job->abort)
+			job->abort = -ENODEV;
+	}
 	spin_unlock(&engine->lock);
 	wake_up_all(&engine->stall_wq);
 
@@ -604,7 +728,8 @@ void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm)
  * nvsim_fault_replay() - let stalled accesses retry
  * @sdev: the device
  *
- * Implements &nouveau_svm_backend_ops.fault_replay.
+ * Implements &nouveau_svm_backend_ops.fault_replay: the jobs with a
+ * cancelled fault end, the others retry.
  *
  * Context: the core's fault worker; takes the engine lock.
  */
@@ -612,11 +737,14 @@ void nvsim_fault_replay(struct nouveau_svm_dev *sdev)
 {
 	struct nvsim_engine *engine = &to_nvsim_device(sdev)->engine;
 	struct nvsim_job *job;
+	unsigned int i;
 
 	spin_lock(&engine->lock);
-	job = engine->running;
-	if (job && job->cancel && !job->abort)
-		job->abort = job->cancel;
+	for (i = 0; i < engine->nr_runners; i++) {
+		job = engine->runners[i].job;
+		if (job && job->cancel && !job->abort)
+			job->abort = job->cancel;
+	}
 	engine->replay_seq++;
 	spin_unlock(&engine->lock);
 	wake_up_all(&engine->stall_wq);
@@ -630,7 +758,7 @@ void nvsim_fault_replay(struct nouveau_svm_dev *sdev)
  * Implements &nouveau_svm_backend_ops.fault_cancel: if the job is still
  * running it ends with -EFAULT, as a channel error would end it, when the
  * core replays the batch (so the job's submitter sees the batch settled).
- * A job that has ended already is not affected.
+ * A job that has ended already is not affected, nor are the other jobs.
  *
  * Context: the core's fault worker; takes the engine lock.
  */
@@ -639,15 +767,18 @@ void nvsim_fault_cancel(struct nouveau_svm_dev *sdev,
 {
 	struct nvsim_engine *engine = &to_nvsim_device(sdev)->engine;
 	struct nvsim_job *job;
+	unsigned int i;
 
 	/*
 	 * As hardware does, the cancel takes effect with the batch's replay,
 	 * once the core has settled every fault of the batch.
 	 */
 	spin_lock(&engine->lock);
-	job = engine->running;
-	if (job && job->token == fault->token)
-		job->cancel = -EFAULT;
+	for (i = 0; i < engine->nr_runners; i++) {
+		job = engine->runners[i].job;
+		if (job && job->token == fault->token)
+			job->cancel = -EFAULT;
+	}
 	spin_unlock(&engine->lock);
 }
 
@@ -726,6 +857,7 @@ static struct nvsim_job *nvsim_job_create(struct nvsim_file *nfile,
 	job->svm = svm;
 	job->nfile = nfile;
 	job->count = args->count;
+	job->chan = args->channel;
 	job->wave_pages = READ_ONCE(nfile->wave_pages);
 	return job;
 

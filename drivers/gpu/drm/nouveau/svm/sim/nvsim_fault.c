@@ -7,16 +7,26 @@
  */
 #include <linux/lockdep.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 
 #include "nvsim.h"
 
 /**
  * DOC: Fault ring
  *
- * One ring per device holds the faults of every VM, oldest first, as a
- * GPU's replayable fault buffer does.  When it is full, or while an
- * injected overflow is armed, a new fault is dropped: the engine stalls
- * until a replay as usual and, the access still missing, faults again.
+ * One ring per device holds the faults of every VM, in the order the
+ * runners post them, as a GPU's replayable fault buffer does: the faults
+ * of several channels interleave, and each runner posts the misses of a
+ * wave in shuffled order, as the many threads of a real wave do.  When
+ * the ring is full, or while an injected overflow is armed, a new fault is
+ * dropped and the ring's overflow flag is set until a fetch makes room:
+ * the engine stalls until a replay as usual and, the access still missing,
+ * faults again.
+ *
+ * Each fetch is one batch of the core's.  The fetch counts what the batch
+ * holds (faults of several contexts, of several channels of one context,
+ * duplicates of one page) in the ring's statistics, which debugfs shows
+ * (nvsim_fault_ring), and in the counters of each VM.
  */
 
 /**
@@ -30,14 +40,18 @@
 int nvsim_fault_ring_init(struct nvsim_fault_ring *ring, unsigned int size)
 {
 	spin_lock_init(&ring->lock);
-	ring->entries = kzalloc_objs(*ring->entries, size);
-	if (!ring->entries)
+	ring->entries = kvzalloc_objs(*ring->entries, size);
+	ring->scratch = kvzalloc_objs(*ring->scratch, size);
+	if (!ring->entries || !ring->scratch) {
+		nvsim_fault_ring_fini(ring);
 		return -ENOMEM;
+	}
 	ring->size = size;
 	ring->head = 0;
 	ring->count = 0;
-	ring->dropped = 0;
+	ring->overflow = false;
 	ring->inject_drop = 0;
+	ring->stats = (struct nvsim_ring_stats){};
 	return 0;
 }
 
@@ -49,8 +63,10 @@ int nvsim_fault_ring_init(struct nvsim_fault_ring *ring, unsigned int size)
  */
 void nvsim_fault_ring_fini(struct nvsim_fault_ring *ring)
 {
-	kfree(ring->entries);
+	kvfree(ring->entries);
+	kvfree(ring->scratch);
 	ring->entries = NULL;
+	ring->scratch = NULL;
 }
 
 static unsigned int nvsim_fault_slot(struct nvsim_fault_ring *ring,
@@ -60,27 +76,48 @@ static unsigned int nvsim_fault_slot(struct nvsim_fault_ring *ring,
 	return (ring->head + i) % ring->size;
 }
 
+/* Whether the next fault is dropped; counts the drop if it is. */
+static bool nvsim_fault_drop(struct nvsim_fault_ring *ring,
+			     struct nvsim_vm *svm)
+{
+	lockdep_assert_held(&ring->lock);
+	if (ring->inject_drop) {
+		ring->inject_drop--;
+	} else if (ring->count == ring->size) {
+		if (!ring->overflow)
+			ring->stats.overflows++;
+		ring->overflow = true;
+	} else {
+		return false;
+	}
+	ring->stats.dropped++;
+	atomic64_inc(&svm->stats.dropped_faults);
+	return true;
+}
+
 /**
  * nvsim_fault_post() - post a fault, as the GPU's MMU does on a miss
  * @ring: the ring
  * @fault: the fault
+ * @svm: the VM of the faulting job
+ * @chan: the faulting job's channel
  *
  * Context: any context; takes the ring lock.
  * Return: true if the fault is in the ring, false if it was dropped.
  */
 bool nvsim_fault_post(struct nvsim_fault_ring *ring,
-		      const struct nouveau_svm_fault *fault)
+		      const struct nouveau_svm_fault *fault,
+		      struct nvsim_vm *svm, u32 chan)
 {
+	struct nvsim_ring_entry *e;
 	bool posted = false;
 
 	spin_lock(&ring->lock);
-	if (ring->inject_drop) {
-		ring->inject_drop--;
-		ring->dropped++;
-	} else if (ring->count == ring->size) {
-		ring->dropped++;
-	} else {
-		ring->entries[nvsim_fault_slot(ring, ring->count)] = *fault;
+	if (!nvsim_fault_drop(ring, svm)) {
+		e = &ring->entries[nvsim_fault_slot(ring, ring->count)];
+		e->fault = *fault;
+		e->svm = svm;
+		e->chan = chan;
 		ring->count++;
 		posted = true;
 	}
@@ -98,13 +135,13 @@ bool nvsim_fault_post(struct nvsim_fault_ring *ring,
 void nvsim_fault_purge(struct nvsim_fault_ring *ring, u64 inst)
 {
 	unsigned int i, kept = 0;
-	struct nouveau_svm_fault *f;
+	struct nvsim_ring_entry *e;
 
 	spin_lock(&ring->lock);
 	for (i = 0; i < ring->count; i++) {
-		f = &ring->entries[nvsim_fault_slot(ring, i)];
-		if (f->inst != inst)
-			ring->entries[nvsim_fault_slot(ring, kept++)] = *f;
+		e = &ring->entries[nvsim_fault_slot(ring, i)];
+		if (e->fault.inst != inst)
+			ring->entries[nvsim_fault_slot(ring, kept++)] = *e;
 	}
 	ring->count = kept;
 	spin_unlock(&ring->lock);
@@ -122,6 +159,70 @@ void nvsim_fault_inject_overflow(struct nvsim_fault_ring *ring, u32 count)
 	spin_lock(&ring->lock);
 	ring->inject_drop = count;
 	spin_unlock(&ring->lock);
+}
+
+/* Order by context, then page, then channel. */
+static int nvsim_entry_cmp(const void *a, const void *b)
+{
+	const struct nvsim_ring_entry *x = a, *y = b;
+
+	if (x->fault.inst != y->fault.inst)
+		return x->fault.inst < y->fault.inst ? -1 : 1;
+	if ((x->fault.addr >> PAGE_SHIFT) != (y->fault.addr >> PAGE_SHIFT))
+		return x->fault.addr < y->fault.addr ? -1 : 1;
+	if (x->chan != y->chan)
+		return x->chan < y->chan ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Count the faults of one context, @e[0] to @e[n - 1] sorted: its
+ * duplicates, and whether several of its channels faulted.
+ */
+static void nvsim_fault_stat_vm(struct nvsim_fault_ring *ring,
+				const struct nvsim_ring_entry *e,
+				unsigned int n, bool mixed)
+{
+	struct nvsim_vm *svm = e[0].svm;
+	unsigned int i, dups = 0;
+	bool channels = false;
+
+	for (i = 1; i < n; i++) {
+		if ((e[i].fault.addr >> PAGE_SHIFT) ==
+		    (e[i - 1].fault.addr >> PAGE_SHIFT))
+			dups++;
+		if (e[i].chan != e[0].chan)
+			channels = true;
+	}
+	ring->stats.duplicates += dups;
+	atomic64_add(dups, &svm->stats.duplicate_faults);
+	if (channels) {
+		ring->stats.multichannel++;
+		atomic64_inc(&svm->stats.channel_batches);
+	}
+	if (mixed)
+		atomic64_inc(&svm->stats.mixed_batches);
+}
+
+/* Count what the batch of @ring->scratch[0] to [@n - 1] holds. */
+static void nvsim_fault_stat(struct nvsim_fault_ring *ring, unsigned int n)
+{
+	struct nvsim_ring_entry *e = ring->scratch;
+	unsigned int i, first = 0;
+	bool mixed;
+
+	lockdep_assert_held(&ring->lock);
+	sort(e, n, sizeof(*e), nvsim_entry_cmp, NULL);
+	mixed = e[0].fault.inst != e[n - 1].fault.inst;
+	ring->stats.batches++;
+	if (mixed)
+		ring->stats.mixed++;
+	for (i = 1; i <= n; i++) {
+		if (i < n && e[i].fault.inst == e[first].fault.inst)
+			continue;
+		nvsim_fault_stat_vm(ring, &e[first], i - first, mixed);
+		first = i;
+	}
 }
 
 /**
@@ -144,10 +245,16 @@ unsigned int nvsim_fault_fetch(struct nouveau_svm_dev *sdev,
 
 	spin_lock(&ring->lock);
 	n = min(max, ring->count);
-	for (i = 0; i < n; i++)
-		faults[i] = ring->entries[nvsim_fault_slot(ring, i)];
+	for (i = 0; i < n; i++) {
+		ring->scratch[i] = ring->entries[nvsim_fault_slot(ring, i)];
+		faults[i] = ring->scratch[i].fault;
+	}
 	ring->head = nvsim_fault_slot(ring, n);
 	ring->count -= n;
+	if (n) {
+		ring->overflow = false;
+		nvsim_fault_stat(ring, n);
+	}
 	spin_unlock(&ring->lock);
 	return n;
 }

@@ -35,11 +35,11 @@
  * page-table page they change: once unmap has released it, no access to
  * the unmapped pages is in flight and none can start.
  *
- * Where the fake differs from hardware: a GPU reaches a page through its
- * DMA address.  The simulated GPU has no bus, so it turns the DMA address
- * back into a page with dma_to_phys() and accesses it through the kernel's
- * mapping.  That is only right while the platform device's DMA is direct
- * (no IOMMU, no bounce buffers), which probe checks.  A VRAM entry leads
+ * A GPU reaches a page of system memory through its DMA address; the
+ * simulated GPU has no bus, so it asks its own IOMMU for the page that
+ * the DMA address maps now (see DOC: IOMMU) and accesses it through the
+ * kernel's mapping; an address that maps nothing fails the job.  A VRAM
+ * entry leads
  * to the page of the VRAM's backing store at its offset (see DOC: Copy
  * engine), so the engine's reads, writes and atomics work on VRAM
  * unchanged.  VRAM is the GPU's own memory, so the core needs no
@@ -443,23 +443,42 @@ void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
 	}
 }
 
+/* The page behind a system-memory entry's DMA address, through the IOMMU. */
+static int nvsim_pt_sys_page(struct nvsim_vm *svm, dma_addr_t addr, u64 need,
+			     struct page **page)
+{
+	*page = nvsim_iommu_lookup(&svm->ndev->iommu, addr,
+				   need & NVSIM_PTE_WRITE);
+	if (*page)
+		return 0;
+	WARN_ONCE(1, "nvsim: GPU access through unmapped DMA address %pad\n",
+		  &addr);
+	atomic64_inc(&svm->stats.dma_errors);
+	return -ENXIO;
+}
+
 /**
  * nvsim_pt_translate() - look a virtual address up as the GPU's MMU would
  * @svm: the VM
  * @va: the virtual address
  * @need: the NVSIM_PTE_* bits the access needs
+ * @page: out, on a hit, the page @va lies in
+ * @vram: out, on a hit, whether that page is VRAM
  *
- * The page returned is only valid while the caller keeps holding the TLB
- * lock: an unmap may clear the entry as soon as the caller drops it.  For
- * an entry in system memory it is the page at the entry's DMA address; for
- * one in VRAM, the page of the VRAM's backing store at the entry's offset.
+ * The page is only valid while the caller keeps holding the TLB lock: an
+ * unmap may clear the entry as soon as the caller drops it.  For an entry
+ * in system memory it is the page the IOMMU maps at the entry's DMA
+ * address (see DOC: IOMMU); for one in VRAM, the page of the VRAM's
+ * backing store at the entry's offset.
  *
  * Context: &nvsim_vm.tlb_lock held.
- * Return: the page @va lies in, or NULL if the entry misses a bit of @need.
+ * Return: 0 on a hit; -EFAULT if the entry misses a bit of @need (the
+ * access faults); -ENXIO, with a warning, if the entry holds a DMA address
+ * that is not mapped for the GPU (a bug of the core: the job fails).
  */
-struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need)
+int nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need,
+		       struct page **page, bool *vram)
 {
-	struct device *dev = svm->ndev->drm.dev;
 	unsigned long off = 0;
 	struct nvsim_pt *pt;
 	u64 addr;
@@ -468,7 +487,7 @@ struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need)
 	lockdep_assert_held(&svm->tlb_lock);
 	pt = xa_load(&svm->pts, va >> NVSIM_PDE_SHIFT);
 	if (!pt)
-		return NULL;
+		return -EFAULT;
 
 	if (pt->pde & NVSIM_PTE_VALID) {
 		pte = pt->pde;
@@ -477,11 +496,13 @@ struct page *nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need)
 		pte = pt->pte[(va >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1)];
 	}
 	if ((pte & need) != need)
-		return NULL;
+		return -EFAULT;
 
-	addr = pte & NVSIM_PTE_ADDR;
-	if (FIELD_GET(NVSIM_PTE_APERTURE, pte) == NVSIM_PTE_APERTURE_VRAM)
-		return nvsim_vram_page(&svm->ndev->vram,
-				       addr + ((u64)off << PAGE_SHIFT));
-	return pfn_to_page(PHYS_PFN(dma_to_phys(dev, addr)) + off);
+	addr = (pte & NVSIM_PTE_ADDR) + ((u64)off << PAGE_SHIFT);
+	*vram = FIELD_GET(NVSIM_PTE_APERTURE, pte) == NVSIM_PTE_APERTURE_VRAM;
+	if (*vram) {
+		*page = nvsim_vram_page(&svm->ndev->vram, addr);
+		return 0;
+	}
+	return nvsim_pt_sys_page(svm, addr, need, page);
 }
