@@ -6,6 +6,7 @@
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
@@ -37,6 +38,16 @@
  * whose DMA address the IOMMU does not map ends the job with -ENXIO (see
  * DOC: IOMMU).
  *
+ * A GPU atomic on system memory is a read-modify-write through the
+ * runner's own mapping of the page, with a window of
+ * NVSIM_ATOMIC_WINDOW_NS between the read and the write: only the page
+ * being device-exclusive keeps a CPU write out of that window (the CPU's
+ * access faults, and the revocation's unmap waits on the TLB lock until
+ * the atomic is done); a core that maps atomics without it can lose CPU
+ * writes.  Atomics of the GPU's own are atomic to each other: a VM's
+ * accesses all hold its TLB lock, and two VMs cannot both hold a page
+ * device-exclusive.  An atomic on VRAM is atomic inside the device.
+ *
  * While a wave faults, the accesses of the commands after it are in
  * flight too, as the threads of a real GPU run side by side: the first
  * pages of the following commands, up to the wave's size in all, are
@@ -57,6 +68,8 @@
 #define NVSIM_REPLAY_TIMER	msecs_to_jiffies(1)
 /* Retries of a command without progress before the job fails. */
 #define NVSIM_MAX_RETRIES	256
+/* Between the read and the write of a GPU atomic on system memory. */
+#define NVSIM_ATOMIC_WINDOW_NS	1000
 
 /**
  * struct nvsim_tally - the faults one attempt at a wave raised
@@ -250,9 +263,37 @@ static void nvsim_access_copy(struct page *src, u64 va, __le64 *w,
 	kunmap_local(s);
 }
 
-/* Do bytes [@pos, @pos + @len) of @cmd, which lie in @dst (and @src). */
+/*
+ * A GPU atomic on system memory: read, compute and write back through the
+ * GPU's own mapping, which only device-exclusive access keeps atomic
+ * against the CPU (see DOC: Exec engine).
+ */
+static u64 nvsim_atomic_sys(const struct drm_nvsim_cmd *cmd, u64 *p)
+{
+	u64 old = READ_ONCE(*p);
+
+	ndelay(NVSIM_ATOMIC_WINDOW_NS);
+	if (cmd->op == DRM_NVSIM_OP_ATOMIC_ADD)
+		WRITE_ONCE(*p, old + cmd->value);
+	else if (old == cmd->compare)
+		WRITE_ONCE(*p, cmd->value);
+	return old;
+}
+
+/* An atomic inside the device: VRAM. */
+static u64 nvsim_atomic_vram(const struct drm_nvsim_cmd *cmd, u64 *p)
+{
+	if (cmd->op == DRM_NVSIM_OP_ATOMIC_ADD)
+		return atomic64_fetch_add(cmd->value, (atomic64_t *)p);
+	return atomic64_cmpxchg((atomic64_t *)p, cmd->compare, cmd->value);
+}
+
+/*
+ * Do bytes [@pos, @pos + @len) of @cmd, which lie in @dst (and @src);
+ * @vram says whether @dst is VRAM.
+ */
 static void nvsim_chunk_access(struct drm_nvsim_cmd *cmd, u64 pos, u64 len,
-			       struct page *dst, struct page *src)
+			       struct page *dst, bool vram, struct page *src)
 {
 	void *p = kmap_local_page(dst) + offset_in_page(cmd->addr + pos);
 	unsigned int n = len / sizeof(u64);
@@ -271,10 +312,9 @@ static void nvsim_chunk_access(struct drm_nvsim_cmd *cmd, u64 pos, u64 len,
 		nvsim_access_copy(src, cmd->src + pos, p, n);
 		break;
 	case DRM_NVSIM_OP_ATOMIC_ADD:
-		cmd->result = atomic64_fetch_add(cmd->value, p);
-		break;
 	case DRM_NVSIM_OP_ATOMIC_CAS:
-		cmd->result = atomic64_cmpxchg(p, cmd->compare, cmd->value);
+		cmd->result = vram ? nvsim_atomic_vram(cmd, p) :
+				     nvsim_atomic_sys(cmd, p);
 		break;
 	}
 	kunmap_local(p);
@@ -303,7 +343,7 @@ static bool nvsim_chunk_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
 		ret = nvsim_pt_translate(svm, va, need, &src, &src_vram);
 	}
 	if (!ret)
-		nvsim_chunk_access(cmd, pos, len, dst, src);
+		nvsim_chunk_access(cmd, pos, len, dst, vram, src);
 	spin_unlock(&svm->tlb_lock);
 
 	if (ret == -EFAULT)
