@@ -49,6 +49,18 @@ load_test_hmm() {
 	$MP test_hmm spm_addr_dev0=0x100000000 spm_addr_dev1=0x120000000
 }
 
+# The simulated GPU's fault-ring totals since it was loaded (batches, those
+# with faults of several contexts or of several channels of one, duplicate
+# entries, dropped faults, overflows), one line that summarize.py repeats.
+ring_stats() {
+	local f
+	# The device's debugfs directory has several names (one per minor).
+	for f in /sys/kernel/debug/dri/*/nvsim_fault_ring; do
+		[ -r "$f" ] && echo "NVSIM-RING $1: $(tr '\n' ' ' < "$f")" && break
+	done
+	return 0
+}
+
 suite_hmm() {
 	load_test_hmm || return 1
 	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
@@ -81,6 +93,7 @@ suite_igt() {
 		# IGT exits 77 when every subtest skipped; the summary counts skips.
 		[ $r -eq 0 ] || [ $r -eq 77 ] || rc=1
 	done
+	ring_stats igt
 	return $rc
 }
 
@@ -114,6 +127,7 @@ suite_fuzz() {
 		echo "FUZZ-Exit: $p $r"
 		[ $r -eq 0 ] || rc=1
 	done
+	ring_stats fuzz
 	return $rc
 }
 

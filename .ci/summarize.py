@@ -186,6 +186,17 @@ def junit(path, cases):
         f.write('</testsuites>\n')
 
 
+def print_ring_stats(results, suites):
+    """Repeat the simulated GPU's fault-ring totals the guest logged."""
+    for s in suites:
+        log = os.path.join(results, s + '.log')
+        if not os.path.exists(log):
+            continue
+        for line in open(log, errors='replace'):
+            if line.startswith('NVSIM-RING '):
+                print('sim fault ring after ' + line[len('NVSIM-RING '):].strip())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('results')
@@ -234,6 +245,7 @@ def main():
             print(f'         XFAIL {c.group}: {c.name} -- {c.detail}')
         allcases += cases
     print('-' * 60)
+    print_ring_stats(a.results, a.suites)
     junit(os.path.join(a.results, 'junit.xml'), allcases)
     npass = sum(c.status == 'pass' for c in allcases)
     nfail = sum(c.status == 'fail' for c in allcases)

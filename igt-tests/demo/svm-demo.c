@@ -10,8 +10,10 @@
  * increment one counter in malloc'd memory to an exact total, through GPU
  * atomics on device-exclusive pages.  Last, where the device has VRAM, a
  * buffer goes to VRAM (MIGRATE), is mapped there (PREFETCH) and read by the
- * GPU without a fault, and comes back to system memory on a CPU read.  The
- * client's counters (fdinfo) are printed after each step.
+ * GPU without a fault, and comes back to system memory on a CPU read.
+ * Last, two channels of the GPU write two fresh buffers at the same time,
+ * and their faults are served in one batch.  The client's counters
+ * (fdinfo, and the simulated GPU's own) are printed after each step.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -311,6 +313,81 @@ static int step_vram(int fd, uint64_t caps)
 	return bad;
 }
 
+/* One of the simulated GPU's own counters: batches of several channels... */
+static uint64_t sim_counter(int fd, unsigned int idx)
+{
+	uint64_t v[DRM_NVSIM_COUNTER_COUNT] = { 0 };
+	struct drm_nvsim_counters c = {
+		.values = (uintptr_t)v, .count = DRM_NVSIM_COUNTER_COUNT,
+	};
+
+	if (ioctl(fd, DRM_IOCTL_NVSIM_COUNTERS, &c) || c.count <= idx)
+		return 0;
+	return v[idx];
+}
+
+/* Write two fresh buffers from channels 0 and 1 at once; 0 if both right. */
+static int two_channels_write(int fd, uint64_t *a, uint64_t *b, size_t n,
+			      uint64_t value)
+{
+	struct drm_nvsim_cmd cmd[2] = {
+		{ .op = DRM_NVSIM_OP_WRITE, .addr = (uintptr_t)a, .size = BUF_SIZE,
+		  .value = value },
+		{ .op = DRM_NVSIM_OP_WRITE, .addr = (uintptr_t)b, .size = BUF_SIZE,
+		  .value = value + n },
+	};
+	struct drm_nvsim_wait w = { .timeout_ns = 30000000000ll };
+	struct drm_nvsim_exec ex;
+	uint64_t seq[2];
+	size_t bad = 0;
+
+	for (int c = 0; c < 2; c++) {
+		ex = (struct drm_nvsim_exec){
+			.cmds = (uintptr_t)&cmd[c], .count = 1,
+			.flags = DRM_NVSIM_EXEC_ASYNC, .channel = c,
+		};
+		if (ioctl(fd, DRM_IOCTL_NVSIM_EXEC, &ex))
+			return -errno;
+		seq[c] = ex.seqno;
+	}
+	for (int c = 0; c < 2; c++) {
+		w.seqno = seq[c];
+		if (ioctl(fd, DRM_IOCTL_NVSIM_WAIT, &w))
+			return -errno;
+		if (w.status)
+			return w.status;
+	}
+	for (size_t i = 0; i < n; i++)
+		bad += a[i] != value + i || b[i] != value + n + i;
+	return bad ? -EIO : 0;
+}
+
+static int step_channels(int fd, const char *num)
+{
+	size_t n = BUF_SIZE / sizeof(uint64_t);
+	uint64_t before = sim_counter(fd, DRM_NVSIM_COUNTER_CHANNEL_BATCHES);
+	uint64_t *a, *b, now = before;
+	int ret = 0, round;
+
+	printf("%s two channels of the GPU write two fresh %u MiB buffers at the same time\n",
+	       num, BUF_SIZE >> 20);
+	for (round = 0; round < 20 && now == before && !ret; round++) {
+		a = malloc(BUF_SIZE);
+		b = malloc(BUF_SIZE);
+		if (!a || !b)
+			return 1;
+		ret = two_channels_write(fd, a, b, n, (uint64_t)round << 40);
+		now = sim_counter(fd, DRM_NVSIM_COUNTER_CHANNEL_BATCHES);
+		free(a);
+		free(b);
+	}
+	printf("   %d round%s, jobs %s; fault batches with faults of both channels: %" PRIu64
+	       "\n   (the ring's totals: /sys/kernel/debug/dri/*/nvsim_fault_ring)\n",
+	       round, round == 1 ? "" : "s", ret ? strerror(-ret) : "ok", now - before);
+	show_counters(fd, "now");
+	return ret || now == before;
+}
+
 int main(void)
 {
 	struct drm_nouveau_getparam caps = { .param = NOUVEAU_GETPARAM_SVM_CAPS };
@@ -345,10 +422,11 @@ int main(void)
 	bad |= step_freed(fd, buf);
 	bad |= step_atomics(fd);
 	bad |= step_vram(fd, caps.value);
+	bad |= step_channels(fd, caps.value & NOUVEAU_SVM_CAP_MIGRATE_VRAM ? "9." : "7.");
 	close(fd);
 	printf("\n%s\n", bad ? "demo FAILED" :
 	       caps.value & NOUVEAU_SVM_CAP_MIGRATE_VRAM ?
-	       "demo done: the GPU used malloc'd memory, lost it cleanly, shared a counter with the CPU, and used it from VRAM" :
-	       "demo done: the GPU used malloc'd memory, lost it cleanly, and shared a counter with the CPU");
+	       "demo done: the GPU used malloc'd memory, lost it cleanly, shared a counter with the CPU, used it from VRAM, and served two channels in one batch" :
+	       "demo done: the GPU used malloc'd memory, lost it cleanly, shared a counter with the CPU, and served two channels in one batch");
 	return bad;
 }

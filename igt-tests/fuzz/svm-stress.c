@@ -278,6 +278,12 @@ static void *gpu_thread(void *arg)
 				job_v(rd, j);
 			ex.cmds = (uintptr_t)j->cmds;
 			ex.count = j->n;
+			/*
+			 * K's jobs may run side by side (their writes store what
+			 * is there, their adds are counted): on channels of
+			 * their own.  V's keep their order, on channel 0.
+			 */
+			ex.channel = j->on_v ? 0 : 1 + below(&rd->rng, DRM_NVSIM_CHANNELS - 1);
 			if (ioctl(G.fd, DRM_IOCTL_NVSIM_EXEC, &ex)) {
 				failf(rd, "EXEC of a valid job: %s", strerror(errno));
 				continue;
