@@ -19,6 +19,7 @@
 #include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -33,16 +34,20 @@
  * DOC: Locking
  *
  * Locks of the simulated GPU.  The three spinlocks are never nested, and
- * nothing sleeps under them:
+ * nothing sleeps under them.  One mutex, &nvsim_engine.atomic_unit, comes
+ * before them: a runner holds it across a GPU atomic's read, window and
+ * write, and takes a VM's TLB lock under it.
  *
  * - &nvsim_engine.lock protects the job queue, the runners' jobs, every
  *   job's &nvsim_job.abort and &nvsim_job.cancel, the replay generation,
  *   the fault tokens and the dying flag of the VMs.
  * - &nvsim_vm.tlb_lock, one per VM, stands in for the GPU's TLB: it
- *   protects the contents of the VM's page-table pages.  The engine holds
- *   it while it translates a virtual address and accesses the page behind
- *   it, so that an unmap, which takes it too, returns only once no access
- *   to the unmapped pages is in flight.
+ *   protects the contents of the VM's page-table pages and the VM's
+ *   in-flight atomic.  The engine holds it while it translates a virtual
+ *   address and accesses the page behind it, so that an unmap, which
+ *   takes it too, returns only once no access to the unmapped pages is in
+ *   flight; an atomic on system memory drops it for its window and is
+ *   waited for by the unmap (see DOC: Exec engine).
  * - &nvsim_fault_ring.lock protects the ring's entries and counters and
  *   the armed fault-overflow injection.
  *
@@ -90,6 +95,9 @@
 #define NVSIM_PTE_APERTURE_SYS	0
 #define NVSIM_PTE_APERTURE_VRAM	1
 #define NVSIM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
+
+/* &nvsim_vm.atomic_va when no atomic is in flight: not page aligned. */
+#define NVSIM_NO_ATOMIC		U64_MAX
 
 /* The wave size a client starts with, and the most it may set. */
 #define NVSIM_WAVE_PAGES_DEFAULT	64
@@ -198,6 +206,9 @@ struct nvsim_runner {
  * @work_wq: idle runners wait here for jobs
  * @stall_wq: a stalled job waits here for a replay or its end
  * @idle_wq: vm_fini waits here for the runners to leave its VM
+ * @atomic_unit: held by a runner across one GPU atomic on system memory,
+ *	its read, window and write, so that the GPU's own atomics are atomic
+ *	to each other, in every VM, as a GPU's L2 makes them
  */
 struct nvsim_engine {
 	/* protects queue, runner jobs, replay_seq, next_token, job abort and cancel, vm dying */
@@ -210,6 +221,7 @@ struct nvsim_engine {
 	wait_queue_head_t work_wq;
 	wait_queue_head_t stall_wq;
 	wait_queue_head_t idle_wq;
+	struct mutex atomic_unit; /* serializes GPU atomics on system memory */
 };
 
 /**
@@ -282,6 +294,10 @@ struct nvsim_vm_stats {
  * @tlb_lock: protects the contents of the page-table pages; held by the
  *	engine across translation and access of one page
  * @pts: page-table pages (&struct nvsim_pt) by virtual address >> 21
+ * @atomic_va: the page of the GPU atomic on system memory that is between
+ *	its read and its write in this VM, NVSIM_NO_ATOMIC if none (under
+ *	@tlb_lock; one at most, see &nvsim_engine.atomic_unit)
+ * @atomic_wq: unmap waits here for the atomic at @atomic_va to end
  * @dying: vm_fini has begun: no job may be queued on the VM
  * @stats: the simulated GPU's counters of the VM
  */
@@ -290,6 +306,8 @@ struct nvsim_vm {
 	struct nvsim_device *ndev;
 	spinlock_t tlb_lock; /* protects the entries of every page in pts */
 	struct xarray pts;
+	u64 atomic_va;
+	wait_queue_head_t atomic_wq;
 	bool dying;
 	struct nvsim_vm_stats stats;
 };
@@ -331,6 +349,8 @@ struct nvsim_file {
  *	the batch's replay turns it into @abort (under &nvsim_engine.lock)
  * @status: the job's final status, valid once @done is complete
  * @done: completed when the job has ended
+ * @atomic_slept: the job's first GPU atomic on system memory has had its
+ *	sleeping window (runner only; see DOC: Exec engine)
  */
 struct nvsim_job {
 	struct kref ref;
@@ -349,6 +369,7 @@ struct nvsim_job {
 	int cancel;
 	int status;
 	struct completion done;
+	bool atomic_slept;
 };
 
 static inline struct nvsim_device *to_nvsim_device(struct nouveau_svm_dev *sdev)

@@ -39,14 +39,20 @@
  * DOC: IOMMU).
  *
  * A GPU atomic on system memory is a read-modify-write through the
- * runner's own mapping of the page, with a window of
- * NVSIM_ATOMIC_WINDOW_NS between the read and the write: only the page
- * being device-exclusive keeps a CPU write out of that window (the CPU's
- * access faults, and the revocation's unmap waits on the TLB lock until
- * the atomic is done); a core that maps atomics without it can lose CPU
- * writes.  Atomics of the GPU's own are atomic to each other: a VM's
- * accesses all hold its TLB lock, and two VMs cannot both hold a page
- * device-exclusive.  An atomic on VRAM is atomic inside the device.
+ * runner's own mapping of the page.  The first one of each job has a
+ * window between the read and the write in which the runner drops the
+ * TLB lock and sleeps (NVSIM_ATOMIC_WINDOW_US, a scheduler tick on a
+ * kernel without high-resolution timers), so that any CPU thread, on
+ * this CPU or another, may run meanwhile; the job's later ones read and
+ * write at once under the TLB lock, so that a job of thousands of
+ * atomics runs at a GPU's pace.  Only the page being device-exclusive
+ * keeps a CPU write out of the window: the CPU's access faults, and the
+ * revocation's unmap waits for the atomic to end (&nvsim_vm.atomic_va);
+ * a core that maps atomics without it loses CPU writes.  A busy-wait
+ * window would not show that under TCG, where a vCPU that spins rarely
+ * overlaps another vCPU's accesses.  The GPU's own atomics are atomic to
+ * each other, in every VM, through &nvsim_engine.atomic_unit, as a GPU's
+ * L2 makes them.  An atomic on VRAM is atomic inside the device.
  *
  * While a wave faults, the accesses of the commands after it are in
  * flight too, as the threads of a real GPU run side by side: the first
@@ -69,7 +75,7 @@
 /* Retries of a command without progress before the job fails. */
 #define NVSIM_MAX_RETRIES	256
 /* Between the read and the write of a GPU atomic on system memory. */
-#define NVSIM_ATOMIC_WINDOW_NS	1000
+#define NVSIM_ATOMIC_WINDOW_US	20
 
 /**
  * struct nvsim_tally - the faults one attempt at a wave raised
@@ -264,20 +270,44 @@ static void nvsim_access_copy(struct page *src, u64 va, __le64 *w,
 }
 
 /*
- * A GPU atomic on system memory: read, compute and write back through the
+ * A GPU atomic on system memory at @va, in @page: read, with @window a
+ * window with the TLB lock dropped, compute and write back through the
  * GPU's own mapping, which only device-exclusive access keeps atomic
- * against the CPU (see DOC: Exec engine).
+ * against the CPU (see DOC: Exec engine).  An unmap of @va in the window
+ * waits for the write: the page stays the one the entry mapped.
  */
-static u64 nvsim_atomic_sys(const struct drm_nvsim_cmd *cmd, u64 *p)
+static void nvsim_atomic_sys(struct nvsim_vm *svm, struct drm_nvsim_cmd *cmd,
+			     u64 va, struct page *page, bool window)
+	__must_hold(&svm->tlb_lock)
 {
+	u64 *p = kmap_local_page(page) + offset_in_page(va);
 	u64 old = READ_ONCE(*p);
 
-	ndelay(NVSIM_ATOMIC_WINDOW_NS);
+	lockdep_assert_held(&svm->ndev->engine.atomic_unit);
+	if (window) {
+		kunmap_local(p);
+		svm->atomic_va = va & PAGE_MASK;
+		spin_unlock(&svm->tlb_lock);
+		usleep_range(NVSIM_ATOMIC_WINDOW_US, 2 * NVSIM_ATOMIC_WINDOW_US);
+		spin_lock(&svm->tlb_lock);
+		p = kmap_local_page(page) + offset_in_page(va);
+	}
 	if (cmd->op == DRM_NVSIM_OP_ATOMIC_ADD)
 		WRITE_ONCE(*p, old + cmd->value);
 	else if (old == cmd->compare)
 		WRITE_ONCE(*p, cmd->value);
-	return old;
+	kunmap_local(p);
+	if (window) {
+		svm->atomic_va = NVSIM_NO_ATOMIC;
+		wake_up_all(&svm->atomic_wq);
+	}
+	cmd->result = old;
+}
+
+static bool nvsim_cmd_is_atomic(const struct drm_nvsim_cmd *cmd)
+{
+	return cmd->op == DRM_NVSIM_OP_ATOMIC_ADD ||
+	       cmd->op == DRM_NVSIM_OP_ATOMIC_CAS;
 }
 
 /* An atomic inside the device: VRAM. */
@@ -289,11 +319,11 @@ static u64 nvsim_atomic_vram(const struct drm_nvsim_cmd *cmd, u64 *p)
 }
 
 /*
- * Do bytes [@pos, @pos + @len) of @cmd, which lie in @dst (and @src);
- * @vram says whether @dst is VRAM.
+ * Do bytes [@pos, @pos + @len) of @cmd, which lie in @dst (and @src); an
+ * atomic here is one on VRAM.
  */
 static void nvsim_chunk_access(struct drm_nvsim_cmd *cmd, u64 pos, u64 len,
-			       struct page *dst, bool vram, struct page *src)
+			       struct page *dst, struct page *src)
 {
 	void *p = kmap_local_page(dst) + offset_in_page(cmd->addr + pos);
 	unsigned int n = len / sizeof(u64);
@@ -313,8 +343,7 @@ static void nvsim_chunk_access(struct drm_nvsim_cmd *cmd, u64 pos, u64 len,
 		break;
 	case DRM_NVSIM_OP_ATOMIC_ADD:
 	case DRM_NVSIM_OP_ATOMIC_CAS:
-		cmd->result = vram ? nvsim_atomic_vram(cmd, p) :
-				     nvsim_atomic_sys(cmd, p);
+		cmd->result = nvsim_atomic_vram(cmd, p);
 		break;
 	}
 	kunmap_local(p);
@@ -329,12 +358,16 @@ static bool nvsim_chunk_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
 			     u64 pos, u64 len, struct nvsim_tally *tally)
 {
 	struct nvsim_vm *svm = job->svm;
+	struct mutex *unit = &svm->ndev->engine.atomic_unit;
+	bool atomic = nvsim_cmd_is_atomic(cmd);
 	struct page *dst, *src = NULL;
 	u64 need = nvsim_cmd_need(cmd);
 	u64 va = cmd->addr + pos;
 	bool vram, src_vram;
 	int ret;
 
+	if (atomic)
+		mutex_lock(unit);
 	spin_lock(&svm->tlb_lock);
 	ret = nvsim_pt_translate(svm, va, need, &dst, &vram);
 	if (!ret && cmd->op == DRM_NVSIM_OP_COPY) {
@@ -342,9 +375,15 @@ static bool nvsim_chunk_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
 		need = NVSIM_PTE_VALID;
 		ret = nvsim_pt_translate(svm, va, need, &src, &src_vram);
 	}
-	if (!ret)
-		nvsim_chunk_access(cmd, pos, len, dst, vram, src);
+	if (!ret && atomic && !vram) {
+		nvsim_atomic_sys(svm, cmd, va, dst, !job->atomic_slept);
+		job->atomic_slept = true;
+	} else if (!ret) {
+		nvsim_chunk_access(cmd, pos, len, dst, src);
+	}
 	spin_unlock(&svm->tlb_lock);
+	if (atomic)
+		mutex_unlock(unit);
 
 	if (ret == -EFAULT)
 		nvsim_job_fault(job, va, need, tally);
@@ -680,6 +719,7 @@ int nvsim_engine_init(struct nvsim_engine *engine, unsigned int nr_runners,
 	init_waitqueue_head(&engine->work_wq);
 	init_waitqueue_head(&engine->stall_wq);
 	init_waitqueue_head(&engine->idle_wq);
+	mutex_init(&engine->atomic_unit);
 
 	engine->runners = kzalloc_objs(*engine->runners, nr_runners);
 	if (!engine->runners)
@@ -707,6 +747,7 @@ int nvsim_engine_init(struct nvsim_engine *engine, unsigned int nr_runners,
 void nvsim_engine_fini(struct nvsim_engine *engine)
 {
 	nvsim_engine_stop(engine, engine->nr_runners);
+	mutex_destroy(&engine->atomic_unit);
 }
 
 static bool nvsim_engine_runs_vm(struct nvsim_engine *engine,

@@ -79,6 +79,8 @@ int nvsim_vm_init(struct nouveau_svm_vm *vm)
 	svm->ndev = ndev;
 	spin_lock_init(&svm->tlb_lock);
 	xa_init(&svm->pts);
+	svm->atomic_va = NVSIM_NO_ATOMIC;
+	init_waitqueue_head(&svm->atomic_wq);
 	vm->priv = svm;
 	return 0;
 }
@@ -410,6 +412,17 @@ static void nvsim_pt_clear(struct nvsim_vm *svm, struct nvsim_pt *pt,
 	spin_unlock(&svm->tlb_lock);
 }
 
+/* Whether the VM's in-flight atomic (if any) lies in [@start, @end). */
+static bool nvsim_atomic_in(struct nvsim_vm *svm, u64 start, u64 end)
+{
+	bool in;
+
+	spin_lock(&svm->tlb_lock);
+	in = svm->atomic_va >= start && svm->atomic_va < end;
+	spin_unlock(&svm->tlb_lock);
+	return in;
+}
+
 /**
  * nvsim_pt_unmap() - clear GPU page-table entries
  * @vm: the core's VM
@@ -417,11 +430,14 @@ static void nvsim_pt_clear(struct nvsim_vm *svm, struct nvsim_pt *pt,
  * @end: virtual address just past the range, page aligned
  *
  * Implements &nouveau_svm_backend_ops.unmap.  Each page-table page is
- * cleared under the TLB lock, which the engine holds across each access:
- * when this returns no access to the range is in flight.
+ * cleared under the TLB lock, which the engine holds across each access;
+ * a GPU atomic on system memory that read a page of the range before it
+ * was cleared is waited for (one window at most), as a GPU's TLB
+ * invalidation completes only once the accesses through the old entries
+ * have: when this returns no access to the range is in flight.
  *
  * Context: the notifier lock held for write (possibly in reclaim) or the
- * VM's lock held; takes the TLB lock; does not allocate.
+ * VM's lock held; takes the TLB lock; does not allocate; may sleep.
  */
 void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
 {
@@ -441,6 +457,7 @@ void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
 		nvsim_pt_clear(svm, pt, max(start, pt_start),
 			       min(end, pt_start + SZ_2M));
 	}
+	wait_event(svm->atomic_wq, !nvsim_atomic_in(svm, start, end));
 }
 
 /* The page behind a system-memory entry's DMA address, through the IOMMU. */
@@ -466,7 +483,9 @@ static int nvsim_pt_sys_page(struct nvsim_vm *svm, dma_addr_t addr, u64 need,
  * @vram: out, on a hit, whether that page is VRAM
  *
  * The page is only valid while the caller keeps holding the TLB lock: an
- * unmap may clear the entry as soon as the caller drops it.  For an entry
+ * unmap may clear the entry as soon as the caller drops it, unless the
+ * page is the VM's in-flight GPU atomic (&nvsim_vm.atomic_va), whose end
+ * an unmap waits for.  For an entry
  * in system memory it is the page the IOMMU maps at the entry's DMA
  * address (see DOC: IOMMU); for one in VRAM, the page of the VRAM's
  * backing store at the entry's offset.
