@@ -191,6 +191,13 @@
  *	ping-pong), the revocations wait for the slice (atomic backoffs), and
  *	the total is exact.
  *
+ * SUBTEST: atomic-slice-starts-at-replay
+ * Description: The GPU's atomic time slice starts when the replay of the
+ *	batch that granted it returns: with a replay that returns a second
+ *	after the grant and a half-second slice, a CPU write right after the
+ *	GPU's atomic still waits for the slice (a backoff).  Simulated GPU
+ *	only (its replay_delay_us parameter).
+ *
  * SUBTEST: atomic-file-backed
  * Description: GPU atomics on a shared mapping of a file are cancelled
  *	(-EFAULT) and change neither the mapping nor the file; on a private
@@ -1774,19 +1781,26 @@ static void *cpu_hammer(void *arg)
 }
 
 #define TIMESLICE_PARAM "/sys/module/nouveau_svm_core/parameters/atomic_timeslice_us"
+#define REPLAY_DELAY_PARAM "/sys/module/nouveau_svm_sim/parameters/replay_delay_us"
+
+/* Set a module parameter; returns the old value. */
+static long set_param(const char *path, long value)
+{
+	long old = -1;
+	FILE *f = fopen(path, "r+");
+
+	igt_require_f(f, "%s: %s\n", path, strerror(errno));
+	igt_assert_eq(fscanf(f, "%ld", &old), 1);
+	rewind(f);
+	igt_assert(fprintf(f, "%ld\n", value) > 0);
+	igt_assert_eq(fclose(f), 0);
+	return old;
+}
 
 /* Set the core's atomic time slice; returns the old one. */
 static long set_atomic_timeslice(long us)
 {
-	long old = -1;
-	FILE *f = fopen(TIMESLICE_PARAM, "r+");
-
-	igt_require_f(f, "%s: %s\n", TIMESLICE_PARAM, strerror(errno));
-	igt_assert_eq(fscanf(f, "%ld", &old), 1);
-	rewind(f);
-	igt_assert(fprintf(f, "%ld\n", us) > 0);
-	igt_assert_eq(fclose(f), 0);
-	return old;
+	return set_param(TIMESLICE_PARAM, us);
 }
 
 static void atomic_pingpong_bounded(int fd)
@@ -1833,6 +1847,44 @@ static void atomic_pingpong_bounded(int fd)
 	assert_u64_lte(1, d.atomic_backoffs);
 	igt_assert_eq_u64(d.cancels, 0);
 	munmap(counter, ps);
+}
+
+/*
+ * A slow batch: the simulated GPU's replay returns a second after the
+ * grant, and the slice is half a second.  The CPU writes the page as soon
+ * as the GPU's atomic is done, well inside the slice counted from the
+ * replay: it must wait (a back-off).  Counted from the grant, the slice
+ * would be over before the GPU could use it.
+ */
+static void atomic_slice_starts_at_replay(int fd)
+{
+	uint64_t *word = map_anon(ps, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b, d;
+	uint64_t old = 0;
+	long slice, delay;
+	int ret;
+
+	/* Probe first: nothing may skip once one parameter is set. */
+	igt_require(access(REPLAY_DELAY_PARAM, W_OK) == 0);
+	igt_require(access(TIMESLICE_PARAM, W_OK) == 0);
+	delay = set_param(REPLAY_DELAY_PARAM, 1000000);
+	slice = set_atomic_timeslice(500000);
+	cpu_write(word, 0);
+	ret = gpu_atomic_add(fd, word, 1, &old);
+	set_param(REPLAY_DELAY_PARAM, delay);
+	a = svm_counters(fd);
+	cpu_write(word, cpu_read(word) + 1);
+	b = svm_counters(fd);
+	set_atomic_timeslice(slice);
+
+	igt_assert_eq(ret, 0);
+	d = counters_delta(&a, &b);
+	igt_info("%" PRIu64 " revocations, %" PRIu64 " backoffs\n",
+		 d.revocations, d.atomic_backoffs);
+	igt_assert_eq_u64(d.revocations, 1);
+	igt_assert_eq_u64(d.atomic_backoffs, 1);
+	igt_assert_eq_u64(cpu_read(word), 2);
+	munmap(word, ps);
 }
 
 static int advise_atomic(int fd, void *addr, size_t size, uint64_t policy)
@@ -4417,6 +4469,10 @@ igt_main
 			igt_describe("A page the CPU keeps taking back: every GPU atomic finishes.");
 			igt_subtest("atomic-pingpong-bounded")
 				atomic_pingpong_bounded(fd);
+
+			igt_describe("The atomic time slice starts at the replay, not at the grant.");
+			igt_subtest("atomic-slice-starts-at-replay")
+				atomic_slice_starts_at_replay(fd);
 
 			igt_describe("GPU atomics: refused on shared file mappings, private copies on private ones.");
 			igt_subtest("atomic-file-backed")

@@ -11,6 +11,7 @@
 
 #include <linux/atomic.h>
 #include <linux/kref.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
@@ -251,6 +252,19 @@ struct nouveau_svm_stats {
 	struct kref ref;
 };
 
+/* Replays whose time the core keeps: see &nouveau_svm_dev.replays. */
+#define NOUVEAU_SVM_REPLAYS	32
+
+/**
+ * struct nouveau_svm_replay - when a fault batch was replayed
+ * @batch: the batch's number (&nouveau_svm_dev.batch)
+ * @at: when its replay returned
+ */
+struct nouveau_svm_replay {
+	u64 batch;
+	ktime_t at;
+};
+
 /**
  * struct nouveau_svm_dev - the SVM state of one GPU
  * @drm: the DRM device (DMA mappings are made for its device)
@@ -272,6 +286,10 @@ struct nouveau_svm_stats {
  * @counted_cancel: the context and page of the last cancel counted in
  *	batch @counted_batch (fault worker): duplicates count once
  * @counted_batch: see @counted_cancel
+ * @replay_lock: protects @replays
+ * @replays: the last NOUVEAU_SVM_REPLAYS replays, at index batch number
+ *	modulo their count: an atomic grant's time slice starts at the
+ *	replay of its batch
  * @vram: the device memory the core manages, NULL without any
  */
 struct nouveau_svm_dev {
@@ -293,6 +311,8 @@ struct nouveau_svm_dev {
 	u64 batch;
 	struct nouveau_svm_fault counted_cancel;
 	u64 counted_batch;
+	spinlock_t replay_lock; /* protects replays */
+	struct nouveau_svm_replay replays[NOUVEAU_SVM_REPLAYS];
 	struct nouveau_svm_vram *vram;
 };
 

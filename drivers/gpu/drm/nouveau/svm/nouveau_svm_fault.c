@@ -275,6 +275,43 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 	mem_cgroup_put(memcg);
 }
 
+static_assert((NOUVEAU_SVM_REPLAYS & (NOUVEAU_SVM_REPLAYS - 1)) == 0);
+
+/* The batch's replay has returned: from now on the GPU uses its grants. */
+static void nouveau_svm_replay_record(struct nouveau_svm_dev *sdev)
+{
+	struct nouveau_svm_replay *r =
+		&sdev->replays[sdev->batch & (NOUVEAU_SVM_REPLAYS - 1)];
+
+	spin_lock(&sdev->replay_lock);
+	r->batch = sdev->batch;
+	r->at = ktime_get();
+	spin_unlock(&sdev->replay_lock);
+}
+
+/**
+ * nouveau_svm_replay_time() - when a fault batch's replay returned
+ * @sdev: the device
+ * @batch: the batch's number (&nouveau_svm_dev.batch when it was served)
+ *
+ * Context: process context (the fault worker, MMU notifiers); takes the
+ * replay lock.
+ * Return: the time, or 0 if the batch has not been replayed yet or is older
+ * than the last NOUVEAU_SVM_REPLAYS batches.
+ */
+ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch)
+{
+	const struct nouveau_svm_replay *r =
+		&sdev->replays[batch & (NOUVEAU_SVM_REPLAYS - 1)];
+	ktime_t at = 0;
+
+	spin_lock(&sdev->replay_lock);
+	if (r->batch == batch)
+		at = r->at;
+	spin_unlock(&sdev->replay_lock);
+	return at;
+}
+
 /* Count a batch and its replay once for every VM it held faults of. */
 static void nouveau_svm_vm_account(struct nouveau_svm_dev *sdev,
 				   struct nouveau_svm_vm *vm, unsigned int faults)
@@ -313,6 +350,7 @@ static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n
 		nouveau_svm_dev_unserve_vm(sdev);
 	}
 	sdev->ops->fault_replay(sdev);
+	nouveau_svm_replay_record(sdev);
 }
 
 static void nouveau_svm_fault_work(struct work_struct *work)
@@ -366,6 +404,7 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 	mutex_init(&sdev->vms_lock);
 	xa_init_flags(&sdev->vms, XA_FLAGS_ALLOC1);
 	init_waitqueue_head(&sdev->serving_wq);
+	spin_lock_init(&sdev->replay_lock);
 	INIT_WORK(&sdev->fault_work, nouveau_svm_fault_work);
 	sdev->faults = kvcalloc(fault_max, sizeof(*sdev->faults), GFP_KERNEL);
 	sdev->groups = kvcalloc(fault_max, sizeof(*sdev->groups), GFP_KERNEL);

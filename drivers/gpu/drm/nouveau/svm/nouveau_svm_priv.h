@@ -19,7 +19,9 @@ struct hmm_range;
  * @mapped_pages: pages of the range in the GPU page table (notifier lock)
  * @atomic: some of them are mapped with atomic access, and so are
  *	device-exclusive in the CPU page tables (notifier lock)
- * @atomic_until: end of the GPU's atomic time slice (notifier lock)
+ * @atomic_granted: when the last atomic grant was mapped (notifier lock)
+ * @atomic_batch: the fault batch of that grant, whose replay starts the
+ *	GPU's atomic time slice (notifier lock)
  * @read_only: the pages were got read-only (VM lock)
  */
 struct nouveau_svm_range {
@@ -28,7 +30,8 @@ struct nouveau_svm_range {
 	struct list_head gc_link;
 	unsigned long mapped_pages;
 	bool atomic;
-	ktime_t atomic_until;
+	ktime_t atomic_granted;
+	u64 atomic_batch;
 	bool read_only;
 };
 
@@ -70,6 +73,7 @@ int nouveau_svm_hmm_range_fault(struct mm_struct *mm, struct hmm_range *range);
 int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 				  const struct nouveau_svm_window *w);
 
+ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch);
 void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
 				   struct nouveau_svm_vm *vm);
 

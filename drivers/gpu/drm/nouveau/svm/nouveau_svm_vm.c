@@ -97,23 +97,44 @@ static void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
 }
 
 /*
+ * The end of the GPU's atomic time slice in @r: the slice starts when the
+ * replay of the batch that granted it returns, the GPU's first chance to
+ * use the grant; until that replay is known, at the grant.
+ */
+static ktime_t nouveau_svm_range_slice_end(struct nouveau_svm_vm *vm,
+					   const struct nouveau_svm_range *r)
+{
+	ktime_t start = nouveau_svm_replay_time(vm->sdev, r->atomic_batch);
+
+	if (ktime_before(start, r->atomic_granted))
+		start = r->atomic_granted;
+	return ktime_add_us(start, READ_ONCE(atomic_timeslice_us));
+}
+
+/*
  * Ping-pong bound: a CPU access that revokes the GPU's atomic access
  * within its time slice waits for the slice's end (where the notifier may
- * block), so that each grant lets the GPU make progress.
+ * block), so that each grant lets the GPU make progress.  The wait never
+ * depends on the replay itself (the fault worker may need the notifier
+ * lock to get there): a replay that returns during the wait extends it
+ * once, to the slice counted from the replay.
  */
 static void nouveau_svm_range_timeslice(struct nouveau_svm_vm *vm,
 					struct nouveau_svm_range *r,
 					const struct mmu_notifier_range *mmu_range)
 {
+	bool waited = false;
 	s64 left;
 
 	if (!r->atomic || !mmu_notifier_range_blockable(mmu_range))
 		return;
-	left = ktime_us_delta(r->atomic_until, ktime_get());
-	if (left <= 0)
-		return;
-	atomic64_inc(&vm->stats->atomic_backoffs);
-	fsleep(left);
+	while ((left = ktime_us_delta(nouveau_svm_range_slice_end(vm, r),
+				      ktime_get())) > 0) {
+		if (!waited)
+			atomic64_inc(&vm->stats->atomic_backoffs);
+		waited = true;
+		fsleep(left);
+	}
 }
 
 static void nouveau_svm_range_invalidate(struct nouveau_svm_vm *vm,
@@ -719,10 +740,20 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
  * A page that flips between CPU and GPU must not livelock either side: a
  * grant gives the GPU a time slice (module parameter atomic_timeslice_us,
  * 1 ms by default), and a revocation inside the slice waits for its end,
- * where the notifier may block (counted as an atomic backoff).  The GPU
- * makes progress with every grant, and the CPU waits at most one slice
- * per flip.  A slice rather than a switch to device memory, because it
- * needs no VRAM and bounds both sides; the counter shows what it costs.
+ * where the notifier may block (counted as an atomic backoff).  The slice
+ * starts when the replay of the grant's fault batch returns, since the
+ * GPU cannot use the grant before: a batch that takes longer than the
+ * slice would otherwise have spent it.  A revocation before that replay
+ * waits for the slice counted from the grant, then, if the replay came
+ * meanwhile, for the rest of the slice counted from the replay; it never
+ * waits for the replay itself, which the fault worker may need the
+ * notifier lock to reach.  The GPU makes progress with every grant, and
+ * the CPU waits less than two slices per flip (one from the grant, then
+ * the rest of one from the replay).  The replay times of the last 32
+ * batches of the device are kept; a grant older than that counts its
+ * slice from the grant.  A slice rather than a switch to device memory,
+ * because it needs no VRAM and bounds both sides; the counter shows what
+ * it costs.
  *
  * The kernel makes only private anonymous memory device-exclusive: an
  * atomic on shared or file-backed memory is cancelled (the job fails), as
@@ -813,7 +844,8 @@ static int nouveau_svm_range_map_atomic(struct nouveau_svm_vm *vm,
 	if (ret)
 		goto out_unlock;
 	r->atomic = true;
-	r->atomic_until = ktime_add_us(ktime_get(), READ_ONCE(atomic_timeslice_us));
+	r->atomic_granted = ktime_get();
+	r->atomic_batch = vm->sdev->batch;
 	atomic64_add(map.npages, &vm->stats->exclusive_grants);
 	trace_nouveau_svm_map(vm->inst, map.start, map.npages, map.flags);
 out_unlock:

@@ -9,6 +9,7 @@
 #include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -74,6 +75,11 @@
 #define NVSIM_REPLAY_TIMER	msecs_to_jiffies(1)
 /* Retries of a command without progress before the job fails. */
 #define NVSIM_MAX_RETRIES	256
+static unsigned int replay_delay_us;
+module_param(replay_delay_us, uint, 0644);
+MODULE_PARM_DESC(replay_delay_us,
+		 "Time each replay takes before the stalled accesses retry, at most 1 s (default 0): a slow replay, for tests");
+
 /* Between the read and the write of a GPU atomic on system memory. */
 #define NVSIM_ATOMIC_WINDOW_US	20
 
@@ -810,15 +816,22 @@ void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm)
  * @sdev: the device
  *
  * Implements &nouveau_svm_backend_ops.fault_replay: the jobs with a
- * cancelled fault end, the others retry.
+ * cancelled fault end, the others retry.  Module parameter
+ * replay_delay_us makes each replay take that long first, as a slow
+ * replay (or a slow batch) would.
  *
- * Context: the core's fault worker; takes the engine lock.
+ * Context: the core's fault worker; takes the engine lock; may sleep.
  */
 void nvsim_fault_replay(struct nouveau_svm_dev *sdev)
 {
 	struct nvsim_engine *engine = &to_nvsim_device(sdev)->engine;
+	unsigned int delay = min_t(unsigned int, READ_ONCE(replay_delay_us),
+				   USEC_PER_SEC);
 	struct nvsim_job *job;
 	unsigned int i;
+
+	if (delay)
+		fsleep(delay);
 
 	spin_lock(&engine->lock);
 	for (i = 0; i < engine->nr_runners; i++) {
