@@ -2,8 +2,9 @@
 # Lay out the kernel source tree under build/src/linux: the pristine base,
 # then patches/*.patch in order, then drivers/, include/ and Documentation/
 # copied over it.  A change to the base or to patches/ starts again from a
-# pristine tree; an edit to an overlay file copies only that file (rsync
-# --checksum), so kbuild rebuilds only what changed.
+# pristine tree, every file of it newer than any object built before; an
+# edit to an overlay file copies only that file (rsync --checksum), so
+# kbuild rebuilds only what changed.
 . "$(dirname "$0")/common.sh"
 
 tarball=$("$TOP/.ci/fetch-kernel.sh")
@@ -43,7 +44,10 @@ if [ "$(cat "$BUILD/src/stamp" 2>/dev/null)" != "$stamp" ] ||
 	log "unpacking a pristine tree ($(basename "$(dirname "$(dirname "$(dirname "$tarball")")")"))"
 	rm -rf "$SRC" "$BUILD/src/stamp"
 	mkdir -p "$SRC"
-	tar -C "$SRC" --strip-components=1 -xf "$tarball"
+	# --touch: a file the old patches changed comes back with the
+	# tarball's mtime, older than its object, and kbuild would keep the
+	# patched object; new mtimes rebuild everything (from ccache).
+	tar -C "$SRC" --strip-components=1 --touch -xf "$tarball"
 	log "applying $(find "$TOP/patches" -name '*.patch' | wc -l) patch(es)"
 	apply_patches
 	echo "$stamp" > "$BUILD/src/stamp"
