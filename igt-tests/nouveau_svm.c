@@ -246,6 +246,12 @@
  *	(thp-to-vram) in at most two copies, the GPU reads them there, and
  *	they come back as THPs when the kernel has them (thp-to-host, smaps).
  *
+ * SUBTEST: migrate-thp-read-from-inside
+ * Description: A THP in VRAM is read by a second client whose unmanaged
+ *	window covers the THP's first 64 KiB, so its GPU range starts inside
+ *	the device-private PMD: the GPU reads pages 16 to 31 at their own
+ *	addresses, not the THP's first pages.
+ *
  * SUBTEST: migrate-partial-range
  * Description: MIGRATE of an unaligned middle part of a buffer, without a
  *	page count: the range is rounded out to pages, exactly those pages
@@ -2728,6 +2734,45 @@ static void migrate_thp(int fd)
 	munmap(p, size);
 }
 
+/*
+ * An HMM walk that starts inside a device-private PMD: the second client
+ * mirrors nothing below p + 64 KiB, so its range there is 64 KiB and
+ * hmm_range_fault() walks the THP from its 17th page on.
+ */
+static void migrate_thp_read_from_inside(int fd)
+{
+	const size_t skip = 16 * ps, len = 16 * ps;
+	struct svm_counters a, b, d;
+	uint64_t sum, got = 0;
+	int fd2;
+	char *p;
+
+	require_vram_size(fd, THP_SIZE);
+	p = map_thp(THP_SIZE, 0x2b000000);
+	sum = svm_checksum(p + skip, len);
+	igt_assert(sum != svm_checksum(p, len));
+
+	a = svm_counters(fd);
+	migrate_all(fd, p, THP_SIZE, SVM_VRAM);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.thp_to_vram, 1);
+
+	fd2 = svm_open();
+	svm_init(fd2, to_user_pointer(p), skip);
+	igt_assert_eq(gpu_read(fd2, p + skip, len, &got), 0);
+	igt_assert_f(got == sum,
+		     "GPU read %#" PRIx64 ", pages 16-31 hold %#" PRIx64
+		     " (pages 0-15: %#" PRIx64 ")\n", got, sum,
+		     svm_checksum(p, len));
+	/* Read in place: nothing came back from VRAM. */
+	igt_assert_eq_u64(svm_counters(fd2).pages_to_host, 0);
+	igt_assert_eq_u64(svm_counters(fd).vram_pages, b.vram_pages);
+	close(fd2);
+	svm_assert_pattern(p, THP_SIZE, 0x2b000000);
+	munmap(p, THP_SIZE);
+}
+
 static void migrate_partial_range(int fd)
 {
 	const size_t npages = 64, size = npages * ps;
@@ -4515,6 +4560,10 @@ igt_main
 			igt_describe("Transparent huge pages move as 2 MiB folios.");
 			igt_subtest("migrate-thp")
 				migrate_thp(fd);
+
+			igt_describe("A THP in VRAM read from a range inside it: the right pages.");
+			igt_subtest("migrate-thp-read-from-inside")
+				migrate_thp_read_from_inside(fd);
 
 			igt_describe("MIGRATE of the middle of a buffer moves exactly that.");
 			igt_subtest("migrate-partial-range")
