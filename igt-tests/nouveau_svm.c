@@ -252,6 +252,21 @@
  *	the device-private PMD: the GPU reads pages 16 to 31 at their own
  *	addresses, not the THP's first pages.
  *
+ * SUBTEST: migrate-mesa-maps-vram
+ * Description: MIGRATE to VRAM with the exact arguments of Mesa's
+ *	nvc0_svm_migrate() (npages in 4 KiB units, result left unset), of
+ *	4 MiB of THPs and of a buffer the way glibc's malloc() hands out a
+ *	large one (16 bytes into a mapping of its own): the GPU then reads
+ *	every byte without a single fault, as nouveau's MIGRATE always
+ *	mapped what it moved, and reads the right data.
+ *
+ * SUBTEST: migrate-after-fork-keeps-vram
+ * Description: MIGRATE to VRAM of a buffer already there, after fork()
+ *	shared it read-only with a child: the GPU cannot be given it
+ *	writable, and the MIGRATE must leave it in VRAM (nothing moves back
+ *	to the host) rather than map it; the child keeps the data of fork
+ *	time.
+ *
  * SUBTEST: migrate-partial-range
  * Description: MIGRATE of an unaligned middle part of a buffer, without a
  *	page count: the range is rounded out to pages, exactly those pages
@@ -2773,6 +2788,104 @@ static void migrate_thp_read_from_inside(int fd)
 	munmap(p, THP_SIZE);
 }
 
+/*
+ * SVM_BIND exactly as Mesa's nvc0_svm_migrate() fills it: npages counted
+ * in 4 KiB units whatever the page size, result never set.
+ */
+static int mesa_svm_migrate(int fd, const void *ptr, size_t size, bool to_device)
+{
+	struct drm_nouveau_svm_bind args;
+
+	memset(&args, 0xa5, sizeof(args));
+	args.va_start = to_user_pointer(ptr);
+	args.va_end = args.va_start + size;
+	args.npages = (args.va_end - args.va_start + 0xfff) / 0x1000;
+	args.stride = 0;
+	args.reserved0 = 0;
+	args.reserved1 = 0;
+	args.header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__MIGRATE <<
+		      NOUVEAU_SVM_BIND_COMMAND_SHIFT;
+	args.header |= (uint64_t)(to_device ? NOUVEAU_SVM_BIND_TARGET__GPU_VRAM : 0) <<
+		       NOUVEAU_SVM_BIND_TARGET_SHIFT;
+	return __svm_bind(fd, &args);
+}
+
+/* Mesa migrates [p, p + size) to VRAM; the GPU reads it without faults. */
+static void assert_mesa_migrate_mapped(int fd, const char *p, size_t size)
+{
+	uint64_t sum = svm_checksum(p, size), got = 0;
+	struct svm_counters a, b, c, d;
+
+	a = svm_counters(fd);
+	igt_assert_eq(mesa_svm_migrate(fd, p, size, true), 0);
+	b = svm_counters(fd);
+	igt_assert_eq(gpu_read(fd, p, size, &got), 0);
+	c = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_f(d.pages_to_vram > 0, "nothing moved to VRAM\n");
+	d = counters_delta(&b, &c);
+	igt_info("%zu KiB at %p: %" PRIu64 " GPU faults after the MIGRATE\n",
+		 size >> 10, p, d.faults);
+	igt_assert_eq_u64(d.faults, 0);
+	igt_assert_eq_u64(got, sum);
+}
+
+static void migrate_mesa_maps_vram(int fd)
+{
+	const size_t len = (1 << 20) + 104, map_len = (16 + len + ps - 1) / ps * ps;
+	char *thp, *guard, *buf;
+
+	require_vram_size(fd, 2 * THP_SIZE + map_len);
+	thp = map_thp(2 * THP_SIZE, 0x2c000000);
+	assert_mesa_migrate_mapped(fd, thp, 2 * THP_SIZE);
+	svm_assert_pattern(thp, 2 * THP_SIZE, 0x2c000000);
+	munmap(thp, 2 * THP_SIZE);
+
+	/* A large malloc(): a mapping of its own, the data 16 bytes in. */
+	guard = mmap(NULL, map_len + 2 * ps, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(guard != MAP_FAILED);
+	buf = mmap(guard + ps, map_len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	igt_assert(buf == guard + ps);
+	svm_pattern(buf, map_len, 0x2d000000);
+	assert_mesa_migrate_mapped(fd, buf + 16, len);
+	svm_assert_pattern(buf, map_len, 0x2d000000);
+	munmap(guard, map_len + 2 * ps);
+}
+
+static void migrate_after_fork_keeps_vram(int fd)
+{
+	const size_t size = 16 * ps;
+	char *p = map_anon_aligned(size, size);
+	struct svm_counters a, b, d;
+	int go[2];
+	char c = 0;
+
+	igt_assert_eq(pipe(go), 0);
+	svm_pattern(p, size, 0x2e000000);
+	migrate_all(fd, p, size, SVM_VRAM);
+	igt_fork(child, 1) {
+		close(go[1]);
+		igt_assert_eq(read(go[0], &c, 1), 1);
+		svm_assert_pattern(p, size, 0x2e000000);
+	}
+	close(go[0]);
+
+	a = svm_counters(fd);
+	igt_assert_eq(mesa_svm_migrate(fd, p, size, true), 0);
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.evicted_pages, 0);
+
+	igt_assert_eq(write(go[1], &c, 1), 1);
+	close(go[1]);
+	igt_waitchildren();
+	svm_assert_pattern(p, size, 0x2e000000);
+	munmap(p, size);
+}
+
 static void migrate_partial_range(int fd)
 {
 	const size_t npages = 64, size = npages * ps;
@@ -4564,6 +4677,14 @@ igt_main
 			igt_describe("A THP in VRAM read from a range inside it: the right pages.");
 			igt_subtest("migrate-thp-read-from-inside")
 				migrate_thp_read_from_inside(fd);
+
+			igt_describe("MIGRATE to VRAM as Mesa sends it maps what it moved: no GPU fault after.");
+			igt_subtest("migrate-mesa-maps-vram")
+				migrate_mesa_maps_vram(fd);
+
+			igt_describe("MIGRATE to VRAM after fork() leaves shared VRAM where it is.");
+			igt_subtest("migrate-after-fork-keeps-vram")
+				migrate_after_fork_keeps_vram(fd);
 
 			igt_describe("MIGRATE of the middle of a buffer moves exactly that.");
 			igt_subtest("migrate-partial-range")

@@ -680,6 +680,20 @@ bool nouveau_svm_devmem_owns(struct nouveau_svm_vram *vram, struct page *page)
 }
 
 /**
+ * nouveau_svm_devmem_pagemap() - the dev_pagemap of a device's VRAM
+ * @vram: the device memory
+ *
+ * For drm_gpusvm_scan_mm(), which tells whether a range is all in it.
+ *
+ * Context: Any context.
+ * Return: the pagemap of @vram's device-private pages.
+ */
+const struct dev_pagemap *nouveau_svm_devmem_pagemap(struct nouveau_svm_vram *vram)
+{
+	return &vram->pagemap;
+}
+
+/**
  * nouveau_svm_devmem_evict_client() - evict what a client holds in VRAM
  * @vram: the device memory
  * @stats: the client's counters, which its allocations point to

@@ -187,11 +187,12 @@ EXPORT_SYMBOL_GPL(nouveau_svm_ioctl_init);
  * @args: the ioctl arguments
  *
  * Checks every field, then carries out the command.  MIGRATE moves the
- * range to VRAM or to system memory and PREFETCH also maps it on the GPU
- * (see "Migration on request"); result is the number of pages that ended
- * where asked.  ADVISE_ATOMIC sets how GPU atomics in the range are
- * served.  What needs VRAM returns -EOPNOTSUPP on a device without any,
- * and NOUVEAU_GETPARAM_SVM_CAPS says so.
+ * range to VRAM or to system memory (to VRAM, it maps what it finds all
+ * in VRAM, as nouveau's MIGRATE always did) and PREFETCH also maps the
+ * whole range on the GPU (see "Migration on request"); result is the
+ * number of pages that ended where asked.  ADVISE_ATOMIC sets how GPU
+ * atomics in the range are served.  What needs VRAM returns -EOPNOTSUPP
+ * on a device without any, and NOUVEAU_GETPARAM_SVM_CAPS says so.
  *
  * Context: Process context (ioctl); may sleep.
  * Return: 0; the argument errors of "SVM ioctl argument checks"; -EINVAL

@@ -38,7 +38,14 @@
  * the reason (see the uAPI).
  *
  * PREFETCH then maps the range as a GPU fault would, so that the GPU's
- * first access does not fault.
+ * first access does not fault.  MIGRATE to VRAM maps what it finds in VRAM
+ * afterwards, as nouveau's MIGRATE always did (Mesa's nvc0 migrates
+ * before it launches work on the range, and expects no fault storm), but
+ * faults nothing in for it and moves nothing back: it maps the 2 MiB
+ * snapshots that are all in VRAM, each range only if all of it is there
+ * and none of it is shared read-only with a child after fork()
+ * (nouveau_svm_vm_map_vram()).  The first NOUVEAU_SVM_MAP_EXTENTS runs of
+ * such snapshots are mapped; the GPU faults on the rest as usual.
  */
 
 /**
@@ -67,6 +74,8 @@
 
 /* Pages one HMM snapshot covers at most. */
 #define NOUVEAU_SVM_SNAPSHOT_PAGES	(SZ_2M >> PAGE_SHIFT)
+/* Runs of snapshots all in VRAM that MIGRATE to VRAM maps. */
+#define NOUVEAU_SVM_MAP_EXTENTS		32
 
 /**
  * struct nouveau_svm_migration - the state of one migration request
@@ -80,6 +89,9 @@
  * @resident: pages of the range that are in the target
  * @copy_failures: the client's copy failures when the migration began
  * @err: why some part did not move, the most telling error first
+ * @in_vram: runs of snapshots found all in VRAM, to map; NULL when the
+ *	request maps nothing of the kind
+ * @nr_in_vram: runs in @in_vram
  */
 struct nouveau_svm_migration {
 	struct nouveau_svm_vm *vm;
@@ -91,6 +103,8 @@ struct nouveau_svm_migration {
 	u64 resident;
 	s64 copy_failures;
 	int err;
+	struct nouveau_svm_window *in_vram;
+	unsigned int nr_in_vram;
 };
 
 /* How much an error says of a failed migration: the most telling wins. */
@@ -260,6 +274,21 @@ int nouveau_svm_hmm_range_fault(struct mm_struct *mm, struct hmm_range *range)
 	return ret;
 }
 
+/* Note [@start, @end) as all in VRAM, to map, if @m maps such runs. */
+static void nouveau_svm_migration_note_vram(struct nouveau_svm_migration *m,
+					    u64 start, u64 end)
+{
+	struct nouveau_svm_window *last;
+
+	if (!m->in_vram)
+		return;
+	last = m->nr_in_vram ? &m->in_vram[m->nr_in_vram - 1] : NULL;
+	if (last && last->end == start)
+		last->end = end;
+	else if (m->nr_in_vram < NOUVEAU_SVM_MAP_EXTENTS)
+		m->in_vram[m->nr_in_vram++] = (struct nouveau_svm_window){ start, end };
+}
+
 /*
  * Snapshot [@start, @end), which lies in one VMA, faulting it to system
  * memory when the target is system memory; mmap lock held (see
@@ -277,12 +306,17 @@ static int nouveau_svm_snapshot(struct nouveau_svm_migration *m,
 		.default_flags = m->to_vram ? 0 : HMM_PFN_REQ_FAULT,
 		.dev_private_owner = m->to_vram ? m->vm->sdev : NULL,
 	};
+	u64 n;
 	int ret;
 
 	ret = nouveau_svm_hmm_range_fault(m->vm->gpusvm.mm, &range);
-	if (!ret)
-		m->resident += nouveau_svm_snapshot_count(m, pfns, (end - start) >> PAGE_SHIFT);
-	return ret;
+	if (ret)
+		return ret;
+	n = nouveau_svm_snapshot_count(m, pfns, (end - start) >> PAGE_SHIFT);
+	m->resident += n;
+	if (m->to_vram && n == (end - start) >> PAGE_SHIFT)
+		nouveau_svm_migration_note_vram(m, start, end);
+	return 0;
 }
 
 /* Snapshot (or fault in) @w piece by piece, VMA by VMA; mmap lock held. */
@@ -398,6 +432,38 @@ static int nouveau_svm_migration_map(struct nouveau_svm_vm *vm,
 	return 0;
 }
 
+/*
+ * Map what of the runs @m found all in VRAM is covered by ranges that can
+ * be mapped as they are, taking the VM's lock range by range.  Returns
+ * -EINTR when the process is killed.
+ */
+static int nouveau_svm_migration_map_vram(struct nouveau_svm_migration *m)
+{
+	struct nouveau_svm_vm *vm = m->vm;
+	struct nouveau_svm_served served;
+	const struct nouveau_svm_window *w;
+	unsigned int i;
+	u64 addr;
+	int ret;
+
+	for (i = 0; i < m->nr_in_vram; i++) {
+		w = &m->in_vram[i];
+		for (addr = w->start; addr < w->end; addr = served.end) {
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			served.end = addr;
+			mutex_lock(&vm->lock);
+			ret = nouveau_svm_vm_map_vram(vm, addr, &served);
+			mutex_unlock(&vm->lock);
+			/* What cannot be mapped now, the GPU faults on. */
+			if (ret && (ret != -ENOENT || served.end <= addr))
+				served.end = nouveau_svm_map_skip(vm->gpusvm.mm, addr, w->end);
+			cond_resched();
+		}
+	}
+	return 0;
+}
+
 /**
  * nouveau_svm_vm_migrate() - SVM_BIND MIGRATE and PREFETCH
  * @vm: the VM
@@ -406,10 +472,11 @@ static int nouveau_svm_migration_map(struct nouveau_svm_vm *vm,
  * @map: map the range on the GPU afterwards (PREFETCH)
  * @result: the pages of @w that are in the target afterwards
  *
- * See "Migration on request".
+ * See "Migration on request": without @map, a migration to VRAM maps what
+ * it finds all in VRAM.
  *
  * Context: Process context (ioctl) of the process the VM mirrors; takes
- * the mmap lock, and the VM's lock with @map; may sleep.
+ * the mmap lock, and the VM's lock with @map or to VRAM; may sleep.
  * Return: 0 when some page ended where asked (@result may be short of the
  * range); -EINTR when a fatal signal ended it; otherwise -EFAULT when
  * nothing in the range is mapped, -EOPNOTSUPP when nothing mapped there
@@ -429,14 +496,25 @@ int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_w
 	int ret;
 
 	*result = 0;
-	if (!mmget_not_zero(mm))
+	if (to_vram && !map) {
+		m.in_vram = kmalloc_objs(*m.in_vram, NOUVEAU_SVM_MAP_EXTENTS,
+					 GFP_KERNEL_ACCOUNT);
+		if (!m.in_vram)
+			return -ENOMEM;
+	}
+	if (!mmget_not_zero(mm)) {
+		kfree(m.in_vram);
 		return -EFAULT;
+	}
 	ret = nouveau_svm_migration_run(&m, w);
 	if (!ret && m.killed)
 		ret = -EINTR;
 	if (!ret && map && m.resident)
 		ret = nouveau_svm_migration_map(vm, w);
+	if (!ret && m.nr_in_vram)
+		ret = nouveau_svm_migration_map_vram(&m);
 	mmput(mm);
+	kfree(m.in_vram);
 	trace_nouveau_svm_migrate(vm->inst, w->start, w->end, to_vram, m.resident, ret);
 	if (ret)
 		return ret;

@@ -9,6 +9,7 @@
 
 #include "nouveau_svm.h"
 
+struct dev_pagemap;
 struct hmm_range;
 
 /**
@@ -63,6 +64,8 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
 int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
 			 struct nouveau_svm_served *served);
+int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
+			    struct nouveau_svm_served *served);
 int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 addr);
 u32 nouveau_svm_vm_atomic_policy(struct nouveau_svm_vm *vm, u64 addr);
 int nouveau_svm_vm_advise_atomic(struct nouveau_svm_vm *vm,
@@ -89,6 +92,7 @@ int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
 void nouveau_svm_devmem_touch(struct nouveau_svm_vram *vram,
 			      const struct drm_pagemap_addr *dma, unsigned long n);
 bool nouveau_svm_devmem_owns(struct nouveau_svm_vram *vram, struct page *page);
+const struct dev_pagemap *nouveau_svm_devmem_pagemap(struct nouveau_svm_vram *vram);
 void nouveau_svm_devmem_evict_client(struct nouveau_svm_vram *vram,
 				     const struct nouveau_svm_stats *stats);
 

@@ -657,6 +657,59 @@ static int nouveau_svm_range_get_pages(struct nouveau_svm_vm *vm,
 	return ret;
 }
 
+/*
+ * Whether @r may be mapped as it is, for MIGRATE: all of it in this
+ * device's VRAM, and none of it shared read-only with a child after
+ * fork(), which a writable mapping would move back to system memory,
+ * undoing the migration.  Advisory: a fork() that comes between this and
+ * the mapping still moves the range back, as a GPU write fault would.
+ */
+static bool nouveau_svm_range_vram_as_is(struct nouveau_svm_vm *vm,
+					 struct nouveau_svm_range *r)
+{
+	struct nouveau_svm_vram *vram = vm->sdev->vram;
+
+	return vram && drm_gpusvm_scan_mm(&r->base, vm->sdev,
+					  nouveau_svm_devmem_pagemap(vram)) ==
+		       DRM_GPUSVM_SCAN_EQUAL &&
+	       !nouveau_svm_range_vram_readonly(vm, r);
+}
+
+/*
+ * Map the drm_gpusvm range around @addr, retrying while the CPU side
+ * changes under it (notifier sequence numbers); with @vram_only, only if
+ * it can be mapped as it is, all in VRAM: -ENOENT otherwise, with
+ * @served->end set past the range.
+ */
+static int nouveau_svm_vm_map(struct nouveau_svm_vm *vm, u64 addr, bool write,
+			      struct drm_gpusvm_ctx *ctx, bool vram_only,
+			      struct nouveau_svm_served *served)
+{
+	struct nouveau_svm_range *r;
+	int ret, tries = 0;
+
+	lockdep_assert_held(&vm->lock);
+	do {
+		nouveau_svm_vm_gc(vm);
+		r = nouveau_svm_vm_range(vm, addr, write, ctx);
+		if (IS_ERR(r))
+			return PTR_ERR(r) == -ENOENT ? -EFAULT : PTR_ERR(r);
+		if (vram_only && !nouveau_svm_range_vram_as_is(vm, r)) {
+			served->end = drm_gpusvm_range_end(&r->base);
+			return -ENOENT;
+		}
+		ret = nouveau_svm_range_get_pages(vm, r, ctx);
+		if (!ret)
+			ret = nouveau_svm_range_gpu_map(vm, r);
+	} while (ret == -EAGAIN && ++tries < NOUVEAU_SVM_FAULT_RETRIES);
+	if (ret)
+		return ret;
+	served->range = r;
+	served->end = drm_gpusvm_range_end(&r->base);
+	served->writable = !r->read_only;
+	return 0;
+}
+
 /**
  * nouveau_svm_vm_fault() - serve a GPU fault at one address
  * @vm: the VM
@@ -687,25 +740,38 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
 		.device_private_page_owner = vm->sdev,
 		.allow_mixed = true,
 	};
-	struct nouveau_svm_range *r;
-	int ret, tries = 0;
 
-	lockdep_assert_held(&vm->lock);
-	do {
-		nouveau_svm_vm_gc(vm);
-		r = nouveau_svm_vm_range(vm, addr, write, &ctx);
-		if (IS_ERR(r))
-			return PTR_ERR(r) == -ENOENT ? -EFAULT : PTR_ERR(r);
-		ret = nouveau_svm_range_get_pages(vm, r, &ctx);
-		if (!ret)
-			ret = nouveau_svm_range_gpu_map(vm, r);
-	} while (ret == -EAGAIN && ++tries < NOUVEAU_SVM_FAULT_RETRIES);
-	if (ret)
-		return ret;
-	served->range = r;
-	served->end = drm_gpusvm_range_end(&r->base);
-	served->writable = !r->read_only;
-	return 0;
+	return nouveau_svm_vm_map(vm, addr, write, &ctx, false, served);
+}
+
+/**
+ * nouveau_svm_vm_map_vram() - map the range around an address if it is
+ *	all in VRAM
+ * @vm: the VM
+ * @addr: an address whose page is in VRAM
+ * @served: filled in: the end of the range looked at; on success also
+ *	the range and whether its mapping is writable
+ *
+ * What MIGRATE to VRAM maps of what it moved, so that the GPU does not
+ * fault on it, as nouveau's MIGRATE always did.  The range is the one a
+ * GPU fault at @addr would map, and it is mapped only if all its pages
+ * are in VRAM and none is shared read-only with a child: nothing is
+ * faulted into system memory for it, and nothing moves back.
+ *
+ * Context: Process context, VM lock held; takes the mmap lock; may sleep.
+ * Return: 0 when mapped; -ENOENT when the range cannot be mapped as it is
+ * (a page not in VRAM, one shared read-only, or the check itself failed;
+ * nothing mapped); otherwise as nouveau_svm_vm_fault().
+ */
+int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
+			    struct nouveau_svm_served *served)
+{
+	struct drm_gpusvm_ctx ctx = {
+		.device_private_page_owner = vm->sdev,
+		.allow_mixed = true,
+	};
+
+	return nouveau_svm_vm_map(vm, addr, true, &ctx, true, served);
 }
 
 /**
