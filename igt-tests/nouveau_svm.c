@@ -302,6 +302,13 @@
  *	fork time, not the parent's later GPU write, and its own writes do
  *	not reach the parent.
  *
+ * SUBTEST: fork-after-migrate-snapshot-fails
+ * Description: As fork-after-migrate, with the core's check of VRAM shared
+ *	read-only with the child made to fail once (fault injection
+ *	fail_nouveau_svm_snapshot): the GPU write must wait and retry, never
+ *	be mapped writable on doubt, so the child still sees the data of
+ *	fork time.
+ *
  * SUBTEST: munmap-vram-range
  * Description: munmap() of an allocation in VRAM releases it (vram-pages)
  *	and leaves the one next to it in VRAM, intact; then all of it, and
@@ -1804,24 +1811,10 @@ static void *cpu_hammer(void *arg)
 #define TIMESLICE_PARAM "/sys/module/nouveau_svm_core/parameters/atomic_timeslice_us"
 #define REPLAY_DELAY_PARAM "/sys/module/nouveau_svm_sim/parameters/replay_delay_us"
 
-/* Set a module parameter; returns the old value. */
-static long set_param(const char *path, long value)
-{
-	long old = -1;
-	FILE *f = fopen(path, "r+");
-
-	igt_require_f(f, "%s: %s\n", path, strerror(errno));
-	igt_assert_eq(fscanf(f, "%ld", &old), 1);
-	rewind(f);
-	igt_assert(fprintf(f, "%ld\n", value) > 0);
-	igt_assert_eq(fclose(f), 0);
-	return old;
-}
-
 /* Set the core's atomic time slice; returns the old one. */
 static long set_atomic_timeslice(long us)
 {
-	return set_param(TIMESLICE_PARAM, us);
+	return svm_set_param(TIMESLICE_PARAM, us);
 }
 
 static void atomic_pingpong_bounded(int fd)
@@ -1888,11 +1881,11 @@ static void atomic_slice_starts_at_replay(int fd)
 	/* Probe first: nothing may skip once one parameter is set. */
 	igt_require(access(REPLAY_DELAY_PARAM, W_OK) == 0);
 	igt_require(access(TIMESLICE_PARAM, W_OK) == 0);
-	delay = set_param(REPLAY_DELAY_PARAM, 1000000);
+	delay = svm_set_param(REPLAY_DELAY_PARAM, 1000000);
 	slice = set_atomic_timeslice(500000);
 	cpu_write(word, 0);
 	ret = gpu_atomic_add(fd, word, 1, &old);
-	set_param(REPLAY_DELAY_PARAM, delay);
+	svm_set_param(REPLAY_DELAY_PARAM, delay);
 	a = svm_counters(fd);
 	cpu_write(word, cpu_read(word) + 1);
 	b = svm_counters(fd);
@@ -3250,6 +3243,75 @@ static void fork_after_migrate(int fd)
 	migrate_all(fd, p, size, SVM_VRAM);
 	igt_assert_eq(gpu_write(fd, p, size, 0x29300000), 0);
 	svm_assert_pattern(p, size, 0x29300000);
+	munmap(p, size);
+}
+
+#define FAIL_SNAPSHOT_DIR "/sys/kernel/debug/fail_nouveau_svm_snapshot"
+
+/* Write @value to @file of the core's fail_nouveau_svm_snapshot attribute. */
+static void fail_snapshot_set(const char *file, const char *value)
+{
+	char path[128];
+	int f;
+
+	snprintf(path, sizeof(path), FAIL_SNAPSHOT_DIR "/%s", file);
+	f = open(path, O_WRONLY);
+	igt_require_f(f >= 0, "%s: %s\n", path, strerror(errno));
+	igt_assert_eq(write(f, value, strlen(value)), (ssize_t)strlen(value));
+	close(f);
+}
+
+static long fail_snapshot_get(const char *file)
+{
+	char path[128], buf[32] = "";
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), FAIL_SNAPSHOT_DIR "/%s", file);
+	f = open(path, O_RDONLY);
+	igt_assert_f(f >= 0, "%s: %s\n", path, strerror(errno));
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	igt_assert(n > 0);
+	return strtol(buf, NULL, 0);
+}
+
+static void fork_after_migrate_snapshot_fails(int fd)
+{
+	const size_t size = 16 * ps;
+	char *p = map_anon_aligned(size, size);
+	long left;
+	int go[2], ret;
+	char c = 0;
+
+	fail_snapshot_set("probability", "0");
+	igt_assert_eq(pipe(go), 0);
+	svm_pattern(p, size, 0x29400000);
+	migrate_all(fd, p, size, SVM_VRAM);
+
+	igt_fork(child, 1) {
+		close(go[1]);
+		igt_assert_eq(read(go[0], &c, 1), 1);
+		svm_assert_pattern(p, size, 0x29400000);
+	}
+	close(go[0]);
+
+	/* The first check fails, in the fault worker: any task. */
+	fail_snapshot_set("task-filter", "N");
+	fail_snapshot_set("verbose", "0");
+	fail_snapshot_set("interval", "1");
+	fail_snapshot_set("times", "1");
+	fail_snapshot_set("probability", "100");
+	ret = gpu_write(fd, p, size, 0x29500000);
+	left = fail_snapshot_get("times");
+	fail_snapshot_set("probability", "0");
+	igt_assert_eq(ret, 0);
+	igt_assert_f(left == 0, "the injected failure did not happen\n");
+
+	igt_assert_eq(write(go[1], &c, 1), 1);
+	close(go[1]);
+	igt_waitchildren();
+	svm_assert_pattern(p, size, 0x29500000);
 	munmap(p, size);
 }
 
@@ -4713,6 +4775,10 @@ igt_main
 			igt_describe("fork() with pages in VRAM: copy-on-write keeps them apart.");
 			igt_subtest("fork-after-migrate")
 				fork_after_migrate(fd);
+
+			igt_describe("fork() with VRAM, the sharing check failing once: never mapped writable.");
+			igt_subtest("fork-after-migrate-snapshot-fails")
+				fork_after_migrate_snapshot_fails(fd);
 
 			igt_describe("munmap() of memory in VRAM releases the VRAM.");
 			igt_subtest("munmap-vram-range")

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
 
 #include "igt.h"
@@ -796,4 +797,17 @@ bool svm_thp_backed(const void *addr, size_t size)
 	}
 	fclose(f);
 	return ret;
+}
+
+long svm_set_param(const char *path, long value)
+{
+	long old = -1;
+	FILE *f = fopen(path, "r+");
+
+	igt_require_f(f, "%s: %s\n", path, strerror(errno));
+	igt_assert_eq(fscanf(f, "%ld", &old), 1);
+	rewind(f);
+	igt_assert(fprintf(f, "%ld\n", value) > 0);
+	igt_assert_eq(fclose(f), 0);
+	return old;
 }

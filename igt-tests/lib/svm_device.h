@@ -70,6 +70,11 @@ enum svm_driver svm_driver(int fd);
 void svm_require_gpu_ops(int fd);
 /* Skip unless @fd is the simulated GPU: @what needs its private uAPI. */
 void svm_require_sim(int fd, const char *what);
+/*
+ * Set the module parameter at @path (a /sys/module file) to @value;
+ * returns the old value.  Skips when the file is not there.
+ */
+long svm_set_param(const char *path, long value);
 /* Whether GPU atomics on @fd give back the old value (the sim's do). */
 bool svm_gpu_atomic_results(int fd);
 /* Skip unless @fd has NOUVEAU_SVM_CAP_ATOMIC_SYSMEM (GPU atomics). */

@@ -77,6 +77,15 @@ int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 				  const struct nouveau_svm_window *w);
 
 ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch);
+
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+bool nouveau_svm_fail_snapshot(void);
+#else
+static inline bool nouveau_svm_fail_snapshot(void)
+{
+	return false;
+}
+#endif
 void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
 				   struct nouveau_svm_vm *vm);
 

@@ -575,6 +575,8 @@ static int nouveau_svm_range_vram_readonly(struct nouveau_svm_vm *vm,
 	unsigned long i;
 	int ret;
 
+	if (nouveau_svm_fail_snapshot())
+		return -ENOMEM;
 	range.hmm_pfns = kvmalloc_array(npages, sizeof(*range.hmm_pfns), GFP_KERNEL_ACCOUNT);
 	if (!range.hmm_pfns)
 		return -ENOMEM;
