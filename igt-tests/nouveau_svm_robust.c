@@ -56,10 +56,17 @@
  *	mapped and exits: its VRAM is released (the child's pages go back to
  *	system memory), the child's data is intact, and a new client gets all
  *	of VRAM.
+ *
+ * SUBTEST: fault-outlives-its-vm
+ * Description: A fault the worker fetched before its client closed is not
+ *	served on the client that SVM_INITs next: with the simulated GPU's
+ *	fetch made slow (fetch_delay_us), client A's fault is in the
+ *	worker's hands when A closes and B starts; B must see no fault.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -838,6 +845,71 @@ static void fork_vram_parent_exits(void)
 	close(fd);
 }
 
+#define FETCH_DELAY_PARAM "/sys/module/nouveau_svm_sim/parameters/fetch_delay_us"
+#define FAULT_RING_GLOB "/sys/kernel/debug/dri/*/nvsim_fault_ring"
+
+/* The batches the simulated GPU's fault ring has handed out. */
+static uint64_t ring_batches(void)
+{
+	uint64_t batches = 0;
+	char line[512];
+	glob_t g;
+	FILE *f;
+
+	igt_require(glob(FAULT_RING_GLOB, 0, NULL, &g) == 0);
+	f = fopen(g.gl_pathv[0], "r");
+	globfree(&g);
+	igt_require(f);
+	/* One "name value" per line; mixed_batches and others follow. */
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "batches ", strlen("batches ")))
+			batches = strtoull(line + strlen("batches "), NULL, 10);
+	fclose(f);
+	return batches;
+}
+
+static void fault_outlives_its_vm(void)
+{
+	const unsigned int delay_us = 1000000;
+	char *buf = map_aligned(16 * ps, 16 * ps);
+	struct drm_nvsim_cmd cmd = gpu_cmd_read(buf, ps);
+	struct timespec fetched = {};
+	struct svm_counters c;
+	uint64_t batches, b_at;
+	long old;
+	int a, b, i;
+
+	memset(buf, 1, 16 * ps);
+	a = sim_client();
+	/* Probe first: nothing may skip once the delay is set. */
+	batches = ring_batches();
+	igt_require_f(access(FETCH_DELAY_PARAM, W_OK) == 0, "%s: %s\n",
+		      FETCH_DELAY_PARAM, strerror(errno));
+	old = svm_set_param(FETCH_DELAY_PARAM, delay_us);
+	gpu_submit_async(a, &cmd, 1);
+	/* The fault is fetched: the worker now waits in the fetch. */
+	for (i = 0; i < 1000 && ring_batches() == batches; i++)
+		usleep(1000);
+	igt_nsec_elapsed(&fetched);
+	close(a);
+	b = sim_client();
+	b_at = igt_nsec_elapsed(&fetched);
+	/* The fetch returns; the batch is served or dropped. */
+	usleep(2 * delay_us);
+	c = svm_counters(b);
+	svm_set_param(FETCH_DELAY_PARAM, old);
+	igt_assert_f(i < 1000, "the fault was never fetched\n");
+	/* Else the window was missed, and the test proves nothing. */
+	igt_assert_f(b_at < delay_us * 1000ull,
+		     "client B came %" PRIu64 " us after the fetch\n", b_at / 1000);
+	igt_info("client B: %" PRIu64 " faults, %" PRIu64 " batches\n",
+		 c.faults, c.fault_batches);
+	igt_assert_eq_u64(c.faults, 0);
+	igt_assert_eq_u64(c.fault_batches, 0);
+	close(b);
+	munmap(buf, 16 * ps);
+}
+
 igt_main
 {
 	igt_fixture
@@ -870,4 +942,8 @@ igt_main
 	igt_describe("A parent's VRAM shared with its child after fork() goes when the parent exits.");
 	igt_subtest("fork-vram-parent-exits")
 		fork_vram_parent_exits();
+
+	igt_describe("A fault fetched before its client closed is not served on the next client.");
+	igt_subtest("fault-outlives-its-vm")
+		fault_outlives_its_vm();
 }

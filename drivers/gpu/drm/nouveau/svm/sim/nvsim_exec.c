@@ -75,6 +75,7 @@
 #define NVSIM_REPLAY_TIMER	msecs_to_jiffies(1)
 /* Retries of a command without progress before the job fails. */
 #define NVSIM_MAX_RETRIES	256
+
 static unsigned int replay_delay_us;
 module_param(replay_delay_us, uint, 0644);
 MODULE_PARM_DESC(replay_delay_us,

@@ -5,7 +5,9 @@
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
+#include <linux/delay.h>
 #include <linux/lockdep.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
@@ -27,7 +29,17 @@
  * holds (faults of several contexts, of several channels of one context,
  * duplicates of one page) in the ring's statistics, which debugfs shows
  * (nvsim_fault_ring), and in the counters of each VM.
+ *
+ * Module parameter fetch_delay_us makes a fetch that found faults take
+ * that long before it hands them over, as a slow read of a large fault
+ * buffer does: the window between a fault's fetch and its service, in
+ * which the VM it names may go away, becomes one a test can hit.
  */
+
+static unsigned int fetch_delay_us;
+module_param(fetch_delay_us, uint, 0644);
+MODULE_PARM_DESC(fetch_delay_us,
+		 "Time a fetch that found faults takes before it returns them, at most 1 s (default 0): a slow fault-buffer read, for tests");
 
 /**
  * nvsim_fault_ring_init() - allocate an empty fault ring
@@ -231,9 +243,10 @@ static void nvsim_fault_stat(struct nvsim_fault_ring *ring, unsigned int n)
  * @faults: where to put them
  * @max: room in @faults
  *
- * Implements &nouveau_svm_backend_ops.fault_fetch.
+ * Implements &nouveau_svm_backend_ops.fault_fetch; waits fetch_delay_us
+ * before it returns faults (see DOC: Fault ring).
  *
- * Context: the core's fault worker; takes the ring lock.
+ * Context: the core's fault worker; takes the ring lock; may sleep.
  * Return: the number of faults fetched, 0 when the ring is empty.
  */
 unsigned int nvsim_fault_fetch(struct nouveau_svm_dev *sdev,
@@ -256,5 +269,7 @@ unsigned int nvsim_fault_fetch(struct nouveau_svm_dev *sdev,
 		nvsim_fault_stat(ring, n);
 	}
 	spin_unlock(&ring->lock);
+	if (n && READ_ONCE(fetch_delay_us))
+		fsleep(min_t(unsigned int, READ_ONCE(fetch_delay_us), USEC_PER_SEC));
 	return n;
 }
