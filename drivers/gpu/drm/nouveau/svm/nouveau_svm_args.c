@@ -109,6 +109,34 @@ static int nouveau_svm_bind_header(u64 header, struct nouveau_svm_bind_req *req)
 }
 
 /**
+ * nouveau_svm_bind_range() - the range of SVM_BIND arguments, in pages
+ * @args: the ioctl arguments
+ * @page_size: the kernel's page size: PAGE_SIZE, a parameter so that the
+ *	checks of kernels with 16 KiB and 64 KiB pages can be tested on any
+ * @range: filled in with [@va_start, @va_end) rounded out to pages
+ *
+ * Checks @va_end, the range and @npages (in 4 KiB units whatever
+ * @page_size, see "SVM ioctl argument checks").
+ *
+ * Context: Any context.
+ * Return: 0, -EOVERFLOW or -EINVAL.
+ */
+int nouveau_svm_bind_range(const struct drm_nouveau_svm_bind *args, u64 page_size,
+			   struct nouveau_svm_window *range)
+{
+	if (args->va_end > round_down(U64_MAX, page_size))
+		return -EOVERFLOW;
+	range->start = round_down(args->va_start, page_size);
+	range->end = round_up(args->va_end, page_size);
+	if (range->start >= range->end)
+		return -EINVAL;
+	if (args->npages > (range->end - range->start) / SZ_4K)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_bind_range);
+
+/**
  * nouveau_svm_bind_args() - check DRM_NOUVEAU_SVM_BIND arguments
  * @args: the ioctl arguments
  * @user_limit: the process's user address limit (TASK_SIZE)
@@ -131,14 +159,9 @@ int nouveau_svm_bind_args(const struct drm_nouveau_svm_bind *args, u64 user_limi
 		return ret;
 	if (args->stride)
 		return -EINVAL;
-	if (args->va_end > round_down(U64_MAX, PAGE_SIZE))
-		return -EOVERFLOW;
-	req->range.start = round_down(args->va_start, PAGE_SIZE);
-	req->range.end = round_up(args->va_end, PAGE_SIZE);
-	if (req->range.start >= req->range.end)
-		return -EINVAL;
-	if (args->npages > (req->range.end - req->range.start) / SZ_4K)
-		return -EINVAL;
+	ret = nouveau_svm_bind_range(args, PAGE_SIZE, &req->range);
+	if (ret)
+		return ret;
 	if (req->range.end > user_limit)
 		return -EFAULT;
 	if (nouveau_svm_window_overlaps(&req->range, unmanaged))

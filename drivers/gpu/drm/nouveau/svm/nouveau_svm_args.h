@@ -36,6 +36,8 @@ struct nouveau_svm_bind_req {
 
 int nouveau_svm_init_args(const struct drm_nouveau_svm_init *args, u64 user_limit,
 			  struct nouveau_svm_window *unmanaged);
+int nouveau_svm_bind_range(const struct drm_nouveau_svm_bind *args, u64 page_size,
+			   struct nouveau_svm_window *range);
 int nouveau_svm_bind_args(const struct drm_nouveau_svm_bind *args, u64 user_limit,
 			  const struct nouveau_svm_window *unmanaged,
 			  struct nouveau_svm_bind_req *req);

@@ -116,6 +116,65 @@ static void bind_args_check(struct kunit *test)
 			NOUVEAU_SVM_BIND_COMMAND_MASK);
 }
 
+/*
+ * Mesa's nvc0_svm_migrate() on kernels of every page size: npages =
+ * DIV_ROUND_UP(size, 0x1000) of an unaligned malloc() pointer and size,
+ * checked with the page size as a parameter, so that a bound in pages
+ * fails here on x86 too.  @npages 0 stands for Mesa's count.
+ */
+struct range_case {
+	const char *name;
+	u64 page_size;
+	u64 ptr, size, npages;
+	int ret;
+	u64 start, end;
+};
+
+static const struct range_case range_cases[] = {
+	{ "mesa-16k-inside-a-page", SZ_16K, 0x100010, 0x2005, 0, 0,
+	  0x100000, 0x104000 },
+	{ "mesa-16k-across-pages", SZ_16K, 0x103010, 0x5000, 0, 0,
+	  0x100000, 0x10c000 },
+	{ "mesa-64k-inside-a-page", SZ_64K, 0x100010, 0x3005, 0, 0,
+	  0x100000, 0x110000 },
+	{ "mesa-64k-whole-page", SZ_64K, 0x100000, SZ_64K, 0, 0,
+	  0x100000, 0x110000 },
+	{ "mesa-64k-across-pages", SZ_64K, 0x10f000, 0x2001, 0, 0,
+	  0x100000, 0x120000 },
+	{ "mesa-4k", SZ_4K, 0x100010, 0x2005, 0, 0, 0x100000, 0x103000 },
+	{ "npages-past-64k-page", SZ_64K, 0x100000, 1, 17, -EINVAL },
+	{ "npages-past-16k-pages", SZ_16K, 0x100000, 0x4001, 9, -EINVAL },
+	{ "end-wraps-64k", SZ_64K, 0, U64_MAX - SZ_4K, 1, -EOVERFLOW },
+	{ "empty-64k", SZ_64K, 0x110000, 0, 1, -EINVAL },
+};
+
+static void range_case_desc(const struct range_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(range, range_cases, range_case_desc);
+
+static void bind_range_check(struct kunit *test)
+{
+	const struct range_case *c = test->param_value;
+	struct drm_nouveau_svm_bind args = {
+		.header = MIGRATE | VRAM,
+		.va_start = c->ptr,
+		.va_end = c->ptr + c->size,
+		.npages = c->npages ?: DIV_ROUND_UP(c->size, 0x1000),
+	};
+	struct nouveau_svm_window range = {};
+	int ret;
+
+	ret = nouveau_svm_bind_range(&args, c->page_size, &range);
+	KUNIT_ASSERT_EQ(test, ret, c->ret);
+	if (ret)
+		return;
+	KUNIT_EXPECT_EQ(test, range.start, c->start);
+	KUNIT_EXPECT_EQ(test, range.end, c->end);
+}
+
 struct init_case {
 	const char *name;
 	struct drm_nouveau_svm_init args;
@@ -192,6 +251,7 @@ static struct kunit_case nouveau_svm_args_cases[] = {
 	KUNIT_CASE(piece_size_splits),
 	KUNIT_CASE(piece_size_covers_range),
 	KUNIT_CASE_PARAM(bind_args_check, bind_gen_params),
+	KUNIT_CASE_PARAM(bind_range_check, range_gen_params),
 	KUNIT_CASE_PARAM(init_args_check, init_gen_params),
 	{}
 };
