@@ -138,8 +138,27 @@ int nvsvm_hw_fault_decode(u32 oclass, const u32 *entry,
 			  struct nouveau_svm_fault *fault);
 u32 nvsvm_hw_fault_token(u8 hub, u8 gpc, u8 client);
 void nvsvm_hw_fault_token_unpack(u32 token, u8 *hub, u8 *gpc, u8 *client);
+
+/*
+ * GET and PUT of MMU_FAULT_BUFFER (Volta on), as NVIDIA's gv100 dev_fb.h
+ * lays them out (NV_PFB_PRI_MMU_FAULT_BUFFER_GET/PUT; from Turing on the
+ * NV_VIRTUAL_FUNCTION_PRIV_MMU_FAULT_BUFFER_* registers RM's
+ * kern_gmmu_tu102.c uses): the index in 19:0, GETPTR_CORRUPTED in 30 and
+ * OVERFLOW in 31 of both; in GET, writing 1 to either clears it.
+ * Pascal's GET and PUT (MAXWELL_FAULT_BUFFER_A) are plain indices (UVM's
+ * uvm_pascal_fault_buffer.c).
+ */
+#define NVSVM_HW_FAULT_PTR			GENMASK(19, 0)
+#define NVSVM_HW_FAULT_GETPTR_CORRUPTED		BIT(30)
+#define NVSVM_HW_FAULT_OVERFLOW			BIT(31)
+/* The most GET writes that hand entries back: see nvsvm_hw_fault_get_writes(). */
+#define NVSVM_HW_FAULT_GET_WRITES		2
+
 int nvsvm_hw_fault_pending(u32 get, u32 put, u32 entries);
 u32 nvsvm_hw_fault_next(u32 get, u32 entries);
+u32 nvsvm_hw_fault_index(u32 oclass, u32 reg);
+unsigned int nvsvm_hw_fault_get_writes(u32 oclass, bool replayable, u32 get,
+				       u32 writes[NVSVM_HW_FAULT_GET_WRITES]);
 
 /**
  * struct nvsvm_hw_pfn_cursor - where nvsvm_hw_pfnmap_next() is in a map

@@ -241,3 +241,55 @@ u32 nvsvm_hw_fault_next(u32 get, u32 entries)
 	return get + 1 >= entries ? 0 : get + 1;
 }
 EXPORT_SYMBOL_GPL(nvsvm_hw_fault_next);
+
+/**
+ * nvsvm_hw_fault_index() - the ring index in a GET or PUT register value
+ * @oclass: the fault buffer's class
+ * @reg: the value read from GET or PUT
+ *
+ * From Volta on, GET and PUT carry the OVERFLOW and GETPTR_CORRUPTED
+ * flags above the index; the index is bits 19:0, as UVM reads it
+ * (uvm_hal_volta_fault_buffer_read_put() and _read_get()).  Pascal's are
+ * plain indices.
+ *
+ * Context: Any context.
+ * Return: the index @reg holds.
+ */
+u32 nvsvm_hw_fault_index(u32 oclass, u32 reg)
+{
+	return oclass == MAXWELL_FAULT_BUFFER_A ? reg : reg & NVSVM_HW_FAULT_PTR;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_fault_index);
+
+/**
+ * nvsvm_hw_fault_get_writes() - the GET writes that hand entries back
+ * @oclass: the fault buffer's class
+ * @replayable: the buffer is the replayable one (not the non-replayable)
+ * @get: the new GET index
+ * @writes: filled in with the values to write to GET, in order
+ *
+ * From Volta on, a GPU whose replayable ring overflowed delivers no more
+ * faults until software clears OVERFLOW, by writing 1 to it in GET; it
+ * must not be cleared in the write that moves GET, since a fault that
+ * arrives in the same cycle would set it again at once.  So that GET is
+ * written twice, as uvm_hal_volta_fault_buffer_write_get() and RM's
+ * kgmmuWriteFaultBufferGetPtr_TU102() do: the index, then the index with
+ * OVERFLOW and GETPTR_CORRUPTED set to clear them.  The non-replayable
+ * buffer's GET is written once, with both flags 0, as RM writes it: its
+ * overflow lost faults that no replay brings back, and is not cleared
+ * here.  Pascal's GET is written once.
+ *
+ * Context: Any context.
+ * Return: the number of writes in @writes, 1 or 2.
+ */
+unsigned int nvsvm_hw_fault_get_writes(u32 oclass, bool replayable, u32 get,
+				       u32 writes[NVSVM_HW_FAULT_GET_WRITES])
+{
+	writes[0] = nvsvm_hw_fault_index(oclass, get);
+	if (oclass == MAXWELL_FAULT_BUFFER_A || !replayable)
+		return 1;
+	writes[1] = writes[0] | NVSVM_HW_FAULT_OVERFLOW |
+		    NVSVM_HW_FAULT_GETPTR_CORRUPTED;
+	return 2;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_fault_get_writes);

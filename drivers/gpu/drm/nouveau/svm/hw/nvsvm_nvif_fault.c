@@ -17,7 +17,15 @@
  * to PUT (registers of the device object whose offsets the object's
  * constructor returns).  Each entry is decoded by nvsvm_hw_fault_decode();
  * VALID is cleared and GET written back once the entries are copied, so
- * the GPU can reuse them.  The buffer's event only queues the core's
+ * the GPU can reuse them.  From Volta on, GET and PUT also carry the
+ * OVERFLOW and GETPTR_CORRUPTED flags: the index is read with
+ * nvsvm_hw_fault_index(), and the replayable buffer's GET is written
+ * twice (nvsvm_hw_fault_get_writes()), the index and then the flags to
+ * clear, as UVM's uvm_hal_volta_fault_buffer_write_get() does; a GPU
+ * whose ring overflowed delivers nothing until OVERFLOW is cleared.  The
+ * non-replayable buffer's GET is written once with the flags 0, as RM
+ * does, and its overflow is reported as an error: the faults it lost
+ * come back with no replay.  The buffer's event only queues the core's
  * fault worker.
  *
  * A fault carries the instance block of its channel.  Channels of an SVM
@@ -301,6 +309,26 @@ static bool nvsvm_nvif_nr_take(struct nouveau_svm *svm, int decoded, const u32 *
 	return true;
 }
 
+/* Hand the entries before @fb's GET back, clearing OVERFLOW and such. */
+static void nvsvm_nvif_fault_write_get(struct nvif_object *device,
+				       struct nvsvm_nvif_fault *fb)
+{
+	u32 w[NVSVM_HW_FAULT_GET_WRITES];
+	unsigned int i, n;
+
+	n = nvsvm_hw_fault_get_writes(fb->oclass, !fb->nr, fb->get, w);
+	for (i = 0; i < n; i++)
+		nvif_wr32(device, fb->getaddr, w[i]);
+}
+
+/* @fb's GET as the GPU has it, as an index of the ring. */
+static u32 nvsvm_nvif_fault_read_get(struct nvif_object *device,
+				     struct nvsvm_nvif_fault *fb)
+{
+	return nvsvm_hw_fault_index(fb->oclass, nvif_rd32(device, fb->getaddr)) %
+	       fb->entries;
+}
+
 /*
  * Move the pending faults of @fb to @faults from @n on, up to @max in
  * all; returns the new @n.
@@ -311,13 +339,19 @@ static unsigned int nvsvm_nvif_fault_drain(struct nouveau_svm *svm,
 					   unsigned int n, unsigned int max)
 {
 	struct nvif_object *device = &svm->drm->client.device.object;
-	u32 put = nvif_rd32(device, fb->putaddr);
+	u32 put_reg = nvif_rd32(device, fb->putaddr);
+	u32 put = nvsvm_hw_fault_index(fb->oclass, put_reg);
 	int pending = nvsvm_hw_fault_pending(fb->get, put, fb->entries);
 
+	if ((put_reg & NVSVM_HW_FAULT_OVERFLOW) && fb->nr)
+		NV_ERROR(svm->drm, "svm: non-replayable fault buffer overflowed: faults lost\n");
+	else if (put_reg & NVSVM_HW_FAULT_OVERFLOW)
+		NV_DEBUG(svm->drm, "svm: fault buffer overflowed\n");
 	if (pending < 0) {
-		NV_ERROR(svm->drm, "svm: fault buffer GET %u PUT %u: resetting\n",
-			 fb->get, put);
-		fb->get = nvif_rd32(device, fb->getaddr) % fb->entries;
+		NV_ERROR(svm->drm, "svm: fault buffer GET %u PUT %#x: resetting\n",
+			 fb->get, put_reg);
+		fb->get = nvsvm_nvif_fault_read_get(device, fb);
+		nvsvm_nvif_fault_write_get(device, fb);
 		return n;
 	}
 
@@ -339,7 +373,7 @@ static unsigned int nvsvm_nvif_fault_drain(struct nouveau_svm *svm,
 			taken = nvsvm_nvif_fault_take(svm, ret, &info, &faults[n], n);
 		n += taken;
 	}
-	nvif_wr32(device, fb->getaddr, fb->get);
+	nvsvm_nvif_fault_write_get(device, fb);
 	return n;
 }
 
@@ -591,7 +625,7 @@ static void nvsvm_nvif_fault_start(struct nouveau_svm *svm,
 
 	if (!fb->entries)
 		return;
-	fb->get = nvif_rd32(device, fb->getaddr) % fb->entries;
+	fb->get = nvsvm_nvif_fault_read_get(device, fb);
 	nvif_event_allow(&fb->notify);
 }
 

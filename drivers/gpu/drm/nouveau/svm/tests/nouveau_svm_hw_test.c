@@ -258,6 +258,184 @@ static void fault_ring_indices(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nvsvm_hw_fault_next(0, 1), 0);
 }
 
+/*
+ * A fault ring as the GPU runs it, for the hostile-model cases: GET and
+ * PUT with their flags as gv100 dev_fb.h has them.  A fault that finds the
+ * ring full is dropped and sets OVERFLOW, after which the GPU posts
+ * nothing until software clears it (UVM's
+ * uvm_hal_volta_fault_buffer_write_get()).
+ */
+struct ring_model {
+	u32 oclass, entries;
+	u32 get, put;
+	bool overflow, corrupted;
+	unsigned int posted, dropped;
+	unsigned int arrive_on_write;
+};
+
+static u32 ring_flags(const struct ring_model *m)
+{
+	if (m->oclass == MAXWELL_FAULT_BUFFER_A)
+		return 0;
+	return (m->overflow ? NVSVM_HW_FAULT_OVERFLOW : 0) |
+	       (m->corrupted ? NVSVM_HW_FAULT_GETPTR_CORRUPTED : 0);
+}
+
+static u32 ring_put_reg(const struct ring_model *m)
+{
+	return m->put | ring_flags(m);
+}
+
+static u32 ring_get_reg(const struct ring_model *m)
+{
+	return m->get | ring_flags(m);
+}
+
+/* A fault arrives, and finds the ring full or not by GET @get. */
+static void ring_arrive(struct ring_model *m, u32 get)
+{
+	if (m->overflow || nvsvm_hw_fault_next(m->put, m->entries) == get) {
+		m->overflow = m->oclass != MAXWELL_FAULT_BUFFER_A;
+		m->dropped++;
+		return;
+	}
+	m->put = nvsvm_hw_fault_next(m->put, m->entries);
+	m->posted++;
+}
+
+static void ring_post(struct ring_model *m, unsigned int n)
+{
+	while (n--)
+		ring_arrive(m, m->get);
+}
+
+/*
+ * Software writes GET: the index moves, a 1 in a flag clears it.  With
+ * @arrive_on_write, a fault arrives in the same cycle and is judged by
+ * the GET before the write (UVM's comment in
+ * uvm_hal_volta_fault_buffer_write_get()).
+ */
+static void ring_write_get(struct ring_model *m, u32 val)
+{
+	u32 old = m->get;
+
+	if (m->oclass == MAXWELL_FAULT_BUFFER_A) {
+		m->get = val;
+		return;
+	}
+	m->get = val & NVSVM_HW_FAULT_PTR;
+	if (val & NVSVM_HW_FAULT_OVERFLOW)
+		m->overflow = false;
+	if (val & NVSVM_HW_FAULT_GETPTR_CORRUPTED)
+		m->corrupted = false;
+	if (m->arrive_on_write) {
+		m->arrive_on_write--;
+		ring_arrive(m, old);
+	}
+}
+
+/* The backend's side, as nvsvm_nvif_fault_drain() runs it. */
+static int ring_drain(struct ring_model *m, u32 *get)
+{
+	u32 put = nvsvm_hw_fault_index(m->oclass, ring_put_reg(m));
+	int pending = nvsvm_hw_fault_pending(*get, put, m->entries);
+	u32 w[NVSVM_HW_FAULT_GET_WRITES];
+	unsigned int i, n;
+
+	if (pending < 0)
+		return pending;
+	for (i = 0; i < pending; i++)
+		*get = nvsvm_hw_fault_next(*get, m->entries);
+	n = nvsvm_hw_fault_get_writes(m->oclass, true, *get, w);
+	for (i = 0; i < n; i++)
+		ring_write_get(m, w[i]);
+	return pending;
+}
+
+/* An overflow loses the faults that found the ring full, and no more. */
+static void fault_ring_overflow_recovers(struct kunit *test)
+{
+	struct ring_model m = { .oclass = VOLTA_FAULT_BUFFER_A, .entries = 8 };
+	u32 get = nvsvm_hw_fault_index(m.oclass, ring_get_reg(&m));
+
+	ring_post(&m, 10);
+	KUNIT_ASSERT_TRUE(test, m.overflow);
+	KUNIT_EXPECT_EQ(test, m.dropped, 3);
+	KUNIT_EXPECT_EQ(test, ring_drain(&m, &get), 7);
+	KUNIT_EXPECT_FALSE(test, m.overflow);
+	KUNIT_EXPECT_EQ(test, m.get, get);
+
+	/* The GPU delivers again, across the wrap. */
+	ring_post(&m, 5);
+	KUNIT_EXPECT_EQ(test, m.dropped, 3);
+	KUNIT_EXPECT_EQ(test, ring_drain(&m, &get), 5);
+	KUNIT_EXPECT_EQ(test, m.posted, 12);
+	KUNIT_EXPECT_EQ(test, ring_drain(&m, &get), 0);
+}
+
+/*
+ * A fault arrives in the cycle of each GET write: had GET moved and
+ * OVERFLOW been cleared in one write, the first would set it again.
+ */
+static void fault_ring_overflow_cleared_under_traffic(struct kunit *test)
+{
+	struct ring_model m = { .oclass = VOLTA_FAULT_BUFFER_A, .entries = 8 };
+	u32 get = 0;
+
+	ring_post(&m, 10);
+	m.arrive_on_write = NVSVM_HW_FAULT_GET_WRITES;
+	KUNIT_EXPECT_EQ(test, ring_drain(&m, &get), 7);
+	KUNIT_EXPECT_FALSE(test, m.overflow);
+	KUNIT_EXPECT_EQ(test, m.posted, 8);
+	KUNIT_EXPECT_EQ(test, ring_drain(&m, &get), 1);
+}
+
+/* GETPTR_CORRUPTED in PUT: the index still reads, the flag gets cleared. */
+static void fault_ring_getptr_corrupted_cleared(struct kunit *test)
+{
+	struct ring_model m = { .oclass = VOLTA_FAULT_BUFFER_A, .entries = 64,
+				.corrupted = true };
+	u32 get = 0;
+
+	ring_post(&m, 3);
+	KUNIT_EXPECT_EQ(test, ring_drain(&m, &get), 3);
+	KUNIT_EXPECT_FALSE(test, m.corrupted);
+	KUNIT_EXPECT_EQ(test, ring_get_reg(&m), 3);
+}
+
+/* Pascal: plain indices, one GET write; the index bits are not masked. */
+static void fault_ring_pascal_plain(struct kunit *test)
+{
+	u32 w[NVSVM_HW_FAULT_GET_WRITES];
+
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_fault_get_writes(MAXWELL_FAULT_BUFFER_A,
+							true, 5, w), 1);
+	KUNIT_EXPECT_EQ(test, w[0], 5);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_fault_index(MAXWELL_FAULT_BUFFER_A,
+						   BIT(20) | 5), BIT(20) | 5);
+}
+
+/*
+ * Volta on: the replayable buffer's GET is written twice, index first;
+ * the non-replayable one's once, flags 0 (RM's
+ * kgmmuWriteFaultBufferGetPtr_TU102()).
+ */
+static void fault_ring_volta_get_writes(struct kunit *test)
+{
+	u32 w[NVSVM_HW_FAULT_GET_WRITES];
+
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_fault_get_writes(VOLTA_FAULT_BUFFER_A,
+							true, 5, w), 2);
+	KUNIT_EXPECT_EQ(test, w[0], 5);
+	KUNIT_EXPECT_EQ(test, w[1], 5 | NVSVM_HW_FAULT_OVERFLOW |
+			NVSVM_HW_FAULT_GETPTR_CORRUPTED);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_fault_get_writes(VOLTA_FAULT_BUFFER_A,
+							false, 5, w), 1);
+	KUNIT_EXPECT_EQ(test, w[0], 5);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_fault_index(VOLTA_FAULT_BUFFER_A,
+						   NVSVM_HW_FAULT_OVERFLOW | 5), 5);
+}
+
 /* PFN entries */
 
 #define R NOUVEAU_SVM_MAP_READ
@@ -982,6 +1160,11 @@ static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE(fault_decode_invalid),
 	KUNIT_CASE(fault_token_round_trip),
 	KUNIT_CASE(fault_ring_indices),
+	KUNIT_CASE(fault_ring_overflow_recovers),
+	KUNIT_CASE(fault_ring_overflow_cleared_under_traffic),
+	KUNIT_CASE(fault_ring_getptr_corrupted_cleared),
+	KUNIT_CASE(fault_ring_pascal_plain),
+	KUNIT_CASE(fault_ring_volta_get_writes),
 	KUNIT_CASE_PARAM(pfn_encode_entry, pfn_gen_params),
 	KUNIT_CASE(pfnmap_sys_4k),
 	KUNIT_CASE(pfnmap_vram_2m),
