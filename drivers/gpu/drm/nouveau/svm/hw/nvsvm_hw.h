@@ -160,6 +160,103 @@ u32 nvsvm_hw_fault_index(u32 oclass, u32 reg);
 unsigned int nvsvm_hw_fault_get_writes(u32 oclass, bool replayable, u32 get,
 				       u32 writes[NVSVM_HW_FAULT_GET_WRITES]);
 
+/*
+ * Reads of an incomplete entry in one drain, 1 us apart; drains that find
+ * the same entry incomplete before it is reported stuck; and the sleep of
+ * each drain after that.
+ */
+#define NVSVM_HW_RING_VALID_TRIES		100
+#define NVSVM_HW_RING_STALLS			100
+#define NVSVM_HW_RING_STUCK_SLEEP_US		1000
+
+/**
+ * struct nvsvm_hw_ring_ops - how the ring protocol reaches a fault buffer
+ *
+ * The backend implements these over nvif; KUnit over a model of the GPU.
+ */
+struct nvsvm_hw_ring_ops {
+	/**
+	 * @rd_entry: read the u32 at byte offset @off of the buffer.
+	 *
+	 * Context: as the caller of the ring function.
+	 * Return: the word.
+	 */
+	u32 (*rd_entry)(void *priv, u32 off);
+	/**
+	 * @wr_entry: write @val to the u32 at byte offset @off of the buffer.
+	 *
+	 * Context: as the caller of the ring function.
+	 */
+	void (*wr_entry)(void *priv, u32 off, u32 val);
+	/**
+	 * @rd_get: read the GET register, flags and all.
+	 *
+	 * Context: as the caller of the ring function.
+	 * Return: the register's value.
+	 */
+	u32 (*rd_get)(void *priv);
+	/**
+	 * @rd_put: read the PUT register, flags and all.
+	 *
+	 * Context: as the caller of the ring function.
+	 * Return: the register's value.
+	 */
+	u32 (*rd_put)(void *priv);
+	/**
+	 * @wr_get: write @val to the GET register.
+	 *
+	 * Context: as the caller of the ring function.
+	 */
+	void (*wr_get)(void *priv, u32 val);
+};
+
+/**
+ * struct nvsvm_hw_ring - software's side of one fault ring
+ * @ops: how to reach the buffer and its registers
+ * @priv: passed to @ops
+ * @oclass: the buffer's class, MAXWELL_FAULT_BUFFER_A or VOLTA_FAULT_BUFFER_A
+ * @entries: size of the ring, in entries
+ * @replayable: the replayable buffer, not the non-replayable one
+ * @get: the next entry software reads
+ * @stall_get: the entry drains last found incomplete
+ * @stalls: drains in a row that found @stall_get incomplete
+ */
+struct nvsvm_hw_ring {
+	const struct nvsvm_hw_ring_ops *ops;
+	void *priv;
+	u32 oclass;
+	u32 entries;
+	bool replayable;
+	u32 get;
+	u32 stall_get;
+	unsigned int stalls;
+};
+
+/**
+ * struct nvsvm_hw_ring_stat - what one drain of a ring found
+ * @read: complete entries read
+ * @put_flags: the flags PUT carried (NVSVM_HW_FAULT_OVERFLOW, ...)
+ * @again: the drain stopped at an incomplete entry: drain again later
+ * @stuck: that entry has now been incomplete for NVSVM_HW_RING_STALLS
+ *	drains (set once per entry)
+ * @reset: GET or PUT was out of the ring; reading starts again at the
+ *	GPU's GET
+ */
+struct nvsvm_hw_ring_stat {
+	unsigned int read;
+	u32 put_flags;
+	bool again;
+	bool stuck;
+	bool reset;
+};
+
+typedef bool (*nvsvm_hw_ring_take_t)(void *arg, const u32 *entry);
+
+unsigned int nvsvm_hw_ring_drain(struct nvsvm_hw_ring *ring,
+				 nvsvm_hw_ring_take_t take, void *arg,
+				 unsigned int max, struct nvsvm_hw_ring_stat *st);
+void nvsvm_hw_ring_take(struct nvsvm_hw_ring *ring);
+
 /**
  * struct nvsvm_hw_pfn_cursor - where nvsvm_hw_pfnmap_next() is in a map
  * @page: 4 KiB pages of the map already encoded

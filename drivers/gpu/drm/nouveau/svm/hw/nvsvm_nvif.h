@@ -44,7 +44,8 @@ struct nouveau_drm;
  * @entries: size of the ring, in entries; 0 for a buffer not set up
  * @getaddr: register of the GET index
  * @putaddr: register of the PUT index
- * @get: the next entry to read (fault worker, or suspend/resume)
+ * @device: the device object whose registers @getaddr and @putaddr are
+ * @ring: the ring protocol's state (fault worker, or suspend/resume)
  * @max: the most faults of this buffer one batch takes
  */
 struct nvsvm_nvif_fault {
@@ -55,7 +56,8 @@ struct nvsvm_nvif_fault {
 	u32 entries;
 	u32 getaddr;
 	u32 putaddr;
-	u32 get;
+	struct nvif_object *device;
+	struct nvsvm_hw_ring ring;
 	unsigned int max;
 };
 
@@ -93,7 +95,7 @@ struct nvsvm_nvif_copy {
  * @slots: the backend's side of each fault of the batch being served, by
  *	slot (fault worker)
  * @batch: faults in that batch (fault worker)
- * @replayable: that batch holds replayable faults (fault worker)
+ * @replay: that batch holds replayable faults (fault worker)
  * @copy: the copy engine and VRAM
  */
 struct nouveau_svm {
@@ -113,7 +115,7 @@ struct nouveau_svm {
 	struct nvsvm_nvif_fault nrfault;
 	struct nvsvm_hw_slot *slots;
 	unsigned int batch;
-	bool replayable;
+	bool replay;
 	struct nvsvm_nvif_copy copy;
 };
 

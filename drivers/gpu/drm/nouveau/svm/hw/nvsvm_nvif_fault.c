@@ -15,9 +15,11 @@
  * nvkm owns the buffer's memory and interrupt; the backend creates the
  * buffer object, maps it, and reads entries through the mapping from GET
  * to PUT (registers of the device object whose offsets the object's
- * constructor returns).  Each entry is decoded by nvsvm_hw_fault_decode();
- * VALID is cleared and GET written back once the entries are copied, so
- * the GPU can reuse them.  From Volta on, GET and PUT also carry the
+ * constructor returns).  The ring protocol is pure code
+ * (nvsvm_hw_ring_drain() and nvsvm_hw_ring_take(), see "Fault ring
+ * protocol"); the glue here only gives it accessors over nvif and decides
+ * what becomes of each complete entry, decoded by nvsvm_hw_fault_decode().
+ * From Volta on, GET and PUT also carry the
  * OVERFLOW and GETPTR_CORRUPTED flags: the index is read with
  * nvsvm_hw_fault_index(), and the replayable buffer's GET is written
  * twice (nvsvm_hw_fault_get_writes()), the index and then the flags to
@@ -78,14 +80,13 @@
  * - &nouveau_svm.chan_lock protects the channel list and the recovery
  *   bookkeeping; it is taken for each lookup and each cancel, and
  *   nouveau_channel_kill() (a spinlock inside) runs under it.
- * - &nvsvm_nvif_fault.get, &nouveau_svm.slots and &nouveau_svm.batch
+ * - &nvsvm_nvif_fault.ring, &nouveau_svm.slots and &nouveau_svm.batch
  *   belong to the core's fault worker, which never runs twice at once;
  *   suspend and resume touch them only after blocking the events and
  *   flushing the worker.
  */
 
 #include <linux/bitfield.h>
-#include <linux/delay.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -96,9 +97,6 @@
 #include "../../nouveau_drv.h"
 #include "../../nouveau_chan.h"
 #include "nvsvm_nvif.h"
-
-/* Reads of an entry whose VALID bit is not set yet, 1 us apart. */
-#define NVSVM_NVIF_VALID_TRIES	100
 
 /* The instance as GP100_VMM_VN_FAULT_CANCEL takes it: aperture in 9:8. */
 static u64 nvsvm_nvif_hwinst(const struct nvsvm_hw_fault_info *info)
@@ -206,34 +204,6 @@ static void nvsvm_nvif_nr_resume(struct nouveau_svm *svm,
 	nvsvm_nvif_nr_cancel(svm, slot);
 }
 
-/*
- * Copy entry @get to @e and decode it; -EAGAIN while the GPU has not
- * finished writing it.
- */
-static int nvsvm_nvif_fault_read(struct nvsvm_nvif_fault *fb, u32 get, u32 *e,
-				 struct nvsvm_hw_fault_info *info,
-				 struct nouveau_svm_fault *fault)
-{
-	u32 off = get * NVB069_FAULT_BUF_SIZE;
-	unsigned int i, try;
-	int ret;
-
-	for (try = 0; try < NVSVM_NVIF_VALID_TRIES; try++) {
-		for (i = 0; i < NVSVM_HW_FAULT_ENTRY_WORDS; i++)
-			e[i] = nvif_rd32(&fb->object, off + i * 4);
-		ret = nvsvm_hw_fault_decode(fb->oclass, e, info, fault);
-		if (ret != -EAGAIN)
-			break;
-		udelay(1);
-	}
-	if (ret == -EAGAIN)
-		return ret;
-	/* VALID is bit 31 of the last word. */
-	nvif_mask(&fb->object, off + (NVSVM_HW_FAULT_ENTRY_WORDS - 1) * 4,
-		  BIT(31), 0);
-	return ret;
-}
-
 /* Hand a fault to the core in @slot, as a fault of VM @ctx. */
 static void nvsvm_nvif_fault_give(struct nouveau_svm *svm,
 				  struct nouveau_svm_fault *fault, unsigned int slot,
@@ -309,24 +279,90 @@ static bool nvsvm_nvif_nr_take(struct nouveau_svm *svm, int decoded, const u32 *
 	return true;
 }
 
-/* Hand the entries before @fb's GET back, clearing OVERFLOW and such. */
-static void nvsvm_nvif_fault_write_get(struct nvif_object *device,
-				       struct nvsvm_nvif_fault *fb)
-{
-	u32 w[NVSVM_HW_FAULT_GET_WRITES];
-	unsigned int i, n;
+/* What a drain of one buffer fills in: see nvsvm_nvif_fault_drain(). */
+struct nvsvm_nvif_drain {
+	struct nouveau_svm *svm;
+	struct nvsvm_nvif_fault *fb;
+	struct nouveau_svm_fault *faults;
+	unsigned int n;
+};
 
-	n = nvsvm_hw_fault_get_writes(fb->oclass, !fb->nr, fb->get, w);
-	for (i = 0; i < n; i++)
-		nvif_wr32(device, fb->getaddr, w[i]);
+/* nvsvm_hw_ring_take_t: decide what becomes of complete entry @e. */
+static bool nvsvm_nvif_drain_take(void *arg, const u32 *e)
+{
+	struct nvsvm_nvif_drain *d = arg;
+	struct nouveau_svm_fault *fault = &d->faults[d->n];
+	struct nvsvm_hw_fault_info info;
+	bool taken;
+	int ret;
+
+	ret = nvsvm_hw_fault_decode(d->fb->oclass, e, &info, fault);
+	if (d->fb->nr)
+		taken = nvsvm_nvif_nr_take(d->svm, ret, e, &info, fault, d->n);
+	else
+		taken = nvsvm_nvif_fault_take(d->svm, ret, &info, fault, d->n);
+	d->n += taken;
+	return taken;
 }
 
-/* @fb's GET as the GPU has it, as an index of the ring. */
-static u32 nvsvm_nvif_fault_read_get(struct nvif_object *device,
-				     struct nvsvm_nvif_fault *fb)
+static u32 nvsvm_nvif_ring_rd_entry(void *priv, u32 off)
 {
-	return nvsvm_hw_fault_index(fb->oclass, nvif_rd32(device, fb->getaddr)) %
-	       fb->entries;
+	struct nvsvm_nvif_fault *fb = priv;
+
+	return nvif_rd32(&fb->object, off);
+}
+
+static void nvsvm_nvif_ring_wr_entry(void *priv, u32 off, u32 val)
+{
+	struct nvsvm_nvif_fault *fb = priv;
+
+	nvif_wr32(&fb->object, off, val);
+}
+
+static u32 nvsvm_nvif_ring_rd_get(void *priv)
+{
+	struct nvsvm_nvif_fault *fb = priv;
+
+	return nvif_rd32(fb->device, fb->getaddr);
+}
+
+static u32 nvsvm_nvif_ring_rd_put(void *priv)
+{
+	struct nvsvm_nvif_fault *fb = priv;
+
+	return nvif_rd32(fb->device, fb->putaddr);
+}
+
+static void nvsvm_nvif_ring_wr_get(void *priv, u32 val)
+{
+	struct nvsvm_nvif_fault *fb = priv;
+
+	nvif_wr32(fb->device, fb->getaddr, val);
+}
+
+static const struct nvsvm_hw_ring_ops nvsvm_nvif_ring_ops = {
+	.rd_entry = nvsvm_nvif_ring_rd_entry,
+	.wr_entry = nvsvm_nvif_ring_wr_entry,
+	.rd_get = nvsvm_nvif_ring_rd_get,
+	.rd_put = nvsvm_nvif_ring_rd_put,
+	.wr_get = nvsvm_nvif_ring_wr_get,
+};
+
+/* Report what a drain of @fb found that is worth saying. */
+static void nvsvm_nvif_drain_report(struct nouveau_svm *svm,
+				    struct nvsvm_nvif_fault *fb,
+				    const struct nvsvm_hw_ring_stat *st)
+{
+	if ((st->put_flags & NVSVM_HW_FAULT_OVERFLOW) && fb->nr)
+		NV_ERROR(svm->drm, "svm: non-replayable fault buffer overflowed: faults lost\n");
+	else if (st->put_flags & NVSVM_HW_FAULT_OVERFLOW)
+		NV_DEBUG(svm->drm, "svm: fault buffer overflowed\n");
+	if (st->reset)
+		NV_ERROR(svm->drm, "svm: fault buffer GET or PUT out of the ring: reset to %u\n",
+			 fb->ring.get);
+	if (st->stuck)
+		NV_ERROR(svm->drm, "svm: %sfault buffer entry %u not written by the GPU\n",
+			 fb->nr ? "non-replayable " : "", fb->ring.get);
 }
 
 /*
@@ -338,43 +374,28 @@ static unsigned int nvsvm_nvif_fault_drain(struct nouveau_svm *svm,
 					   struct nouveau_svm_fault *faults,
 					   unsigned int n, unsigned int max)
 {
-	struct nvif_object *device = &svm->drm->client.device.object;
-	u32 put_reg = nvif_rd32(device, fb->putaddr);
-	u32 put = nvsvm_hw_fault_index(fb->oclass, put_reg);
-	int pending = nvsvm_hw_fault_pending(fb->get, put, fb->entries);
+	struct nvsvm_nvif_drain d = {
+		.svm = svm, .fb = fb, .faults = faults, .n = n,
+	};
+	struct nvsvm_hw_ring_stat st;
 
-	if ((put_reg & NVSVM_HW_FAULT_OVERFLOW) && fb->nr)
-		NV_ERROR(svm->drm, "svm: non-replayable fault buffer overflowed: faults lost\n");
-	else if (put_reg & NVSVM_HW_FAULT_OVERFLOW)
-		NV_DEBUG(svm->drm, "svm: fault buffer overflowed\n");
-	if (pending < 0) {
-		NV_ERROR(svm->drm, "svm: fault buffer GET %u PUT %#x: resetting\n",
-			 fb->get, put_reg);
-		fb->get = nvsvm_nvif_fault_read_get(device, fb);
-		nvsvm_nvif_fault_write_get(device, fb);
-		return n;
-	}
+	nvsvm_hw_ring_drain(&fb->ring, nvsvm_nvif_drain_take, &d, max - n, &st);
+	nvsvm_nvif_drain_report(svm, fb, &st);
+	if (st.again)
+		nouveau_svm_fault_notify(&svm->sdev);
+	return d.n;
+}
 
-	while (pending-- > 0 && n < max) {
-		u32 e[NVSVM_HW_FAULT_ENTRY_WORDS];
-		struct nvsvm_hw_fault_info info;
-		bool taken;
-		int ret;
+/* Let every stalled replayable access retry. */
+static void nvsvm_nvif_replay_all(struct nouveau_svm *svm)
+{
+	struct gp100_vmm_fault_replay_vn args = {};
+	int ret;
 
-		ret = nvsvm_nvif_fault_read(fb, fb->get, e, &info, &faults[n]);
-		if (ret == -EAGAIN) {
-			nouveau_svm_fault_notify(&svm->sdev);
-			break;
-		}
-		fb->get = nvsvm_hw_fault_next(fb->get, fb->entries);
-		if (fb->nr)
-			taken = nvsvm_nvif_nr_take(svm, ret, e, &info, &faults[n], n);
-		else
-			taken = nvsvm_nvif_fault_take(svm, ret, &info, &faults[n], n);
-		n += taken;
-	}
-	nvsvm_nvif_fault_write_get(device, fb);
-	return n;
+	ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
+			       GP100_VMM_VN_FAULT_REPLAY, &args, sizeof(args));
+	if (ret)
+		NV_WARN(svm->drm, "svm: fault replay: %d\n", ret);
 }
 
 /**
@@ -387,8 +408,9 @@ static unsigned int nvsvm_nvif_fault_drain(struct nouveau_svm *svm,
  * buffer is read first, where there is one.  Faults of killed channels
  * are drained, and faults no mapping can serve (or, non-replayable, of a
  * channel that is not an SVM channel) are cancelled or handed to nvkm's
- * recovery here; none of those counts.  An entry still being written ends the fetch from its buffer
- * and queues the worker again.
+ * recovery here; none of those counts.  The ring protocol is
+ * nvsvm_hw_ring_drain()'s; an entry still being written ends the fetch
+ * from its buffer and queues the worker again.
  *
  * Context: The core's fault worker; takes &nouveau_svm.chan_lock; may
  * sleep.
@@ -406,7 +428,7 @@ unsigned int nvsvm_nvif_fault_fetch(struct nouveau_svm_dev *sdev,
 		n = nvsvm_nvif_fault_drain(svm, &svm->nrfault, faults, n, max);
 	nr = n;
 	n = nvsvm_nvif_fault_drain(svm, &svm->fault, faults, n, max);
-	svm->replayable = n > nr;
+	svm->replay = n > nr;
 	svm->batch = n;
 	return n;
 }
@@ -425,16 +447,10 @@ unsigned int nvsvm_nvif_fault_fetch(struct nouveau_svm_dev *sdev,
 void nvsvm_nvif_fault_replay(struct nouveau_svm_dev *sdev)
 {
 	struct nouveau_svm *svm = nvsvm_nvif(sdev);
-	struct gp100_vmm_fault_replay_vn args = {};
 	unsigned int i;
-	int ret;
 
-	if (svm->replayable) {
-		ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
-				       GP100_VMM_VN_FAULT_REPLAY, &args, sizeof(args));
-		if (ret)
-			NV_WARN(svm->drm, "svm: fault replay: %d\n", ret);
-	}
+	if (svm->replay)
+		nvsvm_nvif_replay_all(svm);
 
 	if (!nvsvm_hw_slots_resume(svm->slots, svm->batch))
 		return;
@@ -529,6 +545,14 @@ static int nvsvm_nvif_fault_object(struct nouveau_svm *svm,
 	fb->entries = args.entries;
 	fb->getaddr = args.get;
 	fb->putaddr = args.put;
+	fb->device = device;
+	fb->ring = (struct nvsvm_hw_ring) {
+		.ops = &nvsvm_nvif_ring_ops,
+		.priv = fb,
+		.oclass = oclass,
+		.entries = args.entries,
+		.replayable = !fb->nr,
+	};
 	fb->max = min_t(u32, args.entries, NVSVM_NVIF_FAULT_MAX);
 	return 0;
 
@@ -618,14 +642,13 @@ void nvsvm_nvif_fault_suspend(struct nouveau_svm *svm)
 	nvsvm_nvif_fault_object_fini(&svm->nrfault);
 }
 
+/* Take @fb over from nvkm, and allow its event. */
 static void nvsvm_nvif_fault_start(struct nouveau_svm *svm,
 				   struct nvsvm_nvif_fault *fb)
 {
-	struct nvif_object *device = &svm->drm->client.device.object;
-
 	if (!fb->entries)
 		return;
-	fb->get = nvsvm_nvif_fault_read_get(device, fb);
+	nvsvm_hw_ring_take(&fb->ring);
 	nvif_event_allow(&fb->notify);
 }
 
