@@ -359,6 +359,8 @@ enum nvsvm_hw_recover_action {
 
 /* Channels killed and not yet destroyed that recovery remembers. */
 #define NVSVM_HW_RECOVER_MAX	32
+/* Channel resumes that recovery remembers, the oldest forgotten first. */
+#define NVSVM_HW_RESUMED_MAX	16
 
 /**
  * struct nvsvm_hw_recover - channel-recovery bookkeeping of one fault buffer
@@ -370,6 +372,9 @@ enum nvsvm_hw_recover_action {
  * @drained: faults dropped because their channel was killed
  * @overflows: kills @killed had no room to remember (their later faults
  *	are cancelled again, which is harmless)
+ * @resumed: the last channel resumes, instance and engine
+ *	(nvsvm_hw_recover_resume_end())
+ * @resumed_next: the entry of @resumed the next resume takes
  */
 struct nvsvm_hw_recover {
 	bool per_channel;
@@ -377,6 +382,12 @@ struct nvsvm_hw_recover {
 	u64 killed[NVSVM_HW_RECOVER_MAX];
 	u64 drained;
 	u64 overflows;
+	struct {
+		u64 inst;
+		u16 engine;
+		bool used;
+	} resumed[NVSVM_HW_RESUMED_MAX];
+	unsigned int resumed_next;
 };
 
 /**
@@ -422,5 +433,15 @@ enum nvsvm_hw_recover_action nvsvm_hw_recover_cancel(struct nvsvm_hw_recover *re
 						     u64 inst, bool known);
 void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst);
 unsigned int nvsvm_hw_slots_resume(struct nvsvm_hw_slot *slots, unsigned int n);
+
+/* Tries to resume a channel not yet marked FAULTED, and the wait between. */
+#define NVSVM_HW_RESUME_TRIES		100
+#define NVSVM_HW_RESUME_WAIT_US		10
+
+typedef int (*nvsvm_hw_resume_try_t)(void *arg);
+
+int nvsvm_hw_resume(nvsvm_hw_resume_try_t try, void *arg);
+bool nvsvm_hw_recover_resume_end(struct nvsvm_hw_recover *rec, u64 inst,
+				 u16 engine, int ret);
 
 #endif

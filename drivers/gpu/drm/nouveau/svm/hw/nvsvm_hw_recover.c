@@ -50,6 +50,21 @@
  * served it.  A channel with a cancelled fault in the batch is not
  * resumed at all: nvkm is recovering it (nvsvm_hw_slots_resume()).
  *
+ * The fault can reach the buffer before the GPU marks the channel
+ * FAULTED (UVM's uvm_hal_ampere_host_clear_faulted_channel_register()
+ * spins on the bit for that reason, "this can race with interrupt
+ * notification").  nvkm therefore answers a resume of a channel not yet
+ * marked with -EAGAIN, without waiting under its spinlock, and
+ * nvsvm_hw_resume() tries again, sleeping in between, up to
+ * NVSVM_HW_RESUME_TRIES times.  The bit is one per channel and engine,
+ * and the faults of one burst may be split over two batches: the first
+ * batch's resume clears the bit, and the second finds it clear for good.
+ * So recovery remembers the last resumes (nvsvm_hw_recover_resume_end()):
+ * a channel whose bit never shows but that was resumed since is left
+ * alone, since it runs; one that was not goes to recovery like a channel
+ * whose fault was cancelled, rather than being left behind, stalled with
+ * nobody to resume it, should its bit show after all.
+ *
  * Everything here is pure bookkeeping, tested by KUnit; the backend does
  * the kills and cancels (nvsvm_nvif_fault.c).
  */
@@ -61,6 +76,8 @@
  * nvsvm_hw_recover (the backend holds its channel lock).
  */
 
+#include <linux/delay.h>
+#include <linux/errno.h>
 #include <linux/export.h>
 
 #include "nvsvm_hw.h"
@@ -177,7 +194,11 @@ EXPORT_SYMBOL_GPL(nvsvm_hw_recover_cancel);
 void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst)
 {
 	int i = nvsvm_hw_recover_find(rec, inst);
+	unsigned int j;
 
+	for (j = 0; j < NVSVM_HW_RESUMED_MAX; j++)
+		if (rec->resumed[j].inst == inst)
+			rec->resumed[j].used = false;
 	if (i < 0)
 		return;
 	rec->killed[i] = rec->killed[--rec->nr];
@@ -238,3 +259,73 @@ unsigned int nvsvm_hw_slots_resume(struct nvsvm_hw_slot *slots, unsigned int n)
 	return left;
 }
 EXPORT_SYMBOL_GPL(nvsvm_hw_slots_resume);
+
+/**
+ * nvsvm_hw_resume() - resume a channel after its served non-replayable fault
+ * @try: one try: asks nvkm to clear the channel's FAULTED state (the
+ *	RESUME method); returns 0, -EAGAIN while the channel is not marked
+ *	FAULTED yet, -ENOENT when the channel is gone, or another error
+ * @arg: passed to @try
+ *
+ * Calls @try until it succeeds, finds the channel gone, or fails
+ * otherwise; after an -EAGAIN it sleeps NVSVM_HW_RESUME_WAIT_US and tries
+ * again, NVSVM_HW_RESUME_TRIES times in all (see "Channel recovery").
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 when the channel was resumed; -ENOENT when it is gone;
+ * otherwise the last try's error, -EAGAIN when the channel never showed
+ * as FAULTED.  nvsvm_hw_recover_resume_end() says what follows.
+ */
+int nvsvm_hw_resume(nvsvm_hw_resume_try_t try, void *arg)
+{
+	unsigned int tries;
+	int ret;
+
+	for (tries = 1;; tries++) {
+		ret = try(arg);
+		if (ret != -EAGAIN || tries >= NVSVM_HW_RESUME_TRIES)
+			return ret;
+		usleep_range(NVSVM_HW_RESUME_WAIT_US, 2 * NVSVM_HW_RESUME_WAIT_US);
+	}
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_resume);
+
+/**
+ * nvsvm_hw_recover_resume_end() - what becomes of a channel after its resume
+ * @rec: the bookkeeping
+ * @inst: the channel's instance
+ * @engine: the engine whose fault was served
+ * @ret: what nvsvm_hw_resume() returned
+ *
+ * Remembers a resume that succeeded.  A channel never marked FAULTED
+ * (-EAGAIN) that was resumed for @engine since it was last forgotten had
+ * its bit cleared by that resume, for a fault of the same burst served in
+ * an earlier batch: it runs, and is left alone.
+ *
+ * Context: Any context; the caller serialises calls on @rec.
+ * Return: true when the channel goes to recovery: a resume failed, or
+ * the channel never showed as FAULTED and was not resumed before.
+ */
+bool nvsvm_hw_recover_resume_end(struct nvsvm_hw_recover *rec, u64 inst,
+				 u16 engine, int ret)
+{
+	unsigned int i;
+
+	if (!ret) {
+		rec->resumed[rec->resumed_next].inst = inst;
+		rec->resumed[rec->resumed_next].engine = engine;
+		rec->resumed[rec->resumed_next].used = true;
+		rec->resumed_next = (rec->resumed_next + 1) % NVSVM_HW_RESUMED_MAX;
+		return false;
+	}
+	if (ret == -ENOENT)
+		return false;
+	if (ret != -EAGAIN)
+		return true;
+	for (i = 0; i < NVSVM_HW_RESUMED_MAX; i++)
+		if (rec->resumed[i].used && rec->resumed[i].inst == inst &&
+		    rec->resumed[i].engine == engine)
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_recover_resume_end);

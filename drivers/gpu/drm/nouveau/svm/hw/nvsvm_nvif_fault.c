@@ -187,17 +187,37 @@ static void nvsvm_nvif_nr_cancel(struct nouveau_svm *svm,
 	nvsvm_nvif_nr_recover(svm, slot->entry);
 }
 
-/* Let the channel of the served non-replayable fault of @slot retry it. */
+/* A resume of the channel of a served non-replayable fault. */
+struct nvsvm_nvif_resume {
+	struct nouveau_svm *svm;
+	struct nvsvm_hw_slot *slot;
+};
+
+/* nvsvm_hw_resume_try_t: one RESUME of the channel. */
+static int nvsvm_nvif_nr_try_resume(void *arg)
+{
+	struct nvsvm_nvif_resume *r = arg;
+
+	return nvsvm_nvif_nr_mthd(r->svm, NVIF_CLB069_V0_RESUME, r->slot->entry);
+}
+
+/*
+ * Let the channel of the served non-replayable fault of @slot retry it,
+ * or recover it when it cannot be resumed.
+ */
 static void nvsvm_nvif_nr_resume(struct nouveau_svm *svm,
 				 struct nvsvm_hw_slot *slot)
 {
-	int ret = nvsvm_nvif_nr_mthd(svm, NVIF_CLB069_V0_RESUME, slot->entry);
+	struct nvsvm_nvif_resume r = { .svm = svm, .slot = slot };
+	int ret = nvsvm_hw_resume(nvsvm_nvif_nr_try_resume, &r);
+	bool recover;
 
-	/*
-	 * -ENOENT: the channel is gone; -ETIMEDOUT: it is not marked faulted
-	 * (a start of the channel clears that too).  Nothing to resume.
-	 */
-	if (!ret || ret == -ENOENT || ret == -ETIMEDOUT)
+	mutex_lock(&svm->chan_lock);
+	recover = nvsvm_hw_recover_resume_end(&svm->recover,
+					      slot->hwinst & ~GENMASK_ULL(11, 0),
+					      slot->engine, ret);
+	mutex_unlock(&svm->chan_lock);
+	if (!recover)
 		return;
 	NV_WARN(svm->drm, "svm: channel %016llx not resumed: %d\n",
 		slot->hwinst, ret);

@@ -975,6 +975,103 @@ static void slots_resume(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, slots[i].state, c->s[i].out, "slot %u", i);
 }
 
+/*
+ * A channel as nvkm's RESUME sees it: marked FAULTED only from try
+ * @late on (never with ~0), or gone, or failing with @err.
+ */
+struct resume_model {
+	unsigned int late;
+	int err;
+	unsigned int tries;
+	bool resumed;
+};
+
+static int resume_try(void *arg)
+{
+	struct resume_model *m = arg;
+
+	m->tries++;
+	if (m->err)
+		return m->err;
+	if (m->tries <= m->late)
+		return -EAGAIN;
+	m->resumed = true;
+	return 0;
+}
+
+/*
+ * The FAULTED bit shows after the fault is in the buffer: a few tries
+ * late, the channel is still resumed; never, it goes to recovery rather
+ * than being left stalled.
+ */
+static void resume_late_faulted(struct kunit *test)
+{
+	struct resume_model m = { .late = 5 };
+
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_resume(resume_try, &m), 0);
+	KUNIT_EXPECT_TRUE(test, m.resumed);
+	KUNIT_EXPECT_EQ(test, m.tries, 6);
+
+	m = (struct resume_model) { .late = NVSVM_HW_RESUME_TRIES - 1 };
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_resume(resume_try, &m), 0);
+	KUNIT_EXPECT_TRUE(test, m.resumed);
+
+	m = (struct resume_model) { .late = ~0U };
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_resume(resume_try, &m), -EAGAIN);
+	KUNIT_EXPECT_FALSE(test, m.resumed);
+	KUNIT_EXPECT_EQ(test, m.tries, NVSVM_HW_RESUME_TRIES);
+}
+
+/*
+ * A channel gone is nothing to resume, and no other error is tried
+ * again; the first is left alone, the second recovered.
+ */
+static void resume_gone_or_failed(struct kunit *test)
+{
+	struct resume_model m = { .err = -ENOENT };
+	struct nvsvm_hw_recover rec;
+
+	nvsvm_hw_recover_init(&rec, true);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_resume(resume_try, &m), -ENOENT);
+	KUNIT_EXPECT_EQ(test, m.tries, 1);
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, -ENOENT));
+
+	m = (struct resume_model) { .err = -EINVAL };
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_resume(resume_try, &m), -EINVAL);
+	KUNIT_EXPECT_EQ(test, m.tries, 1);
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, -EINVAL));
+}
+
+/*
+ * One burst of a copy engine's faults split over two batches: the first
+ * batch's resume clears the channel's bit, and the second finds it clear
+ * for good.  That channel runs and is left alone; a channel never
+ * resumed, or resumed for another engine, or destroyed since, goes to
+ * recovery when its bit never shows.
+ */
+static void resume_split_burst(struct kunit *test)
+{
+	struct nvsvm_hw_recover rec;
+	unsigned int i;
+
+	nvsvm_hw_recover_init(&rec, true);
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 0));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, -EAGAIN));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 15, -EAGAIN));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x2000, 14, -EAGAIN));
+
+	nvsvm_hw_recover_forget(&rec, 0x1000);
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, -EAGAIN));
+
+	/* The oldest resume is forgotten first. */
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x3000, 14, 0));
+	for (i = 0; i < NVSVM_HW_RESUMED_MAX - 1; i++)
+		nvsvm_hw_recover_resume_end(&rec, 0x10000 + i * 0x1000, 14, 0);
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x3000, 14, -EAGAIN));
+	nvsvm_hw_recover_resume_end(&rec, 0x4000, 14, 0);
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x3000, 14, -EAGAIN));
+}
+
 static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE_PARAM(fault_decode_access, fault_gen_params),
 	KUNIT_CASE(fault_decode_fields),
@@ -1000,6 +1097,9 @@ static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE_PARAM(recover_script, recover_gen_params),
 	KUNIT_CASE(recover_overflow),
 	KUNIT_CASE_PARAM(slots_resume, slots_gen_params),
+	KUNIT_CASE(resume_late_faulted),
+	KUNIT_CASE(resume_gone_or_failed),
+	KUNIT_CASE(resume_split_burst),
 	{}
 };
 
