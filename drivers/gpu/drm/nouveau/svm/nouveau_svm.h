@@ -369,6 +369,7 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 			 unsigned int fault_max);
 void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev);
 void nouveau_svm_fault_notify(struct nouveau_svm_dev *sdev);
+void nouveau_svm_fault_stop(struct nouveau_svm_dev *sdev);
 
 int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size);
 void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev);

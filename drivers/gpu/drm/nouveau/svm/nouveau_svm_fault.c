@@ -378,6 +378,26 @@ void nouveau_svm_fault_notify(struct nouveau_svm_dev *sdev)
 EXPORT_SYMBOL_GPL(nouveau_svm_fault_notify);
 
 /**
+ * nouveau_svm_fault_stop() - wait for the fault worker, and keep it stopped
+ * @sdev: the device
+ *
+ * The backend calls this once its fault events can no longer call
+ * nouveau_svm_fault_notify() (suspend, teardown).  A worker that is
+ * running is waited for, and one it queued again meanwhile (a fetch that
+ * found an entry still being written queues the worker again) is
+ * cancelled, so no fetch runs once this returns: flush_work() alone
+ * would let that one run.  The next nouveau_svm_fault_notify() (resume)
+ * starts the worker again; the faults it left stay in the buffer.
+ *
+ * Context: Process context, not the fault worker; may sleep.
+ */
+void nouveau_svm_fault_stop(struct nouveau_svm_dev *sdev)
+{
+	cancel_work_sync(&sdev->fault_work);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_fault_stop);
+
+/**
  * nouveau_svm_dev_init() - set up the SVM state of a GPU
  * @sdev: the device state to initialise (embedded in the driver's device)
  * @drm: the DRM device

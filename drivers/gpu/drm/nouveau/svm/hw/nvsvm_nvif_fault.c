@@ -658,7 +658,7 @@ void nvsvm_nvif_fault_suspend(struct nouveau_svm *svm)
 	nvif_event_block(&svm->fault.notify);
 	if (svm->nrfault.entries)
 		nvif_event_block(&svm->nrfault.notify);
-	flush_work(&svm->sdev.fault_work);
+	nouveau_svm_fault_stop(&svm->sdev);
 	nvsvm_nvif_fault_object_fini(&svm->nrfault);
 }
 

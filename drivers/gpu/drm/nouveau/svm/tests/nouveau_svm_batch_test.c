@@ -6,6 +6,8 @@
  */
 
 #include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/sizes.h>
 
 #include "../nouveau_svm.h"
@@ -178,6 +180,61 @@ static void map_flags_decide(struct kunit *test)
 			r | w | NOUVEAU_SVM_MAP_ATOMIC);
 }
 
+/*
+ * A backend whose every fetch finds an entry still being written, and so
+ * queues the fault worker again, as nvsvm_hw_ring_drain()'s caller does.
+ */
+struct stop_backend {
+	struct nouveau_svm_dev sdev;
+	atomic_t fetches;
+};
+
+static unsigned int stop_fetch(struct nouveau_svm_dev *sdev,
+			       struct nouveau_svm_fault *faults, unsigned int max)
+{
+	struct stop_backend *b = container_of(sdev, struct stop_backend, sdev);
+
+	atomic_inc(&b->fetches);
+	usleep_range(100, 200);
+	nouveau_svm_fault_notify(sdev);
+	return 0;
+}
+
+static const struct nouveau_svm_backend_ops stop_ops = {
+	.fault_fetch = stop_fetch,
+};
+
+/*
+ * Suspend stops the worker: no fetch runs after nouveau_svm_fault_stop()
+ * returns, though the worker keeps queueing itself (#16 defect 8: with
+ * flush_work() the queued one ran after suspend freed the buffer).
+ */
+static void fault_worker_stops(struct kunit *test)
+{
+	struct stop_backend *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	unsigned int i, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, nouveau_svm_dev_init(&b->sdev, NULL, &stop_ops, 16), 0);
+	nouveau_svm_fault_notify(&b->sdev);
+	for (i = 0; i < 1000 && atomic_read(&b->fetches) < 3; i++)
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_GE(test, atomic_read(&b->fetches), 3);
+
+	nouveau_svm_fault_stop(&b->sdev);
+	n = atomic_read(&b->fetches);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&b->fetches), n);
+
+	/* A notify after the stop (resume) starts it again. */
+	nouveau_svm_fault_notify(&b->sdev);
+	for (i = 0; i < 1000 && atomic_read(&b->fetches) == n; i++)
+		usleep_range(1000, 2000);
+	KUNIT_EXPECT_GT(test, atomic_read(&b->fetches), n);
+	nouveau_svm_fault_stop(&b->sdev);
+	nouveau_svm_dev_fini(&b->sdev);
+}
+
 static struct kunit_case nouveau_svm_batch_cases[] = {
 	KUNIT_CASE(map_flags_decide),
 	KUNIT_CASE_PARAM(fault_action_decides, action_gen_params),
@@ -187,6 +244,7 @@ static struct kunit_case nouveau_svm_batch_cases[] = {
 	KUNIT_CASE(fault_group_splits_at_window_and_inst),
 	KUNIT_CASE(fault_group_stops_when_full),
 	KUNIT_CASE(fault_group_small_window),
+	KUNIT_CASE(fault_worker_stops),
 	{}
 };
 
