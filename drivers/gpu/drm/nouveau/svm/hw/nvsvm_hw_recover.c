@@ -17,10 +17,13 @@
  * tears the channel down.  Upstream nouveau keeps SVM off on Volta and
  * later because there the same path ends in a reset of the engine, which
  * takes every client's work with it.  So on Volta and later the backend
- * first kills the faulting channel in software (nouveau_channel_kill():
+ * first kills the faulting channel: in software (nouveau_channel_kill():
  * its fences fail with -ENODEV and its owner's next submission fails),
- * then issues the targeted cancel, so that the stalled unit lets go of
- * the access.
+ * and in hardware, where nvkm blocks the channel and preempts it off its
+ * engine as its own recovery does (nvkm_chan_error(), reached through
+ * the channel method of patch 0022), so that its work stops before its
+ * owner frees what it uses.  Then it issues the targeted cancel, so that
+ * the stalled unit lets go of the access.
  *
  * A killed channel may still have faults in the buffer, or raise more
  * before it is gone.  They are drained: cancelled without the core ever

@@ -78,12 +78,14 @@
  * DOC: Locking
  *
  * - &nouveau_svm.chan_lock protects the channel list and the recovery
- *   bookkeeping; it is taken for each lookup and each cancel, and
- *   nouveau_channel_kill() (a spinlock inside) runs under it.
+ *   bookkeeping; it is taken for each lookup and each cancel, and a
+ *   kill (nouveau_channel_kill(), a spinlock inside, and the channel's
+ *   NVIF_CHAN_V0_ERROR method, nvkm's channel spinlock inside) runs
+ *   under it, so that nouveau_svmm_part() waits for it.
  * - &nvsvm_nvif_fault.ring, &nouveau_svm.slots and &nouveau_svm.batch
  *   belong to the core's fault worker, which never runs twice at once;
  *   suspend and resume touch them only after blocking the events and
- *   flushing the worker.
+ *   stopping the worker (nouveau_svm_fault_stop()).
  */
 
 #include <linux/bitfield.h>
@@ -92,6 +94,7 @@
 #include <linux/string.h>
 #include <nvif/class.h>
 #include <nvif/clb069.h>
+#include <nvif/if0020.h>
 #include <nvif/ifc00d.h>
 
 #include "../../nouveau_drv.h"
@@ -129,13 +132,25 @@ static void nvsvm_nvif_cancel_hw(struct nouveau_svm *svm, u64 hwinst, u32 token)
 		NV_WARN(svm->drm, "svm: fault cancel %016llx: %d\n", hwinst, ret);
 }
 
-/* Kill SVM channel @c, whose fault is cancelled (see "Channel recovery"). */
+/*
+ * Kill SVM channel @c, whose fault is cancelled (see "Channel recovery"):
+ * fail its fences, then stop it in hardware, blocked and preempted off
+ * its engine as nvkm's recovery stops a channel (patch 0022).
+ */
 static void nvsvm_nvif_kill(struct nouveau_svm *svm, struct nvsvm_nvif_chan *c)
 {
+	struct nvif_chan_error_v0 args = {};
+	int ret;
+
 	lockdep_assert_held(&svm->chan_lock);
 	NV_WARN(svm->drm, "svm: channel %d killed: GPU fault cancelled\n",
 		c->chan->chid);
 	nouveau_channel_kill(c->chan);
+	ret = nvif_object_mthd(&c->chan->user, NVIF_CHAN_V0_ERROR, &args,
+			       sizeof(args));
+	if (ret)
+		NV_ERROR(svm->drm, "svm: channel %d not stopped: %d\n",
+			 c->chan->chid, ret);
 }
 
 /*
