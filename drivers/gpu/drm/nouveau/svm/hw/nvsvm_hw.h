@@ -372,8 +372,8 @@ enum nvsvm_hw_recover_action {
  * @drained: faults dropped because their channel was killed
  * @overflows: kills @killed had no room to remember (their later faults
  *	are cancelled again, which is harmless)
- * @resumed: the last channel resumes, instance and engine
- *	(nvsvm_hw_recover_resume_end())
+ * @resumed: the last channel resumes: instance, engine, and the batch
+ *	they were made after (nvsvm_hw_recover_resume_end())
  * @resumed_next: the entry of @resumed the next resume takes
  */
 struct nvsvm_hw_recover {
@@ -384,6 +384,7 @@ struct nvsvm_hw_recover {
 	u64 overflows;
 	struct {
 		u64 inst;
+		u64 batch;
 		u16 engine;
 		bool used;
 	} resumed[NVSVM_HW_RESUMED_MAX];
@@ -413,6 +414,9 @@ enum nvsvm_hw_slot_state {
  * @hwinst: hardware instance (with aperture bits) of the faulting channel
  * @engine: the engine that faulted (&nvsvm_hw_fault_info.engine)
  * @state: what becomes of the fault
+ * @gen: the join generation of the channel of @hwinst when the fault was
+ *	fetched (the backend's &nvsvm_nvif_chan.gen), or U64_MAX for no
+ *	channel: a later lookup by instance must find that same channel
  * @entry: the entry as read, which nvkm takes to resume or recover the
  *	channel of a non-replayable fault
  */
@@ -420,6 +424,7 @@ struct nvsvm_hw_slot {
 	u64 hwinst;
 	u16 engine;
 	enum nvsvm_hw_slot_state state;
+	u64 gen;
 	u32 entry[NVSVM_HW_FAULT_ENTRY_WORDS];
 };
 
@@ -442,6 +447,6 @@ typedef int (*nvsvm_hw_resume_try_t)(void *arg);
 
 int nvsvm_hw_resume(nvsvm_hw_resume_try_t try, void *arg);
 bool nvsvm_hw_recover_resume_end(struct nvsvm_hw_recover *rec, u64 inst,
-				 u16 engine, int ret);
+				 u16 engine, u64 batch, int ret);
 
 #endif

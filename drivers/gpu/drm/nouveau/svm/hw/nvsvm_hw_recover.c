@@ -17,13 +17,19 @@
  * tears the channel down.  Upstream nouveau keeps SVM off on Volta and
  * later because there the same path ends in a reset of the engine, which
  * takes every client's work with it.  So on Volta and later the backend
- * first kills the faulting channel: in software (nouveau_channel_kill():
+ * first kills the faulting channel in software (nouveau_channel_kill():
  * its fences fail with -ENODEV and its owner's next submission fails),
- * and in hardware, where nvkm blocks the channel and preempts it off its
- * engine as its own recovery does (nvkm_chan_error(), reached through
- * the channel method of patch 0022), so that its work stops before its
- * owner frees what it uses.  Then it issues the targeted cancel, so that
- * the stalled unit lets go of the access.
+ * then issues the targeted cancel, so that the stalled unit lets go of
+ * the access, and then has nvkm stop the channel in hardware: block it
+ * and ask for a preempt off its engine, as nvkm_chan_error() does in
+ * nvkm's own recovery (the channel method of patch 0022).  The preempt
+ * is not waited for, and whether a channel stopped this way leaves its
+ * engine without nvkm's recovery resetting it is unverified.
+ *
+ * Every later lookup of a fault's channel (cancel, resume, recovery)
+ * also checks the channel's join generation, kept in the fault's slot
+ * since the fetch: a channel destroyed meanwhile may have handed its
+ * instance to a new channel, which must not pay for the old one.
  *
  * A killed channel may still have faults in the buffer, or raise more
  * before it is gone.  They are drained: cancelled without the core ever
@@ -63,10 +69,11 @@
  * and the faults of one burst may be split over two batches: the first
  * batch's resume clears the bit, and the second finds it clear for good.
  * So recovery remembers the last resumes (nvsvm_hw_recover_resume_end()):
- * a channel whose bit never shows but that was resumed since is left
- * alone, since it runs; one that was not goes to recovery like a channel
- * whose fault was cancelled, rather than being left behind, stalled with
- * nobody to resume it, should its bit show after all.
+ * a channel whose bit never shows but that was resumed in the batch
+ * before is left alone, once, since it runs; any other goes to recovery
+ * like a channel whose fault was cancelled, rather than being left
+ * behind, stalled with nobody to resume it, should its bit show after
+ * all.
  *
  * Everything here is pure bookkeeping, tested by KUnit; the backend does
  * the kills and cancels (nvsvm_nvif_fault.c).
@@ -298,25 +305,28 @@ EXPORT_SYMBOL_GPL(nvsvm_hw_resume);
  * @rec: the bookkeeping
  * @inst: the channel's instance
  * @engine: the engine whose fault was served
+ * @batch: the number of the batch that served the fault
  * @ret: what nvsvm_hw_resume() returned
  *
  * Remembers a resume that succeeded.  A channel never marked FAULTED
- * (-EAGAIN) that was resumed for @engine since it was last forgotten had
- * its bit cleared by that resume, for a fault of the same burst served in
- * an earlier batch: it runs, and is left alone.
+ * (-EAGAIN) that was resumed for @engine after the batch before, for a
+ * fault of the same burst, had its bit cleared by that resume: it runs,
+ * and is left alone, once.  An older resume explains nothing: that
+ * channel's bit may yet show, and the channel goes to recovery.
  *
  * Context: Any context; the caller serialises calls on @rec.
  * Return: true when the channel goes to recovery: a resume failed, or
- * the channel never showed as FAULTED and was not resumed before.
+ * the channel never showed as FAULTED and no resume explains it.
  */
 bool nvsvm_hw_recover_resume_end(struct nvsvm_hw_recover *rec, u64 inst,
-				 u16 engine, int ret)
+				 u16 engine, u64 batch, int ret)
 {
 	unsigned int i;
 
 	if (!ret) {
 		rec->resumed[rec->resumed_next].inst = inst;
 		rec->resumed[rec->resumed_next].engine = engine;
+		rec->resumed[rec->resumed_next].batch = batch;
 		rec->resumed[rec->resumed_next].used = true;
 		rec->resumed_next = (rec->resumed_next + 1) % NVSVM_HW_RESUMED_MAX;
 		return false;
@@ -325,10 +335,14 @@ bool nvsvm_hw_recover_resume_end(struct nvsvm_hw_recover *rec, u64 inst,
 		return false;
 	if (ret != -EAGAIN)
 		return true;
-	for (i = 0; i < NVSVM_HW_RESUMED_MAX; i++)
-		if (rec->resumed[i].used && rec->resumed[i].inst == inst &&
-		    rec->resumed[i].engine == engine)
-			return false;
+	for (i = 0; i < NVSVM_HW_RESUMED_MAX; i++) {
+		if (!rec->resumed[i].used || rec->resumed[i].inst != inst ||
+		    rec->resumed[i].engine != engine ||
+		    rec->resumed[i].batch + 1 < batch)
+			continue;
+		rec->resumed[i].used = false;
+		return false;
+	}
 	return true;
 }
 EXPORT_SYMBOL_GPL(nvsvm_hw_recover_resume_end);

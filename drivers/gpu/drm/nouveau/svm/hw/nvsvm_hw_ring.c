@@ -185,7 +185,7 @@ static void nvsvm_hw_ring_stall(struct nvsvm_hw_ring *ring,
 	usleep_range(NVSVM_HW_RING_STUCK_SLEEP_US, 2 * NVSVM_HW_RING_STUCK_SLEEP_US);
 }
 
-/* GET or PUT is out of the ring: start again at the GPU's GET. */
+/* PUT is out of the ring: start again at the GPU's GET. */
 static void nvsvm_hw_ring_reset(struct nvsvm_hw_ring *ring,
 				struct nvsvm_hw_ring_stat *st)
 {

@@ -456,6 +456,7 @@ int nouveau_svmm_join(struct nouveau_svmm *svmm, struct nouveau_channel *chan)
 	mutex_unlock(&svmm->sfile.lock);
 
 	mutex_lock(&svm->chan_lock);
+	c->gen = ++svm->chan_gen;
 	list_add_tail(&c->head, &svm->chans);
 	mutex_unlock(&svm->chan_lock);
 	return 0;

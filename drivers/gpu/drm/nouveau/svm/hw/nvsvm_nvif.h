@@ -84,8 +84,9 @@ struct nvsvm_nvif_copy {
  * @unavailable: NOUVEAU_SVM_UNAVAILABLE__* when SVM is off on this device
  * @attach_lock: serialises SVM_INIT; protects @attach
  * @attach: the nvif VMM the SVM_INIT in progress made, for vm_init
- * @chan_lock: protects @chans and @recover
+ * @chan_lock: protects @chans, @chan_gen and @recover
  * @chans: every channel of an SVM VMM, &struct nvsvm_nvif_chan
+ * @chan_gen: the join generation of the last channel joined
  * @recover: channel-recovery bookkeeping
  * @idle: the SVM state of files before SVM_INIT (never gets a VM)
  * @fault: the replayable fault buffer
@@ -95,6 +96,7 @@ struct nvsvm_nvif_copy {
  * @slots: the backend's side of each fault of the batch being served, by
  *	slot (fault worker)
  * @batch: faults in that batch (fault worker)
+ * @batches: batches fetched so far (fault worker)
  * @replay: that batch holds replayable faults (fault worker)
  * @copy: the copy engine and VRAM
  */
@@ -106,8 +108,9 @@ struct nouveau_svm {
 	struct mutex attach_lock; /* serialises SVM_INIT, protects attach */
 	struct nvif_vmm *attach;
 
-	struct mutex chan_lock; /* protects chans and recover */
+	struct mutex chan_lock; /* protects chans, chan_gen and recover */
 	struct list_head chans;
+	u64 chan_gen;
 	struct nvsvm_hw_recover recover;
 
 	struct nouveau_svm_file idle;
@@ -115,6 +118,7 @@ struct nouveau_svm {
 	struct nvsvm_nvif_fault nrfault;
 	struct nvsvm_hw_slot *slots;
 	unsigned int batch;
+	u64 batches;
 	bool replay;
 	struct nvsvm_nvif_copy copy;
 };
@@ -152,12 +156,15 @@ struct nvsvm_nvif_vm {
  * @chan: the channel
  * @inst: its instance block address, as fault entries carry it
  * @ctx: &nouveau_svm_vm.inst of its VM
+ * @gen: its join generation, from 1: a new channel may reuse @inst, never
+ *	@gen
  */
 struct nvsvm_nvif_chan {
 	struct list_head head;
 	struct nouveau_channel *chan;
 	u64 inst;
 	u64 ctx;
+	u64 gen;
 };
 
 static inline struct nouveau_svm *nvsvm_nvif(struct nouveau_svm_dev *sdev)

@@ -133,46 +133,87 @@ static void nvsvm_nvif_cancel_hw(struct nouveau_svm *svm, u64 hwinst, u32 token)
 }
 
 /*
- * Kill SVM channel @c, whose fault is cancelled (see "Channel recovery"):
- * fail its fences, then stop it in hardware, blocked and preempted off
- * its engine as nvkm's recovery stops a channel (patch 0022).
+ * The SVM channel of instance @inst, if it is the channel of join
+ * generation @gen (any channel for 0; none for U64_MAX, no channel's).
  */
+static struct nvsvm_nvif_chan *nvsvm_nvif_chan_find_gen(struct nouveau_svm *svm,
+							u64 inst, u64 gen)
+{
+	struct nvsvm_nvif_chan *c = nvsvm_nvif_chan_find(svm, inst);
+
+	return c && (!gen || c->gen == gen) ? c : NULL;
+}
+
+/* Kill SVM channel @c in software, its fault cancelled ("Channel recovery"). */
 static void nvsvm_nvif_kill(struct nouveau_svm *svm, struct nvsvm_nvif_chan *c)
 {
-	struct nvif_chan_error_v0 args = {};
-	int ret;
-
 	lockdep_assert_held(&svm->chan_lock);
 	NV_WARN(svm->drm, "svm: channel %d killed: GPU fault cancelled\n",
 		c->chan->chid);
 	nouveau_channel_kill(c->chan);
-	ret = nvif_object_mthd(&c->chan->user, NVIF_CHAN_V0_ERROR, &args,
-			       sizeof(args));
+}
+
+/*
+ * Stop killed channel @inst of generation @gen in hardware, after the
+ * targeted cancel let its stalled unit go: nvkm blocks it and asks for a
+ * preempt off its engine, as its recovery does (patch 0022).
+ */
+static void nvsvm_nvif_stop(struct nouveau_svm *svm, u64 inst, u64 gen)
+{
+	struct nvif_chan_error_v0 args = {};
+	struct nvsvm_nvif_chan *c;
+	int ret;
+
+	mutex_lock(&svm->chan_lock);
+	c = nvsvm_nvif_chan_find_gen(svm, inst, gen);
+	ret = c ? nvif_object_mthd(&c->chan->user, NVIF_CHAN_V0_ERROR, &args,
+				   sizeof(args)) : 0;
 	if (ret)
 		NV_ERROR(svm->drm, "svm: channel %d not stopped: %d\n",
 			 c->chan->chid, ret);
+	mutex_unlock(&svm->chan_lock);
 }
 
 /*
  * Go through the bookkeeping for a cancel of a fault of channel @inst
- * (see "Channel recovery"), and kill the channel where it says so.
+ * of generation @gen (see "Channel recovery"), and kill the channel
+ * where it says so: 1 when it was killed, 0 when not, -ENOENT when the
+ * channel of generation @gen is gone.
  */
-static void nvsvm_nvif_cancel_recover(struct nouveau_svm *svm, u64 inst)
+static int nvsvm_nvif_cancel_recover(struct nouveau_svm *svm, u64 inst, u64 gen)
 {
 	struct nvsvm_nvif_chan *c;
+	int ret = 0;
 
 	mutex_lock(&svm->chan_lock);
-	c = nvsvm_nvif_chan_find(svm, inst);
-	if (nvsvm_hw_recover_cancel(&svm->recover, inst, !!c) == NVSVM_HW_RECOVER_KILL)
+	c = nvsvm_nvif_chan_find_gen(svm, inst, gen);
+	if (!c && gen && gen != U64_MAX)
+		ret = -ENOENT;
+	else if (nvsvm_hw_recover_cancel(&svm->recover, inst, !!c) ==
+		 NVSVM_HW_RECOVER_KILL)
+		ret = 1;
+	if (ret > 0)
 		nvsvm_nvif_kill(svm, c);
 	mutex_unlock(&svm->chan_lock);
+	return ret;
 }
 
-/* Cancel a fault of channel @hwinst, killing the channel where need be. */
-static void nvsvm_nvif_cancel_inst(struct nouveau_svm *svm, u64 hwinst, u32 token)
+/*
+ * Cancel a fault of channel @hwinst of generation @gen, killing the
+ * channel where need be.
+ */
+static void nvsvm_nvif_cancel_inst(struct nouveau_svm *svm, u64 hwinst,
+				   u32 token, u64 gen)
 {
-	nvsvm_nvif_cancel_recover(svm, hwinst & ~GENMASK_ULL(11, 0));
+	u64 inst = hwinst & ~GENMASK_ULL(11, 0);
+	int killed = nvsvm_nvif_cancel_recover(svm, inst, gen);
+
+	/* A channel gone since the fetch: its instance may be another's. */
+	if (killed < 0)
+		return;
 	nvsvm_nvif_cancel_hw(svm, hwinst, token);
+	if (killed > 0)
+		nvsvm_nvif_stop(svm, inst, gen);
 }
 
 /* Call nvkm's @mthd (RESUME or RECOVER) on non-replayable fault @entry. */
@@ -193,12 +234,18 @@ static void nvsvm_nvif_nr_recover(struct nouveau_svm *svm, const u32 *entry)
 		NV_WARN(svm->drm, "svm: fault recovery: %d\n", ret);
 }
 
-/* Cancel the non-replayable fault of @slot: kill and recover its channel. */
+/*
+ * Cancel the non-replayable fault of @slot: kill its channel and have
+ * nvkm recover it, unless the channel is gone (its instance may be a new
+ * channel's by now).
+ */
 static void nvsvm_nvif_nr_cancel(struct nouveau_svm *svm,
 				 struct nvsvm_hw_slot *slot)
 {
 	slot->state = NVSVM_HW_SLOT_CANCELLED;
-	nvsvm_nvif_cancel_recover(svm, slot->hwinst & ~GENMASK_ULL(11, 0));
+	if (nvsvm_nvif_cancel_recover(svm, slot->hwinst & ~GENMASK_ULL(11, 0),
+				      slot->gen) < 0)
+		return;
 	nvsvm_nvif_nr_recover(svm, slot->entry);
 }
 
@@ -224,13 +271,23 @@ static void nvsvm_nvif_nr_resume(struct nouveau_svm *svm,
 				 struct nvsvm_hw_slot *slot)
 {
 	struct nvsvm_nvif_resume r = { .svm = svm, .slot = slot };
-	int ret = nvsvm_hw_resume(nvsvm_nvif_nr_try_resume, &r);
+	u64 inst = slot->hwinst & ~GENMASK_ULL(11, 0);
 	bool recover;
+	int ret;
+
+	/* A channel gone since the fetch: its instance may be another's. */
+	mutex_lock(&svm->chan_lock);
+	ret = nvsvm_nvif_chan_find_gen(svm, inst, slot->gen) ? 0 : -ENOENT;
+	mutex_unlock(&svm->chan_lock);
+	if (ret)
+		return;
+	ret = nvsvm_hw_resume(nvsvm_nvif_nr_try_resume, &r);
 
 	mutex_lock(&svm->chan_lock);
-	recover = nvsvm_hw_recover_resume_end(&svm->recover,
-					      slot->hwinst & ~GENMASK_ULL(11, 0),
-					      slot->engine, ret);
+	if (!nvsvm_nvif_chan_find_gen(svm, inst, slot->gen))
+		ret = -ENOENT;
+	recover = nvsvm_hw_recover_resume_end(&svm->recover, inst, slot->engine,
+					      svm->batches, ret);
 	mutex_unlock(&svm->chan_lock);
 	if (!recover)
 		return;
@@ -260,11 +317,12 @@ static bool nvsvm_nvif_fault_take(struct nouveau_svm *svm, int decoded,
 	u64 hwinst = nvsvm_nvif_hwinst(info);
 	enum nvsvm_hw_recover_action act;
 	struct nvsvm_nvif_chan *c;
-	u64 ctx;
+	u64 ctx, gen;
 
 	mutex_lock(&svm->chan_lock);
 	c = nvsvm_nvif_chan_find(svm, info->inst);
 	ctx = c ? c->ctx : 0;
+	gen = c ? c->gen : U64_MAX;
 	act = nvsvm_hw_recover_fetch(&svm->recover, info->inst);
 	mutex_unlock(&svm->chan_lock);
 
@@ -275,10 +333,11 @@ static bool nvsvm_nvif_fault_take(struct nouveau_svm *svm, int decoded,
 	}
 	if (decoded) {
 		/* An access no SVM mapping can serve (a physical one). */
-		nvsvm_nvif_cancel_inst(svm, hwinst, fault->token);
+		nvsvm_nvif_cancel_inst(svm, hwinst, fault->token, gen);
 		return false;
 	}
 	svm->slots[slot].state = NVSVM_HW_SLOT_REPLAYABLE;
+	svm->slots[slot].gen = gen;
 	nvsvm_nvif_fault_give(svm, fault, slot, ctx, hwinst);
 	return true;
 }
@@ -298,6 +357,7 @@ static bool nvsvm_nvif_nr_take(struct nouveau_svm *svm, int decoded, const u32 *
 	mutex_lock(&svm->chan_lock);
 	c = nvsvm_nvif_chan_find(svm, info->inst);
 	ctx = c ? c->ctx : 0;
+	svm->slots[slot].gen = c ? c->gen : U64_MAX;
 	act = nvsvm_hw_recover_fetch_nr(&svm->recover, info->inst, !!c, !decoded);
 	if (act == NVSVM_HW_RECOVER_KILL)
 		nvsvm_nvif_kill(svm, c);
@@ -393,7 +453,7 @@ static void nvsvm_nvif_drain_report(struct nouveau_svm *svm,
 	else if (st->put_flags & NVSVM_HW_FAULT_OVERFLOW)
 		NV_DEBUG(svm->drm, "svm: fault buffer overflowed\n");
 	if (st->reset)
-		NV_ERROR(svm->drm, "svm: fault buffer GET or PUT out of the ring: reset to %u\n",
+		NV_ERROR(svm->drm, "svm: fault buffer PUT out of the ring: reset to %u\n",
 			 fb->ring.get);
 	if (st->stuck)
 		NV_ERROR(svm->drm, "svm: %sfault buffer entry %u not written by the GPU\n",
@@ -465,6 +525,7 @@ unsigned int nvsvm_nvif_fault_fetch(struct nouveau_svm_dev *sdev,
 	n = nvsvm_nvif_fault_drain(svm, &svm->fault, faults, n, max);
 	svm->replay = n > nr;
 	svm->batch = n;
+	svm->batches += !!n;
 	return n;
 }
 
@@ -519,7 +580,7 @@ void nvsvm_nvif_fault_cancel(struct nouveau_svm_dev *sdev,
 	s = &svm->slots[slot];
 	switch (s->state) {
 	case NVSVM_HW_SLOT_REPLAYABLE:
-		nvsvm_nvif_cancel_inst(svm, s->hwinst, fault->token);
+		nvsvm_nvif_cancel_inst(svm, s->hwinst, fault->token, s->gen);
 		break;
 	case NVSVM_HW_SLOT_RESUME:
 		nvsvm_nvif_nr_cancel(svm, s);

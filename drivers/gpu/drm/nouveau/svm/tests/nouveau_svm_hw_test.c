@@ -1034,20 +1034,20 @@ static void resume_gone_or_failed(struct kunit *test)
 	nvsvm_hw_recover_init(&rec, true);
 	KUNIT_EXPECT_EQ(test, nvsvm_hw_resume(resume_try, &m), -ENOENT);
 	KUNIT_EXPECT_EQ(test, m.tries, 1);
-	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, -ENOENT));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 1, -ENOENT));
 
 	m = (struct resume_model) { .err = -EINVAL };
 	KUNIT_EXPECT_EQ(test, nvsvm_hw_resume(resume_try, &m), -EINVAL);
 	KUNIT_EXPECT_EQ(test, m.tries, 1);
-	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, -EINVAL));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 1, -EINVAL));
 }
 
 /*
  * One burst of a copy engine's faults split over two batches: the first
  * batch's resume clears the channel's bit, and the second finds it clear
- * for good.  That channel runs and is left alone; a channel never
- * resumed, or resumed for another engine, or destroyed since, goes to
- * recovery when its bit never shows.
+ * for good.  That channel runs and is left alone, once.  A channel never
+ * resumed, resumed for another engine, resumed two batches ago, or
+ * destroyed since, goes to recovery when its bit never shows.
  */
 static void resume_split_burst(struct kunit *test)
 {
@@ -1055,21 +1055,27 @@ static void resume_split_burst(struct kunit *test)
 	unsigned int i;
 
 	nvsvm_hw_recover_init(&rec, true);
-	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 0));
-	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, -EAGAIN));
-	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 15, -EAGAIN));
-	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x2000, 14, -EAGAIN));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 1, 0));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 15, 2, -EAGAIN));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x2000, 14, 2, -EAGAIN));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 2, -EAGAIN));
+	/* Once only: a second miss has no resume left to explain it. */
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 2, -EAGAIN));
 
+	/* A resume two batches back explains nothing. */
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 3, 0));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 5, -EAGAIN));
+
+	/* Nor one of a channel destroyed since. */
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 6, 0));
 	nvsvm_hw_recover_forget(&rec, 0x1000);
-	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, -EAGAIN));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x1000, 14, 6, -EAGAIN));
 
 	/* The oldest resume is forgotten first. */
-	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x3000, 14, 0));
-	for (i = 0; i < NVSVM_HW_RESUMED_MAX - 1; i++)
-		nvsvm_hw_recover_resume_end(&rec, 0x10000 + i * 0x1000, 14, 0);
-	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x3000, 14, -EAGAIN));
-	nvsvm_hw_recover_resume_end(&rec, 0x4000, 14, 0);
-	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x3000, 14, -EAGAIN));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_recover_resume_end(&rec, 0x3000, 14, 7, 0));
+	for (i = 0; i < NVSVM_HW_RESUMED_MAX; i++)
+		nvsvm_hw_recover_resume_end(&rec, 0x10000 + i * 0x1000, 14, 7, 0);
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_recover_resume_end(&rec, 0x3000, 14, 7, -EAGAIN));
 }
 
 static struct kunit_case nouveau_svm_hw_cases[] = {
