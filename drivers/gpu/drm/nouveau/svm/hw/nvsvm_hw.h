@@ -362,11 +362,21 @@ enum nvsvm_hw_recover_action {
 /* Channel resumes that recovery remembers, the oldest forgotten first. */
 #define NVSVM_HW_RESUMED_MAX	16
 
+/*
+ * MMU engine ids the backend tells apart: Volta's ENGINE_ID has 9 bits,
+ * but nvkm keeps 8 (its fault data has a u8), and no id of Volta to
+ * Ampere reaches 256 (BAR2, at 0xc0 from Turing on, is the highest).
+ */
+#define NVSVM_HW_FAULT_ENGINES		256
+
 /**
  * struct nvsvm_hw_recover - channel-recovery bookkeeping of one fault buffer
  * @per_channel: kill a faulting channel in software before cancelling
  *	(Volta and later, where a cancel alone would leave recovery to an
  *	engine reset)
+ * @resumable: bitmap of the MMU engine ids whose non-replayable faults
+ *	leave a channel that can be resumed (copy engines and PBDMAs, as
+ *	nvkm names them: NVIF_CLB069_V0_ENGINES, patch 0023)
  * @nr: entries used in @killed
  * @killed: instances of channels killed and not yet destroyed
  * @drained: faults dropped because their channel was killed
@@ -378,6 +388,7 @@ enum nvsvm_hw_recover_action {
  */
 struct nvsvm_hw_recover {
 	bool per_channel;
+	u64 resumable[NVSVM_HW_FAULT_ENGINES / 64];
 	unsigned int nr;
 	u64 killed[NVSVM_HW_RECOVER_MAX];
 	u64 drained;
@@ -431,9 +442,11 @@ struct nvsvm_hw_slot {
 void nvsvm_hw_recover_init(struct nvsvm_hw_recover *rec, bool per_channel);
 enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch(struct nvsvm_hw_recover *rec,
 						    u64 inst);
+void nvsvm_hw_recover_set_resumable(struct nvsvm_hw_recover *rec,
+				    const u64 resumable[NVSVM_HW_FAULT_ENGINES / 64]);
 enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch_nr(struct nvsvm_hw_recover *rec,
-						       u64 inst, bool known,
-						       bool servable);
+						       u64 inst, u16 engine,
+						       bool known, bool servable);
 enum nvsvm_hw_recover_action nvsvm_hw_recover_cancel(struct nvsvm_hw_recover *rec,
 						     u64 inst, bool known);
 void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst);

@@ -48,7 +48,14 @@
  * for each.  One the core serves is resumed after the batch; one of a
  * channel that is not an SVM channel goes back to nvkm's recovery, as
  * before SVM took the buffer; one of an SVM channel that no mapping can
- * serve kills the channel; one of a killed channel is drained.  Every
+ * serve kills the channel; one of a killed channel is drained.  Only a
+ * copy engine's ENG_FAULTED and a PBDMA's PBDMA_FAULTED can be cleared
+ * (UVM clears nothing else: uvm_hal_volta_host_clear_faulted_channel_method()
+ * takes only those two), so a non-replayable fault of any other engine,
+ * such as GR, is decided at fetch like one no mapping can serve, rather
+ * than served and then found impossible to resume.  nvkm says which
+ * engine ids those are (a copy engine's from the GPU's PTOP table, the
+ * PBDMAs' HOSTn from nvkm's table per class).  Every
  * such fault that is not resumed goes to nvkm's recovery, which takes
  * the channel off its runlist.
  *
@@ -86,9 +93,11 @@
  * nvsvm_hw_recover (the backend holds its channel lock).
  */
 
+#include <linux/bits.h>
 #include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/string.h>
 
 #include "nvsvm_hw.h"
 
@@ -135,13 +144,42 @@ enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch(struct nvsvm_hw_recover *rec
 EXPORT_SYMBOL_GPL(nvsvm_hw_recover_fetch);
 
 /**
+ * nvsvm_hw_recover_set_resumable() - say which engines' channels resume
+ * @rec: the bookkeeping
+ * @resumable: bitmap of MMU engine ids, bit n of word n / 64 for engine n:
+ *	the engines whose non-replayable faults leave a channel that a
+ *	resume lets go on
+ *
+ * Context: Any context; the caller serialises calls on @rec.
+ */
+void nvsvm_hw_recover_set_resumable(struct nvsvm_hw_recover *rec,
+				    const u64 resumable[NVSVM_HW_FAULT_ENGINES / 64])
+{
+	memcpy(rec->resumable, resumable, sizeof(rec->resumable));
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_recover_set_resumable);
+
+/* A non-replayable fault of MMU engine @engine leaves a resumable channel. */
+static bool nvsvm_hw_recover_resumable(const struct nvsvm_hw_recover *rec,
+				       u16 engine)
+{
+	return engine < NVSVM_HW_FAULT_ENGINES &&
+	       (rec->resumable[engine / 64] & BIT_ULL(engine % 64));
+}
+
+/**
  * nvsvm_hw_recover_fetch_nr() - what to do with a non-replayable fault
  * @rec: the bookkeeping
  * @inst: instance of the faulting channel
+ * @engine: the MMU engine that faulted (&nvsvm_hw_fault_info.engine)
  * @known: the instance belongs to a live SVM channel of the backend
  * @servable: the access is one the core can serve (a virtual access)
  *
- * An unservable fault of a known channel remembers the channel as killed.
+ * A fault is served only where its channel can be resumed afterwards:
+ * one of an engine that &nvsvm_hw_recover.resumable does not name (GR,
+ * whose channel holds no FAULTED bit a resume could clear) is decided
+ * here, at fetch, like an unservable access.  An unservable fault of a
+ * known channel remembers the channel as killed.
  *
  * Context: Any context; the caller serialises calls on @rec.
  * Return: NVSVM_HW_RECOVER_DRAIN for a fault of a killed channel (and it
@@ -151,14 +189,14 @@ EXPORT_SYMBOL_GPL(nvsvm_hw_recover_fetch);
  * otherwise (the core serves it, then the channel is resumed).
  */
 enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch_nr(struct nvsvm_hw_recover *rec,
-						       u64 inst, bool known,
-						       bool servable)
+						       u64 inst, u16 engine,
+						       bool known, bool servable)
 {
 	if (nvsvm_hw_recover_fetch(rec, inst) == NVSVM_HW_RECOVER_DRAIN)
 		return NVSVM_HW_RECOVER_DRAIN;
 	if (!known)
 		return NVSVM_HW_RECOVER_CANCEL;
-	if (!servable)
+	if (!servable || !nvsvm_hw_recover_resumable(rec, engine))
 		return nvsvm_hw_recover_cancel(rec, inst, true);
 	return NVSVM_HW_RECOVER_SERVE;
 }

@@ -358,7 +358,8 @@ static bool nvsvm_nvif_nr_take(struct nouveau_svm *svm, int decoded, const u32 *
 	c = nvsvm_nvif_chan_find(svm, info->inst);
 	ctx = c ? c->ctx : 0;
 	svm->slots[slot].gen = c ? c->gen : U64_MAX;
-	act = nvsvm_hw_recover_fetch_nr(&svm->recover, info->inst, !!c, !decoded);
+	act = nvsvm_hw_recover_fetch_nr(&svm->recover, info->inst, info->engine,
+					!!c, !decoded);
 	if (act == NVSVM_HW_RECOVER_KILL)
 		nvsvm_nvif_kill(svm, c);
 	mutex_unlock(&svm->chan_lock);
@@ -667,6 +668,27 @@ static void nvsvm_nvif_fault_object_fini(struct nvsvm_nvif_fault *fb)
 }
 
 /*
+ * Learn from nvkm which engines' non-replayable faults leave a channel it
+ * can resume (copy engines and PBDMAs: their ids are the GPU's own).
+ */
+static int nvsvm_nvif_nr_engines(struct nouveau_svm *svm)
+{
+	struct nvif_clb069_engines_v0 args = {};
+	int ret;
+
+	static_assert(sizeof(args.resumable) * BITS_PER_BYTE ==
+		      NVSVM_HW_FAULT_ENGINES);
+	ret = nvif_object_mthd(&svm->nrfault.object, NVIF_CLB069_V0_ENGINES,
+			       &args, sizeof(args));
+	if (ret)
+		return ret;
+	mutex_lock(&svm->chan_lock);
+	nvsvm_hw_recover_set_resumable(&svm->recover, args.resumable);
+	mutex_unlock(&svm->chan_lock);
+	return 0;
+}
+
+/*
  * The non-replayable buffer is optional: without it, SVM still serves
  * every replayable fault, and nvkm keeps recovering the rest.
  */
@@ -679,6 +701,11 @@ static void nvsvm_nvif_nr_init(struct nouveau_svm *svm)
 	svm->nrfault.nr = true;
 	ret = nvsvm_nvif_fault_object(svm, &svm->nrfault, VOLTA_FAULT_BUFFER_A,
 				      nvsvm_nvif_nr_event);
+	if (!ret) {
+		ret = nvsvm_nvif_nr_engines(svm);
+		if (ret)
+			nvsvm_nvif_fault_object_fini(&svm->nrfault);
+	}
 	if (ret)
 		NV_WARN(svm->drm, "svm: copy-engine and host faults not served: %d\n",
 			ret);

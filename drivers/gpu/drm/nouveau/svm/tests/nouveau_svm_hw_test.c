@@ -760,9 +760,27 @@ static void copy_rejects(struct kunit *test)
 
 enum recover_op {
 	RECOVER_FETCH, RECOVER_CANCEL, RECOVER_CANCEL_UNKNOWN, RECOVER_FORGET,
-	/* A non-replayable fault: of a known channel, servable or not; unknown. */
+	/*
+	 * A non-replayable fault of a copy engine: of a known channel,
+	 * servable or not; of an unknown one.  A servable one of a known
+	 * channel from a PBDMA, and from GR.
+	 */
 	RECOVER_NR, RECOVER_NR_UNSERVABLE, RECOVER_NR_UNKNOWN,
+	RECOVER_NR_HOST, RECOVER_NR_GR,
+	/* One from an engine id of the bitmap's third word, and from BAR2. */
+	RECOVER_NR_HIGH, RECOVER_NR_BAR2,
 };
+
+/*
+ * MMU engine ids of a gv100 (NVIDIA's dev_fault.h: NV_PFAULT_MMU_ENG_ID_*):
+ * CE0, HOST0, GRAPHICS.  Only the first two are resumable.
+ */
+#define ENGINE_CE0	0x0f
+#define ENGINE_HOST0	0x20
+#define ENGINE_GR	0x40
+/* An id above 127 named resumable, to test the bitmap's words; tu102's BAR2. */
+#define ENGINE_HIGH	0x85
+#define ENGINE_BAR2	0xc0
 
 struct recover_step {
 	enum recover_op op;
@@ -832,6 +850,14 @@ static const struct recover_case recover_cases[] = {
 		{ RECOVER_NR_UNKNOWN, INST_A, NVSVM_HW_RECOVER_DRAIN },
 		{ RECOVER_FORGET, INST_A },
 		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_SERVE } }, 6, 2 },
+	{ "volta-nonreplayable-gr-decided-at-fetch", true, {
+		{ RECOVER_NR_GR, INST_A, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_NR, INST_A, NVSVM_HW_RECOVER_DRAIN },
+		{ RECOVER_NR_HOST, INST_B, NVSVM_HW_RECOVER_SERVE },
+		{ RECOVER_NR, INST_B, NVSVM_HW_RECOVER_SERVE } }, 4, 1 },
+	{ "volta-nonreplayable-engine-bitmap-words", true, {
+		{ RECOVER_NR_BAR2, INST_A, NVSVM_HW_RECOVER_KILL },
+		{ RECOVER_NR_HIGH, INST_B, NVSVM_HW_RECOVER_SERVE } }, 2, 0 },
 	{ "forget-unknown-is-harmless", true, {
 		{ RECOVER_FORGET, INST_B },
 		{ RECOVER_CANCEL, INST_A, NVSVM_HW_RECOVER_KILL },
@@ -860,11 +886,19 @@ static enum nvsvm_hw_recover_action recover_do(struct nvsvm_hw_recover *rec,
 	case RECOVER_CANCEL_UNKNOWN:
 		return nvsvm_hw_recover_cancel(rec, s->inst, false);
 	case RECOVER_NR:
-		return nvsvm_hw_recover_fetch_nr(rec, s->inst, true, true);
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, ENGINE_CE0, true, true);
 	case RECOVER_NR_UNSERVABLE:
-		return nvsvm_hw_recover_fetch_nr(rec, s->inst, true, false);
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, ENGINE_CE0, true, false);
 	case RECOVER_NR_UNKNOWN:
-		return nvsvm_hw_recover_fetch_nr(rec, s->inst, false, true);
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, ENGINE_CE0, false, true);
+	case RECOVER_NR_HOST:
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, ENGINE_HOST0, true, true);
+	case RECOVER_NR_GR:
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, ENGINE_GR, true, true);
+	case RECOVER_NR_HIGH:
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, ENGINE_HIGH, true, true);
+	case RECOVER_NR_BAR2:
+		return nvsvm_hw_recover_fetch_nr(rec, s->inst, ENGINE_BAR2, true, true);
 	default:
 		nvsvm_hw_recover_forget(rec, s->inst);
 		return s->expect;
@@ -874,11 +908,17 @@ static enum nvsvm_hw_recover_action recover_do(struct nvsvm_hw_recover *rec,
 /* Each script of fetches, cancels and destroys gets the expected actions. */
 static void recover_script(struct kunit *test)
 {
+	const u64 resumable[NVSVM_HW_FAULT_ENGINES / 64] = {
+		BIT_ULL(ENGINE_CE0) | BIT_ULL(ENGINE_HOST0),
+		0,
+		BIT_ULL(ENGINE_HIGH - 128),
+	};
 	const struct recover_case *c = test->param_value;
 	struct nvsvm_hw_recover rec;
 	unsigned int i;
 
 	nvsvm_hw_recover_init(&rec, c->per_channel);
+	nvsvm_hw_recover_set_resumable(&rec, resumable);
 	for (i = 0; i < c->nsteps; i++)
 		KUNIT_EXPECT_EQ_MSG(test, recover_do(&rec, &c->steps[i]),
 				    c->steps[i].expect, "step %u", i);
