@@ -119,7 +119,13 @@ static struct nvsvm_nvif_chan *nvsvm_nvif_chan_find(struct nouveau_svm *svm,
 	return NULL;
 }
 
-/* The targeted cancel of the unit @token names, in channel @hwinst. */
+/*
+ * The targeted cancel of the unit @token names, in channel @hwinst.
+ * nvkm cancels a GPC unit's faults only while FECS runs the channel's
+ * group (patch 0024) and says -EAGAIN otherwise: the fault then replays
+ * and comes back, and is cancelled again then (a known channel's as a
+ * fault of a killed channel, NVSVM_HW_RECOVER_DRAIN).
+ */
 static void nvsvm_nvif_cancel_hw(struct nouveau_svm *svm, u64 hwinst, u32 token)
 {
 	struct gp100_vmm_fault_cancel_v0 args = { .inst = hwinst };
@@ -128,7 +134,10 @@ static void nvsvm_nvif_cancel_hw(struct nouveau_svm *svm, u64 hwinst, u32 token)
 	nvsvm_hw_fault_token_unpack(token, &args.hub, &args.gpc, &args.client);
 	ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
 			       GP100_VMM_VN_FAULT_CANCEL, &args, sizeof(args));
-	if (ret)
+	if (ret == -EAGAIN)
+		NV_DEBUG(svm->drm, "svm: fault cancel %016llx: context not resident\n",
+			 hwinst);
+	else if (ret)
 		NV_WARN(svm->drm, "svm: fault cancel %016llx: %d\n", hwinst, ret);
 }
 
