@@ -328,6 +328,10 @@ struct nvsvm_hw_copy_sem {
 	u32 payload;
 };
 
+struct iommu_domain;
+bool nvsvm_hw_dma_direct(bool iommu_mapped, const struct iommu_domain *domain,
+			 bool bounce);
+
 bool nvsvm_hw_copy_class_supported(u32 oclass);
 int nvsvm_hw_copy_size(const struct drm_pagemap_addr *sys,
 		       unsigned long npages, bool sem);

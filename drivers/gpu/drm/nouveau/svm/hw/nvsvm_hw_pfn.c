@@ -49,6 +49,7 @@
 #include <linux/align.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/iommu.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/sizes.h>
@@ -258,3 +259,30 @@ bool nvsvm_hw_span_clip(struct nvsvm_hw_span *span, u64 start, u64 end)
 	return span->start < span->end;
 }
 EXPORT_SYMBOL_GPL(nvsvm_hw_span_clip);
+
+/**
+ * nvsvm_hw_dma_direct() - whether SVM may hand a device's DMA addresses to
+ *	the GPU
+ * @iommu_mapped: the device sits behind an IOMMU (device_iommu_mapped())
+ * @domain: its IOMMU domain (iommu_get_domain_for_dev()), NULL for none
+ * @bounce: swiotlb bounces all of its DMA (is_swiotlb_force_bounce())
+ *
+ * Bounce buffers would hand the GPU a copy, not the process's page.
+ * Page tables and copies take drm_gpusvm's DMA addresses as they are,
+ * but DMA translated by an IOMMU stays off until it has run on a GPU.
+ * An identity domain (``iommu=pt``) translates nothing: its DMA
+ * addresses are physical ones, as amdgpu's
+ * amdgpu_device_check_iommu_direct_map() also decides.
+ *
+ * Context: Any context.
+ * Return: true when the device's DMA is direct: no IOMMU, or an identity
+ * domain, and no forced bouncing.
+ */
+bool nvsvm_hw_dma_direct(bool iommu_mapped, const struct iommu_domain *domain,
+			 bool bounce)
+{
+	if (bounce)
+		return false;
+	return !iommu_mapped || (domain && domain->type == IOMMU_DOMAIN_IDENTITY);
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_dma_direct);

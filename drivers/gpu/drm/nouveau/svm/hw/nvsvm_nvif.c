@@ -50,6 +50,7 @@
 
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
+#include <linux/iommu.h>
 #include <linux/slab.h>
 #include <linux/swiotlb.h>
 #include <drm/nouveau_drm.h>
@@ -79,7 +80,7 @@ static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
 static const char *const nvsvm_nvif_reasons[] = {
 	[NOUVEAU_SVM_UNAVAILABLE__GPU] = "GPU family without usable replayable faults",
 	[NOUVEAU_SVM_UNAVAILABLE__GSP_RM] = "GSP-RM owns the fault buffers",
-	[NOUVEAU_SVM_UNAVAILABLE__IOMMU] = "DMA through an IOMMU or bounce buffers",
+	[NOUVEAU_SVM_UNAVAILABLE__IOMMU] = "DMA translated by an IOMMU, or bounce buffers",
 	[NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED] = "setup failed",
 };
 
@@ -93,12 +94,9 @@ static u32 nvsvm_nvif_check(struct nouveau_drm *drm)
 		return NOUVEAU_SVM_UNAVAILABLE__GPU;
 	if (nvkm_gsp_rm(nvxx_device(drm)->gsp))
 		return NOUVEAU_SVM_UNAVAILABLE__GSP_RM;
-	/*
-	 * Bounce buffers would hand the GPU a copy, not the process's page.
-	 * Page tables and copies now take drm_gpusvm's DMA addresses as
-	 * they are, but DMA through an IOMMU stays off until it has run.
-	 */
-	if (device_iommu_mapped(dev) || is_swiotlb_force_bounce(dev))
+	if (!nvsvm_hw_dma_direct(device_iommu_mapped(dev),
+				 iommu_get_domain_for_dev(dev),
+				 is_swiotlb_force_bounce(dev)))
 		return NOUVEAU_SVM_UNAVAILABLE__IOMMU;
 	return 0;
 }

@@ -10,6 +10,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/iommu.h>
 #include <linux/sizes.h>
 
 #include "../../include/nvif/class.h"
@@ -756,6 +757,24 @@ static void copy_rejects(struct kunit *test)
 						   1, NULL, buf, size), size);
 }
 
+/* DMA: only addresses that are the pages' own go to the GPU. */
+static void dma_direct_iommu(struct kunit *test)
+{
+	struct iommu_domain identity = { .type = IOMMU_DOMAIN_IDENTITY };
+	struct iommu_domain dma = { .type = IOMMU_DOMAIN_DMA };
+	struct iommu_domain blocked = { .type = IOMMU_DOMAIN_BLOCKED };
+
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_dma_direct(false, NULL, false));
+	/* iommu=pt: an identity domain translates nothing. */
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_dma_direct(true, &identity, false));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_dma_direct(true, &dma, false));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_dma_direct(true, &blocked, false));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_dma_direct(true, NULL, false));
+	/* Bounce buffers hand the GPU a copy, with or without an IOMMU. */
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_dma_direct(false, NULL, true));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_dma_direct(true, &identity, true));
+}
+
 /* Channel recovery */
 
 enum recover_op {
@@ -1140,6 +1159,7 @@ static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE(copy_clear_vram),
 	KUNIT_CASE(copy_above_1tib),
 	KUNIT_CASE(copy_rejects),
+	KUNIT_CASE(dma_direct_iommu),
 	KUNIT_CASE_PARAM(recover_script, recover_gen_params),
 	KUNIT_CASE(recover_overflow),
 	KUNIT_CASE_PARAM(slots_resume, slots_gen_params),
