@@ -62,6 +62,14 @@
  *	served on the client that SVM_INITs next: with the simulated GPU's
  *	fetch made slow (fetch_delay_us), client A's fault is in the
  *	worker's hands when A closes and B starts; B must see no fault.
+ *
+ * SUBTEST: vram-moves-on-resume
+ * Description: A suspend and resume in which the device memory comes
+ *	back at another GPU address, as TTM may put the hardware backend's
+ *	VRAM carve-out back elsewhere (simulated: nvsim_resume_moved in
+ *	debugfs): every GPU mapping goes, system memory and VRAM alike, and
+ *	the GPU then faults and reads every byte right, VRAM from its new
+ *	place; twice, there and back.
  */
 
 #include <errno.h>
@@ -868,6 +876,56 @@ static uint64_t ring_batches(void)
 	return batches;
 }
 
+#define RESUME_MOVED_GLOB "/sys/kernel/debug/dri/*/nvsim_resume_moved"
+
+/* A simulated suspend and resume in which the VRAM moves. */
+static void sim_resume_moved(void)
+{
+	glob_t g;
+	int fd;
+
+	igt_require(glob(RESUME_MOVED_GLOB, 0, NULL, &g) == 0);
+	fd = open(g.gl_pathv[0], O_WRONLY);
+	globfree(&g);
+	igt_require_f(fd >= 0, "%s: %s\n", RESUME_MOVED_GLOB, strerror(errno));
+	igt_assert_eq(write(fd, "1", 1), 1);
+	close(fd);
+}
+
+static void vram_moves_on_resume(void)
+{
+	const size_t size = 4 << 20;
+	struct svm_counters c, start;
+	uint64_t sum = 0, want;
+	int fd = sim_client();
+	char *p = map_aligned(size, THP_SIZE);
+	int i;
+
+	igt_require(svm_vram_size(fd) >= size);
+	svm_pattern(p, size, 0x37000000);
+	want = svm_checksum(p, size);
+	/* Half in VRAM, half in system memory: entries of both kinds. */
+	igt_assert_eq_u64(svm_migrate(fd, p, size / 2, SVM_VRAM), size / 2 / ps);
+	igt_assert_eq(gpu_read(fd, p, size, &sum), 0);
+	igt_assert_eq_u64(sum, want);
+	for (i = 0; i < 2; i++) {
+		start = svm_counters(fd);
+		igt_assert_cmpu64(start.gpu_pages, >=, <, size / ps);
+		sim_resume_moved();
+		/* Nothing of the old GPU mappings is left. */
+		igt_assert_eq_u64(svm_counters(fd).gpu_pages, 0);
+		igt_assert_eq(gpu_read(fd, p, size, &sum), 0);
+		igt_assert_eq_u64(sum, want);
+		c = counters_since(fd, &start);
+		igt_assert_cmpu64(c.faults, >, <=, 0);
+		/* The VRAM half was read where it is now, and stayed there. */
+		igt_assert_eq_u64(c.pages_to_host, 0);
+	}
+	svm_assert_pattern(p, size, 0x37000000);
+	munmap(p, size);
+	close(fd);
+}
+
 static void fault_outlives_its_vm(void)
 {
 	const unsigned int delay_us = 1000000;
@@ -946,4 +1004,8 @@ igt_main
 	igt_describe("A fault fetched before its client closed is not served on the next client.");
 	igt_subtest("fault-outlives-its-vm")
 		fault_outlives_its_vm();
+
+	igt_describe("Device memory that moved on resume: every GPU mapping goes, reads are right.");
+	igt_subtest("vram-moves-on-resume")
+		vram_moves_on_resume();
 }

@@ -270,13 +270,17 @@ struct nouveau_svm_replay {
  * @drm: the DRM device (DMA mappings are made for its device)
  * @ops: the backend
  * @caps: NOUVEAU_SVM_CAP_* the device has
- * @vms_lock: protects what @vms holds and @serving
+ * @vms_lock: protects what @vms holds, @serving and @held
  * @vms: every SVM VM of the device, by context number
  *	(&nouveau_svm_vm.inst); numbers are handed out cyclically, so that
  *	faults fetched before a VM went away never reach the next VM
  * @next_inst: the next context number to try (@vms's lock)
  * @serving: the VM whose faults the fault worker serves now, or NULL
- * @serving_wq: woken when the worker lets go of a VM
+ * @held: the VM nouveau_svm_dev_gpu_unmap_all() works on now, or NULL;
+ *	its teardown waits for it as for @serving
+ * @unmap_lock: serialises nouveau_svm_dev_gpu_unmap_all() (@held is one)
+ * @serving_wq: woken when the worker or nouveau_svm_dev_gpu_unmap_all()
+ *	lets go of a VM
  * @wq: ordered workqueue of the fault worker
  * @fault_work: the fault worker
  * @faults: the fault worker's batch buffer
@@ -301,6 +305,8 @@ struct nouveau_svm_dev {
 	struct xarray vms;
 	u32 next_inst;
 	struct nouveau_svm_vm *serving;
+	struct nouveau_svm_vm *held;
+	struct mutex unmap_lock; /* serialises nouveau_svm_dev_gpu_unmap_all() */
 	wait_queue_head_t serving_wq;
 
 	struct workqueue_struct *wq;
@@ -329,6 +335,9 @@ struct nouveau_svm_dev {
  * @inst: the context number the backend's faults carry, from 1
  * @priv: the backend's data
  * @batch: the last fault batch that held faults of the VM (fault worker)
+ * @map_epoch: bumped each time nouveau_svm_vm_gpu_unmap_all() takes the
+ *	whole VM off the GPU (notifier lock): a range mapped in an older
+ *	epoch is no longer mapped
  * @dead: the backend's vm_fini ran; the notifier unmaps nothing more on
  *	the GPU (notifier lock)
  * @gc_lock: protects @gc_list
@@ -345,6 +354,7 @@ struct nouveau_svm_vm {
 	u64 inst;
 	void *priv;
 	u64 batch;
+	u64 map_epoch;
 	bool dead;
 
 	spinlock_t gc_lock; /* protects gc_list */
@@ -370,6 +380,7 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev);
 void nouveau_svm_fault_notify(struct nouveau_svm_dev *sdev);
 void nouveau_svm_fault_stop(struct nouveau_svm_dev *sdev);
+void nouveau_svm_dev_gpu_unmap_all(struct nouveau_svm_dev *sdev);
 
 int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size);
 void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev);

@@ -34,7 +34,11 @@
  *   memory: a fault that sleeps for long (a FUSE or NFS mapping) must not
  *   stop other clients from creating and destroying their VMs.  VM
  *   teardown unlinks the VM under it, then waits until the worker no
- *   longer serves it.
+ *   longer serves it, and until nouveau_svm_dev_gpu_unmap_all() no
+ *   longer holds it (&nouveau_svm_dev.held, the same way).
+ * - &nouveau_svm_dev.unmap_lock serialises nouveau_svm_dev_gpu_unmap_all()
+ *   (there is one &nouveau_svm_dev.held); it is taken before anything
+ *   else, and nothing else takes it.
  * - The worker's buffers need no lock: an ordered workqueue never runs the
  *   worker twice at once.
  * - Each group is served under its VM's lock (see nouveau_svm_vm.c).
@@ -86,19 +90,72 @@ static void nouveau_svm_dev_unserve_vm(struct nouveau_svm_dev *sdev)
 }
 
 /**
+ * nouveau_svm_dev_gpu_unmap_all() - take every SVM mapping off the GPU
+ * @sdev: the device
+ *
+ * For a backend whose device memory may move while the device sleeps (a
+ * VRAM carve-out TTM may pin back elsewhere on resume): every GPU page
+ * table entry the core wrote goes, so that none points into the old
+ * place.  The pages themselves, in system or device memory, stay; the
+ * next GPU access faults and maps them again at the backend's current
+ * addresses.  Each VM is held as &nouveau_svm_dev.held while it is
+ * unmapped, so that its teardown waits (see "Locking").  No VM's lock
+ * is taken, only its notifier lock (nouveau_svm_vm_gpu_unmap_all()):
+ * suspend and resume call this while tasks are frozen, and a frozen task
+ * may hold a VM's lock.
+ *
+ * Context: Process context; takes &nouveau_svm_dev.unmap_lock, then
+ * &nouveau_svm_dev.vms_lock briefly and each VM's notifier lock in turn.
+ */
+void nouveau_svm_dev_gpu_unmap_all(struct nouveau_svm_dev *sdev)
+{
+	struct nouveau_svm_vm *vm;
+	unsigned long inst = 0;
+
+	mutex_lock(&sdev->unmap_lock);
+	for (;; inst++) {
+		mutex_lock(&sdev->vms_lock);
+		vm = xa_find(&sdev->vms, &inst, ULONG_MAX, XA_PRESENT);
+		WRITE_ONCE(sdev->held, vm);
+		mutex_unlock(&sdev->vms_lock);
+		if (!vm)
+			break;
+		nouveau_svm_vm_gpu_unmap_all(vm);
+		mutex_lock(&sdev->vms_lock);
+		/* Everything done with the VM comes before its release. */
+		smp_store_release(&sdev->held, NULL);
+		mutex_unlock(&sdev->vms_lock);
+		wake_up_all(&sdev->serving_wq);
+	}
+	mutex_unlock(&sdev->unmap_lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_dev_gpu_unmap_all);
+
+/* Neither the worker nor nouveau_svm_dev_gpu_unmap_all() holds @vm. */
+static bool nouveau_svm_dev_lets_go(struct nouveau_svm_dev *sdev,
+				    struct nouveau_svm_vm *vm)
+{
+	/* Pairs with the release in nouveau_svm_dev_unserve_vm(). */
+	if (smp_load_acquire(&sdev->serving) == vm)
+		return false;
+	/* Pairs with the release in nouveau_svm_dev_gpu_unmap_all(). */
+	return smp_load_acquire(&sdev->held) != vm;
+}
+
+/**
  * nouveau_svm_dev_wait_unserved() - wait until the fault worker lets go of a VM
  * @sdev: the device
  * @vm: a VM already taken off &nouveau_svm_dev.vms, so that the worker
  *	cannot take it up again
  *
  * Context: Process context, no lock of the VM held; sleeps until the
- * worker has finished the faults of @vm it is serving, if any.
+ * worker has finished the faults of @vm it is serving, if any, and
+ * nouveau_svm_dev_gpu_unmap_all() has done with @vm.
  */
 void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
 				   struct nouveau_svm_vm *vm)
 {
-	/* Pairs with the release in nouveau_svm_dev_unserve_vm(). */
-	wait_event(sdev->serving_wq, smp_load_acquire(&sdev->serving) != vm);
+	wait_event(sdev->serving_wq, nouveau_svm_dev_lets_go(sdev, vm));
 }
 
 static bool nouveau_svm_fault_is_transient(int err)
@@ -422,6 +479,7 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 		.fault_max = fault_max,
 	};
 	mutex_init(&sdev->vms_lock);
+	mutex_init(&sdev->unmap_lock);
 	xa_init_flags(&sdev->vms, XA_FLAGS_ALLOC1);
 	init_waitqueue_head(&sdev->serving_wq);
 	spin_lock_init(&sdev->replay_lock);
@@ -454,6 +512,7 @@ void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev)
 	kvfree(sdev->faults);
 	WARN_ON(!xa_empty(&sdev->vms));
 	xa_destroy(&sdev->vms);
+	mutex_destroy(&sdev->unmap_lock);
 	mutex_destroy(&sdev->vms_lock);
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_dev_fini);

@@ -24,11 +24,15 @@ struct hmm_range;
  * @atomic_batch: the fault batch of that grant, whose replay starts the
  *	GPU's atomic time slice (notifier lock)
  * @read_only: the pages were got read-only (VM lock)
+ * @map_epoch: the &nouveau_svm_vm.map_epoch @mapped_pages and @atomic
+ *	belong to; under an older one, nothing of the range is on the GPU
+ *	(notifier lock; see nouveau_svm_vm_gpu_unmap_all())
  */
 struct nouveau_svm_range {
 	struct drm_gpusvm_range base;
 	struct drm_gpusvm_pages pages;
 	struct list_head gc_link;
+	u64 map_epoch;
 	unsigned long mapped_pages;
 	bool atomic;
 	ktime_t atomic_granted;
@@ -62,6 +66,7 @@ struct nouveau_svm_served {
 struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 					     const struct nouveau_svm_window *unmanaged);
 void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_gpu_unmap_all(struct nouveau_svm_vm *vm);
 int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
 			 struct nouveau_svm_served *served);
 int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,

@@ -80,10 +80,27 @@ static void nouveau_svm_range_free(struct drm_gpusvm_range *range)
 	kfree(r);
 }
 
+/*
+ * Forget what of @r nouveau_svm_vm_gpu_unmap_all() took off the GPU since
+ * it was mapped (that counted it off the statistics already); notifier
+ * lock held.
+ */
+static void nouveau_svm_range_sync(struct nouveau_svm_vm *vm,
+				   struct nouveau_svm_range *r)
+{
+	lockdep_assert_held(&vm->gpusvm.notifier_lock);
+	if (r->map_epoch == vm->map_epoch)
+		return;
+	r->map_epoch = vm->map_epoch;
+	r->mapped_pages = 0;
+	r->atomic = false;
+}
+
 /* Take a range's pages out of the GPU page table; notifier lock held. */
 static void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
 					struct nouveau_svm_range *r)
 {
+	nouveau_svm_range_sync(vm, r);
 	if (!r->mapped_pages)
 		return;
 	if (!vm->dead)
@@ -143,6 +160,7 @@ static void nouveau_svm_range_invalidate(struct nouveau_svm_vm *vm,
 {
 	struct drm_gpusvm_ctx ctx = { .in_notifier = true };
 
+	nouveau_svm_range_sync(vm, r);
 	nouveau_svm_range_timeslice(vm, r, mmu_range);
 	nouveau_svm_range_gpu_unmap(vm, r);
 	drm_gpusvm_unmap_pages(&vm->gpusvm, &r->pages,
@@ -180,6 +198,7 @@ static void nouveau_svm_invalidate(struct drm_gpusvm *gpusvm,
 	if (!range)
 		return;
 	drm_gpusvm_for_each_range(range, notifier, start, end) {
+		nouveau_svm_range_sync(vm, to_nouveau_svm_range(range));
 		hit |= to_nouveau_svm_range(range)->mapped_pages != 0;
 		nouveau_svm_range_invalidate(vm, to_nouveau_svm_range(range), mmu_range);
 	}
@@ -193,6 +212,33 @@ static const struct drm_gpusvm_ops nouveau_svm_gpusvm_ops = {
 	.range_free = nouveau_svm_range_free,
 	.invalidate = nouveau_svm_invalidate,
 };
+
+/**
+ * nouveau_svm_vm_gpu_unmap_all() - take every range of a VM off the GPU
+ * @vm: the VM
+ *
+ * One unmap of the whole mirrored address space (the backends walk only
+ * the page tables they hold), and a new map epoch: every range mapped
+ * before counts as unmapped from now on (nouveau_svm_range_sync()), so
+ * the next GPU access to it faults and maps it again.  The pages stay,
+ * mapped for DMA.  The VM's lock is not taken: a task frozen for
+ * suspend may hold it (a MIGRATE waiting on NFS), and the ranges need
+ * not be walked.
+ *
+ * Context: Process context; takes the VM's notifier lock (write).
+ */
+void nouveau_svm_vm_gpu_unmap_all(struct nouveau_svm_vm *vm)
+{
+	struct drm_gpusvm *gpusvm = &vm->gpusvm;
+
+	down_write(&gpusvm->notifier_lock);
+	if (!vm->dead)
+		vm->sdev->ops->unmap(vm, gpusvm->mm_start,
+				     gpusvm->mm_start + gpusvm->mm_range);
+	vm->map_epoch++;
+	atomic64_set(&vm->stats->gpu_pages, 0);
+	up_write(&gpusvm->notifier_lock);
+}
 
 /*
  * Let the backend free the page tables of the 2 MiB block around @addr
@@ -497,6 +543,7 @@ static int nouveau_svm_range_gpu_map(struct nouveau_svm_vm *vm,
 	 * Every invalidation clears mapped_pages: a mapped range is current,
 	 * and mapping it again would drop the atomic access of its pages.
 	 */
+	nouveau_svm_range_sync(vm, r);
 	if (r->mapped_pages)
 		goto out_unlock;
 	ret = nouveau_svm_range_map_all(vm, r);
@@ -902,6 +949,7 @@ static int nouveau_svm_range_map_atomic(struct nouveau_svm_vm *vm,
 	bool vram;
 
 	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	nouveau_svm_range_sync(vm, r);
 	if (!drm_gpusvm_pages_valid(&vm->gpusvm, &r->pages) || !r->mapped_pages)
 		goto out_unlock;
 	map.dma = nouveau_svm_range_dma(r, (start - base) >> PAGE_SHIFT,
@@ -1018,9 +1066,11 @@ static void nouveau_svm_vm_revoke_atomic(struct nouveau_svm_vm *vm, u64 start, u
 		range = drm_gpusvm_range_find(notifier, start, end);
 		if (!range)
 			continue;
-		drm_gpusvm_for_each_range(range, notifier, start, end)
+		drm_gpusvm_for_each_range(range, notifier, start, end) {
+			nouveau_svm_range_sync(vm, to_nouveau_svm_range(range));
 			if (to_nouveau_svm_range(range)->atomic)
 				nouveau_svm_range_gpu_unmap(vm, to_nouveau_svm_range(range));
+		}
 	}
 	up_write(&vm->gpusvm.notifier_lock);
 }

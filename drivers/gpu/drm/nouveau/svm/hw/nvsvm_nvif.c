@@ -208,7 +208,8 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
  * @drm: the device
  *
  * The carve-out is unpinned so that nouveau's suspend saves it with the
- * rest of VRAM.
+ * rest of VRAM, after every GPU mapping the core made is dropped: the
+ * carve-out may come back elsewhere (see nouveau_svm_resume()).
  *
  * Context: Process context (system or runtime suspend); may sleep.
  */
@@ -219,13 +220,25 @@ void nouveau_svm_suspend(struct nouveau_drm *drm)
 	if (!svm || svm->unavailable)
 		return;
 	nvsvm_nvif_fault_suspend(svm);
-	if (svm->copy.bo)
-		nouveau_bo_unpin(svm->copy.bo);
+	if (!svm->copy.bo || svm->copy.lost)
+		return;
+	/*
+	 * TTM may put the carve-out back elsewhere, and nouveau runs its
+	 * channels again before nouveau_svm_resume(): no GPU entry may keep
+	 * pointing at VRAM that may be another buffer's by then.
+	 */
+	nouveau_svm_dev_gpu_unmap_all(&svm->sdev);
+	nouveau_bo_unpin(svm->copy.bo);
 }
 
 /**
  * nouveau_svm_resume() - pin VRAM back and serve faults again
  * @drm: the device
+ *
+ * TTM saved the carve-out with the rest of VRAM and puts it back where
+ * there is room, which may be elsewhere: then the backend's VRAM
+ * addresses follow it (nvsvm_nvif_copy_moved()).  A carve-out that
+ * cannot be pinned back is given up (nvsvm_nvif_copy_lost()).
  *
  * Context: Process context (resume); may sleep.
  */
@@ -237,10 +250,10 @@ void nouveau_svm_resume(struct nouveau_drm *drm)
 	if (!svm || svm->unavailable)
 		return;
 	bo = svm->copy.bo;
-	/* The core's VRAM offsets assume the carve-out did not move. */
-	if (bo && (nouveau_bo_pin(bo, NOUVEAU_GEM_DOMAIN_VRAM, true) ||
-		   bo->offset != svm->copy.base))
-		NV_ERROR(drm, "svm: VRAM carve-out lost on resume\n");
+	if (bo && !svm->copy.lost && nouveau_bo_pin(bo, NOUVEAU_GEM_DOMAIN_VRAM, true))
+		nvsvm_nvif_copy_lost(svm);
+	else if (bo && !svm->copy.lost && bo->offset != svm->copy.base)
+		nvsvm_nvif_copy_moved(svm);
 	nvsvm_nvif_fault_resume(svm);
 }
 

@@ -66,8 +66,11 @@ struct nvsvm_nvif_fault {
  * @chan: nouveau's copy channel (drm->ttm.chan), NULL without one
  * @oclass: class of its copy object
  * @bo: the pinned, contiguous VRAM carve-out, NULL without device memory
- * @base: VRAM address of @bo
+ * @base: VRAM address of @bo; changes only on resume, under the copy
+ *	channel's client mutex (nvsvm_nvif_copy_moved())
  * @size: bytes of @bo the core manages
+ * @lost: @bo could not be pinned back in VRAM on resume: no copy and no
+ *	GPU mapping reaches device memory any more
  */
 struct nvsvm_nvif_copy {
 	struct nouveau_channel *chan;
@@ -75,6 +78,7 @@ struct nvsvm_nvif_copy {
 	struct nouveau_bo *bo;
 	u64 base;
 	u64 size;
+	bool lost;
 };
 
 /**
@@ -192,6 +196,8 @@ void nvsvm_nvif_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
 
 int nvsvm_nvif_copy_init(struct nouveau_svm *svm);
 void nvsvm_nvif_copy_fini(struct nouveau_svm *svm);
+void nvsvm_nvif_copy_moved(struct nouveau_svm *svm);
+void nvsvm_nvif_copy_lost(struct nouveau_svm *svm);
 int nvsvm_nvif_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 		    u64 vram, const struct drm_pagemap_addr *sys,
 		    unsigned long npages);

@@ -106,6 +106,8 @@ static int nvsvm_nvif_copy_submit(struct nvsvm_nvif_copy *c,
 	int ret = 0, fret;
 
 	*fence = NULL;
+	if (c->lost)
+		return -ENODEV;
 	for (i = 0; i < npages; i += n) {
 		n = nvsvm_nvif_copy_piece(sys, i, npages);
 		ret = nvsvm_nvif_copy_push(c, dir, c->base + vram + (u64)i * SZ_4K,
@@ -225,6 +227,60 @@ int nvsvm_nvif_copy_init(struct nouveau_svm *svm)
 }
 
 /**
+ * nvsvm_nvif_copy_moved() - follow a VRAM carve-out that moved on resume
+ * @svm: the device's SVM state, its carve-out pinned again at a new place
+ *
+ * Device pages are offsets into the carve-out, and its contents moved
+ * with it, so only the base changes: copies and page table entries made
+ * from now on use the new one.  The base changes under the copy
+ * channel's client mutex, which every copy holds while it pushes.  The
+ * GPU's entries were all dropped at suspend; any made since, with the
+ * old base, go too.
+ *
+ * Context: Process context (resume), before faults are taken again;
+ * takes the copy channel's client mutex, then the core's notifier locks.
+ */
+void nvsvm_nvif_copy_moved(struct nouveau_svm *svm)
+{
+	struct nvsvm_nvif_copy *c = &svm->copy;
+
+	NV_INFO(svm->drm, "svm: VRAM carve-out moved on resume: %#llx to %#llx\n",
+		c->base, c->bo->offset);
+	if (c->chan)
+		mutex_lock(&c->chan->cli->mutex);
+	WRITE_ONCE(c->base, c->bo->offset);
+	if (c->chan)
+		mutex_unlock(&c->chan->cli->mutex);
+	nouveau_svm_dev_gpu_unmap_all(&svm->sdev);
+}
+
+/**
+ * nvsvm_nvif_copy_lost() - give up device memory that did not come back
+ * @svm: the device's SVM state, its carve-out not pinned in VRAM again
+ *
+ * The VRAM at the old base now belongs to whoever TTM gave it to: no
+ * copy and no GPU mapping may reach it.  Copies fail from now on, and
+ * no GPU mapping of device memory is made: the data of a page that was
+ * there is lost, and an access to it fails rather than reach another
+ * buffer's memory.  Every GPU mapping goes, as it did at suspend.
+ *
+ * Context: Process context (resume), before faults are taken again;
+ * takes the copy channel's client mutex, then the core's notifier locks.
+ */
+void nvsvm_nvif_copy_lost(struct nouveau_svm *svm)
+{
+	struct nvsvm_nvif_copy *c = &svm->copy;
+
+	NV_ERROR(svm->drm, "svm: VRAM carve-out lost on resume: device memory gone\n");
+	if (c->chan)
+		mutex_lock(&c->chan->cli->mutex);
+	WRITE_ONCE(c->lost, true);
+	if (c->chan)
+		mutex_unlock(&c->chan->cli->mutex);
+	nouveau_svm_dev_gpu_unmap_all(&svm->sdev);
+}
+
+/**
  * nvsvm_nvif_copy_fini() - give the VRAM carve-out back
  * @svm: the device's SVM state
  *
@@ -234,6 +290,10 @@ int nvsvm_nvif_copy_init(struct nouveau_svm *svm)
  */
 void nvsvm_nvif_copy_fini(struct nouveau_svm *svm)
 {
-	nouveau_bo_unpin_del(&svm->copy.bo);
+	/* A lost carve-out is no longer pinned. */
+	if (svm->copy.lost && svm->copy.bo)
+		nouveau_bo_fini(svm->copy.bo);
+	else
+		nouveau_bo_unpin_del(&svm->copy.bo);
 	svm->copy = (struct nvsvm_nvif_copy) {};
 }

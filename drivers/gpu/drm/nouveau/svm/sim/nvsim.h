@@ -230,6 +230,10 @@ struct nvsim_engine {
  * @base: the backing store, vmalloc'd: the page at offset o is
  *	vmalloc_to_page(@base + o); NULL without VRAM
  * @size: bytes, 0 without VRAM
+ * @addr: the GPU address the VRAM sits at, which page table entries
+ *	hold (an entry for offset o holds @addr + o): 0 at probe; a
+ *	simulated resume moves it, as TTM may move the hardware backend's
+ *	carve-out, its contents with it (nvsim_vram_move())
  * @copy_fail: copy-engine launches still to fail, armed by
  *	DRM_NVSIM_INJECT_COPY_FAIL
  * @alloc_fail: device-memory allocations still to refuse, armed by
@@ -238,6 +242,7 @@ struct nvsim_engine {
 struct nvsim_vram {
 	void *base;
 	u64 size;
+	u64 addr;
 	atomic_t copy_fail;
 	atomic_t alloc_fail;
 };
@@ -423,6 +428,7 @@ struct page *nvsim_iommu_lookup(struct nvsim_iommu *mmu, dma_addr_t addr,
 int nvsim_vram_init(struct nvsim_vram *vram, u64 size);
 void nvsim_vram_fini(struct nvsim_vram *vram);
 struct page *nvsim_vram_page(struct nvsim_vram *vram, u64 offset);
+void nvsim_vram_move(struct nvsim_vram *vram);
 bool nvsim_vram_contains(const struct nvsim_vram *vram, u64 offset,
 			 unsigned long npages);
 int nvsim_vram_admit(struct nouveau_svm_dev *sdev, u64 size);

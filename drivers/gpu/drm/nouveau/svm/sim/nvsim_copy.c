@@ -9,6 +9,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/vmalloc.h>
 #include <drm/drm_pagemap.h>
 
@@ -118,6 +119,23 @@ bool nvsim_vram_contains(const struct nvsim_vram *vram, u64 offset,
 struct page *nvsim_vram_page(struct nvsim_vram *vram, u64 offset)
 {
 	return vmalloc_to_page(vram->base + offset);
+}
+
+/**
+ * nvsim_vram_move() - move the VRAM to another GPU address
+ * @vram: the VRAM
+ *
+ * Page table entries written from now on hold the new address; those
+ * written before still hold the old one, which now names another page
+ * of the VRAM or none (see nvsim_pt_translate()).  The contents stay at
+ * their offsets, as they move with a carve-out TTM places elsewhere.
+ *
+ * Context: Any context; no page table entry written or read meanwhile.
+ */
+void nvsim_vram_move(struct nvsim_vram *vram)
+{
+	/* Half the VRAM away, 2 MiB aligned: offsets map to other pages. */
+	WRITE_ONCE(vram->addr, vram->addr ? 0 : ALIGN(vram->size / 2, SZ_2M));
 }
 
 /* Take one armed failure of @armed, if any. */

@@ -15,8 +15,10 @@
  * Copyright (c) 2026 The nouveau SVM authors
  */
 #include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -405,6 +407,36 @@ static int nvsim_debugfs_ring_show(struct seq_file *m, void *data)
 }
 
 /*
+ * A write does what the hardware backend's suspend and resume do when
+ * TTM puts its VRAM carve-out back elsewhere (nouveau_svm_suspend() and
+ * nouveau_svm_resume() in nvsvm_nvif.c): the fault worker stops, every
+ * GPU mapping goes, the VRAM moves with its contents, and faults are
+ * taken again.  For tests, with no SVM call and no GPU job in flight, as
+ * none is on a suspended device; a job that runs meanwhile may fail.
+ */
+static ssize_t nvsim_debugfs_resume_moved(struct file *file,
+					  const char __user *buf, size_t len,
+					  loff_t *ppos)
+{
+	struct nvsim_device *ndev = file->private_data;
+
+	if (!ndev->vram.size)
+		return -ENODEV;
+	nouveau_svm_fault_stop(&ndev->sdev);
+	nouveau_svm_dev_gpu_unmap_all(&ndev->sdev);
+	nvsim_vram_move(&ndev->vram);
+	nouveau_svm_fault_notify(&ndev->sdev);
+	return len;
+}
+
+static const struct file_operations nvsim_resume_moved_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = nvsim_debugfs_resume_moved,
+	.llseek = noop_llseek,
+};
+
+/*
  * The engines reach system memory through the simulated IOMMU's dma_map_ops
  * (see DOC: IOMMU), which a real IOMMU in front of the device would bypass.
  */
@@ -475,6 +507,10 @@ static int nvsim_probe(struct platform_device *pdev)
 
 	drm_debugfs_add_file(&ndev->drm, "nvsim_fault_ring",
 			     nvsim_debugfs_ring_show, NULL);
+	if (!IS_ERR_OR_NULL(ndev->drm.debugfs_root))
+		debugfs_create_file("nvsim_resume_moved", 0200,
+				    ndev->drm.debugfs_root, ndev,
+				    &nvsim_resume_moved_fops);
 	ret = drm_dev_register(&ndev->drm, 0);
 	if (ret)
 		goto err_devmem_fini;

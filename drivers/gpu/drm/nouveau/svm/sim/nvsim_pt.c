@@ -370,7 +370,7 @@ int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
 	struct nvsim_vm *svm = to_nvsim_vm(vm);
 	unsigned long i, j, n;
-	u64 flags;
+	u64 flags, base = 0;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
@@ -386,10 +386,13 @@ int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 
 	flags = nvsim_pte_flags(map->flags, nvsim_pte_aperture(map));
 
+	/* A VRAM entry holds the VRAM's GPU address plus the offset. */
+	if (nvsim_pte_aperture(map) == NVSIM_PTE_APERTURE_VRAM)
+		base = READ_ONCE(svm->ndev->vram.addr);
 	for (i = 0, j = 0; i < map->npages; i += n, j++) {
 		n = min(1UL << map->dma[j].order, map->npages - i);
 		nvsim_pt_map_entry(svm, map->start + ((u64)i << PAGE_SHIFT), n,
-				   map->dma[j].addr, flags);
+				   base + map->dma[j].addr, flags);
 	}
 	return 0;
 }
@@ -474,6 +477,24 @@ static int nvsim_pt_sys_page(struct nvsim_vm *svm, dma_addr_t addr, u64 need,
 	return -ENXIO;
 }
 
+/*
+ * The page of VRAM GPU address @addr; -ENXIO, with a warning, for an
+ * address outside the VRAM (an entry written before the VRAM moved that
+ * the core did not drop: see nvsim_vram_move()).
+ */
+static int nvsim_pt_vram_page(struct nvsim_vm *svm, u64 addr, struct page **page)
+{
+	struct nvsim_vram *vram = &svm->ndev->vram;
+	u64 offset = addr - READ_ONCE(vram->addr);
+
+	if (offset >= vram->size) {
+		WARN_ONCE(1, "nvsim: GPU access outside the VRAM at %#llx\n", addr);
+		return -ENXIO;
+	}
+	*page = nvsim_vram_page(vram, offset);
+	return 0;
+}
+
 /**
  * nvsim_pt_translate() - look a virtual address up as the GPU's MMU would
  * @svm: the VM
@@ -488,12 +509,14 @@ static int nvsim_pt_sys_page(struct nvsim_vm *svm, dma_addr_t addr, u64 need,
  * an unmap waits for.  For an entry
  * in system memory it is the page the IOMMU maps at the entry's DMA
  * address (see DOC: IOMMU); for one in VRAM, the page of the VRAM's
- * backing store at the entry's offset.
+ * backing store at the entry's address less the VRAM's
+ * (&nvsim_vram.addr).
  *
  * Context: &nvsim_vm.tlb_lock held.
  * Return: 0 on a hit; -EFAULT if the entry misses a bit of @need (the
  * access faults); -ENXIO, with a warning, if the entry holds a DMA address
- * that is not mapped for the GPU (a bug of the core: the job fails).
+ * that is not mapped for the GPU, or a VRAM address outside the VRAM (a
+ * bug of the core: the job fails).
  */
 int nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need,
 		       struct page **page, bool *vram)
@@ -519,9 +542,7 @@ int nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need,
 
 	addr = (pte & NVSIM_PTE_ADDR) + ((u64)off << PAGE_SHIFT);
 	*vram = FIELD_GET(NVSIM_PTE_APERTURE, pte) == NVSIM_PTE_APERTURE_VRAM;
-	if (*vram) {
-		*page = nvsim_vram_page(&svm->ndev->vram, addr);
-		return 0;
-	}
+	if (*vram)
+		return nvsim_pt_vram_page(svm, addr, page);
 	return nvsim_pt_sys_page(svm, addr, need, page);
 }
