@@ -454,6 +454,19 @@ enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch_nr(struct nvsvm_hw_recover *
 enum nvsvm_hw_recover_action nvsvm_hw_recover_cancel(struct nvsvm_hw_recover *rec,
 						     u64 inst, bool known);
 void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst);
+
+/*
+ * What a cancel does, in this order (nvsvm_hw_recover_cancel_steps()):
+ * kill the channel in software (its fences fail), cancel the faulting
+ * unit (a replayable fault's targeted cancel; for a non-replayable one,
+ * nvkm's recovery of the channel), stop the channel in hardware.
+ */
+#define NVSVM_HW_CANCEL_KILL		BIT(0)
+#define NVSVM_HW_CANCEL_UNIT		BIT(1)
+#define NVSVM_HW_CANCEL_STOP		BIT(2)
+
+unsigned int nvsvm_hw_recover_cancel_steps(struct nvsvm_hw_recover *rec,
+					   u64 inst, bool known, bool gone);
 unsigned int nvsvm_hw_slots_resume(struct nvsvm_hw_slot *slots, unsigned int n);
 
 /* Tries to resume a channel not yet marked FAULTED, and the wait between. */

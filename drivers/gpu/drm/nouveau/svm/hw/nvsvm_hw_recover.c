@@ -22,7 +22,8 @@
  * then issues the targeted cancel, so that the stalled unit lets go of
  * the access, and then has nvkm stop the channel in hardware: block it
  * and ask for a preempt off its engine, as nvkm_chan_error() does in
- * nvkm's own recovery (the channel method of patch 0022).  The preempt
+ * nvkm's own recovery (the channel method of patch 0022); the steps and
+ * their order are nvsvm_hw_recover_cancel_steps()'s.  The preempt
  * is not waited for, and whether a channel stopped this way leaves its
  * engine without nvkm's recovery resetting it is unverified.
  *
@@ -231,6 +232,40 @@ enum nvsvm_hw_recover_action nvsvm_hw_recover_cancel(struct nvsvm_hw_recover *re
 	return rec->per_channel ? NVSVM_HW_RECOVER_KILL : NVSVM_HW_RECOVER_CANCEL;
 }
 EXPORT_SYMBOL_GPL(nvsvm_hw_recover_cancel);
+
+/**
+ * nvsvm_hw_recover_cancel_steps() - the steps of a cancel the core asked for
+ * @rec: the bookkeeping
+ * @inst: instance of the faulting channel
+ * @known: the instance belongs to a live SVM channel of the backend, the
+ *	one that had it when the fault was fetched
+ * @gone: the channel that had the instance at fetch is gone (destroyed
+ *	since, its instance perhaps another channel's by now)
+ *
+ * A channel gone since the fetch gets nothing: neither its kill nor a
+ * cancel in its instance may touch a new channel that reused it, and
+ * nothing is remembered of it.  Otherwise the cancel goes through
+ * nvsvm_hw_recover_cancel(): a kill (the first cancel of a known
+ * channel, Volta and later) kills the channel in software before the
+ * unit's cancel, so that its owner learns of it, and stops it in
+ * hardware after the cancel, once the stalled unit has let go (see
+ * "Channel recovery"); any other cancel only cancels.
+ *
+ * Context: Any context; the caller serialises calls on @rec.
+ * Return: the NVSVM_HW_CANCEL_* steps to take, in their order; 0 for
+ * none.
+ */
+unsigned int nvsvm_hw_recover_cancel_steps(struct nvsvm_hw_recover *rec,
+					   u64 inst, bool known, bool gone)
+{
+	if (gone)
+		return 0;
+	if (nvsvm_hw_recover_cancel(rec, inst, known) == NVSVM_HW_RECOVER_KILL)
+		return NVSVM_HW_CANCEL_KILL | NVSVM_HW_CANCEL_UNIT |
+		       NVSVM_HW_CANCEL_STOP;
+	return NVSVM_HW_CANCEL_UNIT;
+}
+EXPORT_SYMBOL_GPL(nvsvm_hw_recover_cancel_steps);
 
 /**
  * nvsvm_hw_recover_forget() - a channel is destroyed

@@ -186,42 +186,37 @@ static void nvsvm_nvif_stop(struct nouveau_svm *svm, u64 inst, u64 gen)
 /*
  * Go through the bookkeeping for a cancel of a fault of channel @inst
  * of generation @gen (see "Channel recovery"), and kill the channel
- * where it says so: 1 when it was killed, 0 when not, -ENOENT when the
- * channel of generation @gen is gone.
+ * where it says so; returns the NVSVM_HW_CANCEL_* steps, the kill done.
  */
-static int nvsvm_nvif_cancel_recover(struct nouveau_svm *svm, u64 inst, u64 gen)
+static unsigned int nvsvm_nvif_cancel_recover(struct nouveau_svm *svm,
+					      u64 inst, u64 gen)
 {
 	struct nvsvm_nvif_chan *c;
-	int ret = 0;
+	unsigned int steps;
 
 	mutex_lock(&svm->chan_lock);
 	c = nvsvm_nvif_chan_find_gen(svm, inst, gen);
-	if (!c && gen && gen != U64_MAX)
-		ret = -ENOENT;
-	else if (nvsvm_hw_recover_cancel(&svm->recover, inst, !!c) ==
-		 NVSVM_HW_RECOVER_KILL)
-		ret = 1;
-	if (ret > 0)
+	steps = nvsvm_hw_recover_cancel_steps(&svm->recover, inst, !!c,
+					      !c && gen && gen != U64_MAX);
+	if (steps & NVSVM_HW_CANCEL_KILL)
 		nvsvm_nvif_kill(svm, c);
 	mutex_unlock(&svm->chan_lock);
-	return ret;
+	return steps;
 }
 
 /*
  * Cancel a fault of channel @hwinst of generation @gen, killing the
- * channel where need be.
+ * channel where need be, and then stopping it.
  */
 static void nvsvm_nvif_cancel_inst(struct nouveau_svm *svm, u64 hwinst,
 				   u32 token, u64 gen)
 {
 	u64 inst = hwinst & ~GENMASK_ULL(11, 0);
-	int killed = nvsvm_nvif_cancel_recover(svm, inst, gen);
+	unsigned int steps = nvsvm_nvif_cancel_recover(svm, inst, gen);
 
-	/* A channel gone since the fetch: its instance may be another's. */
-	if (killed < 0)
-		return;
-	nvsvm_nvif_cancel_hw(svm, hwinst, token);
-	if (killed > 0)
+	if (steps & NVSVM_HW_CANCEL_UNIT)
+		nvsvm_nvif_cancel_hw(svm, hwinst, token);
+	if (steps & NVSVM_HW_CANCEL_STOP)
 		nvsvm_nvif_stop(svm, inst, gen);
 }
 
@@ -245,17 +240,16 @@ static void nvsvm_nvif_nr_recover(struct nouveau_svm *svm, const u32 *entry)
 
 /*
  * Cancel the non-replayable fault of @slot: kill its channel and have
- * nvkm recover it, unless the channel is gone (its instance may be a new
- * channel's by now).
+ * nvkm recover it, which also stops it, unless the channel is gone (its
+ * instance may be a new channel's by now).
  */
 static void nvsvm_nvif_nr_cancel(struct nouveau_svm *svm,
 				 struct nvsvm_hw_slot *slot)
 {
 	slot->state = NVSVM_HW_SLOT_CANCELLED;
 	if (nvsvm_nvif_cancel_recover(svm, slot->hwinst & ~GENMASK_ULL(11, 0),
-				      slot->gen) < 0)
-		return;
-	nvsvm_nvif_nr_recover(svm, slot->entry);
+				      slot->gen) & NVSVM_HW_CANCEL_UNIT)
+		nvsvm_nvif_nr_recover(svm, slot->entry);
 }
 
 /* A resume of the channel of a served non-replayable fault. */

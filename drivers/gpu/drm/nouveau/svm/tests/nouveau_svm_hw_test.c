@@ -944,6 +944,41 @@ static void recover_script(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec.drained, c->drained);
 }
 
+/*
+ * The steps of a cancel: a kill stops the channel in hardware after the
+ * unit's cancel; a channel gone since the fetch gets nothing, and its
+ * instance stays free for the channel that reuses it.
+ */
+static void recover_cancel_steps(struct kunit *test)
+{
+	const unsigned int kill = NVSVM_HW_CANCEL_KILL | NVSVM_HW_CANCEL_UNIT |
+				  NVSVM_HW_CANCEL_STOP;
+	struct nvsvm_hw_recover rec;
+
+	nvsvm_hw_recover_init(&rec, true);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel_steps(&rec, 0x1000, true, false),
+			kill);
+	/* Killed already: only the unit's cancel, so the stalled unit goes on. */
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel_steps(&rec, 0x1000, true, false),
+			NVSVM_HW_CANCEL_UNIT);
+	/* Not an SVM channel: only cancelled, nothing remembered. */
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel_steps(&rec, 0x2000, false, false),
+			NVSVM_HW_CANCEL_UNIT);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_fetch(&rec, 0x2000), NVSVM_HW_RECOVER_SERVE);
+	/* Gone since the fetch: nothing at all, nothing remembered. */
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel_steps(&rec, 0x3000, false, true), 0);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_fetch(&rec, 0x3000), NVSVM_HW_RECOVER_SERVE);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel_steps(&rec, 0x3000, true, false),
+			kill);
+
+	/* Pascal: the cancel alone, nvkm's recovery ends the channel. */
+	nvsvm_hw_recover_init(&rec, false);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel_steps(&rec, 0x1000, true, false),
+			NVSVM_HW_CANCEL_UNIT);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_recover_cancel_steps(&rec, 0x1000, true, false),
+			NVSVM_HW_CANCEL_UNIT);
+}
+
 /* A full table still kills, and only costs a second cancel later. */
 static void recover_overflow(struct kunit *test)
 {
@@ -1161,6 +1196,7 @@ static struct kunit_case nouveau_svm_hw_cases[] = {
 	KUNIT_CASE(copy_rejects),
 	KUNIT_CASE(dma_direct_iommu),
 	KUNIT_CASE_PARAM(recover_script, recover_gen_params),
+	KUNIT_CASE(recover_cancel_steps),
 	KUNIT_CASE(recover_overflow),
 	KUNIT_CASE_PARAM(slots_resume, slots_gen_params),
 	KUNIT_CASE(resume_late_faulted),
