@@ -211,14 +211,17 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
  * rest of VRAM, after every GPU mapping the core made is dropped: the
  * carve-out may come back elsewhere (see nouveau_svm_resume()).
  *
+ * Once only: a second call before nouveau_svm_resume() does nothing.
+ *
  * Context: Process context (system or runtime suspend); may sleep.
  */
 void nouveau_svm_suspend(struct nouveau_drm *drm)
 {
 	struct nouveau_svm *svm = drm->svm;
 
-	if (!svm || svm->unavailable)
+	if (!svm || svm->unavailable || svm->suspended)
 		return;
+	svm->suspended = true;
 	nvsvm_nvif_fault_suspend(svm);
 	if (!svm->copy.bo || svm->copy.lost)
 		return;
@@ -238,7 +241,9 @@ void nouveau_svm_suspend(struct nouveau_drm *drm)
  * TTM saved the carve-out with the rest of VRAM and puts it back where
  * there is room, which may be elsewhere: then the backend's VRAM
  * addresses follow it (nvsvm_nvif_copy_moved()).  A carve-out that
- * cannot be pinned back is given up (nvsvm_nvif_copy_lost()).
+ * cannot be pinned back is given up (nvsvm_nvif_copy_lost()).  Does
+ * nothing unless nouveau_svm_suspend() ran: nouveau also calls it when a
+ * suspend fails, wherever it failed (patch 0025).
  *
  * Context: Process context (resume); may sleep.
  */
@@ -247,8 +252,9 @@ void nouveau_svm_resume(struct nouveau_drm *drm)
 	struct nouveau_svm *svm = drm->svm;
 	struct nouveau_bo *bo;
 
-	if (!svm || svm->unavailable)
+	if (!svm || svm->unavailable || !svm->suspended)
 		return;
+	svm->suspended = false;
 	bo = svm->copy.bo;
 	if (bo && !svm->copy.lost && nouveau_bo_pin(bo, NOUVEAU_GEM_DOMAIN_VRAM, true))
 		nvsvm_nvif_copy_lost(svm);

@@ -86,6 +86,8 @@ struct nvsvm_nvif_copy {
  * @drm: the device
  * @sdev: the core's device state
  * @unavailable: NOUVEAU_SVM_UNAVAILABLE__* when SVM is off on this device
+ * @suspended: nouveau_svm_suspend() ran and nouveau_svm_resume() not yet
+ *	(PM callbacks, which nouveau serialises)
  * @attach_lock: serialises SVM_INIT; protects @attach
  * @attach: the nvif VMM the SVM_INIT in progress made, for vm_init
  * @chan_lock: protects @chans, @chan_gen and @recover
@@ -108,6 +110,7 @@ struct nouveau_svm {
 	struct nouveau_drm *drm;
 	struct nouveau_svm_dev sdev;
 	u32 unavailable;
+	bool suspended;
 
 	struct mutex attach_lock; /* serialises SVM_INIT, protects attach */
 	struct nvif_vmm *attach;

@@ -290,8 +290,8 @@ void nvsvm_nvif_copy_lost(struct nouveau_svm *svm)
  */
 void nvsvm_nvif_copy_fini(struct nouveau_svm *svm)
 {
-	/* A lost carve-out is no longer pinned. */
-	if (svm->copy.lost && svm->copy.bo)
+	/* A lost carve-out, or one of a suspended device, is not pinned. */
+	if ((svm->copy.lost || svm->suspended) && svm->copy.bo)
 		nouveau_bo_fini(svm->copy.bo);
 	else
 		nouveau_bo_unpin_del(&svm->copy.bo);
