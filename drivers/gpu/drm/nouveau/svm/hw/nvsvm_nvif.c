@@ -256,10 +256,12 @@ void nouveau_svm_resume(struct nouveau_drm *drm)
 		return;
 	svm->suspended = false;
 	bo = svm->copy.bo;
-	if (bo && !svm->copy.lost && nouveau_bo_pin(bo, NOUVEAU_GEM_DOMAIN_VRAM, true))
-		nvsvm_nvif_copy_lost(svm);
-	else if (bo && !svm->copy.lost && bo->offset != svm->copy.base)
-		nvsvm_nvif_copy_moved(svm);
+	if (bo && !svm->copy.lost) {
+		if (nouveau_bo_pin(bo, NOUVEAU_GEM_DOMAIN_VRAM, true))
+			nvsvm_nvif_copy_lost(svm);
+		else if (bo->offset != svm->copy.base)
+			nvsvm_nvif_copy_moved(svm);
+	}
 	nvsvm_nvif_fault_resume(svm);
 }
 

@@ -226,32 +226,42 @@ int nvsvm_nvif_copy_init(struct nouveau_svm *svm)
 	return nvsvm_nvif_vram_init(svm);
 }
 
+/*
+ * Set the base and the lost state of @svm's carve-out under the copy
+ * channel's client mutex, which every copy holds while it pushes, then
+ * drop every GPU mapping: one made with the old state may point at VRAM
+ * that is another buffer's now.
+ */
+static void nvsvm_nvif_copy_rebase(struct nouveau_svm *svm, u64 base, bool lost)
+{
+	struct nvsvm_nvif_copy *c = &svm->copy;
+
+	if (c->chan)
+		mutex_lock(&c->chan->cli->mutex);
+	WRITE_ONCE(c->base, base);
+	WRITE_ONCE(c->lost, lost);
+	if (c->chan)
+		mutex_unlock(&c->chan->cli->mutex);
+	nouveau_svm_dev_gpu_unmap_all(&svm->sdev);
+}
+
 /**
  * nvsvm_nvif_copy_moved() - follow a VRAM carve-out that moved on resume
  * @svm: the device's SVM state, its carve-out pinned again at a new place
  *
  * Device pages are offsets into the carve-out, and its contents moved
  * with it, so only the base changes: copies and page table entries made
- * from now on use the new one.  The base changes under the copy
- * channel's client mutex, which every copy holds while it pushes.  The
- * GPU's entries were all dropped at suspend; any made since, with the
- * old base, go too.
+ * from now on use the new one.  The GPU's entries were all dropped at
+ * suspend; any made since, with the old base, go too.
  *
  * Context: Process context (resume), before faults are taken again;
  * takes the copy channel's client mutex, then the core's notifier locks.
  */
 void nvsvm_nvif_copy_moved(struct nouveau_svm *svm)
 {
-	struct nvsvm_nvif_copy *c = &svm->copy;
-
 	NV_INFO(svm->drm, "svm: VRAM carve-out moved on resume: %#llx to %#llx\n",
-		c->base, c->bo->offset);
-	if (c->chan)
-		mutex_lock(&c->chan->cli->mutex);
-	WRITE_ONCE(c->base, c->bo->offset);
-	if (c->chan)
-		mutex_unlock(&c->chan->cli->mutex);
-	nouveau_svm_dev_gpu_unmap_all(&svm->sdev);
+		svm->copy.base, svm->copy.bo->offset);
+	nvsvm_nvif_copy_rebase(svm, svm->copy.bo->offset, false);
 }
 
 /**
@@ -269,15 +279,8 @@ void nvsvm_nvif_copy_moved(struct nouveau_svm *svm)
  */
 void nvsvm_nvif_copy_lost(struct nouveau_svm *svm)
 {
-	struct nvsvm_nvif_copy *c = &svm->copy;
-
 	NV_ERROR(svm->drm, "svm: VRAM carve-out lost on resume: device memory gone\n");
-	if (c->chan)
-		mutex_lock(&c->chan->cli->mutex);
-	WRITE_ONCE(c->lost, true);
-	if (c->chan)
-		mutex_unlock(&c->chan->cli->mutex);
-	nouveau_svm_dev_gpu_unmap_all(&svm->sdev);
+	nvsvm_nvif_copy_rebase(svm, svm->copy.base, true);
 }
 
 /**
