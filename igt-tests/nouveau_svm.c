@@ -187,16 +187,29 @@
  *
  * SUBTEST: atomic-pingpong-bounded
  * Description: A CPU thread keeps adding to the counter the GPU adds to;
- *	every GPU job still finishes (the GPU's atomic time slice bounds the
- *	ping-pong), the revocations wait for the slice (atomic backoffs), and
- *	the total is exact.
+ *	every GPU job still finishes (the ping-pong is bounded) and the total
+ *	is exact.
+ *
+ * SUBTEST: atomic-pingpong-slow-replay
+ * Description: The same fight with a replay that takes 50 ms: the CPU
+ *	thread takes each grant back before the GPU can use it, so the
+ *	revocations must wait (atomic backoffs) for the replay and then the
+ *	GPU's time slice; every GPU job finishes and the total is exact.
+ *	Simulated GPU only (its replay_delay_us parameter).
+ *
+ * SUBTEST: atomic-turns-no-backoff
+ * Description: A CPU and a GPU that take turns on a counter (a GPU atomic
+ *	job, then a CPU read and write, twenty times) never thrash: each
+ *	revocation comes after the GPU used its grant, and none waits for
+ *	the time slice.
  *
  * SUBTEST: atomic-slice-starts-at-replay
  * Description: The GPU's atomic time slice starts when the replay of the
  *	batch that granted it returns: with a replay that returns a second
  *	after the grant and a half-second slice, a CPU write right after the
- *	GPU's atomic still waits for the slice (a backoff).  Simulated GPU
- *	only (its replay_delay_us parameter).
+ *	GPU's atomic still waits for the slice (a backoff) when the page is
+ *	thrashing (atomic_thrash_threshold 0 makes every page thrash).
+ *	Simulated GPU only (its replay_delay_us parameter).
  *
  * SUBTEST: atomic-file-backed
  * Description: GPU atomics on a shared mapping of a file are cancelled
@@ -1810,6 +1823,7 @@ static void *cpu_hammer(void *arg)
 
 #define TIMESLICE_PARAM "/sys/module/nouveau_svm_core/parameters/atomic_timeslice_us"
 #define REPLAY_DELAY_PARAM "/sys/module/nouveau_svm_sim/parameters/replay_delay_us"
+#define THRASH_PARAM "/sys/module/nouveau_svm_core/parameters/atomic_thrash_threshold"
 
 /* Set the core's atomic time slice; returns the old one. */
 static long set_atomic_timeslice(long us)
@@ -1857,9 +1871,62 @@ static void atomic_pingpong_bounded(int fd)
 	set_atomic_timeslice(slice);
 	assert_u64_lte(1, h.adds);
 	assert_u64_lte(1, d.revocations);
-	/* The CPU came back inside the GPU's time slice: it waited. */
-	assert_u64_lte(1, d.atomic_backoffs);
 	igt_assert_eq_u64(d.cancels, 0);
+	munmap(counter, ps);
+}
+
+/*
+ * The same fight with a slow replay (50 ms): the CPU thread takes every
+ * grant back before the replay returns, before the GPU can use it.  Only
+ * the back-off lets a GPU job finish: its revocations wait for the replay
+ * and then for the slice.  A core that let them through would livelock
+ * the GPU until its jobs fail.
+ */
+static void atomic_pingpong_slow_replay(int fd)
+{
+	static struct hammer h;
+	struct svm_counters a, b, d;
+	uint64_t *counter = map_anon(ps, PROT_READ | PROT_WRITE);
+	uint64_t old = 0;
+	long slice, delay, threshold;
+	pthread_t thread;
+	int jobs = 5, ret = 0;
+
+	igt_require(access(REPLAY_DELAY_PARAM, W_OK) == 0);
+	igt_require(access(TIMESLICE_PARAM, W_OK) == 0);
+	igt_require(access(THRASH_PARAM, W_OK) == 0);
+	delay = svm_set_param(REPLAY_DELAY_PARAM, 50000);
+	slice = set_atomic_timeslice(20000);
+	threshold = svm_set_param(THRASH_PARAM, 3);
+	cpu_write(counter, 0);
+	h = (struct hammer){ .counter = counter };
+	a = svm_counters(fd);
+	igt_assert_eq(pthread_create(&thread, NULL, cpu_hammer, &h), 0);
+	/*
+	 * A pause after each job, longer than the slice: the CPU thread has
+	 * the page back before the next job, which needs a grant of its own.
+	 */
+	for (int j = 0; j < jobs && !ret; j++) {
+		ret = gpu_atomic_add(fd, counter, 1, &old);
+		usleep(40000);
+	}
+	__atomic_store_n(&h.stop, true, __ATOMIC_RELEASE);
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+	b = svm_counters(fd);
+	svm_set_param(THRASH_PARAM, threshold);
+	set_atomic_timeslice(slice);
+	svm_set_param(REPLAY_DELAY_PARAM, delay);
+
+	d = counters_delta(&a, &b);
+	igt_info("%d GPU jobs, %" PRIu64 " CPU adds: %" PRIu64 " grants, %" PRIu64
+		 " revocations, %" PRIu64 " backoffs\n", jobs, h.adds,
+		 d.exclusive_grants, d.revocations, d.atomic_backoffs);
+	igt_assert_eq(ret, 0);
+	igt_assert_eq_u64(__atomic_load_n(counter, __ATOMIC_SEQ_CST), h.adds + jobs);
+	assert_u64_lte(jobs, d.exclusive_grants);
+	assert_u64_lte(jobs, d.revocations);
+	/* The CPU came back before the GPU could use its grant: it waited. */
+	assert_u64_lte(1, d.atomic_backoffs);
 	munmap(counter, ps);
 }
 
@@ -1875,20 +1942,24 @@ static void atomic_slice_starts_at_replay(int fd)
 	uint64_t *word = map_anon(ps, PROT_READ | PROT_WRITE);
 	struct svm_counters a, b, d;
 	uint64_t old = 0;
-	long slice, delay;
+	long slice, delay, threshold;
 	int ret;
 
 	/* Probe first: nothing may skip once one parameter is set. */
 	igt_require(access(REPLAY_DELAY_PARAM, W_OK) == 0);
 	igt_require(access(TIMESLICE_PARAM, W_OK) == 0);
+	igt_require(access(THRASH_PARAM, W_OK) == 0);
 	delay = svm_set_param(REPLAY_DELAY_PARAM, 1000000);
 	slice = set_atomic_timeslice(500000);
+	/* Every range thrashing: the slice applies after the replay too. */
+	threshold = svm_set_param(THRASH_PARAM, 0);
 	cpu_write(word, 0);
 	ret = gpu_atomic_add(fd, word, 1, &old);
 	svm_set_param(REPLAY_DELAY_PARAM, delay);
 	a = svm_counters(fd);
 	cpu_write(word, cpu_read(word) + 1);
 	b = svm_counters(fd);
+	svm_set_param(THRASH_PARAM, threshold);
 	set_atomic_timeslice(slice);
 
 	igt_assert_eq(ret, 0);
@@ -1898,6 +1969,47 @@ static void atomic_slice_starts_at_replay(int fd)
 	igt_assert_eq_u64(d.revocations, 1);
 	igt_assert_eq_u64(d.atomic_backoffs, 1);
 	igt_assert_eq_u64(cpu_read(word), 2);
+	munmap(word, ps);
+}
+
+#define TURNS	20
+
+/*
+ * The CPU and the GPU take turns on a counter, each access done before
+ * the other starts: the GPU's grant is always revoked after its replay,
+ * inside the slice (20 ms: the CPU comes back well within it), and the
+ * page never thrashes.  No revocation may wait: the back-off is for a CPU
+ * that takes the page before the GPU could use it.
+ */
+static void atomic_turns_no_backoff(int fd)
+{
+	uint64_t *word = map_anon(ps, PROT_READ | PROT_WRITE);
+	struct svm_counters a, b, d;
+	long slice, threshold;
+	uint64_t old = 0;
+
+	igt_require(access(TIMESLICE_PARAM, W_OK) == 0);
+	igt_require(access(THRASH_PARAM, W_OK) == 0);
+	slice = set_atomic_timeslice(20000);
+	threshold = svm_set_param(THRASH_PARAM, 3);
+	cpu_write(word, 0);
+	a = svm_counters(fd);
+	for (int i = 0; i < TURNS; i++) {
+		igt_assert_eq(gpu_atomic_add(fd, word, 1, &old), 0);
+		igt_assert_eq_u64(old, 2 * i);
+		cpu_write(word, cpu_read(word) + 1);
+	}
+	b = svm_counters(fd);
+	svm_set_param(THRASH_PARAM, threshold);
+	set_atomic_timeslice(slice);
+
+	d = counters_delta(&a, &b);
+	igt_info("%" PRIu64 " grants, %" PRIu64 " revocations, %" PRIu64
+		 " backoffs\n", d.exclusive_grants, d.revocations,
+		 d.atomic_backoffs);
+	igt_assert_eq_u64(cpu_read(word), 2 * TURNS);
+	igt_assert_eq_u64(d.revocations, TURNS);
+	igt_assert_eq_u64(d.atomic_backoffs, 0);
 	munmap(word, ps);
 }
 
@@ -4689,6 +4801,14 @@ igt_main
 			igt_describe("A page the CPU keeps taking back: every GPU atomic finishes.");
 			igt_subtest("atomic-pingpong-bounded")
 				atomic_pingpong_bounded(fd);
+
+			igt_describe("A CPU thread fighting the GPU over a page, with a slow replay.");
+			igt_subtest("atomic-pingpong-slow-replay")
+				atomic_pingpong_slow_replay(fd);
+
+			igt_describe("A CPU and a GPU taking turns on a page never back off.");
+			igt_subtest("atomic-turns-no-backoff")
+				atomic_turns_no_backoff(fd);
 
 			igt_describe("The atomic time slice starts at the replay, not at the grant.");
 			igt_subtest("atomic-slice-starts-at-replay")

@@ -290,6 +290,8 @@ struct nouveau_svm_replay {
  * @counted_cancel: the context and page of the last cancel counted in
  *	batch @counted_batch (fault worker): duplicates count once
  * @counted_batch: see @counted_cancel
+ * @replay_issued: the last batch whose replay the worker has started
+ *	(written by the fault worker, read anywhere)
  * @replay_lock: protects @replays
  * @replays: the last NOUVEAU_SVM_REPLAYS replays, at index batch number
  *	modulo their count: an atomic grant's time slice starts at the
@@ -317,6 +319,7 @@ struct nouveau_svm_dev {
 	u64 batch;
 	struct nouveau_svm_fault counted_cancel;
 	u64 counted_batch;
+	u64 replay_issued;
 	spinlock_t replay_lock; /* protects replays */
 	struct nouveau_svm_replay replays[NOUVEAU_SVM_REPLAYS];
 	struct nouveau_svm_vram *vram;

@@ -16,7 +16,8 @@
  * fault.
  *
  * This file is pure logic, with no locks and no mm calls: KUnit tests it
- * in isolation (tests/nouveau_svm_test.c).
+ * in isolation (tests/nouveau_svm_batch_test.c).  So is the decision of
+ * the atomic ping-pong bound, nouveau_svm_thrash_revoke().
  */
 
 /**
@@ -168,3 +169,39 @@ unsigned int nouveau_svm_fault_group(const struct nouveau_svm_fault *faults,
 	return ng;
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_fault_group);
+
+/**
+ * nouveau_svm_thrash_revoke() - decide whether a revocation waits
+ * @t: the thrashing state of the range whose atomic access is revoked
+ * @now: the time of the revocation
+ * @replayed: the replay of the grant's fault batch had returned, so the
+ *	GPU could have used the grant
+ * @lapse_us: the thrashing lapse: events further apart start the count
+ *	again
+ * @threshold: events in a row that make the range thrashing; 0 makes
+ *	every range thrashing
+ *
+ * For a revocation inside the GPU's atomic time slice (see "GPU atomics on
+ * system memory"): one before the replay is a thrashing event, counted in
+ * @t, and always waits; one after it waits only while the range is
+ * thrashing, that is, @threshold events have come, the last within
+ * @lapse_us.
+ *
+ * Context: Any context; @t must not change under it (the caller's lock).
+ * Return: true when the revocation must wait for the end of the slice.
+ */
+bool nouveau_svm_thrash_revoke(struct nouveau_svm_thrash *t, ktime_t now,
+			       bool replayed, s64 lapse_us, unsigned int threshold)
+{
+	bool recent = t->count && ktime_us_delta(now, t->last) <= lapse_us;
+
+	if (replayed)
+		return !threshold || (recent && t->count >= threshold);
+	if (!recent)
+		t->count = 0;
+	if (t->count < U8_MAX)
+		t->count++;
+	t->last = now;
+	return true;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_thrash_revoke);

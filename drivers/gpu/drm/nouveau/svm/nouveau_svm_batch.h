@@ -5,6 +5,7 @@
 #ifndef __NOUVEAU_SVM_BATCH_H__
 #define __NOUVEAU_SVM_BATCH_H__
 
+#include <linux/ktime.h>
 #include <linux/types.h>
 
 /**
@@ -70,7 +71,20 @@ enum nouveau_svm_fault_action {
 	NOUVEAU_SVM_FAULT_ATOMIC,
 };
 
+/**
+ * struct nouveau_svm_thrash - thrashing state of one range's GPU atomics
+ * @last: when the last revocation before the GPU could use its grant came
+ * @count: such revocations, each within the thrashing lapse of the one
+ *	before (saturates)
+ */
+struct nouveau_svm_thrash {
+	ktime_t last;
+	u8 count;
+};
+
 enum nouveau_svm_fault_action nouveau_svm_fault_action(u8 access, bool writable);
+bool nouveau_svm_thrash_revoke(struct nouveau_svm_thrash *t, ktime_t now,
+			       bool replayed, s64 lapse_us, unsigned int threshold);
 u32 nouveau_svm_map_flags(bool writable, bool vram);
 void nouveau_svm_fault_sort(struct nouveau_svm_fault *faults, unsigned int n);
 unsigned int nouveau_svm_fault_group(const struct nouveau_svm_fault *faults,

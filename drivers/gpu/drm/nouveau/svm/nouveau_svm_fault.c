@@ -369,6 +369,44 @@ ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch)
 	return at;
 }
 
+/**
+ * nouveau_svm_replay_returned() - whether a fault batch's replay returned
+ * @sdev: the device
+ * @batch: the batch's number (&nouveau_svm_dev.batch when it was served)
+ *
+ * Context: process context (MMU notifiers); takes the replay lock.
+ * Return: true once the batch's replay has returned, the stalled accesses
+ * free to retry; also for a batch older than the last NOUVEAU_SVM_REPLAYS.
+ */
+bool nouveau_svm_replay_returned(struct nouveau_svm_dev *sdev, u64 batch)
+{
+	const struct nouveau_svm_replay *r =
+		&sdev->replays[batch & (NOUVEAU_SVM_REPLAYS - 1)];
+	bool returned;
+
+	/* Replays are recorded in batch order: a newer one in the slot came after. */
+	spin_lock(&sdev->replay_lock);
+	returned = r->batch >= batch;
+	spin_unlock(&sdev->replay_lock);
+	return returned;
+}
+
+/**
+ * nouveau_svm_replay_issued() - whether a fault batch's replay has started
+ * @sdev: the device
+ * @batch: the batch's number (&nouveau_svm_dev.batch when it was served)
+ *
+ * Until it returns (nouveau_svm_replay_returned()), the replay is on its
+ * way: it takes no lock of the core's.
+ *
+ * Context: Any context.
+ * Return: true once the fault worker has started the batch's replay.
+ */
+bool nouveau_svm_replay_issued(struct nouveau_svm_dev *sdev, u64 batch)
+{
+	return batch <= READ_ONCE(sdev->replay_issued);
+}
+
 /* Count a batch and its replay once for every VM it held faults of. */
 static void nouveau_svm_vm_account(struct nouveau_svm_dev *sdev,
 				   struct nouveau_svm_vm *vm, unsigned int faults)
@@ -406,6 +444,8 @@ static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n
 		nouveau_svm_group_serve(sdev, vm, f, grp->count);
 		nouveau_svm_dev_unserve_vm(sdev);
 	}
+	/* From here on, waiting for the replay to return cannot deadlock. */
+	WRITE_ONCE(sdev->replay_issued, sdev->batch);
 	sdev->ops->fault_replay(sdev);
 	nouveau_svm_replay_record(sdev);
 }

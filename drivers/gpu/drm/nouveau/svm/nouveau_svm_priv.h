@@ -23,6 +23,8 @@ struct hmm_range;
  * @atomic_granted: when the last atomic grant was mapped (notifier lock)
  * @atomic_batch: the fault batch of that grant, whose replay starts the
  *	GPU's atomic time slice (notifier lock)
+ * @thrash: whether its GPU atomics thrash (notifier lock; see "GPU atomics
+ *	on system memory")
  * @read_only: the pages were got read-only (VM lock)
  * @map_epoch: the &nouveau_svm_vm.map_epoch @mapped_pages and @atomic
  *	belong to; under an older one, nothing of the range is on the GPU
@@ -37,6 +39,7 @@ struct nouveau_svm_range {
 	bool atomic;
 	ktime_t atomic_granted;
 	u64 atomic_batch;
+	struct nouveau_svm_thrash thrash;
 	bool read_only;
 };
 
@@ -82,6 +85,8 @@ int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 				  const struct nouveau_svm_window *w);
 
 ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch);
+bool nouveau_svm_replay_returned(struct nouveau_svm_dev *sdev, u64 batch);
+bool nouveau_svm_replay_issued(struct nouveau_svm_dev *sdev, u64 batch);
 
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 bool nouveau_svm_fail_snapshot(void);

@@ -48,6 +48,17 @@ module_param(atomic_timeslice_us, uint, 0644);
 MODULE_PARM_DESC(atomic_timeslice_us,
 		 "Least time the GPU keeps atomic access to system memory it was granted, in us (0: none; default 1000)");
 
+/* UVM's default thrashing threshold (uvm_perf_thrashing_threshold). */
+static unsigned int atomic_thrash_threshold = 3;
+module_param(atomic_thrash_threshold, uint, 0644);
+MODULE_PARM_DESC(atomic_thrash_threshold,
+		 "Revocations before the GPU could use its atomic access, each within 8 time slices of the last, that make a range thrashing (0: every range is; default 3; at most 255)");
+
+/* The thrashing lapse, in time slices. */
+#define NOUVEAU_SVM_THRASH_LAPSE	8
+/* How often a revocation looks whether a replay on its way has returned. */
+#define NOUVEAU_SVM_REPLAY_POLL_US	100
+
 /* Retries of one fault when the CPU side keeps changing under it. */
 #define NOUVEAU_SVM_FAULT_RETRIES	16
 
@@ -130,27 +141,43 @@ static ktime_t nouveau_svm_range_slice_end(struct nouveau_svm_vm *vm,
 
 /*
  * Ping-pong bound: a CPU access that revokes the GPU's atomic access
- * within its time slice waits for the slice's end (where the notifier may
+ * within its time slice, when the GPU could not have used it yet or the
+ * range is thrashing, waits for the slice's end (where the notifier may
  * block), so that each grant lets the GPU make progress.  The wait never
- * depends on the replay itself (the fault worker may need the notifier
- * lock to get there): a replay that returns during the wait extends it
- * once, to the slice counted from the replay.
+ * depends on the replay being issued (the fault worker may need the
+ * notifier lock to get there): a replay that returns during the wait
+ * extends it once, to the slice counted from the replay.  One issued
+ * takes no lock of ours, so a slow one is waited for.  A page that goes
+ * away (munmap, exit) is not waited for.
  */
 static void nouveau_svm_range_timeslice(struct nouveau_svm_vm *vm,
 					struct nouveau_svm_range *r,
 					const struct mmu_notifier_range *mmu_range)
 {
-	bool waited = false;
-	s64 left;
+	struct nouveau_svm_dev *sdev = vm->sdev;
+	s64 left, slice = READ_ONCE(atomic_timeslice_us);
+	ktime_t now = ktime_get();
+	bool returned, waited = false;
 
-	if (!r->atomic || !mmu_notifier_range_blockable(mmu_range))
+	if (!r->atomic || !slice || !mmu_notifier_range_blockable(mmu_range) ||
+	    mmu_range->event == MMU_NOTIFY_UNMAP || mmu_range->event == MMU_NOTIFY_RELEASE)
 		return;
-	while ((left = ktime_us_delta(nouveau_svm_range_slice_end(vm, r),
-				      ktime_get())) > 0) {
+	returned = nouveau_svm_replay_returned(sdev, r->atomic_batch);
+	if (returned && !ktime_before(now, nouveau_svm_range_slice_end(vm, r)))
+		return;
+	if (!nouveau_svm_thrash_revoke(&r->thrash, now, returned,
+				       slice * NOUVEAU_SVM_THRASH_LAPSE,
+				       min(READ_ONCE(atomic_thrash_threshold), U8_MAX)))
+		return;
+	for (;;) {
+		left = ktime_us_delta(nouveau_svm_range_slice_end(vm, r), ktime_get());
+		if (left <= 0 && (!nouveau_svm_replay_issued(sdev, r->atomic_batch) ||
+				  nouveau_svm_replay_returned(sdev, r->atomic_batch)))
+			break;
 		if (!waited)
 			atomic64_inc(&vm->stats->atomic_backoffs);
 		waited = true;
-		fsleep(left);
+		fsleep(left > 0 ? left : min(slice, NOUVEAU_SVM_REPLAY_POLL_US));
 	}
 }
 
@@ -855,20 +882,37 @@ int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
  * A page that flips between CPU and GPU must not livelock either side: a
  * grant gives the GPU a time slice (module parameter atomic_timeslice_us,
  * 1 ms by default), and a revocation inside the slice waits for its end,
- * where the notifier may block (counted as an atomic backoff).  The slice
- * starts when the replay of the grant's fault batch returns, since the
- * GPU cannot use the grant before: a batch that takes longer than the
- * slice would otherwise have spent it.  A revocation before that replay
- * waits for the slice counted from the grant, then, if the replay came
- * meanwhile, for the rest of the slice counted from the replay; it never
- * waits for the replay itself, which the fault worker may need the
- * notifier lock to reach.  The GPU makes progress with every grant, and
- * the CPU waits less than two slices per flip (one from the grant, then
- * the rest of one from the replay).  The replay times of the last 32
- * batches of the device are kept; a grant older than that counts its
- * slice from the grant.  A slice rather than a switch to device memory,
- * because it needs no VRAM and bounds both sides; the counter shows what
- * it costs.
+ * where the notifier may block (counted as an atomic backoff), when the
+ * page is thrashing.  The detection follows NVIDIA UVM's
+ * (uvm_perf_thrashing.c: events on a page, each within a lapse of the
+ * last, and a threshold of 3), with one difference: UVM counts every
+ * migration or revocation, so a CPU and a GPU taking turns at a high rate
+ * look to it like two fighting over the page.  What livelocks the GPU is
+ * a revocation before the GPU could use its grant, and before the replay
+ * of the grant's batch has returned it cannot have.  Such a revocation
+ * always waits, and is the event counted: at atomic_thrash_threshold (3,
+ * at most 255) of them, each within 8 slices of the last, the range is
+ * thrashing, and until that lapse has passed after the last one, every
+ * revocation inside the slice waits, also after the replay (where a GPU
+ * slow to retry would otherwise lose the page again).  A CPU that takes
+ * the page back once the GPU's job is done pays nothing; with
+ * atomic_thrash_threshold 0 every revocation inside the slice waits.
+ * munmap and the process's exit never wait: the page goes away.
+ *
+ * The slice starts when the replay of the grant's fault batch returns,
+ * since the GPU cannot use the grant before: a batch that takes longer
+ * than the slice would otherwise have spent it.  A revocation before that
+ * replay waits for the slice counted from the grant; then, if the replay
+ * has been issued, for it to return (an issued replay takes no lock of
+ * the core's, so this cannot deadlock; one not issued yet is never waited
+ * for, since the fault worker may need the notifier lock to get there);
+ * then for the rest of the slice counted from the replay.  The GPU makes
+ * progress with every grant, and the CPU waits less than two slices per
+ * flip, plus what an issued replay still takes.  The replay times of the
+ * last 32 batches of the device are kept; a grant older than that counts
+ * its slice from the grant.  A slice rather than a switch to device
+ * memory, because it needs no VRAM and bounds both sides; the counter
+ * shows what it costs.
  *
  * The kernel makes only private anonymous memory device-exclusive: an
  * atomic on shared or file-backed memory is cancelled (the job fails), as

@@ -235,6 +235,76 @@ static void fault_worker_stops(struct kunit *test)
 	nouveau_svm_dev_fini(&b->sdev);
 }
 
+#define LAPSE_US	8000
+
+/* At @us microseconds, a revocation: must it wait? */
+static bool revoke_at(struct nouveau_svm_thrash *t, s64 us, bool replayed,
+		      unsigned int threshold)
+{
+	return nouveau_svm_thrash_revoke(t, us_to_ktime(us), replayed, LAPSE_US,
+					 threshold);
+}
+
+/* Before the replay the GPU cannot have used its grant: always wait. */
+static void thrash_before_replay_waits(struct kunit *test)
+{
+	struct nouveau_svm_thrash t = {};
+
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 1000, false, 3));
+	KUNIT_EXPECT_EQ(test, t.count, 1);
+	KUNIT_EXPECT_EQ(test, ktime_to_us(t.last), 1000);
+	/* Far apart: each one is the first of its run. */
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 1000 + LAPSE_US + 1, false, 3));
+	KUNIT_EXPECT_EQ(test, t.count, 1);
+}
+
+/* Taking turns: after the replay, never a wait, nothing counted. */
+static void thrash_turns_never_wait(struct kunit *test)
+{
+	struct nouveau_svm_thrash t = {};
+	s64 us;
+
+	for (us = 1000; us < 1000 + 100 * 37; us += 37)
+		KUNIT_EXPECT_FALSE(test, revoke_at(&t, us, true, 3));
+	KUNIT_EXPECT_EQ(test, t.count, 0);
+}
+
+/* Three events within the lapse of each other: thrashing until the lapse. */
+static void thrash_threshold_then_lapse(struct kunit *test)
+{
+	struct nouveau_svm_thrash t = {};
+
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 1000, false, 3));
+	KUNIT_EXPECT_FALSE(test, revoke_at(&t, 1500, true, 3));
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 2000, false, 3));
+	KUNIT_EXPECT_FALSE(test, revoke_at(&t, 2500, true, 3));
+	/* The third comes a whole lapse after the second: still in the run. */
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 2000 + LAPSE_US, false, 3));
+	KUNIT_EXPECT_EQ(test, t.count, 3);
+	/* Thrashing: after the replay too, up to a lapse after the last. */
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 2500 + LAPSE_US, true, 3));
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 2000 + 2 * LAPSE_US, true, 3));
+	KUNIT_EXPECT_FALSE(test, revoke_at(&t, 2001 + 2 * LAPSE_US, true, 3));
+	/* A late event starts the count again. */
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 2002 + 2 * LAPSE_US, false, 3));
+	KUNIT_EXPECT_EQ(test, t.count, 1);
+	KUNIT_EXPECT_FALSE(test, revoke_at(&t, 2003 + 2 * LAPSE_US, true, 3));
+}
+
+/* Threshold 0: every revocation waits; the count saturates. */
+static void thrash_threshold_zero_and_saturation(struct kunit *test)
+{
+	struct nouveau_svm_thrash t = {};
+	int i;
+
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 1000, true, 0));
+	KUNIT_EXPECT_EQ(test, t.count, 0);
+	for (i = 0; i < 300; i++)
+		KUNIT_EXPECT_TRUE(test, revoke_at(&t, 2000 + i, false, 0));
+	KUNIT_EXPECT_EQ(test, t.count, U8_MAX);
+	KUNIT_EXPECT_TRUE(test, revoke_at(&t, 3000, true, U8_MAX));
+}
+
 static struct kunit_case nouveau_svm_batch_cases[] = {
 	KUNIT_CASE(map_flags_decide),
 	KUNIT_CASE_PARAM(fault_action_decides, action_gen_params),
@@ -245,6 +315,10 @@ static struct kunit_case nouveau_svm_batch_cases[] = {
 	KUNIT_CASE(fault_group_stops_when_full),
 	KUNIT_CASE(fault_group_small_window),
 	KUNIT_CASE(fault_worker_stops),
+	KUNIT_CASE(thrash_before_replay_waits),
+	KUNIT_CASE(thrash_turns_never_wait),
+	KUNIT_CASE(thrash_threshold_then_lapse),
+	KUNIT_CASE(thrash_threshold_zero_and_saturation),
 	{}
 };
 
