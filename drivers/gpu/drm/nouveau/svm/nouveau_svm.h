@@ -265,31 +265,48 @@ struct nouveau_svm_replay {
 	ktime_t at;
 };
 
+/* Servers of one fault batch at most: see "Fault service". */
+#define NOUVEAU_SVM_SERVERS	8U
+
+/**
+ * struct nouveau_svm_server - serves the faults of some VMs of a batch
+ * @work: serves them on &nouveau_svm_dev.serve_wq (all servers but the
+ *	first, which is the fault worker itself)
+ * @sdev: the device
+ * @first: its first group in &nouveau_svm_dev.groups
+ * @count: its groups: all the groups of the VMs it serves
+ */
+struct nouveau_svm_server {
+	struct work_struct work;
+	struct nouveau_svm_dev *sdev;
+	unsigned int first;
+	unsigned int count;
+};
+
 /**
  * struct nouveau_svm_dev - the SVM state of one GPU
  * @drm: the DRM device (DMA mappings are made for its device)
  * @ops: the backend
  * @caps: NOUVEAU_SVM_CAP_* the device has
- * @vms_lock: protects what @vms holds, @serving and @held
+ * @vms_lock: protects what @vms holds, &nouveau_svm_vm.serving and @held
  * @vms: every SVM VM of the device, by context number
  *	(&nouveau_svm_vm.inst); numbers are handed out cyclically, so that
  *	faults fetched before a VM went away never reach the next VM
  * @next_inst: the next context number to try (@vms's lock)
- * @serving: the VM whose faults the fault worker serves now, or NULL
  * @held: the VM nouveau_svm_dev_gpu_unmap_all() works on now, or NULL;
- *	its teardown waits for it as for @serving
+ *	its teardown waits for it as for a fault server
  * @unmap_lock: serialises nouveau_svm_dev_gpu_unmap_all() (@held is one)
- * @serving_wq: woken when the worker or nouveau_svm_dev_gpu_unmap_all()
+ * @serving_wq: woken when a fault server or nouveau_svm_dev_gpu_unmap_all()
  *	lets go of a VM
  * @wq: ordered workqueue of the fault worker
  * @fault_work: the fault worker
+ * @serve_wq: unbound workqueue of the fault worker's other servers
+ * @servers: the servers of one batch (fault worker)
  * @faults: the fault worker's batch buffer
  * @groups: the fault worker's group buffer
- * @fault_max: size of @faults and @groups
+ * @cancels: which faults of the batch to cancel, a bit each (servers)
+ * @fault_max: size of @faults, @groups and @cancels
  * @batch: number of the current fault batch (fault worker)
- * @counted_cancel: the context and page of the last cancel counted in
- *	batch @counted_batch (fault worker): duplicates count once
- * @counted_batch: see @counted_cancel
  * @replay_issued: the last batch whose replay the worker has started
  *	(written by the fault worker, read anywhere)
  * @replay_lock: protects @replays
@@ -303,22 +320,22 @@ struct nouveau_svm_dev {
 	const struct nouveau_svm_backend_ops *ops;
 	u64 caps;
 
-	struct mutex vms_lock; /* protects vms entries, serving */
+	struct mutex vms_lock; /* protects vms entries, vm->serving, held */
 	struct xarray vms;
 	u32 next_inst;
-	struct nouveau_svm_vm *serving;
 	struct nouveau_svm_vm *held;
 	struct mutex unmap_lock; /* serialises nouveau_svm_dev_gpu_unmap_all() */
 	wait_queue_head_t serving_wq;
 
 	struct workqueue_struct *wq;
 	struct work_struct fault_work;
+	struct workqueue_struct *serve_wq;
+	struct nouveau_svm_server servers[NOUVEAU_SVM_SERVERS];
 	struct nouveau_svm_fault *faults;
 	struct nouveau_svm_fault_group *groups;
+	unsigned long *cancels;
 	unsigned int fault_max;
 	u64 batch;
-	struct nouveau_svm_fault counted_cancel;
-	u64 counted_batch;
 	u64 replay_issued;
 	spinlock_t replay_lock; /* protects replays */
 	struct nouveau_svm_replay replays[NOUVEAU_SVM_REPLAYS];
@@ -337,7 +354,9 @@ struct nouveau_svm_dev {
  *	advised, as xarray values; device-exclusive elsewhere (its own lock)
  * @inst: the context number the backend's faults carry, from 1
  * @priv: the backend's data
- * @batch: the last fault batch that held faults of the VM (fault worker)
+ * @batch: the last fault batch that held faults of the VM (its server)
+ * @serving: a fault server serves the VM now (&nouveau_svm_dev.vms_lock);
+ *	its teardown waits until none does
  * @map_epoch: bumped each time nouveau_svm_vm_gpu_unmap_all() takes the
  *	whole VM off the GPU (notifier lock): a range mapped in an older
  *	epoch is no longer mapped
@@ -357,6 +376,7 @@ struct nouveau_svm_vm {
 	u64 inst;
 	void *priv;
 	u64 batch;
+	bool serving;
 	u64 map_epoch;
 	bool dead;
 

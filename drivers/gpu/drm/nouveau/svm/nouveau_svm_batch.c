@@ -27,6 +27,7 @@
  */
 
 #include <linux/export.h>
+#include <linux/math.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sort.h>
@@ -169,6 +170,62 @@ unsigned int nouveau_svm_fault_group(const struct nouveau_svm_fault *faults,
 	return ng;
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_fault_group);
+
+/*
+ * The context boundary after @from (a group whose context differs from the
+ * one before it) nearest to group @target; 0 when there is none.
+ */
+static unsigned int nouveau_svm_fault_boundary(const struct nouveau_svm_fault_group *groups,
+					       unsigned int ngroups, unsigned int from,
+					       unsigned int target)
+{
+	unsigned int g, best = 0;
+
+	for (g = from + 1; g < ngroups; g++) {
+		if (groups[g].inst == groups[g - 1].inst)
+			continue;
+		/* Past the nearest one, the boundaries only get farther. */
+		if (best && abs_diff(g, target) >= abs_diff(best, target))
+			break;
+		best = g;
+	}
+	return best;
+}
+
+/**
+ * nouveau_svm_fault_cut() - cut a batch's groups into runs of whole contexts
+ * @groups: the groups, sorted by context (nouveau_svm_fault_group() order)
+ * @ngroups: their number, at least 1
+ * @runs: where the index of each run's first group goes, @max entries
+ * @max: the most runs to make, at least 1
+ *
+ * The fault worker serves each run on its own (see "Fault service"): the
+ * groups of one context stay in one run, so they are served in order, and
+ * the runs are as even in groups as the context boundaries allow: run k
+ * starts at the boundary nearest to k / @max of the groups, after the
+ * start of run k - 1.
+ *
+ * Context: Any context.
+ * Return: the number of runs, from 1 to @max; run i spans the groups from
+ * @runs[i] to the next run's first (the last to @ngroups).
+ */
+unsigned int nouveau_svm_fault_cut(const struct nouveau_svm_fault_group *groups,
+				   unsigned int ngroups, unsigned int *runs,
+				   unsigned int max)
+{
+	unsigned int k, g, n = 1;
+
+	runs[0] = 0;
+	for (k = 1; k < max; k++) {
+		g = nouveau_svm_fault_boundary(groups, ngroups, runs[n - 1],
+					       (u64)k * ngroups / max);
+		if (!g)
+			break;
+		runs[n++] = g;
+	}
+	return n;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_fault_cut);
 
 /**
  * nouveau_svm_thrash_revoke() - decide whether a revocation waits

@@ -83,6 +83,9 @@ struct nouveau_svm_thrash {
 };
 
 enum nouveau_svm_fault_action nouveau_svm_fault_action(u8 access, bool writable);
+unsigned int nouveau_svm_fault_cut(const struct nouveau_svm_fault_group *groups,
+				   unsigned int ngroups, unsigned int *runs,
+				   unsigned int max);
 bool nouveau_svm_thrash_revoke(struct nouveau_svm_thrash *t, ktime_t now,
 			       bool replayed, s64 lapse_us, unsigned int threshold);
 u32 nouveau_svm_map_flags(bool writable, bool vram);

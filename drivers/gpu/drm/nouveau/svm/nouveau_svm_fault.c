@@ -13,39 +13,53 @@
  *
  * The worker (one per device, on an ordered workqueue) loops: fetch up to
  * &nouveau_svm_dev.fault_max faults, sort and group them (see "Fault
- * batching"), serve each group, then one replay.  Within a group the
- * faults are served in address order: the range around the first fault is
- * mapped, every fault below its end is then served, and the next fault
- * starts the next range.  A fault is cancelled when its address is not
- * mirrored (no VMA, PROT_NONE, the unmanaged window, a process that is
- * exiting), when it writes to memory the CPU may only read, or when it is
- * an atomic on memory that cannot be made device-exclusive (see "GPU
- * atomics on system memory").  Transient errors
- * (-EBUSY, -ENOMEM, -EINTR) cancel nothing: the access faults again after
- * the replay.  Prefetch faults are never cancelled.
+ * batching"), serve each group, cancel what could not be served, then one
+ * replay.  The groups of different VMs are served in parallel: the batch
+ * is cut, at VM boundaries, into up to NOUVEAU_SVM_SERVERS runs of whole
+ * VMs (module parameter fault_servers, 8 by default); the worker serves
+ * the first itself and work items on an unbound workqueue the others, and
+ * it waits for all of them before it cancels and replays.  One VM's faults
+ * are served by one of them, in address order, so a batch with one VM
+ * costs no extra wakeup, and a VM whose faults sleep (a FUSE mapping,
+ * memory.high) delays the service of only its own run's VMs, though the
+ * batch's one replay still waits for it.  The servers mark the faults to
+ * cancel; the worker cancels them in one pass, so that the backend sees
+ * one caller.  Within a group the faults are served in address order: the
+ * range around the first fault is mapped, every fault below its end is
+ * then served, and the next fault starts the next range.  A fault is
+ * cancelled when its address is not mirrored (no VMA, PROT_NONE, the
+ * unmanaged window, a process that is exiting), when it writes to memory
+ * the CPU may only read, or when it is an atomic on memory that cannot be
+ * made device-exclusive (see "GPU atomics on system memory").  Transient
+ * errors (-EBUSY, -ENOMEM, -EINTR) cancel nothing: the access faults
+ * again after the replay.  Prefetch faults are never cancelled.
  */
 
 /**
  * DOC: Locking
  *
  * - &nouveau_svm_dev.vms_lock protects the table of VMs and which of them
- *   the worker serves (&nouveau_svm_dev.serving).  The worker holds it
- *   only to look a VM up and mark it served, never while it faults user
+ *   are being served (&nouveau_svm_vm.serving).  A server holds it only
+ *   to look a VM up and mark it served, never while it faults user
  *   memory: a fault that sleeps for long (a FUSE or NFS mapping) must not
  *   stop other clients from creating and destroying their VMs.  VM
- *   teardown unlinks the VM under it, then waits until the worker no
- *   longer serves it, and until nouveau_svm_dev_gpu_unmap_all() no
- *   longer holds it (&nouveau_svm_dev.held, the same way).
+ *   teardown unlinks the VM under it, then waits until no server serves
+ *   it, and until nouveau_svm_dev_gpu_unmap_all() no longer holds it
+ *   (&nouveau_svm_dev.held, the same way).
  * - &nouveau_svm_dev.unmap_lock serialises nouveau_svm_dev_gpu_unmap_all()
  *   (there is one &nouveau_svm_dev.held); it is taken before anything
  *   else, and nothing else takes it.
  * - The worker's buffers need no lock: an ordered workqueue never runs the
- *   worker twice at once.
+ *   worker twice at once, and its servers only read them, but for
+ *   &nouveau_svm_dev.cancels, whose bits they set atomically (each the
+ *   bits of its own faults).  &nouveau_svm_dev.servers belong to the
+ *   worker; it waits for each server it queued before the next batch.
  * - Each group is served under its VM's lock (see nouveau_svm_vm.c).
  */
 
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -53,6 +67,11 @@
 
 #include "nouveau_svm_priv.h"
 #include "nouveau_svm_trace.h"
+
+static unsigned int fault_servers = NOUVEAU_SVM_SERVERS;
+module_param(fault_servers, uint, 0644);
+MODULE_PARM_DESC(fault_servers,
+		 "Most servers of one fault batch, each serving whole VMs, in parallel (1: the fault worker alone; default and most 8)");
 
 static struct nouveau_svm_vm *nouveau_svm_dev_find_vm(struct nouveau_svm_dev *sdev,
 						      u64 inst)
@@ -64,9 +83,8 @@ static struct nouveau_svm_vm *nouveau_svm_dev_find_vm(struct nouveau_svm_dev *sd
 }
 
 /*
- * The VM of context @inst, made the one the worker serves, so that its
- * teardown waits until the worker lets go of it (see "Locking"); NULL
- * when there is none.
+ * The VM of context @inst, marked served, so that its teardown waits
+ * until the server lets go of it (see "Locking"); NULL when there is none.
  */
 static struct nouveau_svm_vm *nouveau_svm_dev_serve_vm(struct nouveau_svm_dev *sdev,
 						       u64 inst)
@@ -75,16 +93,18 @@ static struct nouveau_svm_vm *nouveau_svm_dev_serve_vm(struct nouveau_svm_dev *s
 
 	mutex_lock(&sdev->vms_lock);
 	vm = nouveau_svm_dev_find_vm(sdev, inst);
-	WRITE_ONCE(sdev->serving, vm);
+	if (vm)
+		WRITE_ONCE(vm->serving, true);
 	mutex_unlock(&sdev->vms_lock);
 	return vm;
 }
 
-static void nouveau_svm_dev_unserve_vm(struct nouveau_svm_dev *sdev)
+static void nouveau_svm_dev_unserve_vm(struct nouveau_svm_dev *sdev,
+				       struct nouveau_svm_vm *vm)
 {
 	mutex_lock(&sdev->vms_lock);
-	/* Everything the worker did with the VM comes before its release. */
-	smp_store_release(&sdev->serving, NULL);
+	/* Everything the server did with the VM comes before its release. */
+	smp_store_release(&vm->serving, false);
 	mutex_unlock(&sdev->vms_lock);
 	wake_up_all(&sdev->serving_wq);
 }
@@ -131,25 +151,25 @@ void nouveau_svm_dev_gpu_unmap_all(struct nouveau_svm_dev *sdev)
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_dev_gpu_unmap_all);
 
-/* Neither the worker nor nouveau_svm_dev_gpu_unmap_all() holds @vm. */
+/* Neither a server nor nouveau_svm_dev_gpu_unmap_all() holds @vm. */
 static bool nouveau_svm_dev_lets_go(struct nouveau_svm_dev *sdev,
 				    struct nouveau_svm_vm *vm)
 {
 	/* Pairs with the release in nouveau_svm_dev_unserve_vm(). */
-	if (smp_load_acquire(&sdev->serving) == vm)
+	if (smp_load_acquire(&vm->serving))
 		return false;
 	/* Pairs with the release in nouveau_svm_dev_gpu_unmap_all(). */
 	return smp_load_acquire(&sdev->held) != vm;
 }
 
 /**
- * nouveau_svm_dev_wait_unserved() - wait until the fault worker lets go of a VM
+ * nouveau_svm_dev_wait_unserved() - wait until the fault servers let go of a VM
  * @sdev: the device
- * @vm: a VM already taken off &nouveau_svm_dev.vms, so that the worker
- *	cannot take it up again
+ * @vm: a VM already taken off &nouveau_svm_dev.vms, so that no server
+ *	can take it up again
  *
  * Context: Process context, no lock of the VM held; sleeps until the
- * worker has finished the faults of @vm it is serving, if any, and
+ * server of @vm's faults, if any, has finished them, and
  * nouveau_svm_dev_gpu_unmap_all() has done with @vm.
  */
 void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
@@ -163,27 +183,37 @@ static bool nouveau_svm_fault_is_transient(int err)
 	return err == -EBUSY || err == -ENOMEM || err == -EINTR || err == -EAGAIN;
 }
 
+/* Whether faults @a and @b are of one page of one context. */
+static bool nouveau_svm_fault_same_page(const struct nouveau_svm_fault *a,
+					const struct nouveau_svm_fault *b)
+{
+	return a->inst == b->inst && (a->addr & PAGE_MASK) == (b->addr & PAGE_MASK);
+}
+
+/*
+ * Mark fault @f of the batch for the cancel pass, counted first: the cancel
+ * may end the submitter's wait.  A batch is sorted, so the duplicates of a
+ * page are neighbours: they are the faults of one access, or of several in
+ * flight together, and count once, for the first cancelled.  Only the
+ * server of @f's VM reads or writes those bits.
+ */
 static void nouveau_svm_fault_cancel(struct nouveau_svm_dev *sdev,
 				     struct nouveau_svm_vm *vm,
 				     const struct nouveau_svm_fault *f)
 {
-	struct nouveau_svm_fault *last = &sdev->counted_cancel;
+	unsigned int i = f - sdev->faults, j;
+	bool counted = false;
 
 	if (f->access == NOUVEAU_SVM_ACCESS_PREFETCH)
 		return;
-	/*
-	 * Counted first: the cancel may end the submitter's wait.  A batch is
-	 * sorted, so the duplicates of a page follow each other: they are the
-	 * faults of one access, or of several in flight together, and count
-	 * once.
-	 */
-	if (vm && (sdev->counted_batch != sdev->batch || last->inst != f->inst ||
-		   (last->addr & PAGE_MASK) != (f->addr & PAGE_MASK))) {
-		atomic64_inc(&vm->stats->cancels);
-		sdev->counted_batch = sdev->batch;
-		*last = *f;
+	for (j = i; j-- && nouveau_svm_fault_same_page(&sdev->faults[j], f);) {
+		counted = test_bit(j, sdev->cancels);
+		if (counted)
+			break;
 	}
-	sdev->ops->fault_cancel(sdev, f);
+	if (vm && !counted)
+		atomic64_inc(&vm->stats->cancels);
+	set_bit(i, sdev->cancels);
 }
 
 /* How many of the @n faults at @f are on @f[0]'s page (sorted: neighbours). */
@@ -308,9 +338,8 @@ static void nouveau_svm_group_serve(struct nouveau_svm_dev *sdev,
 	/*
 	 * What serving the faults allocates (ranges, DMA arrays, page
 	 * tables) is made for the process: charge its memory cgroup, not
-	 * the worker's.  A cgroup over its memory.high then throttles the
-	 * worker itself, which serves every client of the device in turn:
-	 * fault service per VM would confine that to the cgroup.
+	 * the server's.  A cgroup over its memory.high then throttles the
+	 * server of its VM, and the batch's replay waits for it.
 	 */
 	memcg = get_mem_cgroup_from_mm(vm->gpusvm.mm);
 	old_memcg = set_active_memcg(memcg);
@@ -419,21 +448,16 @@ static void nouveau_svm_vm_account(struct nouveau_svm_dev *sdev,
 	atomic64_inc(&vm->stats->replays);
 }
 
-static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n)
+/* Serve groups [@first, @first + @count) of the batch. */
+static void nouveau_svm_groups_serve(struct nouveau_svm_dev *sdev,
+				     unsigned int first, unsigned int count)
 {
-	struct nouveau_svm_fault *faults = sdev->faults;
-	unsigned int g, ngroups;
+	unsigned int g, i;
 
-	nouveau_svm_fault_sort(faults, n);
-	ngroups = nouveau_svm_fault_group(faults, n, SZ_2M, sdev->groups, sdev->fault_max);
-	trace_nouveau_svm_fault_batch(n, ngroups);
-	sdev->batch++;
-
-	for (g = 0; g < ngroups; g++) {
+	for (g = first; g < first + count; g++) {
 		const struct nouveau_svm_fault_group *grp = &sdev->groups[g];
-		const struct nouveau_svm_fault *f = &faults[grp->first];
+		const struct nouveau_svm_fault *f = &sdev->faults[grp->first];
 		struct nouveau_svm_vm *vm = nouveau_svm_dev_serve_vm(sdev, grp->inst);
-		unsigned int i;
 
 		if (!vm) {
 			for (i = 0; i < grp->count; i++)
@@ -442,8 +466,52 @@ static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n
 		}
 		nouveau_svm_vm_account(sdev, vm, grp->count);
 		nouveau_svm_group_serve(sdev, vm, f, grp->count);
-		nouveau_svm_dev_unserve_vm(sdev);
+		nouveau_svm_dev_unserve_vm(sdev, vm);
 	}
+}
+
+static void nouveau_svm_server_work(struct work_struct *work)
+{
+	struct nouveau_svm_server *srv = container_of(work, typeof(*srv), work);
+
+	nouveau_svm_groups_serve(srv->sdev, srv->first, srv->count);
+}
+
+/* Serve the groups on the servers; the worker is the first. */
+static void nouveau_svm_servers_run(struct nouveau_svm_dev *sdev,
+				    unsigned int ngroups)
+{
+	unsigned int runs[NOUVEAU_SVM_SERVERS], s, n;
+
+	if (!ngroups)
+		return;
+	n = nouveau_svm_fault_cut(sdev->groups, ngroups, runs,
+				  clamp(READ_ONCE(fault_servers), 1U, NOUVEAU_SVM_SERVERS));
+	for (s = 0; s < n; s++) {
+		sdev->servers[s].first = runs[s];
+		sdev->servers[s].count = (s + 1 < n ? runs[s + 1] : ngroups) - runs[s];
+		if (s)
+			queue_work(sdev->serve_wq, &sdev->servers[s].work);
+	}
+	nouveau_svm_groups_serve(sdev, runs[0], sdev->servers[0].count);
+	for (s = 1; s < n; s++)
+		flush_work(&sdev->servers[s].work);
+}
+
+static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n)
+{
+	struct nouveau_svm_fault *faults = sdev->faults;
+	unsigned int i, ngroups;
+
+	nouveau_svm_fault_sort(faults, n);
+	ngroups = nouveau_svm_fault_group(faults, n, SZ_2M, sdev->groups, sdev->fault_max);
+	trace_nouveau_svm_fault_batch(n, ngroups);
+	sdev->batch++;
+
+	nouveau_svm_servers_run(sdev, ngroups);
+	for_each_set_bit(i, sdev->cancels, n)
+		sdev->ops->fault_cancel(sdev, &faults[i]);
+	bitmap_zero(sdev->cancels, n);
 	/* From here on, waiting for the replay to return cannot deadlock. */
 	WRITE_ONCE(sdev->replay_issued, sdev->batch);
 	sdev->ops->fault_replay(sdev);
@@ -508,6 +576,8 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 			 const struct nouveau_svm_backend_ops *ops,
 			 unsigned int fault_max)
 {
+	unsigned int i;
+
 	if (!fault_max)
 		return -EINVAL;
 	*sdev = (struct nouveau_svm_dev) {
@@ -524,10 +594,18 @@ int nouveau_svm_dev_init(struct nouveau_svm_dev *sdev, struct drm_device *drm,
 	init_waitqueue_head(&sdev->serving_wq);
 	spin_lock_init(&sdev->replay_lock);
 	INIT_WORK(&sdev->fault_work, nouveau_svm_fault_work);
+	for (i = 0; i < NOUVEAU_SVM_SERVERS; i++) {
+		sdev->servers[i].sdev = sdev;
+		INIT_WORK(&sdev->servers[i].work, nouveau_svm_server_work);
+	}
 	sdev->faults = kvcalloc(fault_max, sizeof(*sdev->faults), GFP_KERNEL);
 	sdev->groups = kvcalloc(fault_max, sizeof(*sdev->groups), GFP_KERNEL);
+	sdev->cancels = bitmap_zalloc(fault_max, GFP_KERNEL);
 	sdev->wq = alloc_ordered_workqueue("nouveau-svm-fault", 0);
-	if (!sdev->faults || !sdev->groups || !sdev->wq) {
+	sdev->serve_wq = alloc_workqueue("nouveau-svm-serve", WQ_UNBOUND,
+					 NOUVEAU_SVM_SERVERS);
+	if (!sdev->faults || !sdev->groups || !sdev->cancels || !sdev->wq ||
+	    !sdev->serve_wq) {
 		nouveau_svm_dev_fini(sdev);
 		return -ENOMEM;
 	}
@@ -548,6 +626,9 @@ void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev)
 {
 	if (sdev->wq)
 		destroy_workqueue(sdev->wq);
+	if (sdev->serve_wq)
+		destroy_workqueue(sdev->serve_wq);
+	bitmap_free(sdev->cancels);
 	kvfree(sdev->groups);
 	kvfree(sdev->faults);
 	WARN_ON(!xa_empty(&sdev->vms));

@@ -55,7 +55,7 @@
  * drm_pagemap resolve races with the CPU (a notifier sequence retry for the
  * snapshot, all-or-nothing migrations for the pieces).  Mapping, for
  * PREFETCH, takes the VM's lock range by range, as fault service does, so
- * that the fault worker is never kept waiting for a whole request.  The
+ * that a fault server is never kept waiting for a whole request.  The
  * snapshot uses a notifier of its own for the duration of the ioctl.
  */
 
@@ -534,7 +534,7 @@ int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_w
  * Moves what can move of @w to VRAM (the ATOMIC__MIGRATE policy), without
  * counting; what stays behind is served from system memory.
  *
- * Context: The fault worker, VM lock held; takes the mmap lock; may sleep.
+ * Context: A fault server, VM lock held; takes the mmap lock; may sleep.
  * Return: 0, or -EFAULT when the process is exiting.
  */
 int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,

@@ -144,11 +144,11 @@ static ktime_t nouveau_svm_range_slice_end(struct nouveau_svm_vm *vm,
  * within its time slice, when the GPU could not have used it yet or the
  * range is thrashing, waits for the slice's end (where the notifier may
  * block), so that each grant lets the GPU make progress.  The wait never
- * depends on the replay being issued (the fault worker may need the
- * notifier lock to get there): a replay that returns during the wait
- * extends it once, to the slice counted from the replay.  One issued
- * takes no lock of ours, so a slow one is waited for.  A page that goes
- * away (munmap, exit) is not waited for.
+ * depends on the replay being issued (a fault server may need the
+ * notifier lock before the worker gets there): a replay that returns
+ * during the wait extends it once, to the slice counted from the replay.
+ * One issued takes no lock of ours, so a slow one is waited for.  A page
+ * that goes away (munmap, exit) is not waited for.
  */
 static void nouveau_svm_range_timeslice(struct nouveau_svm_vm *vm,
 					struct nouveau_svm_range *r,
@@ -798,7 +798,7 @@ static int nouveau_svm_vm_map(struct nouveau_svm_vm *vm, u64 addr, bool write,
  * Maps the whole drm_gpusvm range around @addr, retrying while the CPU
  * side changes under it (notifier sequence numbers).
  *
- * Context: The fault worker, VM lock held; may sleep.
+ * Context: A fault server, VM lock held; may sleep.
  * Return: 0; -EFAULT for an address that is not mirrored (no VMA,
  * PROT_NONE, the unmanaged window, a dying process); another negative
  * errno when the pages could not be got (-EBUSY, -ENOMEM: transient).
@@ -868,7 +868,7 @@ int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
  * The faulting pages of a batch are granted one by one, each through all
  * three steps, so that at most one folio is locked at a time: two pages
  * of one large folio (a THP, or an mTHP) would otherwise wait for a lock
- * the fault worker holds itself.  A page in VRAM among them needs no
+ * the fault server holds itself.  A page in VRAM among them needs no
  * grant and is skipped.
  *
  * The invalidation callback ignores MMU_NOTIFY_EXCLUSIVE events whose owner
@@ -905,14 +905,14 @@ int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
  * replay waits for the slice counted from the grant; then, if the replay
  * has been issued, for it to return (an issued replay takes no lock of
  * the core's, so this cannot deadlock; one not issued yet is never waited
- * for, since the fault worker may need the notifier lock to get there);
- * then for the rest of the slice counted from the replay.  The GPU makes
- * progress with every grant, and the CPU waits less than two slices per
- * flip, plus what an issued replay still takes.  The replay times of the
- * last 32 batches of the device are kept; a grant older than that counts
- * its slice from the grant.  A slice rather than a switch to device
- * memory, because it needs no VRAM and bounds both sides; the counter
- * shows what it costs.
+ * for, since a fault server may need the notifier lock before the worker
+ * gets there); then for the rest of the slice counted from the replay.
+ * The GPU makes progress with every grant, and the CPU waits less than
+ * two slices per flip, plus what an issued replay still takes.  The
+ * replay times of the last 32 batches of the device are kept; a grant
+ * older than that counts its slice from the grant.  A slice rather than a
+ * switch to device memory, because it needs no VRAM and bounds both
+ * sides; the counter shows what it costs.
  *
  * The kernel makes only private anonymous memory device-exclusive: an
  * atomic on shared or file-backed memory is cancelled (the job fails), as
@@ -1066,7 +1066,7 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 addr)
  * GPU's access.  Pages are granted one at a time, so that the grant never
  * holds two folio locks: two pages of one large folio would deadlock.
  *
- * Context: The fault worker, VM lock held; may sleep.
+ * Context: A fault server, VM lock held; may sleep.
  * Return: 0; -EPERM for memory the CPU may not write; -EOPNOTSUPP for
  * memory that cannot be made device-exclusive (shared or file-backed,
  * hugetlb); the errors of nouveau_svm_vm_fault().

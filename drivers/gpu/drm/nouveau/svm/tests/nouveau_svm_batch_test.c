@@ -235,6 +235,80 @@ static void fault_worker_stops(struct kunit *test)
 	nouveau_svm_dev_fini(&b->sdev);
 }
 
+/* Groups with these contexts, in order. */
+static unsigned int cut(const u64 *inst, unsigned int n, unsigned int *runs,
+			unsigned int max)
+{
+	struct nouveau_svm_fault_group g[16] = {};
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		g[i].inst = inst[i];
+	return nouveau_svm_fault_cut(g, n, runs, max);
+}
+
+static void fault_cut_one_context_one_run(struct kunit *test)
+{
+	static const u64 inst[] = { 3, 3, 3, 3, 3 };
+	unsigned int runs[8];
+
+	KUNIT_EXPECT_EQ(test, cut(inst, ARRAY_SIZE(inst), runs, 8), 1);
+	KUNIT_EXPECT_EQ(test, runs[0], 0);
+}
+
+static void fault_cut_one_run_per_context(struct kunit *test)
+{
+	static const u64 inst[] = { 1, 1, 2, 2, 3, 3, 4, 4 };
+	unsigned int runs[8];
+
+	KUNIT_ASSERT_EQ(test, cut(inst, ARRAY_SIZE(inst), runs, 8), 4);
+	KUNIT_EXPECT_EQ(test, runs[0], 0);
+	KUNIT_EXPECT_EQ(test, runs[1], 2);
+	KUNIT_EXPECT_EQ(test, runs[2], 4);
+	KUNIT_EXPECT_EQ(test, runs[3], 6);
+}
+
+/* More contexts than runs: whole contexts, about even, never split. */
+static void fault_cut_more_contexts_than_runs(struct kunit *test)
+{
+	static const u64 inst[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	unsigned int runs[3], n, i;
+
+	n = cut(inst, ARRAY_SIZE(inst), runs, 3);
+	KUNIT_ASSERT_EQ(test, n, 3);
+	KUNIT_EXPECT_EQ(test, runs[0], 0);
+	KUNIT_EXPECT_EQ(test, runs[1], 3);
+	KUNIT_EXPECT_EQ(test, runs[2], 6);
+	for (i = 1; i < n; i++)
+		KUNIT_EXPECT_NE(test, inst[runs[i]], inst[runs[i] - 1]);
+}
+
+/* A context of many groups keeps them all in one run. */
+static void fault_cut_big_context_whole(struct kunit *test)
+{
+	static const u64 inst[] = { 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 4 };
+	unsigned int runs[4];
+
+	KUNIT_ASSERT_EQ(test, cut(inst, ARRAY_SIZE(inst), runs, 4), 4);
+	KUNIT_EXPECT_EQ(test, runs[0], 0);
+	KUNIT_EXPECT_EQ(test, runs[1], 1);
+	KUNIT_EXPECT_EQ(test, runs[2], 9);
+	KUNIT_EXPECT_EQ(test, runs[3], 10);
+	/* One run at most: the worker serves it all. */
+	KUNIT_EXPECT_EQ(test, cut(inst, ARRAY_SIZE(inst), runs, 1), 1);
+}
+
+/* Two runs: the boundary nearest the middle, not the first one. */
+static void fault_cut_nearest_boundary(struct kunit *test)
+{
+	static const u64 inst[] = { 1, 2, 2, 2, 2, 3, 4, 5 };
+	unsigned int runs[2];
+
+	KUNIT_ASSERT_EQ(test, cut(inst, ARRAY_SIZE(inst), runs, 2), 2);
+	KUNIT_EXPECT_EQ(test, runs[0], 0);
+	KUNIT_EXPECT_EQ(test, runs[1], 5);
+}
+
 #define LAPSE_US	8000
 
 /* At @us microseconds, a revocation: must it wait? */
@@ -315,6 +389,11 @@ static struct kunit_case nouveau_svm_batch_cases[] = {
 	KUNIT_CASE(fault_group_stops_when_full),
 	KUNIT_CASE(fault_group_small_window),
 	KUNIT_CASE(fault_worker_stops),
+	KUNIT_CASE(fault_cut_one_context_one_run),
+	KUNIT_CASE(fault_cut_one_run_per_context),
+	KUNIT_CASE(fault_cut_more_contexts_than_runs),
+	KUNIT_CASE(fault_cut_big_context_whole),
+	KUNIT_CASE(fault_cut_nearest_boundary),
 	KUNIT_CASE(thrash_before_replay_waits),
 	KUNIT_CASE(thrash_turns_never_wait),
 	KUNIT_CASE(thrash_threshold_then_lapse),
