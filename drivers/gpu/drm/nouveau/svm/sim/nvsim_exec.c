@@ -42,8 +42,9 @@
  * A GPU atomic on system memory is a read-modify-write through the
  * runner's own mapping of the page.  The first one of each job has a
  * window between the read and the write in which the runner drops the
- * TLB lock and sleeps (NVSIM_ATOMIC_WINDOW_US, a scheduler tick on a
- * kernel without high-resolution timers), so that any CPU thread, on
+ * TLB lock and sleeps (module parameter atomic_window_us, 20 us by
+ * default, a scheduler tick on a kernel without high-resolution timers;
+ * `make bench` turns it off for its round trips), so that any CPU thread, on
  * this CPU or another, may run meanwhile; the job's later ones read and
  * write at once under the TLB lock, so that a job of thousands of
  * atomics runs at a GPU's pace.  Only the page being device-exclusive
@@ -81,8 +82,10 @@ module_param(replay_delay_us, uint, 0644);
 MODULE_PARM_DESC(replay_delay_us,
 		 "Time each replay takes before the stalled accesses retry, at most 1 s (default 0): a slow replay, for tests");
 
-/* Between the read and the write of a GPU atomic on system memory. */
-#define NVSIM_ATOMIC_WINDOW_US	20
+static unsigned int atomic_window_us = 20;
+module_param(atomic_window_us, uint, 0644);
+MODULE_PARM_DESC(atomic_window_us,
+		 "Sleep between the read and the write of a job's first GPU atomic on system memory, at most 1 s (0: none, the atomic is done at once under the TLB lock; default 20)");
 
 /**
  * struct nvsim_tally - the faults one attempt at a wave raised
@@ -287,15 +290,18 @@ static void nvsim_atomic_sys(struct nvsim_vm *svm, struct drm_nvsim_cmd *cmd,
 			     u64 va, struct page *page, bool window)
 	__must_hold(&svm->tlb_lock)
 {
+	unsigned int window_us = min_t(unsigned int, READ_ONCE(atomic_window_us),
+				       USEC_PER_SEC);
 	u64 *p = kmap_local_page(page) + offset_in_page(va);
 	u64 old = READ_ONCE(*p);
 
 	lockdep_assert_held(&svm->ndev->engine.atomic_unit);
+	window &= window_us > 0;
 	if (window) {
 		kunmap_local(p);
 		svm->atomic_va = va & PAGE_MASK;
 		spin_unlock(&svm->tlb_lock);
-		usleep_range(NVSIM_ATOMIC_WINDOW_US, 2 * NVSIM_ATOMIC_WINDOW_US);
+		fsleep(window_us);
 		spin_lock(&svm->tlb_lock);
 		p = kmap_local_page(page) + offset_in_page(va);
 	}
