@@ -169,6 +169,9 @@ class Report:
         # 2. atomics; the peer is the same for both of ours.
         slice_us = self.get("atomic-slice-us", "ours")
         slice_us = int(slice_us[0]["value"]) if slice_us else None
+        window = self.get("atomic-window-us", "ours")
+        window = (f", simulated GPU's {int(window[0]['value'])} us atomic window off"
+                  if window and window[0]["value"] > 0 else "")
         for metric, label in (("atomic", f"slice {slice_us} us"),
                               ("atomic-slice0", "slice 0")):
             for k in self.params(metric):
@@ -180,7 +183,21 @@ class Report:
                 name = "atomic-roundtrip" if metric == "atomic" else "atomic-roundtrip-slice0"
                 self.row(name, k, "K", [s["value"] for s in ours],
                          [s["value"] for s in peer], "round trips/s", "higher",
-                         f"{label}; per round trip: {gr:.2f} grants, {bo:.2f} backoffs")
+                         f"{label}{window}; per round trip: {gr:.2f} grants, "
+                         f"{bo:.2f} backoffs")
+        # 2b. a CPU thread and the GPU fighting over one word.
+        for k in self.params("atomic-fight"):
+            ours = self.get("atomic-fight", "ours", k)
+            revs = sum(s["revocations"] for s in ours) or 1
+            bo = sum(s["backoffs"] for s in ours) / revs
+            self.row("atomic-fight-gpu-adds-per-grant", k, "K", [s["value"] for s in ours],
+                     [], "adds/grant", "higher",
+                     f"GPU jobs of {k} adds against a CPU thread; {bo:.2f} backoffs "
+                     "per revocation")
+            self.row("atomic-fight-cpu-us-per-revocation", k, "K",
+                     [s["cpu_us_per_revocation"] for s in ours], [], "us/revocation",
+                     "lower", "the CPU thread's time over its adds' cost alone, "
+                     "per revocation")
         self.build_migrate()
         # 3b. processes at once.
         for n in self.params("procs"):
@@ -189,6 +206,12 @@ class Report:
                      [s["value"] for s in self.get("procs", "peer", n)],
                      "pages/s", "higher",
                      f"{n} x {human_size(self.meta.get('procs_size', 16 << 20))}")
+        for n in self.params("procs-one-server"):
+            self.row("procs-aggregate-one-server", n, "N",
+                     [s["value"] for s in self.get("procs-one-server", "ours", n)],
+                     [s["value"] for s in self.get("procs", "peer", n)],
+                     "pages/s", "higher",
+                     "ours with fault_servers=1: the fault worker serves every VM itself")
 
     def build_migrate(self):
         """Migration to device memory and back: GB/s, ours and test_hmm."""
@@ -300,6 +323,57 @@ class Report:
                          f"(ours {lo:.3g}–{hi:.3g} us/page, max/min {hi / lo:.2f}; "
                          + "; ".join(f"{r['param_label']} {r['ours']:.3g}" for r in cost) + ")")
         lines.extend(self.migrate_targets())
+        lines.extend(self.perf_targets())
+        return lines
+
+    def perf_targets(self):
+        """The targets of the performance issue: atomics, latency, scaling."""
+        lines = []
+
+        def verdict(ok):
+            return "met" if ok else "missed"
+        r = self.find("atomic-roundtrip", 1)
+        if r and r["ratio"] is not None:
+            lines.append(f"- atomic round trips at K=1, default settings, ours >= 1x "
+                         f"test_hmm: **{verdict(r['ratio'] >= 1)}** ({r['ratio']:.2f}x)")
+        g = self.find("atomic-fight-gpu-adds-per-grant", 64)
+        c = self.find("atomic-fight-cpu-us-per-revocation", 64)
+        slice_us = self.get("atomic-slice-us", "ours")
+        if g and c and g["ours"] is not None and slice_us:
+            bound = 2 * slice_us[0]["value"]
+            ok = g["ours"] >= 1 and c["ours"] <= bound
+            lines.append(f"- fighting CPU and GPU: the GPU progresses with every grant "
+                         f"(>= 1 add per grant) and the CPU waits under two slices "
+                         f"({bound:.0f} us) per revocation: **{verdict(ok)}** "
+                         f"({g['ours']:.2f} adds/grant, {c['ours']:.0f} us/revocation)")
+        r = self.find("fault-cost-per-page", 4096)
+        if r and r["ratio"] is not None:
+            lines.append(f"- single-page first touch, fault-cost-per-page at 4 KiB <= "
+                         f"test_hmm's: **{verdict(r['ratio'] <= 1)}** ({r['ratio']:.2f}x)")
+        one, four = self.find("procs-aggregate", 1), self.find("procs-aggregate", 4)
+        if one and four and one["ours"] and four["ours"]:
+            scale = four["ours"] / one["ours"]
+            serial = ""
+            o1 = self.find("procs-aggregate-one-server", 1)
+            o4 = self.find("procs-aggregate-one-server", 4)
+            if o1 and o4 and o1["ours"] and o4["ours"]:
+                serial = f"; with one fault server {o4['ours'] / o1['ours']:.2f}x"
+            p1, p4 = one["peer"], four["peer"]
+            peer = f"; test_hmm {p4 / p1:.2f}x" if p1 and p4 else ""
+            lines.append(f"- fault service over CPUs, procs-aggregate at 4 >= 1.6x of 1: "
+                         f"**{verdict(scale >= 1.6)}** ({scale:.2f}x{serial}{peer})")
+        for metric, side, goal, what in (
+                ("migrate-to-host", "ratio", 1.5, "4 KiB pages >= 1.5x test_hmm"),
+                ("migrate-to-host-of-memcpy", "ours", 0.4, "4 KiB pages >= 0.4 of memcpy"),
+                ("migrate-thp-to-host", "ratio", 1.2, "THP >= 1.2x test_hmm")):
+            rows = [r for r in self.rows if r["metric"] == metric
+                    and r["param"] >= 2 * MIB and r[side] is not None]
+            if rows:
+                ok = all(r[side] >= goal for r in rows)
+                lines.append(f"- migration back, {what} at 2 MiB and above: "
+                             f"**{verdict(ok)}** ("
+                             + ", ".join(f"{r['param_label']} {r[side]:.2f}" for r in rows)
+                             + ")")
         return lines
 
     def migrate_targets(self):

@@ -51,7 +51,7 @@ bench=$TOP/igt-tests/bench/svm-bench.c
 if [ -f "$bench" ] && stale "$T/svm-bench" "$bench" "$TOP/igt-tests/lib/svm_plain.h"; then
 	log "building the benchmark"
 	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
-		-isystem "$KHDR" -I "$SRC" "$bench" -o "$T/svm-bench"
+		-isystem "$KHDR" -I "$SRC" "$bench" -o "$T/svm-bench" -lpthread
 fi
 
 # The workload `make profile` records (plain C, like the benchmark).

@@ -19,7 +19,12 @@
  *             round trips: ours = an EXEC of K ATOMIC_ADD commands (device-
  *             exclusive grant) + a CPU read (revocation); peer =
  *             HMM_DMIRROR_EXCLUSIVE on the page + a CPU read; ours again
- *             with the core's atomic time slice set to 0
+ *             with the core's atomic time slice set to 0 (both with the
+ *             simulated GPU's atomic window off: see atomic_window_us);
+ *             and, window on, a CPU thread adding to the word without
+ *             pause while GPU jobs of 64 atomic adds run (fighting): the
+ *             GPU's adds per grant, and the CPU's time per revocation (its
+ *             time over what its adds cost alone)
  *   procs     N processes at once, each with its own fd and a fresh 16 MiB
  *             buffer, first-touch GPU reads; the wall time of all of them
  *   migrate   fresh, CPU-written private anonymous buffers of 64 KiB to
@@ -54,6 +59,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -75,6 +81,8 @@
 
 #define HMM_DEV		"/dev/hmm_dmirror0"
 #define SLICE_PARAM	"/sys/module/nouveau_svm_core/parameters/atomic_timeslice_us"
+#define WINDOW_PARAM	"/sys/module/nouveau_svm_sim/parameters/atomic_window_us"
+#define SERVERS_PARAM	"/sys/module/nouveau_svm_core/parameters/fault_servers"
 #define PAGE		4096UL
 #define MAX_SIZES	16
 #define PROCS_SIZE	(16UL << 20)
@@ -440,9 +448,100 @@ static void peer_atomic(int fd, unsigned int k, double secs)
 	munmap((void *)word, PAGE);
 }
 
-static long slice_get(void)
+/* The CPU side of the fight: adds to the word until told to stop. */
+struct fighter {
+	volatile uint64_t *word;
+	uint64_t adds;
+	double seconds;
+	bool stop;
+};
+
+static void *cpu_fighter(void *arg)
 {
-	FILE *f = fopen(SLICE_PARAM, "r");
+	struct fighter *f = arg;
+	double t = now();
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(f->word, 1, __ATOMIC_SEQ_CST);
+		f->adds++;
+	}
+	f->seconds = now() - t;
+	return NULL;
+}
+
+/* The CPU thread alone for @secs: adds per second without a GPU. */
+static double cpu_alone(double secs)
+{
+	struct fighter f = { .word = fresh(PAGE) };
+	pthread_t thread;
+
+	if (pthread_create(&thread, NULL, cpu_fighter, &f))
+		die("pthread_create");
+	usleep(secs * 1e6);
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	munmap((void *)f.word, PAGE);
+	return f.adds / f.seconds;
+}
+
+#define FIGHT_ADDS	64
+
+/*
+ * A CPU thread and the GPU fighting over one word for @secs: the thread
+ * adds to it without pause while GPU jobs of FIGHT_ADDS atomic adds run one
+ * after the other.  The value is the GPU's progress per grant (its adds
+ * over the grants it was given); the extras give the CPU's time per
+ * revocation: its time over what its adds cost alone (@alone adds/s),
+ * per revocation.
+ */
+static void ours_fight(int fd, double secs, double alone)
+{
+	struct drm_nvsim_cmd cmds[FIGHT_ADDS];
+	struct fighter f = { .word = fresh(PAGE) };
+	uint64_t before[NCOUNTERS], after[NCOUNTERS], jobs = 0, grants, revs;
+	pthread_t thread;
+	double t, end, lost;
+
+	*f.word = 0;
+	for (unsigned int i = 0; i < FIGHT_ADDS; i++)
+		cmds[i] = (struct drm_nvsim_cmd){ .op = DRM_NVSIM_OP_ATOMIC_ADD,
+			.addr = (uintptr_t)f.word, .size = 8, .value = 1 };
+	read_counters(fd, before);
+	if (pthread_create(&thread, NULL, cpu_fighter, &f))
+		die("pthread_create");
+	t = now();
+	end = t + secs;
+	do {
+		int ret = sim_exec(fd, cmds, FIGHT_ADDS);
+
+		if (ret)
+			die("GPU atomics against a CPU thread: %s", strerror(-ret));
+		jobs++;
+	} while (now() < end);
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELEASE);
+	pthread_join(thread, NULL);
+	read_counters(fd, after);
+	if (*f.word != f.adds + jobs * FIGHT_ADDS)
+		die("GPU atomics against a CPU thread: counter %llu, expected %llu",
+		    (unsigned long long)*f.word,
+		    (unsigned long long)(f.adds + jobs * FIGHT_ADDS));
+	grants = after[C_GRANTS] - before[C_GRANTS];
+	revs = after[C_REVOCATIONS] - before[C_REVOCATIONS];
+	lost = f.seconds - f.adds / alone;
+	sample("atomic-fight", FIGHT_ADDS, "ours",
+	       grants ? (double)jobs * FIGHT_ADDS / grants : 0,
+	       "\"seconds\": %.9g, \"gpu_adds\": %llu, \"cpu_adds\": %llu, \"grants\": %llu, \"revocations\": %llu, \"backoffs\": %llu, \"cpu_us_per_revocation\": %.9g, \"cpu_alone_adds_per_s\": %.9g",
+	       f.seconds, (unsigned long long)(jobs * FIGHT_ADDS),
+	       (unsigned long long)f.adds, (unsigned long long)grants,
+	       (unsigned long long)revs,
+	       (unsigned long long)(after[C_BACKOFFS] - before[C_BACKOFFS]),
+	       revs ? (lost > 0 ? lost : 0) * 1e6 / revs : 0, alone);
+	munmap((void *)f.word, PAGE);
+}
+
+static long param_get(const char *path)
+{
+	FILE *f = fopen(path, "r");
 	long v = -1;
 
 	if (f) {
@@ -453,9 +552,9 @@ static long slice_get(void)
 	return v;
 }
 
-static bool slice_set(long v)
+static bool param_set(const char *path, long v)
 {
-	FILE *f = fopen(SLICE_PARAM, "w");
+	FILE *f = fopen(path, "w");
 	bool ok;
 
 	if (!f)
@@ -468,9 +567,16 @@ static void bench_atomic(double secs)
 {
 	static const unsigned int ks[] = { 1, 4, 16, 64, 256, 1024, 4096 };
 	int sfd = sim_client(), hfd = hmm_client();
-	long slice = slice_get();
+	long slice = param_get(SLICE_PARAM), window = param_get(WINDOW_PARAM);
 	double t0 = now();
 
+	/*
+	 * The simulated GPU's sleep inside a job's first atomic (a window for
+	 * the CPU to race into, in tests) would be every round trip's floor:
+	 * off, so that the round trips measure the core.
+	 */
+	if (window > 0 && !param_set(WINDOW_PARAM, 0))
+		die("%s: %s", WINDOW_PARAM, strerror(errno));
 	for (unsigned int i = 0; i < sizeof(ks) / sizeof(ks[0]); i++) {
 		for (int r = 0; r < reps; r++) {
 			ours_atomic(sfd, ks[i], secs, "atomic");
@@ -479,15 +585,23 @@ static void bench_atomic(double secs)
 	}
 	printf("atomic: done in %.1f s (atomic_timeslice_us=%ld)\n", now() - t0, slice);
 	/* The same with the GPU's atomic time slice off: what the slice costs. */
-	if (slice > 0 && slice_set(0)) {
+	if (slice > 0 && param_set(SLICE_PARAM, 0)) {
 		t0 = now();
 		for (unsigned int i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)
 			for (int r = 0; r < reps; r++)
 				ours_atomic(sfd, ks[i], secs, "atomic-slice0");
-		slice_set(slice);
+		param_set(SLICE_PARAM, slice);
 		printf("atomic, time slice 0: done in %.1f s\n", now() - t0);
 	}
+	if (window > 0)
+		param_set(WINDOW_PARAM, window);
+	/* A CPU thread and the GPU fighting over one word, window on. */
+	t0 = now();
+	for (int r = 0; r < reps; r++)
+		ours_fight(sfd, 2 * secs, cpu_alone(secs));
+	printf("atomic, CPU and GPU fighting: done in %.1f s\n", now() - t0);
 	sample("atomic-slice-us", 0, "ours", slice, NULL);
+	sample("atomic-window-us", 0, "ours", window, NULL);
 	close(sfd);
 	close(hfd);
 }
@@ -565,6 +679,7 @@ static void bench_procs(void)
 	static const int ns[] = { 1, 2, 4, 8 };
 	double *each = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long servers = param_get(SERVERS_PARAM);
 	double t0 = now();
 
 	if (each == MAP_FAILED)
@@ -585,6 +700,20 @@ static void bench_procs(void)
 		}
 	}
 	printf("procs: done in %.1f s\n", now() - t0);
+	/* Ours again with one fault server: what serving VMs in parallel gives. */
+	if (servers > 1 && param_set(SERVERS_PARAM, 1)) {
+		t0 = now();
+		for (unsigned int i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+			for (int r = 0; r < reps; r++) {
+				double t = procs_run(ns[i], false, each);
+
+				sample("procs-one-server", ns[i], "ours",
+				       ns[i] * (PROCS_SIZE / PAGE) / t,
+				       "\"seconds\": %.9g", t);
+			}
+		param_set(SERVERS_PARAM, servers);
+		printf("procs, one fault server: done in %.1f s\n", now() - t0);
+	}
 	munmap(each, PAGE);
 }
 
