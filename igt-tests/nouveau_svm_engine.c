@@ -19,6 +19,11 @@
  *	that only device-exclusive access keeps exact.  Needs the simulated
  *	GPU, with at least two runners where channels must run side by side.
  *
+ * SUBTEST: exec-sync-owns-its-job
+ * Description: A thread WAITs again and again for the number of the job
+ *	another thread submits with a synchronous EXEC on the same file; the
+ *	EXEC always collects its own job (no -ENOENT), the WAITs never.
+ *
  * SUBTEST: channel-order
  * Description: The jobs of one channel run in submission order: a copy
  *	submitted after a write on the same channel copies what it wrote.
@@ -411,10 +416,73 @@ static void atomics_channels_and_cpu_exact(void)
 	close(fd);
 }
 
+struct stealer {
+	int fd;
+	uint64_t seqno;
+	bool stop;
+	int stolen;
+};
+
+/* WAIT again and again for the job numbered s->seqno. */
+static void *wait_stealer(void *arg)
+{
+	struct stealer *s = arg;
+	int status;
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
+		if (!__gpu_wait(s->fd, __atomic_load_n(&s->seqno, __ATOMIC_ACQUIRE),
+				1000000000, &status))
+			s->stolen++;
+	return NULL;
+}
+
+#define STEAL_ROUNDS 20
+
+/*
+ * A synchronous EXEC owns its job: another thread of the process WAITing
+ * for the job's number on the same file must not collect it first (EXEC
+ * would then answer -ENOENT, which it does not document).
+ */
+static void exec_sync_owns_its_job(void)
+{
+	static struct stealer s;
+	struct drm_nvsim_cmd probe, read;
+	size_t size = 4 << 20;
+	pthread_t thread;
+	uint64_t next;
+	char *buf;
+	int status;
+
+	s = (struct stealer){ .fd = sim_client() };
+	buf = map_rw(size);
+	probe = gpu_cmd_write(buf, 8, 1);
+	igt_assert_eq(pthread_create(&thread, NULL, wait_stealer, &s), 0);
+	for (int i = 0; i < STEAL_ROUNDS; i++) {
+		/* Numbers are handed out in order: the next job is next + 1. */
+		next = gpu_submit_async(s.fd, &probe, 1);
+		igt_assert_eq(gpu_wait(s.fd, next), 0);
+		__atomic_store_n(&s.seqno, next + 1, __ATOMIC_RELEASE);
+		/* Fresh pages each round: the job faults, and takes a while. */
+		madvise(buf, size, MADV_DONTNEED);
+		read = gpu_cmd_read(buf, size);
+		igt_assert_eq(__gpu_submit(s.fd, &read, 1, &status), 0);
+		igt_assert_eq(status, 0);
+	}
+	__atomic_store_n(&s.stop, true, __ATOMIC_RELEASE);
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+	igt_assert_eq(s.stolen, 0);
+	munmap(buf, size);
+	close(s.fd);
+}
+
 igt_main
 {
 	igt_fixture
 		ps = sysconf(_SC_PAGESIZE);
+
+	igt_describe("No WAIT collects the job a synchronous EXEC waits for.");
+	igt_subtest("exec-sync-owns-its-job")
+		exec_sync_owns_its_job();
 
 	igt_describe("The jobs of one channel run in submission order.");
 	igt_subtest("channel-order")

@@ -146,8 +146,9 @@ struct drm_nvsim_exec {
  *
  * Once the job has ended its commands' @result fields are written back to
  * the array EXEC read them from and the job is forgotten.  Errors: -ENOENT
- * for an unknown or already collected @seqno, -ETIME when @timeout_ns
- * passes first, -EINTR on a signal.
+ * for an unknown or already collected @seqno, or one a synchronous EXEC
+ * still waits for (its EXEC collects it), -ETIME when @timeout_ns passes
+ * first, -EINTR on a signal.
  */
 struct drm_nvsim_wait {
 	__u64 seqno;

@@ -356,6 +356,8 @@ struct nvsim_file {
  * @done: completed when the job has ended
  * @atomic_slept: the job's first GPU atomic on system memory has had its
  *	sleeping window (runner only; see DOC: Exec engine)
+ * @exec_owned: a synchronous EXEC waits for the job: no WAIT may collect
+ *	it (under the lock of &nvsim_file.jobs)
  */
 struct nvsim_job {
 	struct kref ref;
@@ -375,6 +377,7 @@ struct nvsim_job {
 	int status;
 	struct completion done;
 	bool atomic_slept;
+	bool exec_owned;
 };
 
 static inline struct nvsim_device *to_nvsim_device(struct nouveau_svm_dev *sdev)
@@ -415,7 +418,7 @@ void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm);
 int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
 		     const struct drm_nvsim_exec *args, u32 *seqno);
 int nvsim_job_collect(struct nvsim_file *nfile, u32 seqno, long timeout,
-		      int *status);
+		      bool exec, int *status);
 void nvsim_file_jobs_fini(struct nvsim_file *nfile);
 
 /* nvsim_iommu.c: the IOMMU */

@@ -150,7 +150,7 @@ static int nvsim_ioctl_exec(struct drm_device *drm, void *data,
 	if (args->flags & DRM_NVSIM_EXEC_ASYNC)
 		return 0;
 
-	ret = nvsim_job_collect(nfile, seqno, MAX_SCHEDULE_TIMEOUT, &status);
+	ret = nvsim_job_collect(nfile, seqno, MAX_SCHEDULE_TIMEOUT, true, &status);
 	args->status = status;
 	return ret;
 }
@@ -184,7 +184,7 @@ static int nvsim_ioctl_wait(struct drm_device *drm, void *data,
 		return -ENOENT;
 
 	ret = nvsim_job_collect(nfile, args->seqno,
-				nvsim_wait_timeout(args->timeout_ns), &status);
+				nvsim_wait_timeout(args->timeout_ns), false, &status);
 	args->status = status;
 	return ret;
 }

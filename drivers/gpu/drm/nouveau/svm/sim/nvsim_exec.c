@@ -1013,6 +1013,7 @@ int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
 	job = nvsim_job_create(nfile, svm, args);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
+	job->exec_owned = !(args->flags & DRM_NVSIM_EXEC_ASYNC);
 
 	ret = xa_alloc_cyclic(&nfile->jobs, &job->seqno, job, xa_limit_32b,
 			      &nfile->next_seqno, GFP_KERNEL_ACCOUNT);
@@ -1035,12 +1036,16 @@ err_put_job:
 	return ret;
 }
 
-static struct nvsim_job *nvsim_file_get_job(struct nvsim_file *nfile, u32 seqno)
+/* Job @seqno of @nfile, referenced; one a synchronous EXEC owns only for @exec. */
+static struct nvsim_job *nvsim_file_get_job(struct nvsim_file *nfile, u32 seqno,
+					    bool exec)
 {
 	struct nvsim_job *job;
 
 	xa_lock(&nfile->jobs);
 	job = xa_load(&nfile->jobs, seqno);
+	if (job && job->exec_owned && !exec)
+		job = NULL;
 	if (job)
 		kref_get(&job->ref);
 	xa_unlock(&nfile->jobs);
@@ -1088,6 +1093,8 @@ static int nvsim_job_copy_results(struct nvsim_job *job)
  * @nfile: the file
  * @seqno: the job's number
  * @timeout: how long to wait, in jiffies; 0 to poll
+ * @exec: the synchronous EXEC that submitted the job asks; a job such an
+ *	EXEC waits for is unknown to anyone else, until a signal ends its wait
  * @status: out, the job's status, once it has ended
  *
  * Context: process context of EXEC or WAIT, in the submitter's mm; sleeps
@@ -1098,18 +1105,23 @@ static int nvsim_job_copy_results(struct nvsim_job *job)
  * is collected all the same).
  */
 int nvsim_job_collect(struct nvsim_file *nfile, u32 seqno, long timeout,
-		      int *status)
+		      bool exec, int *status)
 {
 	struct nvsim_job *job;
 	int ret;
 
-	job = nvsim_file_get_job(nfile, seqno);
+	job = nvsim_file_get_job(nfile, seqno, exec);
 	if (!job)
 		return -ENOENT;
 
 	ret = nvsim_job_wait(job, timeout);
-	if (ret)
+	if (ret) {
+		/* The job goes on: a WAIT for @seqno may collect it now. */
+		xa_lock(&nfile->jobs);
+		job->exec_owned = false;
+		xa_unlock(&nfile->jobs);
 		goto out_put_job;
+	}
 
 	if (!nvsim_file_take_job(nfile, job)) {
 		ret = -ENOENT;
