@@ -249,6 +249,13 @@
  *	whole allocation; untouched pages are faulted in and count, a hole
  *	does not.
  *
+ * SUBTEST: migrate-threads-counted
+ * Description: Four threads of one client move their own pages to VRAM
+ *	one at a time and read them back with the CPU, many times over, so
+ *	that allocations of VRAM are made and freed on one CPU while the
+ *	other copies: every page is copied each way once and counted, and
+ *	its data comes back intact.
+ *
  * SUBTEST: migrate-roundtrip-data
  * Description: CPU data of 300 pages goes to VRAM, the GPU rewrites it
  *	there (nothing moves), MIGRATE brings it back, and the CPU sees its
@@ -2779,6 +2786,94 @@ static void migrate_host_basic(int fd)
 	munmap(q + 2 * ps, ps);
 }
 
+#define MIGRATE_THREADS		4
+#define MIGRATE_THREAD_PAGES	16
+#define MIGRATE_THREAD_ROUNDS	64
+
+struct migrate_thread {
+	pthread_t thread;
+	int fd;
+	unsigned int id;
+	uint64_t moved;
+	char error[160];
+};
+
+/*
+ * Each round: write a pattern, migrate the pages to VRAM one at a time
+ * (an allocation each), read them back with the CPU (a fault and a copy
+ * each, then the allocation is freed).
+ */
+static void *thread_migrates(void *data)
+{
+	const size_t size = MIGRATE_THREAD_PAGES * ps;
+	struct migrate_thread *t = data;
+	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		snprintf(t->error, sizeof(t->error), "mmap: %d", errno);
+		return NULL;
+	}
+	for (unsigned int round = 0; round < MIGRATE_THREAD_ROUNDS; round++) {
+		uint64_t value = (uint64_t)t->id << 48 | (uint64_t)round << 32;
+		uint64_t result;
+		long bad;
+		int ret;
+
+		svm_pattern(p, size, value);
+		for (unsigned int i = 0; i < MIGRATE_THREAD_PAGES; i++) {
+			ret = __svm_migrate(t->fd, p + i * ps, ps, SVM_VRAM, &result);
+			if (ret || result != 1) {
+				snprintf(t->error, sizeof(t->error),
+					 "round %u page %u: migrate %d result %" PRIu64,
+					 round, i, ret, result);
+				goto out;
+			}
+			t->moved++;
+		}
+		bad = svm_pattern_check(p, size, value);
+		if (bad >= 0) {
+			snprintf(t->error, sizeof(t->error),
+				 "round %u: word %ld wrong after the round trip", round, bad);
+			break;
+		}
+	}
+out:
+	munmap(p, size);
+	return NULL;
+}
+
+static void migrate_threads_counted(int fd)
+{
+	struct migrate_thread t[MIGRATE_THREADS] = {};
+	struct svm_counters a, b, d;
+	uint64_t moved = 0;
+
+	require_vram_size(fd, MIGRATE_THREADS * MIGRATE_THREAD_PAGES * ps);
+	a = svm_counters(fd);
+	for (unsigned int i = 0; i < MIGRATE_THREADS; i++) {
+		t[i].fd = fd;
+		t[i].id = i;
+		igt_assert_eq(pthread_create(&t[i].thread, NULL, thread_migrates,
+					     &t[i]), 0);
+	}
+	for (unsigned int i = 0; i < MIGRATE_THREADS; i++)
+		igt_assert_eq(pthread_join(t[i].thread, NULL), 0);
+	for (unsigned int i = 0; i < MIGRATE_THREADS; i++) {
+		igt_assert_f(!t[i].error[0], "thread %u: %s\n", i, t[i].error);
+		moved += t[i].moved;
+	}
+	b = svm_counters(fd);
+	d = counters_delta(&a, &b);
+	igt_assert_eq_u64(moved, MIGRATE_THREADS * MIGRATE_THREAD_PAGES *
+				 MIGRATE_THREAD_ROUNDS);
+	/* Each copy is counted by the allocation it copies to or from. */
+	igt_assert_eq_u64(d.pages_to_vram, moved);
+	igt_assert_eq_u64(d.pages_to_host, moved);
+	igt_assert_eq_u64(d.copy_failures, 0);
+	igt_assert_eq_u64(wait_vram_pages(fd, a.vram_pages), a.vram_pages);
+}
+
 static void migrate_roundtrip_data(int fd)
 {
 	/* Neither a power of two nor aligned: pieces of every size. */
@@ -4847,6 +4942,10 @@ igt_main
 			igt_describe("MIGRATE to system memory brings back whole allocations.");
 			igt_subtest("migrate-host-basic")
 				migrate_host_basic(fd);
+
+			igt_describe("Threads move pages both ways at once: each copy counted.");
+			igt_subtest("migrate-threads-counted")
+				migrate_threads_counted(fd);
 
 			igt_describe("CPU data, to VRAM, GPU writes, back: the CPU sees both.");
 			igt_subtest("migrate-roundtrip-data")

@@ -61,9 +61,10 @@
  *   the page's last reference goes.
  * - &nouveau_svm_vram.pagemap_lock serialises bringing the drm_pagemap back
  *   to life.
- * - The owner tree (VRAM offset to allocation) uses its own lock and is read
- *   under RCU; an allocation is in it from before its first page exists to
- *   after its last page is gone.
+ * - The owner map (VRAM offset to allocation) uses its own lock for changes
+ *   and is read without one, under RCU, while other CPUs change it; an
+ *   allocation is in it from before its first page exists to after its
+ *   last page is gone.
  * - An allocation is reference counted (&nouveau_svm_devmem.ref): one
  *   reference for its pages (dropped by drm_pagemap's devmem_release), one
  *   for whoever migrates or evicts it at the moment.  The last one queues
@@ -74,6 +75,7 @@
  * and report -EBUSY, and by retrying.  The copy hooks take no lock at all.
  */
 
+#include <kunit/visibility.h>
 #include <linux/dma-mapping.h>
 #include <linux/gpu_buddy.h>
 #include <linux/delay.h>
@@ -172,6 +174,75 @@ struct nouveau_svm_devmem {
 	u64 migration;
 };
 
+/**
+ * nouveau_svm_owners_init() - an empty map of VRAM offsets to allocations
+ * @owners: the map
+ *
+ * The copy hooks and the fault path look allocations up without a lock
+ * while other CPUs add and remove allocations.  A maple tree allows that
+ * only in RCU mode: outside it, a store may rewrite a node in place, and a
+ * lookup running at the same time can miss an entry that was there all
+ * along.
+ *
+ * Context: Any context.
+ */
+VISIBLE_IF_KUNIT void nouveau_svm_owners_init(struct maple_tree *owners)
+{
+	mt_init_flags(owners, MT_FLAGS_USE_RCU);
+}
+EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_owners_init);
+
+/**
+ * nouveau_svm_owners_add() - map a range of VRAM to its allocation
+ * @owners: the map
+ * @offset: the range's VRAM offset
+ * @size: its bytes, not 0
+ * @d: the allocation
+ *
+ * The tree's nodes are charged to the memory cgroup of the process whose
+ * migration makes the allocation, as the allocation itself is.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+VISIBLE_IF_KUNIT int nouveau_svm_owners_add(struct maple_tree *owners, u64 offset, u64 size,
+					    struct nouveau_svm_devmem *d)
+{
+	return mtree_store_range(owners, offset, offset + size - 1, d, GFP_KERNEL_ACCOUNT);
+}
+EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_owners_add);
+
+/**
+ * nouveau_svm_owners_remove() - unmap the range of an allocation
+ * @owners: the map
+ * @offset: the VRAM offset of the range
+ *
+ * Context: Process context.
+ */
+VISIBLE_IF_KUNIT void nouveau_svm_owners_remove(struct maple_tree *owners, u64 offset)
+{
+	mtree_erase(owners, offset);
+}
+EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_owners_remove);
+
+/**
+ * nouveau_svm_owners_find() - the allocation that holds a VRAM offset
+ * @owners: the map
+ * @offset: the offset
+ *
+ * The caller keeps the allocation alive otherwise, for instance by holding
+ * one of its pages.
+ *
+ * Context: Any context; takes no lock.
+ * Return: the allocation, or NULL.
+ */
+VISIBLE_IF_KUNIT struct nouveau_svm_devmem *
+nouveau_svm_owners_find(struct maple_tree *owners, u64 offset)
+{
+	return mtree_load(owners, offset);
+}
+EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_owners_find);
+
 static struct nouveau_svm_devmem *to_devmem(struct drm_pagemap_devmem *base)
 {
 	return container_of(base, struct nouveau_svm_devmem, base);
@@ -208,7 +279,7 @@ static void nouveau_svm_vram_free_work(struct work_struct *work)
 	struct nouveau_svm_devmem *d, *next;
 
 	llist_for_each_entry_safe(d, next, list, free_link) {
-		mtree_erase(&vram->owners, d->offset);
+		nouveau_svm_owners_remove(&vram->owners, d->offset);
 		mutex_lock(&vram->lock);
 		gpu_buddy_free_block(&vram->mm, d->block);
 		mutex_unlock(&vram->lock);
@@ -283,7 +354,7 @@ static void nouveau_svm_copy_account(struct nouveau_svm_vram *vram,
 				     enum nouveau_svm_copy_dir dir,
 				     const struct nouveau_svm_copy_run *run, int ret)
 {
-	struct nouveau_svm_devmem *d = mtree_load(&vram->owners, run->vram);
+	struct nouveau_svm_devmem *d = nouveau_svm_owners_find(&vram->owners, run->vram);
 	struct nouveau_svm_stats *s;
 
 	trace_nouveau_svm_copy(dir, run->vram, run->npages, ret);
@@ -550,8 +621,7 @@ nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram, struct nouveau_svm_stats
 	if (ret)
 		goto err_free;
 	d->offset = gpu_buddy_block_offset(d->block);
-	ret = mtree_store_range(&vram->owners, d->offset, d->offset + size - 1, d,
-				GFP_KERNEL);
+	ret = nouveau_svm_owners_add(&vram->owners, d->offset, size, d);
 	if (ret)
 		goto err_block;
 
@@ -656,7 +726,7 @@ void nouveau_svm_devmem_touch(struct nouveau_svm_vram *vram,
 		if (d && dma[j].addr >= d->offset &&
 		    dma[j].addr < d->offset + nouveau_svm_devmem_bytes(d))
 			continue;
-		d = mtree_load(&vram->owners, dma[j].addr);
+		d = nouveau_svm_owners_find(&vram->owners, dma[j].addr);
 		if (WARN_ON_ONCE(!d))
 			return;
 		spin_lock_irqsave(&vram->lru_lock, flags);
@@ -847,7 +917,7 @@ int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size)
 	mutex_init(&vram->lock);
 	spin_lock_init(&vram->lru_lock);
 	INIT_LIST_HEAD(&vram->lru);
-	mt_init(&vram->owners);
+	nouveau_svm_owners_init(&vram->owners);
 	mutex_init(&vram->pagemap_lock);
 	init_completion(&vram->dpagemap_dead);
 	init_llist_head(&vram->free_list);

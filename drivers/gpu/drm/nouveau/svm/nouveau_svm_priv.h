@@ -115,4 +115,15 @@ const struct dev_pagemap *nouveau_svm_devmem_pagemap(struct nouveau_svm_vram *vr
 void nouveau_svm_devmem_evict_client(struct nouveau_svm_vram *vram,
 				     const struct nouveau_svm_stats *stats);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+struct maple_tree;
+struct nouveau_svm_devmem;
+
+void nouveau_svm_owners_init(struct maple_tree *owners);
+int nouveau_svm_owners_add(struct maple_tree *owners, u64 offset, u64 size,
+			   struct nouveau_svm_devmem *d);
+void nouveau_svm_owners_remove(struct maple_tree *owners, u64 offset);
+struct nouveau_svm_devmem *nouveau_svm_owners_find(struct maple_tree *owners, u64 offset);
+#endif
+
 #endif
