@@ -11,7 +11,8 @@ Writes into DIR:
   fault-throughput.png  first-touch read throughput against size: ours,
                         test_hmm and the guest's memcpy (gnuplot)
   atomic.png            atomic round trips per second against K
-  procs.png             aggregate fault throughput against processes
+  procs.png             aggregate fault throughput against processes, and
+                        against channels of one process
   migrate.png           migration throughput in GB/s against size, to
                         device memory and back, 4 KiB pages and THP: ours,
                         test_hmm and the guest's memcpy of the same bytes
@@ -212,6 +213,36 @@ class Report:
                      [s["value"] for s in self.get("procs", "peer", n)],
                      "pages/s", "higher",
                      "ours with fault_servers=1: the fault worker serves every VM itself")
+        for metric, what in (("procs-cpus-busy", "processes"), ("chans-cpus-busy", "channels")):
+            for n in self.params(metric):
+                self.row(metric, n, "N",
+                         [s["value"] for s in self.get(metric, "ours", n)],
+                         [s["value"] for s in self.get(metric, "peer", n)],
+                         "CPUs", "lower",
+                         f"the guest's CPUs busy while {n} {what} read, of "
+                         f"{self.meta.get('cpus', '?')}: what is left for more to gain")
+        # 3c. channels of one process at once.
+        for n in self.params("chans"):
+            self.row("chans-aggregate", n, "N",
+                     [s["value"] for s in self.get("chans", "ours", n)],
+                     [s["value"] for s in self.get("chans", "peer", n)],
+                     "pages/s", "higher",
+                     f"one process: ours {n} channels of one client, test_hmm {n} threads "
+                     f"on one fd; {n} x {human_size(self.meta.get('procs_size', 16 << 20))}")
+
+    def cpu_bound(self, metric):
+        """What the CPUs busy at 1 leave for 4 to gain, as text for a target."""
+        one, four = self.find(metric, 1), self.find(metric, 4)
+        cpus = self.meta.get("cpus")
+        if not one or not one["ours"] or not cpus:
+            return ""
+        text = (f"; at 1 ours keeps {one['ours']:.2f} of {cpus} CPUs busy, "
+                f"so 4 can gain at most {cpus / one['ours']:.2f}x")
+        if one["peer"]:
+            text += f" (test_hmm {one['peer']:.2f} CPUs, {cpus / one['peer']:.2f}x)"
+        if four and four["ours"]:
+            text += f"; at 4 ours keeps {four['ours']:.2f} busy"
+        return text
 
     def build_migrate(self):
         """Migration to device memory and back: GB/s, ours and test_hmm."""
@@ -361,7 +392,16 @@ class Report:
             p1, p4 = one["peer"], four["peer"]
             peer = f"; test_hmm {p4 / p1:.2f}x" if p1 and p4 else ""
             lines.append(f"- fault service over CPUs, procs-aggregate at 4 >= 1.6x of 1: "
-                         f"**{verdict(scale >= 1.6)}** ({scale:.2f}x{serial}{peer})")
+                         f"**{verdict(scale >= 1.6)}** ({scale:.2f}x{serial}{peer}"
+                         f"{self.cpu_bound('procs-cpus-busy')})")
+        one, four = self.find("chans-aggregate", 1), self.find("chans-aggregate", 4)
+        if one and four and one["ours"] and four["ours"]:
+            scale = four["ours"] / one["ours"]
+            p1, p4 = one["peer"], four["peer"]
+            peer = f"; test_hmm threads {p4 / p1:.2f}x" if p1 and p4 else ""
+            lines.append(f"- fault service over CPUs, chans-aggregate (channels of one "
+                         f"process) at 4 >= 1.6x of 1: **{verdict(scale >= 1.6)}** "
+                         f"({scale:.2f}x{peer}{self.cpu_bound('chans-cpus-busy')})")
         for metric, side, goal, what in (
                 ("migrate-to-host", "ratio", 1.5, "4 KiB pages >= 1.5x test_hmm"),
                 ("migrate-to-host-of-memcpy", "ours", 0.4, "4 KiB pages >= 0.4 of memcpy"),
@@ -498,6 +538,10 @@ def plots(rep, d):
            r["peer"], r["spread"]["peer"][0], r["spread"]["peer"][1])
           for r in rep.rows if r["metric"] == "procs-aggregate"]
     data("procs.dat", pr)
+    ch = [(r["param"], r["ours"], r["spread"]["ours"][0], r["spread"]["ours"][1],
+           r["peer"], r["spread"]["peer"][0], r["spread"]["peer"][1])
+          for r in rep.rows if r["metric"] == "chans-aggregate"]
+    data("chans.dat", ch)
     # Migration throughput in GB/s against size: a median, min, max column
     # triple per series, NaN where a series has no such size.
     series = [(m, side) for m in ("migrate-to-vram", "migrate-thp-to-vram",
@@ -567,17 +611,24 @@ plot "atomic.dat" u 1:2 w lp lw 2 pt 7 t "ours (default atomic time slice)", \\
      "atomic.dat" u 1:4 w lp lw 2 pt 6 t "ours (atomic time slice 0)", \\
      "atomic.dat" u 1:3 w lp lw 2 pt 5 t "test_hmm (EXCLUSIVE + CPU read)" noenhanced
 
+set terminal pngcairo size 1400,640 font ",11"
 set output "procs.png"
-set title "N processes faulting 16 MiB each at once: aggregate pages per second\\n{{/*0.8 {sub}}}"
+set multiplot layout 1,2 title "First-touch reads of 16 MiB each, N at once: aggregate pages per second\\n{{/*0.8 {sub}}}"
 set logscale x 2
 unset logscale y
 set xrange [0.8:10]
 set yrange [0:*]
-set xlabel "processes"
-set ylabel "pages/s, all processes together"
+set ylabel "pages/s, all together"
 set xtics (1, 2, 4, 8)
+set title "N processes"
+set xlabel "processes"
 plot "procs.dat" u 1:2:3:4 w yerrorlines lw 2 pt 7 t "ours", \\
      "procs.dat" u 1:5:6:7 w yerrorlines lw 2 pt 5 t "test_hmm" noenhanced
+set title "one process: N channels (test_hmm: N threads)" noenhanced
+set xlabel "channels / threads"
+plot "chans.dat" u 1:2:3:4 w yerrorlines lw 2 pt 7 t "ours", \\
+     "chans.dat" u 1:5:6:7 w yerrorlines lw 2 pt 5 t "test_hmm" noenhanced
+unset multiplot
 
 set terminal pngcairo size 1400,640 font ",11"
 set output "migrate.png"

@@ -27,6 +27,10 @@
  *             time over what its adds cost alone)
  *   procs     N processes at once, each with its own fd and a fresh 16 MiB
  *             buffer, first-touch GPU reads; the wall time of all of them
+ *   chans     one process, N channels of one client at once, each reading
+ *             its own fresh 16 MiB buffer (asynchronous EXECs, then a WAIT
+ *             for each); peer = N threads of one process, each with one
+ *             HMM_DMIRROR_READ of its own buffer through one fd
  *   migrate   fresh, CPU-written private anonymous buffers of 64 KiB to
  *             256 MiB moved to device memory and back: ours = SVM_BIND
  *             MIGRATE to VRAM, then back with MIGRATE to the host or (up to
@@ -86,6 +90,8 @@
 #define PAGE		4096UL
 #define MAX_SIZES	16
 #define PROCS_SIZE	(16UL << 20)
+/* The most channels the chans figures use at once. */
+#define CHANS_MAX	8
 /* Bytes one fault sample reads at least: small sizes read many buffers. */
 #define FAULT_SAMPLE_BYTES	(32UL << 20)
 /*
@@ -140,6 +146,40 @@ static void sample(const char *metric, uint64_t param, const char *side,
 	fprintf(out, "}");
 	fflush(out);
 	first_sample = false;
+}
+
+/* The guest's CPU time so far, in /proc/stat ticks: busy, and in all. */
+struct cpu_meter {
+	unsigned long long busy, all;
+};
+
+static struct cpu_meter cpu_meter(void)
+{
+	unsigned long long v[8] = {};
+	struct cpu_meter m = {};
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		die("/proc/stat: %s", strerror(errno));
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 5)
+		die("/proc/stat: no cpu line");
+	for (int i = 0; i < 8; i++)
+		m.all += v[i];
+	m.busy = m.all - v[3] - v[4];	/* all but idle and iowait */
+	return m;
+}
+
+/* Add the CPU time since @start to @sum. */
+static void cpu_meter_add(struct cpu_meter *sum, struct cpu_meter start)
+{
+	struct cpu_meter end = cpu_meter();
+
+	sum->busy += end.busy - start.busy;
+	sum->all += end.all - start.all;
 }
 
 /* A render node of the simulated GPU with SVM initialised. */
@@ -606,13 +646,170 @@ static void bench_atomic(double secs)
 	close(hfd);
 }
 
+/* Ours: channel i of one client reads buffer i, all at once. */
+static double chans_ours(int fd, int n, void **bufs)
+{
+	struct drm_nvsim_cmd cmds[CHANS_MAX] = {};
+	struct drm_nvsim_exec exec[CHANS_MAX] = {};
+	double t = now();
+
+	for (int i = 0; i < n; i++) {
+		cmds[i] = (struct drm_nvsim_cmd){
+			.op = DRM_NVSIM_OP_READ, .addr = (uintptr_t)bufs[i],
+			.size = PROCS_SIZE,
+		};
+		exec[i] = (struct drm_nvsim_exec){
+			.cmds = (uintptr_t)&cmds[i], .count = 1,
+			.flags = DRM_NVSIM_EXEC_ASYNC, .channel = i,
+		};
+		if (ioctl(fd, DRM_IOCTL_NVSIM_EXEC, &exec[i]))
+			die("EXEC on channel %d: %s", i, strerror(errno));
+	}
+	for (int i = 0; i < n; i++) {
+		struct drm_nvsim_wait w = {
+			.seqno = exec[i].seqno, .timeout_ns = 60 * 1000000000LL,
+		};
+
+		if (ioctl(fd, DRM_IOCTL_NVSIM_WAIT, &w))
+			die("WAIT for channel %d: %s", i, strerror(errno));
+		if (w.status)
+			die("channel %d's read: %s", i, strerror(-w.status));
+	}
+	t = now() - t;
+	for (int i = 0; i < n; i++)
+		if (cmds[i].result)
+			die("channel %d read an untouched buffer: checksum %llx, not 0", i,
+			    (unsigned long long)cmds[i].result);
+	return t;
+}
+
+struct chans_peer_arg {
+	pthread_t thread;
+	pthread_barrier_t *go;
+	int fd;
+	void *buf, *bounce;
+	int err;
+};
+
+static void *chans_peer_thread(void *data)
+{
+	struct chans_peer_arg *a = data;
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (uintptr_t)a->buf, .ptr = (uintptr_t)a->bounce,
+		.npages = PROCS_SIZE / PAGE,
+	};
+
+	pthread_barrier_wait(a->go);
+	if (ioctl(a->fd, HMM_DMIRROR_READ, &cmd))
+		a->err = errno;
+	else if (cmd.cpages != PROCS_SIZE / PAGE)
+		a->err = EIO;
+	return NULL;
+}
+
+/* The peer: thread i of one process reads buffer i through one fd, all at once. */
+static double chans_peer(int fd, int n, void **bufs, void **bounces)
+{
+	struct chans_peer_arg a[CHANS_MAX] = {};
+	pthread_barrier_t go;
+	double t;
+
+	if (pthread_barrier_init(&go, NULL, n + 1))
+		die("pthread_barrier_init");
+	for (int i = 0; i < n; i++) {
+		a[i] = (struct chans_peer_arg){
+			.go = &go, .fd = fd, .buf = bufs[i], .bounce = bounces[i],
+		};
+		if (pthread_create(&a[i].thread, NULL, chans_peer_thread, &a[i]))
+			die("pthread_create");
+	}
+	pthread_barrier_wait(&go);
+	t = now();
+	for (int i = 0; i < n; i++)
+		pthread_join(a[i].thread, NULL);
+	t = now() - t;
+	pthread_barrier_destroy(&go);
+	for (int i = 0; i < n; i++)
+		if (a[i].err)
+			die("thread %d's HMM_DMIRROR_READ: %s", i, strerror(a[i].err));
+	return t;
+}
+
+/* One sample of N channels (@peer: threads) on fresh buffers: its time. */
+static double chans_run(int sfd, int hfd, int n, bool peer, void **bounces,
+			struct cpu_meter *cpu)
+{
+	struct cpu_meter start;
+	void *bufs[CHANS_MAX];
+	double t;
+
+	for (int i = 0; i < n; i++)
+		bufs[i] = fresh(PROCS_SIZE);
+	start = cpu_meter();
+	t = peer ? chans_peer(hfd, n, bufs, bounces) : chans_ours(sfd, n, bufs);
+	if (cpu)
+		cpu_meter_add(cpu, start);
+	for (int i = 0; i < n; i++)
+		munmap(bufs[i], PROCS_SIZE);
+	return t;
+}
+
+/*
+ * One process, N channels of one client (one VM) at once, each reading its
+ * own fresh 16 MiB buffer; the peer, N threads of one process.
+ */
+static void bench_chans(void)
+{
+	static const int ns[] = { 1, 2, 4, 8 };
+	void *bounces[CHANS_MAX];
+	int sfd = sim_client(), hfd = hmm_client();
+	double t0 = now();
+
+	for (int i = 0; i < CHANS_MAX; i++) {
+		bounces[i] = fresh(PROCS_SIZE);
+		memset(bounces[i], 1, PROCS_SIZE);
+	}
+	for (unsigned int k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+		int n = ns[k];
+
+		for (int r = 0; r < reps; r++) {
+			for (int side = 0; side < 2; side++) {
+				double t = chans_run(sfd, hfd, n, side, bounces, NULL);
+
+				sample("chans", n, side ? "peer" : "ours",
+				       n * (PROCS_SIZE / PAGE) / t, "\"seconds\": %.9g", t);
+			}
+		}
+	}
+	/* The CPUs 1 and 4 channels keep busy, as procs_cpus(). */
+	for (int n = 1; n <= 4; n *= 4) {
+		for (int side = 0; side < 2; side++) {
+			struct cpu_meter cpu = {};
+			long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+			double t = 0;
+
+			while (t < 1.0)
+				t += chans_run(sfd, hfd, n, side, bounces, &cpu);
+			sample("chans-cpus-busy", n, side ? "peer" : "ours",
+			       cpu.all ? (double)cpu.busy / cpu.all * ncpus : 0,
+			       "\"cpus\": %ld, \"seconds\": %.9g", ncpus, t);
+		}
+	}
+	for (int i = 0; i < CHANS_MAX; i++)
+		munmap(bounces[i], PROCS_SIZE);
+	close(sfd);
+	close(hfd);
+	printf("channels: done in %.1f s\n", now() - t0);
+}
+
 /*
  * N processes, each with its own client and a fresh 16 MiB buffer, read it
  * at the same moment.  Return: the wall time from the start signal until
  * the last one is done.
  */
-static double procs_run(int n, bool peer, double *each)
+static double procs_run(int n, bool peer, double *each, struct cpu_meter *cpu)
 {
+	struct cpu_meter start;
 	int ready[2], go[2];
 	double t;
 	char c;
@@ -661,6 +858,7 @@ static double procs_run(int n, bool peer, double *each)
 	for (int i = 0; i < n; i++)
 		if (read(ready[0], &c, 1) != 1)
 			die("a child died before the start");
+	start = cpu_meter();
 	t = now();
 	close(go[1]);	/* EOF: every child starts */
 	for (int i = 0; i < n; i++) {
@@ -670,8 +868,34 @@ static double procs_run(int n, bool peer, double *each)
 			die("a child failed");
 	}
 	t = now() - t;
+	if (cpu)
+		cpu_meter_add(cpu, start);
 	close(ready[0]);
 	return t;
+}
+
+/*
+ * How many of the guest's CPUs 1 and 4 processes keep busy, ours and the
+ * peer's: what is left for more processes to gain.  /proc/stat counts in
+ * ticks of 10 ms, so each figure sums runs for a second at least.
+ */
+static void procs_cpus(double *each)
+{
+	static const int ns[] = { 1, 4 };
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (unsigned int i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		for (int side = 0; side < 2; side++) {
+			struct cpu_meter cpu = {};
+			double t = 0;
+
+			while (t < 1.0)
+				t += procs_run(ns[i], side, each, &cpu);
+			sample("procs-cpus-busy", ns[i], side ? "peer" : "ours",
+			       cpu.all ? (double)cpu.busy / cpu.all * ncpus : 0,
+			       "\"cpus\": %ld, \"seconds\": %.9g", ncpus, t);
+		}
+	}
 }
 
 static void bench_procs(void)
@@ -689,7 +913,7 @@ static void bench_procs(void)
 
 		for (int r = 0; r < reps; r++) {
 			for (int side = 0; side < 2; side++) {
-				double t = procs_run(n, side, each), mx = 0;
+				double t = procs_run(n, side, each, NULL), mx = 0;
 
 				for (int j = 0; j < n; j++)
 					mx = each[j] > mx ? each[j] : mx;
@@ -700,12 +924,13 @@ static void bench_procs(void)
 		}
 	}
 	printf("procs: done in %.1f s\n", now() - t0);
+	procs_cpus(each);
 	/* Ours again with one fault server: what serving VMs in parallel gives. */
 	if (servers > 1 && param_set(SERVERS_PARAM, 1)) {
 		t0 = now();
 		for (unsigned int i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
 			for (int r = 0; r < reps; r++) {
-				double t = procs_run(ns[i], false, each);
+				double t = procs_run(ns[i], false, each, NULL);
 
 				sample("procs-one-server", ns[i], "ours",
 				       ns[i] * (PROCS_SIZE / PAGE) / t,
@@ -1244,6 +1469,7 @@ int main(int argc, char **argv)
 	bench_migrate();
 	bench_atomic(atomic_secs);
 	bench_procs();
+	bench_chans();
 
 	fprintf(out, "\n],\n\"total_s\": %.3f}\n", now() - t_start);
 	if (fclose(out))
