@@ -3,6 +3,8 @@
 #
 #   guest-run.sh [-t SECONDS] [-o RESULTS_DIR] [-a KERNEL_ARGS] JOB [ARG...]
 #
+# The guest has NVSVM_GUEST_MEM of memory (default 4G).
+#
 # JOB runs inside the guest (the host's root, read-only over 9p) with ARGs
 # and these variables: NVSVM_TOP (the repo), NVSVM_MODS (modules to load
 # with `modprobe -d`), NVSVM_RESULTS (/tmp/results, the host's RESULTS_DIR).
@@ -14,6 +16,7 @@
 . "$(dirname "$0")/common.sh"
 
 timeout_s=${NVSVM_GUEST_TIMEOUT:-900}
+mem=${NVSVM_GUEST_MEM:-4G}
 out=$RESULTS
 extra=""
 while getopts "t:o:a:" opt; do
@@ -92,7 +95,7 @@ tail -n +1 -F "$out/console.log" 2>/dev/null | grep --line-buffered '^=== ' &
 progress=$!
 trap 'kill $progress 2>/dev/null || true' EXIT
 set +e
-timeout -k 10 "$timeout_s" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4G \
+timeout -k 10 "$timeout_s" qemu-system-x86_64 "${accel[@]}" -smp 2 -m "$mem" \
 	-nographic -no-reboot -kernel "$kernel" -append "$append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=results,security_model=none,multidevs=remap \
