@@ -371,6 +371,13 @@
  *	to VRAM and run there without device-exclusive grants, exactly, and
  *	do so again after the CPU took the page back.
  *
+ * SUBTEST: atomic-policy-migrate-bounded
+ * Description: ADVISE_ATOMIC MIGRATE on a page a CPU thread adds to
+ *	without pause while GPU atomics run: every GPU fault moves the page
+ *	to VRAM, every CPU add takes it back, and the page bounces at most
+ *	once a migration time slice (migrate_timeslice_ms), not as fast as
+ *	the two can fault; the sum of all the adds is exact.
+ *
  * SUBTEST: bad-svm-init-addr-unaligned
  * Description: SVM_INIT with an unaligned @unmanaged_addr: -EINVAL.
  *
@@ -3881,6 +3888,75 @@ static void atomic_policy_migrate(int fd)
 	free(cmds);
 }
 
+#define MIGRATE_SLICE_PARAM "/sys/module/nouveau_svm_core/parameters/migrate_timeslice_ms"
+
+/* One page, a VMA of its own between two PROT_NONE guards. */
+static uint64_t *map_lone_page(void)
+{
+	char *p = map_anon(3 * ps, PROT_READ | PROT_WRITE);
+
+	igt_assert_eq(mprotect(p, ps, PROT_NONE), 0);
+	igt_assert_eq(mprotect(p + 2 * ps, ps, PROT_NONE), 0);
+	return (uint64_t *)(p + ps);
+}
+
+static void atomic_policy_migrate_bounded(int fd)
+{
+	/* Static: a failed assert must not leave the thread on a dead stack. */
+	static struct hammer h;
+	/* The longest slice: the bound is furthest from the unbounded rate. */
+	const long slice_ms = 100;
+	uint64_t *counter, jobs = 0, bounces, limit;
+	struct svm_counters a, b, d;
+	struct timespec start = {};
+	double elapsed_ms;
+	pthread_t thread;
+	long old_slice;
+
+	svm_require_atomics(fd);
+	svm_require_vram(fd);
+	igt_require(svm_caps(fd) & NOUVEAU_SVM_CAP_ADVISE_ATOMIC);
+	old_slice = svm_set_param(MIGRATE_SLICE_PARAM, slice_ms);
+	counter = map_lone_page();
+	cpu_write(counter, 0);
+	igt_assert_eq(advise_atomic(fd, counter, ps, NOUVEAU_SVM_ATOMIC__MIGRATE), 0);
+
+	/* GPU jobs of one add for ten slices, against the CPU thread. */
+	h = (struct hammer){ .counter = counter };
+	a = svm_counters(fd);
+	igt_nsec_elapsed(&start);
+	igt_assert_eq(pthread_create(&thread, NULL, cpu_hammer, &h), 0);
+	do {
+		igt_assert_eq(gpu_atomic_add(fd, counter, 1, NULL), 0);
+		jobs++;
+	} while (igt_nsec_elapsed(&start) < 10 * slice_ms * 1000000ull);
+	__atomic_store_n(&h.stop, true, __ATOMIC_RELEASE);
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+	elapsed_ms = igt_nsec_elapsed(&start) / 1e6;
+	b = svm_counters(fd);
+	svm_set_param(MIGRATE_SLICE_PARAM, old_slice);
+
+	igt_assert_eq_u64(cpu_read(counter), h.adds + jobs);
+	d = counters_delta(&a, &b);
+	/* The page is a piece of its own: one page to VRAM a bounce. */
+	bounces = d.pages_to_vram;
+	/*
+	 * A slice is counted in ticks from the tick the migration falls in,
+	 * so it may be short of its length by one tick (10 ms at HZ 100):
+	 * it lasts half its length at least.
+	 */
+	limit = elapsed_ms / (slice_ms / 2) + 1;
+	igt_info("%" PRIu64 " GPU jobs, %" PRIu64 " CPU adds in %.0f ms: %" PRIu64
+		 " bounces (at most %" PRIu64 "), %" PRIu64 " pages back\n", jobs, h.adds,
+		 elapsed_ms, bounces, limit, d.pages_to_host);
+	assert_u64_lte(1, bounces);
+	assert_u64_lte(bounces, limit);
+	assert_u64_lte(1, h.adds);
+	igt_assert_eq_u64(d.cancels, 0);
+	igt_assert_eq(advise_atomic(fd, counter, ps, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
+	munmap(counter - ps / 8, 3 * ps);
+}
+
 /* ------------------------------------------------------------------ */
 /* Negative tests: SVM_INIT, SVM_BIND, GETPARAM                        */
 /* ------------------------------------------------------------------ */
@@ -5034,6 +5110,10 @@ igt_main
 			igt_describe("ADVISE_ATOMIC MIGRATE: GPU atomics move the pages to VRAM.");
 			igt_subtest("atomic-policy-migrate")
 				atomic_policy_migrate(fd);
+
+			igt_describe("ADVISE_ATOMIC MIGRATE under a CPU thread: a bounce a slice at most.");
+			igt_subtest("atomic-policy-migrate-bounded")
+				atomic_policy_migrate_bounded(fd);
 		}
 
 		/* The simulated GPU's private uAPI. */

@@ -670,6 +670,8 @@ u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram)
  * @end: its end; the size is a power of two from 4 KiB to 2 MiB, and the
  *	piece lies in one private anonymous VMA
  * @migration: the request it is part of (nouveau_svm_devmem_migration())
+ * @timeslice_ms: how long the piece stays in VRAM at least: a CPU access
+ *	before then faults again until it is over (0: none)
  *
  * Allocates VRAM for the piece, evicting other allocations (not those of
  * @migration) while VRAM is full, and migrates the piece into it, all of
@@ -683,9 +685,11 @@ u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram)
  */
 int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
 			       struct nouveau_svm_stats *stats, struct mm_struct *mm,
-			       u64 start, u64 end, u64 migration)
+			       u64 start, u64 end, u64 migration, unsigned long timeslice_ms)
 {
-	static const struct drm_pagemap_migrate_details details = {};
+	const struct drm_pagemap_migrate_details details = {
+		.timeslice_ms = timeslice_ms,
+	};
 	struct nouveau_svm_devmem *d;
 	int ret;
 

@@ -37,6 +37,22 @@
  * success; only when no page ended where asked does the ioctl fail, with
  * the reason (see the uAPI).
  *
+ * A GPU fault moves memory to VRAM too, under the ATOMIC__MIGRATE policy,
+ * and a CPU access takes it back: a CPU thread and GPU atomics on one page
+ * would bounce it between the two as fast as each can fault.  What a
+ * fault moves is therefore given a time slice (module parameter
+ * migrate_timeslice_ms, 1 ms by default and at most 100, counted in the
+ * scheduler's ticks), as the GPU's atomic grants are: drm_pagemap makes
+ * a CPU access inside it wait by faulting again until the slice is over,
+ * so a range bounces at most once a slice, and the GPU gets that long to
+ * use it.  What a request of userspace (MIGRATE, PREFETCH) moves has no
+ * slice: it asked for the move itself, and its CPU accesses right after
+ * must not wait.  Whatever else takes such memory back inside a slice
+ * waits for its end too: HMM, for a MIGRATE to system memory or for a
+ * fault server taking a page back from VRAM, faults again in a loop,
+ * holding the locks it holds (the mmap lock, the VM's), which is why the
+ * slice is capped.  Eviction ignores the slice.
+ *
  * PREFETCH then maps the range as a GPU fault would, so that the GPU's
  * first access does not fault.  MIGRATE to VRAM maps what it finds in VRAM
  * afterwards, as nouveau's MIGRATE always did (Mesa's nvc0 migrates
@@ -72,6 +88,17 @@
 #include "nouveau_svm_priv.h"
 #include "nouveau_svm_trace.h"
 
+static unsigned int migrate_timeslice_ms = 1;
+module_param(migrate_timeslice_ms, uint, 0644);
+MODULE_PARM_DESC(migrate_timeslice_ms,
+		 "Least time memory a GPU fault moved to VRAM stays there before a CPU access takes it back, in ms (0: none; default 1; at most 100)");
+
+/*
+ * The longest slice: whoever touches the memory inside it (a CPU thread,
+ * HMM for another device) faults again in a loop until it is over.
+ */
+#define NOUVEAU_SVM_MIGRATE_TIMESLICE_MAX_MS	100U
+
 /* Pages one HMM snapshot covers at most. */
 #define NOUVEAU_SVM_SNAPSHOT_PAGES	(SZ_2M >> PAGE_SHIFT)
 /* Runs of snapshots all in VRAM that MIGRATE to VRAM maps. */
@@ -81,6 +108,7 @@
  * struct nouveau_svm_migration - the state of one migration request
  * @vm: the VM
  * @id: the request's number for device memory (to VRAM only)
+ * @timeslice_ms: how long what it moves to VRAM stays there at least
  * @to_vram: the target is VRAM (else system memory)
  * @stop: no more pieces to VRAM: none could be had, or the process is
  *	dying
@@ -96,6 +124,7 @@
 struct nouveau_svm_migration {
 	struct nouveau_svm_vm *vm;
 	u64 id;
+	unsigned long timeslice_ms;
 	bool to_vram;
 	bool stop;
 	bool killed;
@@ -160,7 +189,7 @@ static int nouveau_svm_migrate_piece(struct nouveau_svm_migration *m, u64 start,
 	int ret, ret2;
 
 	ret = nouveau_svm_devmem_migrate(vm->sdev->vram, vm->stats, vm->gpusvm.mm,
-					 start, start + size, m->id);
+					 start, start + size, m->id, m->timeslice_ms);
 	/* No VRAM for this piece: none for the next ones either. */
 	m->killed |= ret == -EINTR;
 	m->stop |= ret == -ENOMEM || m->killed;
@@ -532,7 +561,9 @@ int nouveau_svm_vm_migrate(struct nouveau_svm_vm *vm, const struct nouveau_svm_w
  * @w: the range, page aligned, in one VMA or not
  *
  * Moves what can move of @w to VRAM (the ATOMIC__MIGRATE policy), without
- * counting; what stays behind is served from system memory.
+ * counting; what stays behind is served from system memory.  What moves
+ * stays in VRAM for migrate_timeslice_ms at least (see "Migration on
+ * request").
  *
  * Context: A fault server, VM lock held; takes the mmap lock; may sleep.
  * Return: 0, or -EFAULT when the process is exiting.
@@ -547,6 +578,8 @@ int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 	if (!vm->sdev->vram || !mmget_not_zero(mm))
 		return -EFAULT;
 	m.id = nouveau_svm_devmem_migration(vm->sdev->vram);
+	m.timeslice_ms = min(READ_ONCE(migrate_timeslice_ms),
+			     NOUVEAU_SVM_MIGRATE_TIMESLICE_MAX_MS);
 	mmap_read_lock(mm);
 	nouveau_svm_migrate_to_vram(&m, w);
 	mmap_read_unlock(mm);

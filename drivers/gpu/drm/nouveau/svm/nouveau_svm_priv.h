@@ -107,7 +107,7 @@ void nouveau_svm_devmem_unhold(struct nouveau_svm_vram *vram);
 u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram);
 int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
 			       struct nouveau_svm_stats *stats, struct mm_struct *mm,
-			       u64 start, u64 end, u64 migration);
+			       u64 start, u64 end, u64 migration, unsigned long timeslice_ms);
 void nouveau_svm_devmem_touch(struct nouveau_svm_vram *vram,
 			      const struct drm_pagemap_addr *dma, unsigned long n);
 bool nouveau_svm_devmem_owns(struct nouveau_svm_vram *vram, struct page *page);
