@@ -65,8 +65,9 @@ PRESSURE_SECONDS ?= 300
 FUZZ_SEED        ?=
 FUZZ_OUT         ?= $(CURDIR)/build/fuzz$(if $(filter 1,$(DEBUG)),-debug)
 
-# `make profile`: perf in the guest on one migration direction, ours and
-# test_hmm's; PROFILE_DIR=to-host|to-vram, PROFILE_ARGS for svm-prof
+# `make profile`: perf in the guest on one migration direction, or on
+# first touches of single pages, ours and test_hmm's;
+# PROFILE_DIR=to-host|to-vram|first-touch, PROFILE_ARGS for svm-prof
 # (e.g. "--mib 16 --thp").
 PROFILE_DIR  ?= to-host
 PROFILE_ARGS ?=
@@ -93,7 +94,7 @@ help:
 	@echo "               PRESSURE_SECONDS (default 300); prints the seeds;"
 	@echo "               FUZZ_SEED=N replays"
 	@echo "  make profile perf in the guest: where one migration direction spends"
-	@echo "               its time, ours and test_hmm's (PROFILE_DIR=to-host|to-vram)"
+	@echo "               its time, ours and test_hmm's (PROFILE_DIR=to-host|to-vram|first-touch)"
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code"
 	@echo "  make kernel  only build the guest kernel and modules"
 	@echo "  make tests   only build the test programs (needs the kernel)"
@@ -153,14 +154,15 @@ _bench: _tests
 		echo "bench: the guest run failed (exit $$rc)" >&2; exit 1; fi; \
 	 cat $(BENCH)/bench.log; echo; $(CI)/bench-report.py $(BENCH)
 
-# Profiles of one migration direction, ours and test_hmm's, in one boot.
+# Profiles of one migration direction or of first touches, ours and
+# test_hmm's, in one boot.
 _profile: _tests
 	@rm -rf $(PROFILE_OUT); \
 	 NVSVM_PROFILE_DIR=$(PROFILE_DIR) NVSVM_PROFILE_ARGS="$(PROFILE_ARGS)" \
 	 $(CI)/guest-run.sh -t 900 -o $(PROFILE_OUT) \
 		$(CURDIR)/$(CI)/guest-suites.sh profile; rc=$$?; \
 	 $(CI)/profile-symbolize.py $(PROFILE_OUT); \
-	 for f in $(PROFILE_OUT)/profile-*-self.txt; do \
+	 for f in $(PROFILE_OUT)/profile-*-self.txt $(PROFILE_OUT)/profile-*-threads.txt; do \
 		[ -f "$$f" ] || continue; echo "== $$(basename $$f)"; \
 		grep -v -E '^(#|$$)' "$$f" | head -n 25; done; \
 	 [ $$rc -eq 0 ] || { tail -n 20 $(PROFILE_OUT)/profile.log; \

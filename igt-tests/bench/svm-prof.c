@@ -2,14 +2,19 @@
 /*
  * svm-prof - the workload `make profile` records with perf in the guest:
  * one direction of a migration between system memory and device memory,
- * repeated, for ours (the simulated GPU through SVM_BIND MIGRATE) or for
- * the peer (test_hmm's HMM_DMIRROR_MIGRATE_TO_DEV / _TO_SYS), so that the
- * two profiles can be laid side by side.
+ * repeated, or the first touch of single pages, for ours (the simulated
+ * GPU through SVM_BIND MIGRATE, or DRM_NVSIM_OP_READ) or for the peer
+ * (test_hmm's HMM_DMIRROR_MIGRATE_TO_DEV / _TO_SYS, or HMM_DMIRROR_READ),
+ * so that the two profiles can be laid side by side.
  *
  *   svm-prof ours|peer to-vram|to-host [--reps N] [--mib N] [--thp]
+ *   svm-prof ours|peer first-touch [--reps N]
  *
  * Every repetition migrates a buffer of --mib MiB (default 64) to device
- * memory and back, and checks every word afterwards.  When the
+ * memory and back, and checks every word afterwards.  first-touch instead
+ * reads --reps (there, default 8192) fresh 4 KiB buffers, each its own VMA,
+ * one read each, all of them recorded: the latency of a single fault,
+ * where the time goes between the threads that serve it.  When the
  * environment names perf's control FIFOs (PERF_CTL_FIFO, PERF_ACK_FIFO:
  * `perf record -D -1 --control fifo:CTL,ACK`), only the chosen direction
  * is recorded: the program enables the events just before it and disables
@@ -41,7 +46,7 @@
 #define PAGE	4096UL
 
 static struct {
-	bool peer, to_host, thp;
+	bool peer, to_host, thp, first_touch;
 	unsigned int reps;
 	size_t size;
 	int fd, ctl, ack;
@@ -154,13 +159,60 @@ static void *buffer(void)
 	return p;
 }
 
+/* One GPU read of a fresh page, ours or the peer's. */
+static void read_page(void *page)
+{
+	if (opt.peer) {
+		struct hmm_dmirror_cmd cmd = {
+			.addr = (uintptr_t)page, .ptr = (uintptr_t)opt.bounce, .npages = 1,
+		};
+
+		if (ioctl(opt.fd, HMM_DMIRROR_READ, &cmd) || cmd.cpages != 1)
+			die("HMM_DMIRROR_READ: %s", strerror(errno));
+	} else {
+		struct drm_nvsim_cmd cmd = {
+			.op = DRM_NVSIM_OP_READ, .addr = (uintptr_t)page, .size = PAGE,
+		};
+		struct drm_nvsim_exec exec = { .cmds = (uintptr_t)&cmd, .count = 1 };
+
+		if (ioctl(opt.fd, DRM_IOCTL_NVSIM_EXEC, &exec) || exec.status)
+			die("EXEC: %s, status %d", strerror(errno), exec.status);
+	}
+}
+
+/*
+ * --reps fresh pages, each its own VMA (a PROT_NONE page between two), read
+ * once each under perf; the time per read.
+ */
+static double first_touch(void)
+{
+	size_t len = 2 * PAGE * opt.reps;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	double t;
+
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	for (unsigned int i = 0; i < opt.reps; i++)
+		if (mprotect(p + (2 * i + 1) * PAGE, PAGE, PROT_NONE))
+			die("mprotect: %s", strerror(errno));
+	perf_ctl("enable\n");
+	t = now();
+	for (unsigned int i = 0; i < opt.reps; i++)
+		read_page(p + 2 * i * PAGE);
+	t = now() - t;
+	perf_ctl("disable\n");
+	munmap(p, len);
+	return t / opt.reps;
+}
+
 static void open_device(void)
 {
 	struct drm_nouveau_svm_init init = {};
 
 	if (opt.peer) {
 		opt.fd = open(HMM_DEV, O_RDWR | O_CLOEXEC);
-		opt.bounce = malloc(opt.size);
+		opt.bounce = malloc(opt.first_touch ? PAGE : opt.size);
 		if (opt.fd < 0 || !opt.bounce)
 			die("%s: %s", HMM_DEV, strerror(errno));
 		return;
@@ -175,10 +227,14 @@ static void open_device(void)
 static void parse_args(int argc, char **argv)
 {
 	if (argc < 3 || (strcmp(argv[1], "ours") && strcmp(argv[1], "peer")) ||
-	    (strcmp(argv[2], "to-vram") && strcmp(argv[2], "to-host")))
-		die("usage: svm-prof ours|peer to-vram|to-host [--reps N] [--mib N] [--thp]");
+	    (strcmp(argv[2], "to-vram") && strcmp(argv[2], "to-host") &&
+	     strcmp(argv[2], "first-touch")))
+		die("usage: svm-prof ours|peer to-vram|to-host|first-touch [--reps N] [--mib N] [--thp]");
 	opt.peer = !strcmp(argv[1], "peer");
 	opt.to_host = !strcmp(argv[2], "to-host");
+	opt.first_touch = !strcmp(argv[2], "first-touch");
+	if (opt.first_touch)
+		opt.reps = 8192;
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--thp"))
 			opt.thp = true;
@@ -206,6 +262,11 @@ int main(int argc, char **argv)
 			die("perf FIFOs: %s", strerror(errno));
 	}
 	open_device();
+	if (opt.first_touch) {
+		printf("%s first-touch: %u pages: %.1f us per read\n",
+		       opt.peer ? "peer" : "ours", opt.reps, first_touch() * 1e6);
+		return 0;
+	}
 	w = buffer();
 	for (unsigned int r = 0; r < opt.reps; r++) {
 		for (size_t i = 0; i < opt.size / 8; i++)
