@@ -366,6 +366,12 @@
  * Description: GPU atomics on a buffer in VRAM are exact and run there:
  *	no device-exclusive grant, nothing comes back until the CPU reads.
  *
+ * SUBTEST: atomic-fork-while-granting
+ * Description: fork() in a loop while GPU atomics on a page of the process
+ *	are granted and revoked (each fork takes the page back): no fork
+ *	fails (a device-exclusive entry whose folio a grant still held
+ *	locked made fork() fail with ENOMEM), and every add counts.
+ *
  * SUBTEST: atomic-policy-migrate
  * Description: ADVISE_ATOMIC MIGRATE: the next GPU atomics move the page
  *	to VRAM and run there without device-exclusive grants, exactly, and
@@ -1843,6 +1849,58 @@ static void *cpu_hammer(void *arg)
 static long set_atomic_timeslice(long us)
 {
 	return svm_set_param(TIMESLICE_PARAM, us);
+}
+
+struct forker {
+	unsigned int forks, failures;
+	int error;
+	bool stop;
+};
+
+/* fork() (the child exits at once) until told to stop; count failures. */
+static void *forker(void *arg)
+{
+	struct forker *f = arg;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
+		pid_t pid = fork();
+
+		if (!pid)
+			_exit(0);
+		if (pid < 0) {
+			f->failures++;
+			f->error = errno;
+			continue;
+		}
+		waitpid(pid, NULL, 0);
+		f->forks++;
+	}
+	return NULL;
+}
+
+static void atomic_fork_while_granting(int fd)
+{
+	/* Static: a failed assert must not leave the thread on a dead stack. */
+	static struct forker f;
+	uint64_t *counter = map_anon(ps, PROT_READ | PROT_WRITE);
+	const int jobs = 300;
+	pthread_t thread;
+
+	svm_require_atomics(fd);
+	cpu_write(counter, 0);
+	f = (struct forker){};
+	igt_assert_eq(pthread_create(&thread, NULL, forker, &f), 0);
+	for (int j = 0; j < jobs; j++)
+		igt_assert_eq(gpu_atomic_add(fd, counter, 1, NULL), 0);
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELEASE);
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+	igt_info("%d GPU jobs, %u forks, %u failed (last errno %d)\n", jobs, f.forks,
+		 f.failures, f.error);
+	igt_assert_f(!f.failures, "%u of %u forks failed, the last with %s\n",
+		     f.failures, f.forks + f.failures, strerror(f.error));
+	assert_u64_lte(1, f.forks);
+	igt_assert_eq_u64(cpu_read(counter), jobs);
+	munmap(counter, ps);
 }
 
 static void atomic_pingpong_bounded(int fd)
@@ -4968,6 +5026,10 @@ igt_main
 			igt_describe("A GPU atomic on a page that maps the zero page.");
 			igt_subtest("atomic-zero-page")
 				atomic_zero_page(fd);
+
+			igt_describe("fork() while GPU atomics are granted: no fork fails.");
+			igt_subtest("atomic-fork-while-granting")
+				atomic_fork_while_granting(fd);
 
 			igt_describe("A page the CPU keeps taking back: every GPU atomic finishes.");
 			igt_subtest("atomic-pingpong-bounded")

@@ -863,7 +863,10 @@ int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
  * 2. under the mmap read lock, the faulting page is made device-exclusive
  *    (owner: the device), its folio kept locked;
  * 3. under the notifier lock, if the range's pages are still valid, the
- *    page is mapped with atomic access; then the folio is released.
+ *    page is mapped with atomic access; then the folio is released, and
+ *    the mmap lock after it (fork() fails with -ENOMEM on a
+ *    device-exclusive entry whose folio is locked, so it must wait for
+ *    step 3 to end).
  *
  * The faulting pages of a batch are granted one by one, each through all
  * three steps, so that at most one folio is locked at a time: two pages
@@ -931,29 +934,6 @@ int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
  */
 
 /*
- * Make the page at @addr device-exclusive.  Its folio comes back locked
- * and referenced in *@folio, to be held until the GPU page table has the
- * atomic entry.  Only one folio may be held at a time: the pages of one
- * large folio (a THP, whose PMD the grant remaps with PTEs while the folio
- * stays large, or an mTHP) are made exclusive one after the other, and
- * make_device_exclusive() takes the folio lock itself.
- */
-static int nouveau_svm_make_exclusive(struct nouveau_svm_vm *vm, u64 addr,
-				      struct folio **folio)
-{
-	struct mm_struct *mm = vm->gpusvm.mm;
-	struct page *page;
-
-	if (!mmget_not_zero(mm))
-		return -EFAULT;
-	mmap_read_lock(mm);
-	page = make_device_exclusive(mm, addr, vm->sdev, folio);
-	mmap_read_unlock(mm);
-	mmput(mm);
-	return PTR_ERR_OR_ZERO(page);
-}
-
-/*
  * The DMA entries of pages [@first, @last) of a range: the one of @first
  * when all of them are 4 KiB pages of system memory, else NULL; *@vram
  * says whether some of them are in VRAM.
@@ -1013,6 +993,41 @@ out_unlock:
 	return ret;
 }
 
+/*
+ * Make the page at @addr of @r device-exclusive and map it with atomic
+ * access.  make_device_exclusive() returns the folio locked, and it stays
+ * locked until the GPU page table has the atomic entry; only one folio is
+ * held at a time: the pages of one large folio (a THP, whose PMD the grant
+ * remaps with PTEs while the folio stays large, or an mTHP) are made
+ * exclusive one after the other, and make_device_exclusive() takes the
+ * folio lock itself.  The mmap lock is held until the folio is released:
+ * fork() copies a device-exclusive entry by taking its folio lock without
+ * waiting, and fails with -ENOMEM when it cannot, so it must not meet a
+ * grant half done.
+ */
+static int nouveau_svm_grant_exclusive(struct nouveau_svm_vm *vm,
+				       struct nouveau_svm_range *r, u64 addr)
+{
+	struct mm_struct *mm = vm->gpusvm.mm;
+	struct folio *folio;
+	struct page *page;
+	int ret;
+
+	if (!mmget_not_zero(mm))
+		return -EFAULT;
+	mmap_read_lock(mm);
+	page = make_device_exclusive(mm, addr, vm->sdev, &folio);
+	ret = PTR_ERR_OR_ZERO(page);
+	if (!ret) {
+		ret = nouveau_svm_range_map_atomic(vm, r, addr, addr + PAGE_SIZE);
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return ret;
+}
+
 /* Whether the page at @addr of @r is in VRAM. */
 static bool nouveau_svm_range_page_in_vram(struct nouveau_svm_range *r, u64 addr)
 {
@@ -1027,7 +1042,6 @@ static bool nouveau_svm_range_page_in_vram(struct nouveau_svm_range *r, u64 addr
 static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 addr)
 {
 	struct nouveau_svm_served served;
-	struct folio *folio;
 	int ret;
 
 	ret = nouveau_svm_vm_fault(vm, addr, true, &served);
@@ -1041,13 +1055,7 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 addr)
 	 */
 	if (nouveau_svm_range_page_in_vram(served.range, addr))
 		return 0;
-	ret = nouveau_svm_make_exclusive(vm, addr, &folio);
-	if (ret)
-		return ret;
-	ret = nouveau_svm_range_map_atomic(vm, served.range, addr, addr + PAGE_SIZE);
-	folio_unlock(folio);
-	folio_put(folio);
-	return ret;
+	return nouveau_svm_grant_exclusive(vm, served.range, addr);
 }
 
 /**
