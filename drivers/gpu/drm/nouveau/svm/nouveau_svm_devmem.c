@@ -300,7 +300,7 @@ static void nouveau_svm_devmem_free(struct kref *ref)
 
 	/* Once on the list, a running free work may free @d at any time. */
 	llist_add(&d->free_link, &vram->free_list);
-	queue_work(system_unbound_wq, &vram->free_work);
+	queue_work(system_dfl_wq, &vram->free_work);
 }
 
 static void nouveau_svm_devmem_put(struct nouveau_svm_devmem *d)

@@ -199,7 +199,7 @@ static void nouveau_svm_range_invalidate(struct nouveau_svm_vm *vm,
 	if (list_empty(&r->gc_link))
 		list_add_tail(&r->gc_link, &vm->gc_list);
 	spin_unlock(&vm->gc_lock);
-	queue_work(system_unbound_wq, &vm->gc_work);
+	queue_work(system_dfl_wq, &vm->gc_work);
 }
 
 static void nouveau_svm_invalidate(struct drm_gpusvm *gpusvm,
