@@ -190,6 +190,8 @@ static const struct {
 	{ "fail_page_alloc/min-order", "0" },
 	{ "fail_page_alloc/verbose", "0" },
 	{ "fail_usercopy/verbose", "0" },
+	/* The core's own point: fail-nth reaches it too. */
+	{ "fail_nouveau_svm_snapshot/verbose", "0" },
 };
 #define NKNOBS	(sizeof(fault_knobs) / sizeof(fault_knobs[0]))
 
