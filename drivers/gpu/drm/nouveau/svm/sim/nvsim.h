@@ -203,7 +203,7 @@ struct nvsim_runner {
  * @nr_runners: how many channels run at the same time
  * @replay_seq: bumped by every replay; a stalled job waits for a change
  * @next_token: the fault token of the next job
- * @work_wq: idle runners wait here for jobs
+ * @work_wq: idle runners wait here for jobs, woken one at a time
  * @stall_wq: a stalled job waits here for a replay or its end
  * @idle_wq: vm_fini waits here for the runners to leave its VM
  * @atomic_unit: held by a runner across one GPU atomic on system memory,

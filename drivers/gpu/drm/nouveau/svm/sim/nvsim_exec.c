@@ -600,22 +600,29 @@ static bool nvsim_engine_chan_busy(struct nvsim_engine *engine,
 }
 
 /*
- * Make the oldest queued job whose channel is idle @runner's.  An older
- * job of the same channel is either running or ahead in the queue, so a
- * channel's jobs run in order.  Return: the job, or NULL.
+ * The oldest queued job whose channel is idle.  An older job of the same
+ * channel is either running or ahead in the queue, so a channel's jobs
+ * run in order.  Return: the job, or NULL.
  */
+static struct nvsim_job *nvsim_engine_runnable(struct nvsim_engine *engine)
+{
+	struct nvsim_job *job;
+
+	lockdep_assert_held(&engine->lock);
+	list_for_each_entry(job, &engine->queue, link)
+		if (!nvsim_engine_chan_busy(engine, job))
+			return job;
+	return NULL;
+}
+
+/* Make the oldest runnable job @runner's.  Return: the job, or NULL. */
 static struct nvsim_job *nvsim_runner_pick(struct nvsim_runner *runner)
 {
 	struct nvsim_engine *engine = runner->engine;
-	struct nvsim_job *job, *found = NULL;
+	struct nvsim_job *found;
 
 	spin_lock(&engine->lock);
-	list_for_each_entry(job, &engine->queue, link) {
-		if (!nvsim_engine_chan_busy(engine, job)) {
-			found = job;
-			break;
-		}
-	}
+	found = nvsim_engine_runnable(engine);
 	if (found) {
 		list_del_init(&found->link);
 		found->runner = runner;
@@ -627,14 +634,35 @@ static struct nvsim_job *nvsim_runner_pick(struct nvsim_runner *runner)
 	return found;
 }
 
-/* Wait for a job @runner may run and make it its own; NULL to stop. */
+/*
+ * Wait for a job @runner may run and make it its own; NULL to stop.  The
+ * wait is exclusive: a new job wakes one idle runner, not all of them
+ * (each wakeup of a runner that finds nothing is a context switch for
+ * nothing, and every job paid three).  A job becomes runnable when it is
+ * queued (nvsim_engine_queue() wakes a runner), when a runner finishes
+ * its channel's job (that runner looks for work itself before it sleeps),
+ * or when a wakeup went to a runner that had a job already (see below),
+ * so no runnable job waits while a runner sleeps.
+ */
 static struct nvsim_job *nvsim_runner_next(struct nvsim_runner *runner)
 {
+	struct nvsim_engine *engine = runner->engine;
 	struct nvsim_job *job = NULL;
+	bool more;
 
-	wait_event_idle(runner->engine->work_wq,
-			(job = nvsim_runner_pick(runner)) ||
-			kthread_should_stop());
+	wait_event_idle_exclusive(engine->work_wq,
+				  (job = nvsim_runner_pick(runner)) ||
+				  kthread_should_stop());
+	/*
+	 * While this runner took its job it was still on the wait queue, and
+	 * a wakeup for another job may have gone to it for nothing.  Off the
+	 * queue now, it passes the wakeup on if another job can run.
+	 */
+	spin_lock(&engine->lock);
+	more = nvsim_engine_runnable(engine);
+	spin_unlock(&engine->lock);
+	if (more)
+		wake_up(&engine->work_wq);
 	return job;
 }
 
@@ -647,8 +675,7 @@ static void nvsim_runner_retire(struct nvsim_runner *runner,
 	runner->job = NULL;
 	spin_unlock(&engine->lock);
 	wake_up_all(&engine->idle_wq);
-	/* The channel's next job may wait for an idle runner. */
-	wake_up_all(&engine->work_wq);
+	/* This runner looks for the channel's next job itself. */
 
 	nvsim_job_end(job, status);
 	nvsim_job_put(job);
