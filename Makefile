@@ -67,7 +67,7 @@ FUZZ_OUT         ?= $(CURDIR)/build/fuzz$(if $(filter 1,$(DEBUG)),-debug)
 
 # `make profile`: perf in the guest on one migration direction, or on
 # first touches of single pages, ours and test_hmm's;
-# PROFILE_DIR=to-host|to-vram|first-touch, PROFILE_ARGS for svm-prof
+# PROFILE_DIR=to-host|to-vram|first-touch|atomic, PROFILE_ARGS for svm-prof
 # (e.g. "--mib 16 --thp").
 PROFILE_DIR  ?= to-host
 PROFILE_ARGS ?=
@@ -94,7 +94,7 @@ help:
 	@echo "               PRESSURE_SECONDS (default 300); prints the seeds;"
 	@echo "               FUZZ_SEED=N replays"
 	@echo "  make profile perf in the guest: where one migration direction spends"
-	@echo "               its time, ours and test_hmm's (PROFILE_DIR=to-host|to-vram|first-touch)"
+	@echo "               its time, ours and test_hmm's (PROFILE_DIR=to-host|to-vram|first-touch|atomic)"
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code"
 	@echo "  make kernel  only build the guest kernel and modules"
 	@echo "  make tests   only build the test programs (needs the kernel)"

@@ -143,10 +143,11 @@ suite_bench() {
 	timeout -k 5 "${NVSVM_BENCH_TIMEOUT:-540}" "$B/tests/svm-bench" -o "$R/bench-raw.json"
 }
 
-# One profile: perf records @2 (ours or peer) doing @1 (to-vram, to-host
-# or first-touch), that part only (svm-prof drives perf's control FIFOs),
-# and reports where the time went: by symbol, self and with children, and
-# by thread (which shows the CPUs' idle time as the swapper's).
+# One profile: perf records @2 (ours or peer) doing @1 (to-vram, to-host,
+# first-touch or atomic), that part only (svm-prof drives perf's control
+# FIFOs), and reports where the time went: by symbol, self and with
+# children, and by thread (which shows the CPUs' idle time as the
+# swapper's).
 profile_one() {
 	local dir=$1 who=$2 data=/tmp/perf-$2.data
 	rm -f /tmp/perf.ctl /tmp/perf.ack
@@ -164,8 +165,8 @@ profile_one() {
 		--sort comm -g none > "$R/profile-$who-threads.txt" 2>&1
 }
 
-# NVSVM_PROFILE_DIR: to-host (default), to-vram or first-touch; NVSVM_PROFILE_ARGS:
-# more arguments of svm-prof (--mib, --reps, --thp).
+# NVSVM_PROFILE_DIR: to-host (default), to-vram, first-touch or atomic;
+# NVSVM_PROFILE_ARGS: more arguments of svm-prof (--mib, --reps, --thp).
 suite_profile() {
 	load_test_hmm || return 1
 	$MP nouveau_svm_sim vram_mb=320 || return 1

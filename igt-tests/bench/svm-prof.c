@@ -8,13 +8,17 @@
  * so that the two profiles can be laid side by side.
  *
  *   svm-prof ours|peer to-vram|to-host [--reps N] [--mib N] [--thp]
- *   svm-prof ours|peer first-touch [--reps N]
+ *   svm-prof ours|peer first-touch|atomic [--reps N]
  *
  * Every repetition migrates a buffer of --mib MiB (default 64) to device
  * memory and back, and checks every word afterwards.  first-touch instead
  * reads --reps (there, default 8192) fresh 4 KiB buffers, each its own VMA,
  * one read each, all of them recorded: the latency of a single fault,
- * where the time goes between the threads that serve it.  When the
+ * where the time goes between the threads that serve it.  atomic records
+ * --reps (default 8192) round trips of one GPU atomic add to a word and a
+ * CPU read of it (ours, with the simulated GPU's atomic window off, as
+ * `make bench` measures them) or of HMM_DMIRROR_EXCLUSIVE and a CPU read
+ * (the peer).  When the
  * environment names perf's control FIFOs (PERF_CTL_FIFO, PERF_ACK_FIFO:
  * `perf record -D -1 --control fifo:CTL,ACK`), only the chosen direction
  * is recorded: the program enables the events just before it and disables
@@ -46,7 +50,7 @@
 #define PAGE	4096UL
 
 static struct {
-	bool peer, to_host, thp, first_touch;
+	bool peer, to_host, thp, first_touch, atomic;
 	unsigned int reps;
 	size_t size;
 	int fd, ctl, ack;
@@ -206,13 +210,81 @@ static double first_touch(void)
 	return t / opt.reps;
 }
 
+#define WINDOW_PARAM	"/sys/module/nouveau_svm_sim/parameters/atomic_window_us"
+
+/* Write @value to the module parameter @path; the old value, -1 if none. */
+static long set_param(const char *path, long value)
+{
+	long old = -1;
+	FILE *f = fopen(path, "r+");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &old) != 1 || fseek(f, 0, SEEK_SET) ||
+	    fprintf(f, "%ld\n", value) < 0)
+		old = -1;
+	if (fclose(f))
+		old = -1;
+	return old;
+}
+
+/* One GPU atomic add to @word (ours) or an exclusive grant of it (peer). */
+static void atomic_once(volatile uint64_t *word)
+{
+	if (opt.peer) {
+		struct hmm_dmirror_cmd cmd = {
+			.addr = (uintptr_t)word, .ptr = (uintptr_t)opt.bounce, .npages = 1,
+		};
+
+		if (ioctl(opt.fd, HMM_DMIRROR_EXCLUSIVE, &cmd))
+			die("HMM_DMIRROR_EXCLUSIVE: %s", strerror(errno));
+	} else {
+		struct drm_nvsim_cmd cmd = {
+			.op = DRM_NVSIM_OP_ATOMIC_ADD, .addr = (uintptr_t)word,
+			.size = 8, .value = 1,
+		};
+		struct drm_nvsim_exec exec = { .cmds = (uintptr_t)&cmd, .count = 1 };
+
+		if (ioctl(opt.fd, DRM_IOCTL_NVSIM_EXEC, &exec) || exec.status)
+			die("EXEC: %s, status %d", strerror(errno), exec.status);
+	}
+}
+
+/* --reps round trips of a GPU atomic and a CPU read under perf; the time of one. */
+static double atomic_round_trips(void)
+{
+	volatile uint64_t *word = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long window = opt.peer ? -1 : set_param(WINDOW_PARAM, 0);
+	uint64_t v = 0;
+	double t;
+
+	if (word == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	*word = 0;	/* a page of its own, not the zero page */
+	perf_ctl("enable\n");
+	t = now();
+	for (unsigned int i = 0; i < opt.reps; i++) {
+		atomic_once(word);
+		v = *word;	/* the CPU read: takes the page back */
+	}
+	t = now() - t;
+	perf_ctl("disable\n");
+	if (window >= 0)
+		set_param(WINDOW_PARAM, window);
+	if (!opt.peer && v != opt.reps)
+		die("GPU atomics: the word is %llu, not %u", (unsigned long long)v, opt.reps);
+	munmap((void *)word, PAGE);
+	return t / opt.reps;
+}
+
 static void open_device(void)
 {
 	struct drm_nouveau_svm_init init = {};
 
 	if (opt.peer) {
 		opt.fd = open(HMM_DEV, O_RDWR | O_CLOEXEC);
-		opt.bounce = malloc(opt.first_touch ? PAGE : opt.size);
+		opt.bounce = malloc(opt.first_touch || opt.atomic ? PAGE : opt.size);
 		if (opt.fd < 0 || !opt.bounce)
 			die("%s: %s", HMM_DEV, strerror(errno));
 		return;
@@ -228,12 +300,13 @@ static void parse_args(int argc, char **argv)
 {
 	if (argc < 3 || (strcmp(argv[1], "ours") && strcmp(argv[1], "peer")) ||
 	    (strcmp(argv[2], "to-vram") && strcmp(argv[2], "to-host") &&
-	     strcmp(argv[2], "first-touch")))
-		die("usage: svm-prof ours|peer to-vram|to-host|first-touch [--reps N] [--mib N] [--thp]");
+	     strcmp(argv[2], "first-touch") && strcmp(argv[2], "atomic")))
+		die("usage: svm-prof ours|peer to-vram|to-host|first-touch|atomic [--reps N] [--mib N] [--thp]");
 	opt.peer = !strcmp(argv[1], "peer");
 	opt.to_host = !strcmp(argv[2], "to-host");
 	opt.first_touch = !strcmp(argv[2], "first-touch");
-	if (opt.first_touch)
+	opt.atomic = !strcmp(argv[2], "atomic");
+	if (opt.first_touch || opt.atomic)
 		opt.reps = 8192;
 	for (int i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--thp"))
@@ -262,6 +335,11 @@ int main(int argc, char **argv)
 			die("perf FIFOs: %s", strerror(errno));
 	}
 	open_device();
+	if (opt.atomic) {
+		printf("%s atomic: %u round trips: %.1f us each\n",
+		       opt.peer ? "peer" : "ours", opt.reps, atomic_round_trips() * 1e6);
+		return 0;
+	}
 	if (opt.first_touch) {
 		printf("%s first-touch: %u pages: %.1f us per read\n",
 		       opt.peer ? "peer" : "ours", opt.reps, first_touch() * 1e6);
