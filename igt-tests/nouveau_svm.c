@@ -2085,19 +2085,6 @@ static void atomic_turns_no_backoff(int fd)
 	munmap(word, ps);
 }
 
-static int advise_atomic(int fd, void *addr, size_t size, uint64_t policy)
-{
-	struct drm_nouveau_svm_bind b = {
-		.header = (uint64_t)NOUVEAU_SVM_BIND_COMMAND__ADVISE_ATOMIC <<
-				NOUVEAU_SVM_BIND_COMMAND_SHIFT |
-			  policy << NOUVEAU_SVM_BIND_TARGET_SHIFT,
-		.va_start = to_user_pointer(addr),
-		.va_end = to_user_pointer(addr) + size,
-	};
-
-	return __svm_bind(fd, &b);
-}
-
 static void atomic_policy_refuse(int fd)
 {
 	size_t size = 2 * ps;
@@ -2113,7 +2100,7 @@ static void atomic_policy_refuse(int fd)
 
 	/* Refuse on the first page: its granted access is revoked too. */
 	a = svm_counters(fd);
-	igt_assert_eq(advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__REFUSE), 0);
+	igt_assert_eq(__svm_advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__REFUSE), 0);
 	igt_assert_eq(gpu_atomic_add(fd, &w[0], 1, &old), -EFAULT);
 	b = svm_counters(fd);
 	d = counters_delta(&a, &b);
@@ -2129,11 +2116,11 @@ static void atomic_policy_refuse(int fd)
 
 	/* Migrating first needs VRAM, which this device does not have. */
 	if (!(svm_caps(fd) & NOUVEAU_SVM_CAP_MIGRATE_VRAM))
-		igt_assert_eq(advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__MIGRATE),
+		igt_assert_eq(__svm_advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__MIGRATE),
 			      -EOPNOTSUPP);
 
 	/* Back to the default: atomics work again. */
-	igt_assert_eq(advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
+	igt_assert_eq(__svm_advise_atomic(fd, w, ps, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
 	igt_assert_eq(gpu_atomic_add(fd, &w[0], 1, &old), 0);
 	igt_assert_eq_u64(old, 101);
 	igt_assert_eq_u64(__atomic_load_n(&w[0], __ATOMIC_SEQ_CST), 102);
@@ -3913,7 +3900,7 @@ static void atomic_policy_migrate(int fd)
 	igt_assert(cmds);
 	w = map_anon(size, PROT_READ | PROT_WRITE);
 	svm_pattern(w, size, base);
-	igt_assert_eq(advise_atomic(fd, w, size, NOUVEAU_SVM_ATOMIC__MIGRATE), 0);
+	igt_assert_eq(__svm_advise_atomic(fd, w, size, NOUVEAU_SVM_ATOMIC__MIGRATE), 0);
 
 	/* The first atomic takes the page to VRAM; all run there. */
 	for (int i = 0; i < ATOMIC_N; i++)
@@ -3941,7 +3928,7 @@ static void atomic_policy_migrate(int fd)
 	igt_assert_eq_u64(cpu_read(w), base + 5ull * ATOMIC_N + 1);
 	svm_assert_pattern(w + 1, size - 8, base + 1);
 
-	igt_assert_eq(advise_atomic(fd, w, size, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
+	igt_assert_eq(__svm_advise_atomic(fd, w, size, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
 	munmap(w, size);
 	free(cmds);
 }
@@ -3977,7 +3964,7 @@ static void atomic_policy_migrate_bounded(int fd)
 	old_slice = svm_set_param(MIGRATE_SLICE_PARAM, slice_ms);
 	counter = map_lone_page();
 	cpu_write(counter, 0);
-	igt_assert_eq(advise_atomic(fd, counter, ps, NOUVEAU_SVM_ATOMIC__MIGRATE), 0);
+	igt_assert_eq(__svm_advise_atomic(fd, counter, ps, NOUVEAU_SVM_ATOMIC__MIGRATE), 0);
 
 	/* GPU jobs of one add for ten slices, against the CPU thread. */
 	h = (struct hammer){ .counter = counter };
@@ -4011,7 +3998,7 @@ static void atomic_policy_migrate_bounded(int fd)
 	assert_u64_lte(bounces, limit);
 	assert_u64_lte(1, h.adds);
 	igt_assert_eq_u64(d.cancels, 0);
-	igt_assert_eq(advise_atomic(fd, counter, ps, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
+	igt_assert_eq(__svm_advise_atomic(fd, counter, ps, NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE), 0);
 	munmap(counter - ps / 8, 3 * ps);
 }
 

@@ -254,6 +254,12 @@ uint64_t svm_migrate(int fd, const void *addr, size_t size, uint32_t target)
 	return result;
 }
 
+int __svm_advise_atomic(int fd, const void *addr, size_t size, uint32_t policy)
+{
+	return svm_bind_range(fd, NOUVEAU_SVM_BIND_COMMAND__ADVISE_ATOMIC, addr, size,
+			      policy, NULL);
+}
+
 int __svm_prefetch(int fd, const void *addr, size_t size, uint32_t target,
 		   uint64_t *result)
 {

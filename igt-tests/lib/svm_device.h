@@ -126,6 +126,8 @@ int __svm_migrate(int fd, const void *addr, size_t size, uint32_t target,
 /* The same, asserting it returns 0: the result. */
 uint64_t svm_migrate(int fd, const void *addr, size_t size, uint32_t target);
 /* SVM_BIND PREFETCH, as __svm_migrate() and svm_migrate(). */
+/* SVM_BIND ADVISE_ATOMIC of @policy over the pages of the range: 0 or -errno. */
+int __svm_advise_atomic(int fd, const void *addr, size_t size, uint32_t policy);
 int __svm_prefetch(int fd, const void *addr, size_t size, uint32_t target,
 		   uint64_t *result);
 uint64_t svm_prefetch(int fd, const void *addr, size_t size, uint32_t target);
