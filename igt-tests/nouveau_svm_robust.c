@@ -10,7 +10,8 @@
  * Sub-category: Robustness
  * Functionality: GPU atomics on large folios and around device memory,
  *	SVM_BIND over huge and never-touched ranges, fatal signals, memory
- *	cgroups, device memory shared with a child after fork()
+ *	cgroups, device memory shared with a child after fork(), device
+ *	memory under the dmem cgroup controller
  * Description: The nouveau SVM core against what a real GPU and a hostile
  *	or careless process do: several atomic faults on one huge page in one
  *	batch, atomics around a page in VRAM, requests over terabytes of
@@ -46,6 +47,31 @@
  *	what the kernel allocates for it (page tables, ranges, DMA arrays, GPU
  *	page tables: about 160 MiB, more on a debug kernel) is charged to that
  *	cgroup.
+ *
+ * SUBTEST: vram-charged-to-cgroup
+ * Description: The VRAM a process moves with MIGRATE is charged to its
+ *	dmem cgroup, in the device's region, to the byte, and uncharged when
+ *	it moves back.
+ *
+ * SUBTEST: vram-fault-charged-to-cgroup
+ * Description: The VRAM a GPU atomic fault moves (ADVISE_ATOMIC MIGRATE),
+ *	in the fault worker and not in the process, is charged to the
+ *	process's dmem cgroup all the same.
+ *
+ * SUBTEST: vram-cgroup-limit-evicts-own
+ * Description: Two processes in two dmem cgroups with limits: the one that
+ *	asks for more than its limit gets its own older pages evicted, then a
+ *	partial MIGRATE; it never holds more than its limit, and the other's
+ *	pages stay in VRAM untouched.  All data stays exact.
+ *
+ * SUBTEST: vram-cgroup-max-lowered
+ * Description: Lowering a dmem cgroup's dmem.max below what it holds in
+ *	VRAM evicts the excess before the write returns; the data is exact.
+ *
+ * SUBTEST: vram-cgroup-zero-limit
+ * Description: With dmem.max 0, MIGRATE to VRAM fails with -ENOMEM, and
+ *	GPU access and GPU atomics with ADVISE_ATOMIC MIGRATE go on in system
+ *	memory.
  *
  * SUBTEST: stuck-fault-others-go-on
  * Description: While the GPU faults on a FUSE file whose reads never
@@ -85,6 +111,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -968,6 +995,389 @@ static void fault_outlives_its_vm(void)
 	munmap(buf, 16 * ps);
 }
 
+/* ------------------------------------------------------------------ */
+/* Device memory under the dmem cgroup controller                      */
+/* ------------------------------------------------------------------ */
+
+#define DMEM_MAX	UINT64_MAX
+
+/* The dmem region of the device behind @fd: drm/<its parent device>/vram. */
+static void dmem_region(int fd, char *region, size_t len)
+{
+	char path[96], link[256];
+	struct stat st;
+	const char *dev;
+	ssize_t n;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	n = readlink(path, link, sizeof(link) - 1);
+	igt_assert_f(n > 0, "%s: %s\n", path, strerror(errno));
+	link[n] = '\0';
+	dev = strrchr(link, '/');
+	snprintf(region, len, "drm/%s/vram", dev ? dev + 1 : link);
+}
+
+/*
+ * The value of @region in the flat-keyed dmem file @path ("max" is
+ * DMEM_MAX); false when the file or the region is not there.
+ */
+static bool dmem_read(const char *path, const char *region, uint64_t *value)
+{
+	char line[384], val[32];
+	size_t len = strlen(region);
+	FILE *f = fopen(path, "re");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, region, len) || line[len] != ' ')
+			continue;
+		found = sscanf(line + len + 1, "%31s", val) == 1;
+		*value = strcmp(val, "max") ? strtoull(val, NULL, 10) : DMEM_MAX;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Skip without the dmem controller; fail if the device is no region of it. */
+static void dmem_require(int fd, char *region, size_t len)
+{
+	uint64_t capacity;
+
+	svm_require_vram(fd);
+	igt_require_f(!access(CGROOT "/cgroup.controllers", F_OK) ||
+		      !mount("cgroup2", CGROOT, "cgroup2", 0, NULL),
+		      "no cgroup2 at " CGROOT "\n");
+	igt_require_f(!write_file(CGROOT "/cgroup.subtree_control", "+dmem"),
+		      "no dmem cgroup controller\n");
+	dmem_region(fd, region, len);
+	igt_assert_f(dmem_read(CGROOT "/dmem.capacity", region, &capacity),
+		     "the device's VRAM is no dmem region (%s)\n", region);
+	igt_assert_eq_u64(capacity, svm_vram_size(fd));
+}
+
+/* The dmem tests' cgroups, removed at exit if a failed subtest left them. */
+#define DMEM_CGROUPS	16
+static char dmem_cgroups[DMEM_CGROUPS][128];
+static unsigned int dmem_ncgroups;
+
+static void dmem_cgroups_remove(int sig)
+{
+	for (unsigned int i = 0; i < dmem_ncgroups; i++)
+		rmdir(dmem_cgroups[i]);
+}
+
+/*
+ * A child cgroup @dir of the root (named after the subtest and @tag) whose
+ * dmem.max is @max.
+ */
+static void dmem_cgroup_make(char *dir, size_t len, const char *tag, const char *region,
+			     uint64_t max)
+{
+	char path[192], val[340];
+
+	igt_assert(dmem_ncgroups < DMEM_CGROUPS);
+	if (!dmem_ncgroups)
+		igt_install_exit_handler(dmem_cgroups_remove);
+	snprintf(dir, len, CGROOT "/svm-dmem.%d.%u.%s", getpid(), dmem_ncgroups, tag);
+	snprintf(dmem_cgroups[dmem_ncgroups++], sizeof(dmem_cgroups[0]), "%s", dir);
+	igt_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/dmem.max", dir);
+	if (max == DMEM_MAX)
+		snprintf(val, sizeof(val), "%s max", region);
+	else
+		snprintf(val, sizeof(val), "%s %" PRIu64, region, max);
+	igt_assert_eq(write_file(path, val), 0);
+}
+
+/* What cgroup @dir is charged in @region now. */
+static uint64_t dmem_current(const char *dir, const char *region)
+{
+	char path[192];
+	uint64_t v = 0;
+
+	snprintf(path, sizeof(path), "%s/dmem.current", dir);
+	igt_assert_f(dmem_read(path, region, &v), "%s: no %s\n", path, region);
+	return v;
+}
+
+/*
+ * Poll dmem.current of @dir until it is @bytes (device memory is released
+ * a moment after its last page goes) or VRAM_RELEASE_MS have passed.
+ */
+static uint64_t dmem_current_wait(const char *dir, const char *region, uint64_t bytes)
+{
+	int64_t end = now_ms() + VRAM_RELEASE_MS;
+	uint64_t v;
+
+	while ((v = dmem_current(dir, region)) != bytes && now_ms() < end)
+		usleep(1000);
+	return v;
+}
+
+/* Move the calling process into cgroup @dir. */
+static void dmem_cgroup_enter(const char *dir)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	igt_assert_eq(write_file(path, "0"), 0);
+}
+
+static void dmem_cgroup_remove(const char *dir)
+{
+	igt_assert_f(!rmdir(dir), "rmdir %s: %s\n", dir, strerror(errno));
+}
+
+/*
+ * What a child of the dmem tests shares with its parent: the cgroup it
+ * runs in, the device's region, and a pipe each way.
+ */
+struct dmem_child {
+	char dir[128];
+	char region[300];
+	int up[2];	/* child to parent */
+	int down[2];	/* parent to child */
+};
+
+static void dmem_signal(int fd)
+{
+	igt_assert_eq(write(fd, "s", 1), 1);
+}
+
+/* Wait for a signal on @fd; false if the other side went away (failed). */
+static bool dmem_wait(int fd)
+{
+	char c;
+
+	return read(fd, &c, 1) == 1;
+}
+
+/* Run @fn in a child (igt_fork) in cgroup @c->dir. */
+static void dmem_child_start(struct dmem_child *c, void (*fn)(struct dmem_child *c))
+{
+	igt_assert_eq(pipe(c->up), 0);
+	igt_assert_eq(pipe(c->down), 0);
+	igt_fork(child, 1) {
+		close(c->up[0]);
+		close(c->down[1]);
+		dmem_cgroup_enter(c->dir);
+		fn(c);
+	}
+	close(c->up[1]);
+	close(c->down[0]);
+}
+
+/* Reap the children of @c[0..@n) that were started: each must have passed. */
+static void dmem_children_end(struct dmem_child *c, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (!c[i].up[0])
+			continue;
+		close(c[i].down[1]);
+		close(c[i].up[0]);
+	}
+	igt_waitchildren_timeout(120, "a child of a dmem test");
+}
+
+/*
+ * Run @fn in a child in a new dmem cgroup whose dmem.max is @max, and
+ * check that it passed; skip without the dmem controller, or without
+ * @caps in the device's capabilities.
+ */
+static void dmem_run(uint64_t caps, uint64_t max, void (*fn)(struct dmem_child *c))
+{
+	struct dmem_child c = {};
+	int fd = sim_client();
+
+	igt_require((svm_caps(fd) & caps) == caps);
+	dmem_require(fd, c.region, sizeof(c.region));
+	dmem_cgroup_make(c.dir, sizeof(c.dir), "a", c.region, max);
+	dmem_child_start(&c, fn);
+	dmem_children_end(&c, 1);
+	dmem_cgroup_remove(c.dir);
+	close(fd);
+}
+
+static char *dmem_buffer(size_t size, uint64_t pattern)
+{
+	char *p = map_aligned(size, THP_SIZE);
+
+	svm_pattern(p, size, pattern);
+	return p;
+}
+
+static void vram_charged_child(struct dmem_child *c)
+{
+	const size_t size = 8 << 20;
+	int fd = sim_client();
+	char *p = dmem_buffer(size, 0x71000000);
+
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), size / ps);
+	igt_assert_eq_u64(svm_counters(fd).vram_pages, size / ps);
+	igt_assert_eq_u64(dmem_current(c->dir, c->region), size);
+
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_HOST), size / ps);
+	igt_assert_eq_u64(dmem_current_wait(c->dir, c->region, 0), 0);
+	svm_assert_pattern(p, size, 0x71000000);
+	close(fd);
+}
+
+static void vram_fault_child(struct dmem_child *c)
+{
+	int fd = sim_client();
+	char *p = dmem_buffer(THP_SIZE, 0x72000000);
+	uint64_t old = 0, pages;
+
+	igt_assert_eq(__svm_advise_atomic(fd, p, THP_SIZE, NOUVEAU_SVM_ATOMIC__MIGRATE), 0);
+	igt_assert_eq(gpu_atomic_add(fd, p, 1, &old), 0);
+	igt_assert_eq_u64(old, 0x72000000);
+	pages = svm_counters(fd).vram_pages;
+	igt_info("a GPU atomic moved %" PRIu64 " pages to VRAM\n", pages);
+	igt_assert_cmpu64(pages, >, <=, 0);
+	/* Moved by the fault worker, charged to this process's cgroup. */
+	igt_assert_eq_u64(dmem_current(c->dir, c->region), pages * ps);
+	close(fd);
+	igt_assert_eq_u64(dmem_current_wait(c->dir, c->region, 0), 0);
+}
+
+#define DMEM_LIMIT_A	(4ull << 20)
+#define DMEM_HOLD_B	(6ull << 20)
+
+/* B: holds DMEM_HOLD_B in VRAM while A runs into its limit next to it. */
+static void dmem_limit_b(struct dmem_child *c)
+{
+	int fd = sim_client();
+	char *p = dmem_buffer(DMEM_HOLD_B, 0x73000000);
+	struct svm_counters n;
+
+	igt_assert_eq_u64(svm_migrate(fd, p, DMEM_HOLD_B, SVM_VRAM), DMEM_HOLD_B / ps);
+	dmem_signal(c->up[1]);
+	igt_assert(dmem_wait(c->down[0]));
+	n = svm_counters(fd);
+	igt_assert_eq_u64(n.evictions, 0);
+	igt_assert_eq_u64(n.vram_pages, DMEM_HOLD_B / ps);
+	igt_assert_eq_u64(dmem_current(c->dir, c->region), DMEM_HOLD_B);
+	svm_assert_pattern(p, DMEM_HOLD_B, 0x73000000);
+	close(fd);
+}
+
+/* A: three times its limit, in three requests. */
+static void dmem_limit_a(struct dmem_child *c)
+{
+	const size_t size = DMEM_LIMIT_A;
+	int fd = sim_client();
+	char *a1 = dmem_buffer(size, 0x74100000);
+	char *a2 = dmem_buffer(size, 0x74200000);
+	char *a3 = dmem_buffer(2 * size, 0x74300000);
+	uint64_t result = 0;
+	struct svm_counters n;
+
+	igt_assert_eq_u64(svm_migrate(fd, a1, size, SVM_VRAM), size / ps);
+	igt_assert_eq_u64(dmem_current(c->dir, c->region), size);
+	/* At its limit: its own older pages make room. */
+	igt_assert_eq_u64(svm_migrate(fd, a2, size, SVM_VRAM), size / ps);
+	igt_assert_eq_u64(dmem_current(c->dir, c->region), size);
+	n = svm_counters(fd);
+	igt_assert_eq_u64(n.evicted_pages, size / ps);
+	/* Twice its limit in one request: half of it, evicting a2. */
+	igt_assert_eq(__svm_migrate(fd, a3, 2 * size, SVM_VRAM, &result), 0);
+	igt_info("MIGRATE of twice the limit: %" PRIu64 " pages of %zu\n",
+		 result, 2 * size / ps);
+	igt_assert_eq_u64(result, size / ps);
+	igt_assert_cmpu64(dmem_current(c->dir, c->region), <=, >, size);
+	n = svm_counters(fd);
+	igt_assert_eq_u64(n.vram_pages, size / ps);
+	svm_assert_pattern(a1, size, 0x74100000);
+	svm_assert_pattern(a2, size, 0x74200000);
+	svm_assert_pattern(a3, 2 * size, 0x74300000);
+	close(fd);
+	dmem_signal(c->up[1]);
+}
+
+static void vram_cgroup_limit_evicts_own(void)
+{
+	struct dmem_child c[2] = {}, *a = &c[0], *b = &c[1];
+	int fd = sim_client();
+
+	dmem_require(fd, a->region, sizeof(a->region));
+	igt_require(svm_vram_size(fd) >= DMEM_LIMIT_A + DMEM_HOLD_B + (4 << 20));
+	memcpy(b->region, a->region, sizeof(b->region));
+	dmem_cgroup_make(a->dir, sizeof(a->dir), "a", a->region, DMEM_LIMIT_A);
+	dmem_cgroup_make(b->dir, sizeof(b->dir), "b", b->region, DMEM_HOLD_B + (2 << 20));
+
+	dmem_child_start(b, dmem_limit_b);
+	if (dmem_wait(b->up[0])) {
+		dmem_child_start(a, dmem_limit_a);
+		/* A is done (or failed): B checks what it held meanwhile. */
+		dmem_wait(a->up[0]);
+		dmem_signal(b->down[1]);
+	}
+	dmem_children_end(c, 2);
+	dmem_cgroup_remove(a->dir);
+	dmem_cgroup_remove(b->dir);
+	close(fd);
+}
+
+static void dmem_lowered_child(struct dmem_child *c)
+{
+	const size_t size = 8 << 20;
+	int fd = sim_client();
+	char *p = dmem_buffer(size, 0x75000000);
+
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), size / ps);
+	dmem_signal(c->up[1]);
+	igt_assert(dmem_wait(c->down[0]));
+	igt_assert_eq_u64(svm_counters(fd).evicted_pages, (size - (2 << 20)) / ps);
+	svm_assert_pattern(p, size, 0x75000000);
+	close(fd);
+}
+
+static void vram_cgroup_max_lowered(void)
+{
+	struct dmem_child c = {};
+	char path[192], val[340];
+	int fd = sim_client();
+
+	dmem_require(fd, c.region, sizeof(c.region));
+	dmem_cgroup_make(c.dir, sizeof(c.dir), "a", c.region, DMEM_MAX);
+	dmem_child_start(&c, dmem_lowered_child);
+	igt_assert(dmem_wait(c.up[0]));
+	igt_assert_eq_u64(dmem_current(c.dir, c.region), 8 << 20);
+
+	snprintf(path, sizeof(path), "%s/dmem.max", c.dir);
+	snprintf(val, sizeof(val), "%s %u", c.region, 2 << 20);
+	igt_assert_eq(write_file(path, val), 0);
+	/* Evicted before the write returned. */
+	igt_assert_eq_u64(dmem_current(c.dir, c.region), 2 << 20);
+	dmem_signal(c.down[1]);
+	dmem_children_end(&c, 1);
+	dmem_cgroup_remove(c.dir);
+	close(fd);
+}
+
+static void dmem_zero_child(struct dmem_child *c)
+{
+	int fd = sim_client();
+	char *p = dmem_buffer(THP_SIZE, 0x76000000);
+	uint64_t result = 0, old = 0, sum = 0;
+
+	igt_assert_eq(__svm_migrate(fd, p, THP_SIZE, SVM_VRAM, &result), -ENOMEM);
+	igt_assert_eq_u64(result, 0);
+	igt_assert_eq(gpu_read(fd, p, THP_SIZE, &sum), 0);
+	igt_assert_eq_u64(sum, svm_checksum(p, THP_SIZE));
+	igt_assert_eq(__svm_advise_atomic(fd, p, THP_SIZE, NOUVEAU_SVM_ATOMIC__MIGRATE), 0);
+	igt_assert_eq(gpu_atomic_add(fd, p, 1, &old), 0);
+	igt_assert_eq_u64(old, 0x76000000);
+	igt_assert_eq_u64(cpu_read(p), old + 1);
+	igt_assert_eq_u64(svm_counters(fd).vram_pages, 0);
+	igt_assert_eq_u64(dmem_current(c->dir, c->region), 0);
+	close(fd);
+}
+
 igt_main
 {
 	igt_fixture
@@ -992,6 +1402,26 @@ igt_main
 	igt_describe("What a PREFETCH makes the kernel allocate is charged to the caller's cgroup.");
 	igt_subtest("prefetch-charged-to-cgroup")
 		prefetch_charged_to_cgroup();
+
+	igt_describe("VRAM moved with MIGRATE is charged to the process's dmem cgroup.");
+	igt_subtest("vram-charged-to-cgroup")
+		dmem_run(0, DMEM_MAX, vram_charged_child);
+
+	igt_describe("VRAM a GPU atomic fault moves is charged to the process's dmem cgroup.");
+	igt_subtest("vram-fault-charged-to-cgroup")
+		dmem_run(NOUVEAU_SVM_CAP_ADVISE_ATOMIC, DMEM_MAX, vram_fault_child);
+
+	igt_describe("A process over its dmem limit evicts its own VRAM, never another cgroup's.");
+	igt_subtest("vram-cgroup-limit-evicts-own")
+		vram_cgroup_limit_evicts_own();
+
+	igt_describe("Lowering dmem.max below what a cgroup holds evicts the excess.");
+	igt_subtest("vram-cgroup-max-lowered")
+		vram_cgroup_max_lowered();
+
+	igt_describe("With dmem.max 0, MIGRATE to VRAM fails and the GPU works in system memory.");
+	igt_subtest("vram-cgroup-zero-limit")
+		dmem_run(NOUVEAU_SVM_CAP_ADVISE_ATOMIC, 0, dmem_zero_child);
 
 	igt_describe("A fault stuck on a FUSE file stops no other client's SVM_INIT or close.");
 	igt_subtest("stuck-fault-others-go-on")

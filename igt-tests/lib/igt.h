@@ -316,6 +316,10 @@ void igt_waitchildren(void);
 int __igt_waitchildren(void);
 void igt_waitchildren_timeout(int seconds, const char *reason);
 
+/* Run @fn when the test program exits, normally or on a signal. */
+typedef void (*igt_exit_handler_t)(int sig);
+void igt_install_exit_handler(igt_exit_handler_t fn);
+
 /* ------------------------------------------------------------------ */
 /* Logging                                                            */
 /* ------------------------------------------------------------------ */

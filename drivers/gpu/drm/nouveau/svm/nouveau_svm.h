@@ -25,6 +25,7 @@
 #include "nouveau_svm_args.h"
 #include "nouveau_svm_batch.h"
 
+struct cgroup_subsys_state;
 struct drm_device;
 struct drm_file;
 struct nouveau_svm_vram;
@@ -366,6 +367,9 @@ struct nouveau_svm_dev {
  * @gc_list: unmapped ranges waiting for garbage collection
  * @gc_work: garbage collector
  * @stats: counters (see &struct nouveau_svm_stats)
+ * @dmem_css: the dmem cgroup of the process that created the VM, which
+ *	its VRAM is charged to, whoever migrates it (NULL without the dmem
+ *	controller)
  */
 struct nouveau_svm_vm {
 	struct drm_gpusvm gpusvm;
@@ -385,6 +389,7 @@ struct nouveau_svm_vm {
 	struct work_struct gc_work;
 
 	struct nouveau_svm_stats *stats;
+	struct cgroup_subsys_state *dmem_css;
 };
 
 /**
@@ -405,7 +410,7 @@ void nouveau_svm_fault_notify(struct nouveau_svm_dev *sdev);
 void nouveau_svm_fault_stop(struct nouveau_svm_dev *sdev);
 void nouveau_svm_dev_gpu_unmap_all(struct nouveau_svm_dev *sdev);
 
-int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size);
+int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *region_name);
 void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev);
 u64 nouveau_svm_devmem_size(struct nouveau_svm_dev *sdev);
 u64 nouveau_svm_devmem_used(struct nouveau_svm_dev *sdev);

@@ -31,9 +31,22 @@
  * VRAM and hand each run to the backend's copy engine in one launch.  Pages
  * that had no memory yet (never touched) are cleared in VRAM, never copied.
  *
+ * With the dmem cgroup controller, the VRAM is a region of it (named by the
+ * backend, drm/<device>/vram on the simulated GPU), and each allocation is
+ * charged there to the dmem cgroup of the process whose VM it is for: the
+ * cgroup that process was in at SVM_INIT, taken then, since the fault
+ * worker that migrates for an ADVISE_ATOMIC MIGRATE fault is no task of
+ * the process (dmem_cgroup_try_charge_css()).  A charge over a cgroup's
+ * dmem.max evicts the least recently used allocations charged inside the
+ * limit it hit (the cgroup's own or its children's, never another
+ * cgroup's) and fails with -ENOMEM when none is left; lowering dmem.max
+ * evicts the excess the same way (the region's reclaim callback).
+ *
  * When an allocation finds VRAM full, the least recently used allocation
  * (of any client) is evicted to system memory with
- * drm_pagemap_evict_to_ram() and the allocation tried again.  An
+ * drm_pagemap_evict_to_ram() and the allocation tried again; a cgroup's
+ * dmem.min protects its allocations, and its dmem.low does until nothing
+ * else is left, as in TTM's eviction.  An
  * allocation never evicts one that its own migration request made (see
  * nouveau_svm_devmem_migration()): a request larger than VRAM fills what
  * it can and stops, instead of evicting what it has just moved, page by
@@ -76,6 +89,7 @@
  */
 
 #include <kunit/visibility.h>
+#include <linux/cgroup_dmem.h>
 #include <linux/dma-mapping.h>
 #include <linux/gpu_buddy.h>
 #include <linux/delay.h>
@@ -121,6 +135,8 @@
  * @free_list: allocations waiting to be freed
  * @free_work: frees them
  * @migrations: the number of the latest migration request
+ * @region: the dmem cgroup region allocations are charged to, NULL when
+ *	the kernel has no dmem controller
  */
 struct nouveau_svm_vram {
 	struct nouveau_svm_dev *sdev;
@@ -146,6 +162,7 @@ struct nouveau_svm_vram {
 	struct work_struct free_work;
 
 	atomic64_t migrations;
+	struct dmem_cgroup_region *region;
 };
 
 /**
@@ -160,6 +177,8 @@ struct nouveau_svm_vram {
  * @ref: references, see DOC: Locking
  * @free_link: entry in &nouveau_svm_vram.free_list
  * @migration: the migration request that made it
+ * @pool: the dmem cgroup pool it is charged to until it is released (NULL:
+ *	charged nowhere)
  */
 struct nouveau_svm_devmem {
 	struct drm_pagemap_devmem base;
@@ -172,6 +191,7 @@ struct nouveau_svm_devmem {
 	struct kref ref;
 	struct llist_node free_link;
 	u64 migration;
+	struct dmem_cgroup_pool_state *pool;
 };
 
 /**
@@ -270,6 +290,7 @@ static void nouveau_svm_devmem_unaccount(struct nouveau_svm_devmem *d)
 
 	atomic64_sub(size, &d->vram->used);
 	atomic64_sub(size >> PAGE_SHIFT, &d->stats->vram_pages);
+	dmem_cgroup_uncharge(d->pool, size);
 }
 
 static void nouveau_svm_vram_free_work(struct work_struct *work)
@@ -463,27 +484,58 @@ static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
 	.copy_to_ram = nouveau_svm_devmem_copy_to_ram,
 };
 
+/**
+ * struct nouveau_svm_victims - which allocations an eviction may take
+ * @owner: only this client's, if not NULL
+ * @limit: only those charged inside this dmem pool (the limit a charge
+ *	hit), if not NULL
+ * @ignore_low: take allocations of cgroups below their dmem.low too
+ * @all: whatever dmem.min and dmem.low say (the client or the device goes)
+ * @spare: not those of this migration request, if not 0
+ * @spared: set when some were spared for @spare
+ * @hit_low: set when some were spared for their dmem.low
+ * @evicted: set when the last eviction moved its allocation out of VRAM
+ */
+struct nouveau_svm_victims {
+	const struct nouveau_svm_stats *owner;
+	struct dmem_cgroup_pool_state *limit;
+	bool ignore_low;
+	bool all;
+	u64 spare;
+	bool spared;
+	bool hit_low;
+	bool evicted;
+};
+
+/* Whether @d may be evicted for @v; LRU lock held. */
+static bool nouveau_svm_victim_ok(struct nouveau_svm_devmem *d, struct nouveau_svm_victims *v)
+{
+	lockdep_assert_held(&d->vram->lru_lock);
+	if (v->owner && d->stats != v->owner)
+		return false;
+	if (v->spare && d->migration == v->spare) {
+		v->spared = true;
+		return false;
+	}
+	if (v->all || !d->pool)
+		return true;
+	/* A cgroup's dmem.min and dmem.low protect it as TTM's eviction does. */
+	return dmem_cgroup_state_evict_valuable(v->limit, d->pool, v->ignore_low, &v->hit_low);
+}
+
 /*
- * Take the least recently used allocation (of @owner only, if not NULL)
- * off the LRU list, with a reference, sparing those of migration @spare
- * (if not 0); *@spared says whether some were spared.  NULL if none is
- * left.
+ * Take the least recently used allocation that @v allows off the LRU
+ * list, with a reference.  NULL if none is left.
  */
 static struct nouveau_svm_devmem *
-nouveau_svm_vram_lru_take(struct nouveau_svm_vram *vram,
-			  const struct nouveau_svm_stats *owner, u64 spare, bool *spared)
+nouveau_svm_vram_lru_take(struct nouveau_svm_vram *vram, struct nouveau_svm_victims *v)
 {
 	struct nouveau_svm_devmem *d;
 
-	*spared = false;
 	spin_lock_irq(&vram->lru_lock);
 	list_for_each_entry(d, &vram->lru, lru) {
-		if (owner && d->stats != owner)
+		if (!nouveau_svm_victim_ok(d, v))
 			continue;
-		if (spare && d->migration == spare) {
-			*spared = true;
-			continue;
-		}
 		list_del_init(&d->lru);
 		kref_get(&d->ref);
 		spin_unlock_irq(&vram->lru_lock);
@@ -494,24 +546,32 @@ nouveau_svm_vram_lru_take(struct nouveau_svm_vram *vram,
 }
 
 /*
- * Evict the least recently used allocation (of @owner only, if not NULL),
- * sparing those of migration @spare (if not 0); *@spared as above.
+ * Evict the least recently used allocation that @v allows; allocations
+ * that only their dmem.low protects are taken when nothing else is.
  * Returns false when there was none to evict.
  */
 static bool nouveau_svm_vram_evict_one(struct nouveau_svm_vram *vram,
-				       const struct nouveau_svm_stats *owner, u64 spare,
-				       bool *spared)
+				       struct nouveau_svm_victims *v)
 {
 	struct nouveau_svm_devmem *victim;
 	int ret;
 
-	victim = nouveau_svm_vram_lru_take(vram, owner, spare, spared);
+	v->ignore_low = false;
+	v->spared = false;
+	v->hit_low = false;
+	v->evicted = false;
+	victim = nouveau_svm_vram_lru_take(vram, v);
+	if (!victim && v->hit_low) {
+		v->ignore_low = true;
+		victim = nouveau_svm_vram_lru_take(vram, v);
+	}
 	if (!victim)
 		return false;
 
 	ret = drm_pagemap_evict_to_ram(&victim->base);
 	trace_nouveau_svm_evict(victim->offset, nouveau_svm_devmem_bytes(victim) >> PAGE_SHIFT,
 				ret);
+	v->evicted = !ret;
 	if (!ret) {
 		atomic64_inc(&victim->stats->evictions);
 		atomic64_add(nouveau_svm_devmem_bytes(victim) >> PAGE_SHIFT,
@@ -548,11 +608,44 @@ static void nouveau_svm_vram_evict_all(struct nouveau_svm_vram *vram,
 				       const struct nouveau_svm_stats *owner)
 {
 	unsigned long n = 2 * nouveau_svm_vram_lru_count(vram, owner);
-	bool spared;
+	struct nouveau_svm_victims v = { .owner = owner, .all = true };
 
-	while (n-- && nouveau_svm_vram_evict_one(vram, owner, 0, &spared))
+	while (n-- && nouveau_svm_vram_evict_one(vram, &v))
 		;
 	flush_work(&vram->free_work);
+}
+
+/*
+ * Charge @size bytes to the dmem cgroup @css.  While a limit stops it,
+ * evict the least recently used allocations charged inside that limit
+ * (the cgroup's own, or its children's: never another cgroup's), not
+ * those of migration @migration, until NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has
+ * passed or the process is killed.  *@pool is the pool charged, NULL
+ * without a dmem region.
+ */
+static int nouveau_svm_vram_charge(struct nouveau_svm_vram *vram,
+				   struct cgroup_subsys_state *css, u64 size,
+				   u64 migration, struct dmem_cgroup_pool_state **pool)
+{
+	unsigned long deadline = jiffies + NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT;
+	struct nouveau_svm_victims v = { .spare = migration };
+	bool evicted;
+	int ret;
+
+	*pool = NULL;
+	if (!vram->region || !css)
+		return 0;
+	for (;;) {
+		ret = dmem_cgroup_try_charge_css(css, vram->region, size, pool, &v.limit);
+		if (ret != -EAGAIN)
+			return ret;
+		evicted = !time_after(jiffies, deadline) && !fatal_signal_pending(current) &&
+			  nouveau_svm_vram_evict_one(vram, &v);
+		dmem_cgroup_pool_state_put(v.limit);
+		if (!evicted)
+			return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
+		flush_work(&vram->free_work);
+	}
 }
 
 static int nouveau_svm_vram_try_alloc(struct nouveau_svm_vram *vram, u64 size,
@@ -583,7 +676,7 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 				  u64 migration, struct gpu_buddy_block **block)
 {
 	unsigned long deadline = jiffies + NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT;
-	bool spared;
+	struct nouveau_svm_victims v = { .spare = migration };
 	int ret;
 
 	if (vram->sdev->ops->vram_admit) {
@@ -597,8 +690,8 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 			break;
 		if (fatal_signal_pending(current))
 			return -EINTR;
-		if (!nouveau_svm_vram_evict_one(vram, NULL, migration, &spared)) {
-			if (spared)
+		if (!nouveau_svm_vram_evict_one(vram, &v)) {
+			if (v.spared)
 				break;
 			usleep_range(500, 1000);
 		}
@@ -608,8 +701,9 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 }
 
 static struct nouveau_svm_devmem *
-nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram, struct nouveau_svm_stats *stats,
-			 struct mm_struct *mm, u64 size, u64 migration)
+nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram,
+			 const struct nouveau_svm_devmem_client *client, u64 size,
+			 u64 migration)
 {
 	struct nouveau_svm_devmem *d;
 	int ret;
@@ -617,9 +711,12 @@ nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram, struct nouveau_svm_stats
 	d = kzalloc_obj(*d, GFP_KERNEL_ACCOUNT);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
-	ret = nouveau_svm_vram_alloc(vram, size, migration, &d->block);
+	ret = nouveau_svm_vram_charge(vram, client->dmem_css, size, migration, &d->pool);
 	if (ret)
 		goto err_free;
+	ret = nouveau_svm_vram_alloc(vram, size, migration, &d->block);
+	if (ret)
+		goto err_uncharge;
 	d->offset = gpu_buddy_block_offset(d->block);
 	ret = nouveau_svm_owners_add(&vram->owners, d->offset, size, d);
 	if (ret)
@@ -627,20 +724,22 @@ nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram, struct nouveau_svm_stats
 
 	d->vram = vram;
 	d->migration = migration;
-	d->stats = nouveau_svm_stats_get(stats);
+	d->stats = nouveau_svm_stats_get(client->stats);
 	INIT_LIST_HEAD(&d->lru);
 	kref_init(&d->ref);
-	mmgrab(mm);
-	drm_pagemap_devmem_init(&d->base, vram->sdev->drm->dev, mm, &nouveau_svm_devmem_ops,
-				&vram->dpagemap, size, NULL);
+	mmgrab(client->mm);
+	drm_pagemap_devmem_init(&d->base, vram->sdev->drm->dev, client->mm,
+				&nouveau_svm_devmem_ops, &vram->dpagemap, size, NULL);
 	atomic64_add(size, &vram->used);
-	atomic64_add(size >> PAGE_SHIFT, &stats->vram_pages);
+	atomic64_add(size >> PAGE_SHIFT, &client->stats->vram_pages);
 	return d;
 
 err_block:
 	mutex_lock(&vram->lock);
 	gpu_buddy_free_block(&vram->mm, d->block);
 	mutex_unlock(&vram->lock);
+err_uncharge:
+	dmem_cgroup_uncharge(d->pool, size);
 err_free:
 	kfree(d);
 	return ERR_PTR(ret);
@@ -664,8 +763,7 @@ u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram)
 /**
  * nouveau_svm_devmem_migrate() - move a piece of a process to VRAM
  * @vram: the device memory
- * @stats: the counters of the client asking
- * @mm: the process, its mmap lock held for read
+ * @client: the client asking; its process's mmap lock held for read
  * @start: the piece's start, aligned to its size
  * @end: its end; the size is a power of two from 4 KiB to 2 MiB, and the
  *	piece lies in one private anonymous VMA
@@ -673,20 +771,24 @@ u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram)
  * @timeslice_ms: how long the piece stays in VRAM at least: a CPU access
  *	before then faults again until it is over (0: none)
  *
- * Allocates VRAM for the piece, evicting other allocations (not those of
- * @migration) while VRAM is full, and migrates the piece into it, all of
- * it or nothing.
+ * Charges the piece to the client's dmem cgroup, evicting allocations
+ * charged inside the limit it hits, if any; allocates VRAM for it,
+ * evicting other allocations while VRAM is full; and migrates the piece
+ * into it, all of it or nothing.  Neither eviction takes allocations of
+ * @migration.
  *
  * Context: Process context, mmap lock held for read; may sleep.
  * Return: 0 when the piece is in VRAM (it may have been already); -ENOMEM
- * when no VRAM could be had; -EINTR when the process was killed; -EBUSY
+ * when no VRAM could be had, or the dmem cgroup's limit allows no more;
+ * -EINTR when the process was killed; -EBUSY
  * when pages were busy or only part of the piece is in VRAM already; -EIO
  * or another copy error; the errors of drm_pagemap_migrate_to_devmem().
  */
 int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
-			       struct nouveau_svm_stats *stats, struct mm_struct *mm,
+			       const struct nouveau_svm_devmem_client *client,
 			       u64 start, u64 end, u64 migration, unsigned long timeslice_ms)
 {
+	struct mm_struct *mm = client->mm;
 	const struct drm_pagemap_migrate_details details = {
 		.timeslice_ms = timeslice_ms,
 	};
@@ -694,7 +796,7 @@ int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
 	int ret;
 
 	mmap_assert_locked(mm);
-	d = nouveau_svm_devmem_alloc(vram, stats, mm, end - start, migration);
+	d = nouveau_svm_devmem_alloc(vram, client, end - start, migration);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
 	/* Ours across the migration; the first is consumed by it. */
@@ -893,20 +995,60 @@ static void nouveau_svm_vram_unpagemap(struct nouveau_svm_vram *vram)
 	release_mem_region(vram->pagemap.range.start, range_len(&vram->pagemap.range));
 }
 
+/*
+ * dmem.max was set below what a cgroup uses: evict the least recently used
+ * allocation charged inside it (its own or its children's).  Called again
+ * while the cgroup is over its limit.  Return: 0, or -ENOSPC when nothing
+ * could be evicted (dmem gives up after a few of those).
+ */
+static int nouveau_svm_vram_reclaim(struct dmem_cgroup_pool_state *pool, u64 target_bytes,
+				    void *priv)
+{
+	struct nouveau_svm_vram *vram = priv;
+	struct nouveau_svm_victims v = { .limit = pool };
+
+	if (!nouveau_svm_vram_evict_one(vram, &v) || !v.evicted)
+		return -ENOSPC;
+	flush_work(&vram->free_work);
+	return 0;
+}
+
+static const struct dmem_cgroup_ops nouveau_svm_vram_dmem_ops = {
+	.reclaim = nouveau_svm_vram_reclaim,
+};
+
+/* The dmem cgroup region of @vram, named drm/<device>/@name. */
+static int nouveau_svm_vram_region(struct nouveau_svm_vram *vram, const char *name)
+{
+	const struct dmem_cgroup_init init = {
+		.size = vram->size,
+		.ops = &nouveau_svm_vram_dmem_ops,
+		.reclaim_priv = vram,
+	};
+
+	vram->region = dmem_cgroup_register_region(&init, "drm/%s/%s",
+						   vram->sdev->drm->unique, name);
+	return PTR_ERR_OR_ZERO(vram->region);
+}
+
 /**
  * nouveau_svm_devmem_init() - give the core device memory to manage
  * @sdev: the device, set up by nouveau_svm_dev_init()
  * @size: bytes of VRAM, a multiple of 2 MiB, that the backend reaches at
  *	offsets 0 to @size - 1 with its copy engine and page tables
+ * @region_name: the name of its dmem cgroup region, drm/<device>/@region_name
  *
  * Makes the VRAM device-private pages and announces migration to VRAM in
  * the device's SVM capabilities.  Call it before the device is registered.
+ * With the dmem cgroup controller, the VRAM is a region of it: each
+ * allocation is charged to the dmem cgroup of the process whose VM it
+ * is for, and lowering a cgroup's dmem.max evicts what it holds above.
  *
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for a bad @size or a backend without a copy engine;
  * -ENOMEM; the errors of request_free_mem_region() and memremap_pages().
  */
-int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size)
+int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *region_name)
 {
 	struct nouveau_svm_vram *vram;
 	int ret;
@@ -933,10 +1075,15 @@ int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size)
 	ret = nouveau_svm_vram_pagemap(vram);
 	if (ret)
 		goto err_buddy;
+	ret = nouveau_svm_vram_region(vram, region_name);
+	if (ret)
+		goto err_pagemap;
 	sdev->vram = vram;
 	sdev->caps |= NOUVEAU_SVM_CAP_MIGRATE_VRAM;
 	return 0;
 
+err_pagemap:
+	nouveau_svm_vram_unpagemap(vram);
 err_buddy:
 	gpu_buddy_fini(&vram->mm);
 err_free:
@@ -961,6 +1108,8 @@ void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev)
 	if (!vram)
 		return;
 	sdev->caps &= ~NOUVEAU_SVM_CAP_MIGRATE_VRAM;
+	/* No reclaim runs once it returns, and no VM is left to charge. */
+	dmem_cgroup_unregister_region(vram->region);
 	nouveau_svm_vram_evict_all(vram, NULL);
 	if (vram->dpagemap_live &&
 	    !wait_for_completion_timeout(&vram->dpagemap_dead,

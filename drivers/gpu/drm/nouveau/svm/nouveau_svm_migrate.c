@@ -186,10 +186,15 @@ static bool nouveau_svm_migration_killed(struct nouveau_svm_migration *m)
 static int nouveau_svm_migrate_piece(struct nouveau_svm_migration *m, u64 start, u64 size)
 {
 	struct nouveau_svm_vm *vm = m->vm;
+	const struct nouveau_svm_devmem_client client = {
+		.stats = vm->stats,
+		.mm = vm->gpusvm.mm,
+		.dmem_css = vm->dmem_css,
+	};
 	int ret, ret2;
 
-	ret = nouveau_svm_devmem_migrate(vm->sdev->vram, vm->stats, vm->gpusvm.mm,
-					 start, start + size, m->id, m->timeslice_ms);
+	ret = nouveau_svm_devmem_migrate(vm->sdev->vram, &client, start, start + size,
+					 m->id, m->timeslice_ms);
 	/* No VRAM for this piece: none for the next ones either. */
 	m->killed |= ret == -EINTR;
 	m->stop |= ret == -ENOMEM || m->killed;

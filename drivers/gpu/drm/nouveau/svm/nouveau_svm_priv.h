@@ -102,11 +102,23 @@ void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
 struct nouveau_svm_stats *nouveau_svm_stats_get(struct nouveau_svm_stats *stats);
 void nouveau_svm_stats_put(struct nouveau_svm_stats *stats);
 
+/**
+ * struct nouveau_svm_devmem_client - whom a migration to VRAM is for
+ * @stats: the client's counters
+ * @mm: its process
+ * @dmem_css: the dmem cgroup its VRAM is charged to; NULL: none
+ */
+struct nouveau_svm_devmem_client {
+	struct nouveau_svm_stats *stats;
+	struct mm_struct *mm;
+	struct cgroup_subsys_state *dmem_css;
+};
+
 int nouveau_svm_devmem_get(struct nouveau_svm_vram *vram);
 void nouveau_svm_devmem_unhold(struct nouveau_svm_vram *vram);
 u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram);
 int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
-			       struct nouveau_svm_stats *stats, struct mm_struct *mm,
+			       const struct nouveau_svm_devmem_client *client,
 			       u64 start, u64 end, u64 migration, unsigned long timeslice_ms);
 void nouveau_svm_devmem_touch(struct nouveau_svm_vram *vram,
 			      const struct drm_pagemap_addr *dma, unsigned long n);

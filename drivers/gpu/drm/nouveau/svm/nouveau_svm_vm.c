@@ -24,6 +24,7 @@
  * No other lock is added: races with the CPU are resolved by retrying.
  */
 
+#include <linux/cgroup_dmem.h>
 #include <linux/delay.h>
 #include <linux/hmm.h>
 #include <linux/ktime.h>
@@ -387,6 +388,7 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 		return ERR_PTR(-ENOMEM);
 	}
 	kref_init(&vm->stats->ref);
+	vm->dmem_css = dmem_cgroup_get_task_css(current);
 	vm->sdev = sdev;
 	vm->unmanaged = *unmanaged;
 	mt_init(&vm->atomic_policy);
@@ -429,6 +431,7 @@ err_gpusvm:
 	drm_gpusvm_fini(&vm->gpusvm);
 err_free:
 	mtree_destroy(&vm->atomic_policy);
+	dmem_cgroup_put_css(vm->dmem_css);
 	nouveau_svm_stats_put(vm->stats);
 	kfree(vm);
 	return ERR_PTR(ret);
@@ -467,6 +470,7 @@ void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm)
 	mtree_destroy(&vm->atomic_policy);
 	if (sdev->vram)
 		nouveau_svm_devmem_unhold(sdev->vram);
+	dmem_cgroup_put_css(vm->dmem_css);
 	nouveau_svm_stats_put(vm->stats);
 	kfree(vm);
 }

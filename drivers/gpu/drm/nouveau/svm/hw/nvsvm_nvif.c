@@ -107,8 +107,9 @@ static void nvsvm_nvif_start_devmem(struct nouveau_svm *svm)
 	int ret;
 
 	ret = nvsvm_nvif_copy_init(svm);
+	/* Its dmem cgroup region: see DOC: Copy engine on nvif. */
 	if (!ret && svm->copy.size)
-		ret = nouveau_svm_devmem_init(&svm->sdev, svm->copy.size);
+		ret = nouveau_svm_devmem_init(&svm->sdev, svm->copy.size, "svm");
 	if (ret) {
 		NV_WARN(svm->drm, "svm: no device memory: %d\n", ret);
 		nvsvm_nvif_copy_fini(svm);

@@ -27,7 +27,12 @@
  * Device memory is one pinned, contiguous VRAM buffer of svm_vram_mb MiB
  * (at most a quarter of VRAM, in whole 2 MiB pages), handed to the core
  * with nouveau_svm_devmem_init(); the core's VRAM offsets are offsets into
- * it.  Without a copy engine there is no device memory.
+ * it.  Without a copy engine there is no device memory.  The buffer is
+ * charged once, as a whole, in nouveau's "vram" dmem cgroup region, to
+ * the cgroup of whoever loaded nouveau; the pages SVM moves into it are
+ * charged to their processes in a region of the buffer's size of their
+ * own, drm/<device>/svm, so that a process's dmem.max bounds its SVM VRAM
+ * without counting the carve-out twice.
  */
 
 /**

@@ -500,7 +500,8 @@ static int nvsim_probe(struct platform_device *pdev)
 	if (ret)
 		goto err_vram_fini;
 	if (ndev->vram.size) {
-		ret = nouveau_svm_devmem_init(&ndev->sdev, ndev->vram.size);
+		/* The device's only VRAM user: its region is all of it. */
+		ret = nouveau_svm_devmem_init(&ndev->sdev, ndev->vram.size, "vram");
 		if (ret)
 			goto err_svm_fini;
 	}
