@@ -56,6 +56,16 @@
  *	two threads that keep adding while the GPU does, on one word of system
  *	memory: the total is exact.  The simulated GPU's atomic there is a
  *	read-modify-write that only device-exclusive access keeps atomic.
+ *
+ * SUBTEST: atomic-stale-fault-keeps-grant
+ * Description: Four channels run GPU atomic adds on one word; their
+ *	faults on it come in several batches, the later ones for a page the
+ *	first already granted.  Such a stale fault must leave the grant in
+ *	place: one grant per round, taken back only by the CPU's write that
+ *	starts the next round, and the total exact.  Granting the page again
+ *	would first take it from the GPU (make_device_exclusive() faults the
+ *	device-exclusive entry back), so that every late fault of one
+ *	channel revoked what another was using.
  */
 
 #include <errno.h>
@@ -416,6 +426,47 @@ static void atomics_channels_and_cpu_exact(void)
 	close(fd);
 }
 
+#define GRANT_ROUNDS	50
+#define GRANT_ADDS	8
+
+static void atomic_stale_fault_keeps_grant(void)
+{
+	static struct drm_nvsim_cmd adds[NCHANNELS][GRANT_ADDS];
+	struct svm_counters a, d;
+	uint64_t *word, seq[NCHANNELS], want = 0;
+	int fd;
+
+	igt_require_f(sim_runners() >= 2, "one runner: channels take turns\n");
+	fd = sim_client();
+	svm_require_atomics(fd);
+	word = map_rw(ps);
+	for (int c = 0; c < NCHANNELS; c++)
+		for (int i = 0; i < GRANT_ADDS; i++)
+			adds[c][i] = gpu_cmd_atomic_add(word, 1);
+
+	a = svm_counters(fd);
+	for (int round = 0; round < GRANT_ROUNDS; round++) {
+		/* The CPU takes the page back: the GPU's next atomics fault. */
+		want = round << 20;
+		__atomic_store_n(word, want, __ATOMIC_SEQ_CST);
+		for (int c = 0; c < NCHANNELS; c++)
+			seq[c] = submit_on(fd, c, adds[c], GRANT_ADDS);
+		for (int c = 0; c < NCHANNELS; c++)
+			igt_assert_eq(gpu_wait(fd, seq[c]), 0);
+		igt_assert_eq_u64(__atomic_load_n(word, __ATOMIC_SEQ_CST),
+				  want + NCHANNELS * GRANT_ADDS);
+	}
+	d = svm_counters(fd);
+	d = svm_counters_sub(&d, &a);
+	igt_info("%d rounds: %" PRIu64 " atomic faults, %" PRIu64 " grants, %" PRIu64
+		 " revocations\n", GRANT_ROUNDS, d.atomic_faults, d.exclusive_grants,
+		 d.revocations);
+	igt_assert_eq_u64(d.exclusive_grants, GRANT_ROUNDS);
+	igt_assert_lte(d.revocations, GRANT_ROUNDS);
+	munmap(word, ps);
+	close(fd);
+}
+
 struct stealer {
 	int fd;
 	uint64_t seqno;
@@ -511,4 +562,8 @@ igt_main
 	igt_describe("GPU atomics of two channels and CPU atomics on one word stay exact.");
 	igt_subtest("atomics-channels-and-cpu-exact")
 		atomics_channels_and_cpu_exact();
+
+	igt_describe("A late fault on a page the GPU holds atomic access to leaves the grant.");
+	igt_subtest("atomic-stale-fault-keeps-grant")
+		atomic_stale_fault_keeps_grant();
 }

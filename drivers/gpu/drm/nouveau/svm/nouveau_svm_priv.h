@@ -20,6 +20,8 @@ struct hmm_range;
  * @mapped_pages: pages of the range in the GPU page table (notifier lock)
  * @atomic: some of them are mapped with atomic access, and so are
  *	device-exclusive in the CPU page tables (notifier lock)
+ * @atomic_pages: which ones, a bit per page of the range, allocated at its
+ *	first grant (notifier lock; cleared with @atomic)
  * @atomic_granted: when the last atomic grant was mapped (notifier lock)
  * @atomic_batch: the fault batch of that grant, whose replay starts the
  *	GPU's atomic time slice (notifier lock)
@@ -37,6 +39,7 @@ struct nouveau_svm_range {
 	u64 map_epoch;
 	unsigned long mapped_pages;
 	bool atomic;
+	unsigned long *atomic_pages;
 	ktime_t atomic_granted;
 	u64 atomic_batch;
 	struct nouveau_svm_thrash thrash;

@@ -24,6 +24,7 @@
  * No other lock is added: races with the CPU are resolved by retrying.
  */
 
+#include <linux/bitmap.h>
 #include <linux/cgroup_dmem.h>
 #include <linux/delay.h>
 #include <linux/hmm.h>
@@ -89,7 +90,16 @@ static void nouveau_svm_range_free(struct drm_gpusvm_range *range)
 	drm_gpusvm_free_pages(range->gpusvm, &r->pages,
 			      drm_gpusvm_range_size(range) >> PAGE_SHIFT);
 	atomic64_dec(&vm->stats->ranges);
+	bitmap_free(r->atomic_pages);
 	kfree(r);
+}
+
+/* No page of @r has atomic access on the GPU any more; notifier lock held. */
+static void nouveau_svm_range_atomic_clear(struct nouveau_svm_range *r)
+{
+	if (r->atomic && r->atomic_pages)
+		bitmap_zero(r->atomic_pages, drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT);
+	r->atomic = false;
 }
 
 /*
@@ -105,7 +115,7 @@ static void nouveau_svm_range_sync(struct nouveau_svm_vm *vm,
 		return;
 	r->map_epoch = vm->map_epoch;
 	r->mapped_pages = 0;
-	r->atomic = false;
+	nouveau_svm_range_atomic_clear(r);
 }
 
 /* Take a range's pages out of the GPU page table; notifier lock held. */
@@ -122,7 +132,7 @@ static void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
 	r->mapped_pages = 0;
 	if (r->atomic)
 		atomic64_inc(&vm->stats->revocations);
-	r->atomic = false;
+	nouveau_svm_range_atomic_clear(r);
 }
 
 /*
@@ -876,7 +886,13 @@ int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
  * three steps, so that at most one folio is locked at a time: two pages
  * of one large folio (a THP, or an mTHP) would otherwise wait for a lock
  * the fault server holds itself.  A page in VRAM among them needs no
- * grant and is skipped.
+ * grant and is skipped, and so is a page whose grant is still in place
+ * (the range keeps a bit per page granted, cleared with every
+ * invalidation): its fault is stale, an access in flight while the grant
+ * was made, or faulted again by a replay of another batch before this
+ * one's; granting it again would first take it from the GPU, since
+ * make_device_exclusive() faults a device-exclusive entry back in, and
+ * faults that come late keep doing so to each other's grants.
  *
  * The invalidation callback ignores MMU_NOTIFY_EXCLUSIVE events whose owner
  * is the device (our own grant, step 2); anything else in between (munmap,
@@ -987,6 +1003,7 @@ static int nouveau_svm_range_map_atomic(struct nouveau_svm_vm *vm,
 	ret = vm->sdev->ops->map(vm, &map);
 	if (ret)
 		goto out_unlock;
+	bitmap_set(r->atomic_pages, (start - base) >> PAGE_SHIFT, map.npages);
 	r->atomic = true;
 	r->atomic_granted = ktime_get();
 	r->atomic_batch = vm->sdev->batch;
@@ -995,6 +1012,28 @@ static int nouveau_svm_range_map_atomic(struct nouveau_svm_vm *vm,
 out_unlock:
 	drm_gpusvm_notifier_unlock(&vm->gpusvm);
 	return ret;
+}
+
+/*
+ * The record of @r's pages with atomic access, made at its first grant (a
+ * fault server, VM lock held: the only one that makes it).
+ */
+static int nouveau_svm_range_atomic_pages(struct nouveau_svm_vm *vm,
+					  struct nouveau_svm_range *r)
+{
+	unsigned long *pages;
+
+	lockdep_assert_held(&vm->lock);
+	if (r->atomic_pages)
+		return 0;
+	pages = bitmap_zalloc(drm_gpusvm_range_size(&r->base) >> PAGE_SHIFT,
+			      GFP_KERNEL_ACCOUNT);
+	if (!pages)
+		return -ENOMEM;
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	r->atomic_pages = pages;
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	return 0;
 }
 
 /*
@@ -1017,6 +1056,9 @@ static int nouveau_svm_grant_exclusive(struct nouveau_svm_vm *vm,
 	struct page *page;
 	int ret;
 
+	ret = nouveau_svm_range_atomic_pages(vm, r);
+	if (ret)
+		return ret;
 	if (!mmget_not_zero(mm))
 		return -EFAULT;
 	mmap_read_lock(mm);
@@ -1030,6 +1072,31 @@ static int nouveau_svm_grant_exclusive(struct nouveau_svm_vm *vm,
 	mmap_read_unlock(mm);
 	mmput(mm);
 	return ret;
+}
+
+/*
+ * Whether the page at @addr of @r has the atomic access a grant gave it
+ * still: nothing invalidated the range since, so the page is
+ * device-exclusive and the GPU may use it.  A fault on such a page is
+ * stale (its access was in flight while the grant was made, or it
+ * faulted again before the replay) and needs nothing: granting the page
+ * again would first take it from the GPU, since make_device_exclusive()
+ * faults a device-exclusive entry back in.  NVIDIA UVM skips the faults
+ * of pages the GPU is authorized for in the same way
+ * (service_fault_batch_block_locked(), uvm_va_block_page_is_gpu_authorized()).
+ */
+static bool nouveau_svm_range_page_granted(struct nouveau_svm_vm *vm,
+					   struct nouveau_svm_range *r, u64 addr)
+{
+	unsigned long i = (addr - drm_gpusvm_range_start(&r->base)) >> PAGE_SHIFT;
+	bool granted;
+
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	nouveau_svm_range_sync(vm, r);
+	granted = r->atomic && drm_gpusvm_pages_valid(&vm->gpusvm, &r->pages) &&
+		  test_bit(i, r->atomic_pages);
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	return granted;
 }
 
 /* Whether the page at @addr of @r is in VRAM. */
@@ -1058,6 +1125,8 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 addr)
 	 * make_device_exclusive() would move it back.
 	 */
 	if (nouveau_svm_range_page_in_vram(served.range, addr))
+		return 0;
+	if (nouveau_svm_range_page_granted(vm, served.range, addr))
 		return 0;
 	return nouveau_svm_grant_exclusive(vm, served.range, addr);
 }
