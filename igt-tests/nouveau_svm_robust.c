@@ -64,6 +64,12 @@
  *	partial MIGRATE; it never holds more than its limit, and the other's
  *	pages stay in VRAM untouched.  All data stays exact.
  *
+ * SUBTEST: vram-cgroup-fair-share
+ * Description: Two processes in one dmem cgroup at its limit, one holding
+ *	three times what the other does: when the smaller one moves more to
+ *	VRAM, the pages evicted for it are the larger one's, though its own
+ *	are older.
+ *
  * SUBTEST: vram-cgroup-max-lowered
  * Description: Lowering a dmem cgroup's dmem.max below what it holds in
  *	VRAM evicts the excess before the write returns; the data is exact.
@@ -1322,6 +1328,70 @@ static void vram_cgroup_limit_evicts_own(void)
 	close(fd);
 }
 
+#define FAIR_LIMIT	(8ull << 20)
+
+/* The smaller client: 2 MiB first, 2 MiB more once the larger one is in. */
+static void fair_small(struct dmem_child *c)
+{
+	int fd = sim_client();
+	char *p = dmem_buffer(4 << 20, 0x77100000);
+	struct svm_counters n;
+
+	igt_assert_eq_u64(svm_migrate(fd, p, 2 << 20, SVM_VRAM), (2 << 20) / ps);
+	dmem_signal(c->up[1]);
+	igt_assert(dmem_wait(c->down[0]));
+	igt_assert_eq_u64(svm_migrate(fd, p + (2 << 20), 2 << 20, SVM_VRAM), (2 << 20) / ps);
+	n = svm_counters(fd);
+	igt_assert_eq_u64(n.evictions, 0);
+	igt_assert_eq_u64(n.vram_pages, (4 << 20) / ps);
+	svm_assert_pattern(p, 4 << 20, 0x77100000);
+	close(fd);
+	dmem_signal(c->up[1]);
+}
+
+/* The larger client: 6 MiB, then waits to be told to check. */
+static void fair_large(struct dmem_child *c)
+{
+	int fd = sim_client();
+	char *p = dmem_buffer(6 << 20, 0x77200000);
+	struct svm_counters n;
+
+	igt_assert_eq_u64(svm_migrate(fd, p, 6 << 20, SVM_VRAM), (6 << 20) / ps);
+	dmem_signal(c->up[1]);
+	igt_assert(dmem_wait(c->down[0]));
+	n = svm_counters(fd);
+	igt_assert_eq_u64(n.evicted_pages, (2 << 20) / ps);
+	igt_assert_eq_u64(n.vram_pages, (4 << 20) / ps);
+	svm_assert_pattern(p, 6 << 20, 0x77200000);
+	close(fd);
+}
+
+static void vram_cgroup_fair_share(void)
+{
+	struct dmem_child c[2] = {}, *small = &c[0], *large = &c[1];
+	int fd = sim_client();
+
+	dmem_require(fd, small->region, sizeof(small->region));
+	igt_require(svm_vram_size(fd) >= FAIR_LIMIT + (4 << 20));
+	dmem_cgroup_make(small->dir, sizeof(small->dir), "a", small->region, FAIR_LIMIT);
+	memcpy(large, small, sizeof(*large));
+
+	dmem_child_start(small, fair_small);
+	if (dmem_wait(small->up[0])) {
+		dmem_child_start(large, fair_large);
+		if (dmem_wait(large->up[0])) {
+			igt_assert_eq_u64(dmem_current(small->dir, small->region), FAIR_LIMIT);
+			/* The smaller one goes over: the larger one makes room. */
+			dmem_signal(small->down[1]);
+			dmem_wait(small->up[0]);
+		}
+		dmem_signal(large->down[1]);
+	}
+	dmem_children_end(c, 2);
+	dmem_cgroup_remove(small->dir);
+	close(fd);
+}
+
 static void dmem_lowered_child(struct dmem_child *c)
 {
 	const size_t size = 8 << 20;
@@ -1414,6 +1484,10 @@ igt_main
 	igt_describe("A process over its dmem limit evicts its own VRAM, never another cgroup's.");
 	igt_subtest("vram-cgroup-limit-evicts-own")
 		vram_cgroup_limit_evicts_own();
+
+	igt_describe("In a dmem cgroup at its limit, the client holding the most makes room.");
+	igt_subtest("vram-cgroup-fair-share")
+		vram_cgroup_fair_share();
 
 	igt_describe("Lowering dmem.max below what a cgroup holds evicts the excess.");
 	igt_subtest("vram-cgroup-max-lowered")

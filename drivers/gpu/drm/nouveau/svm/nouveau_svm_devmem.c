@@ -40,7 +40,11 @@
  * dmem.max evicts the least recently used allocations charged inside the
  * limit it hit (the cgroup's own or its children's, never another
  * cgroup's) and fails with -ENOMEM when none is left; lowering dmem.max
- * evicts the excess the same way (the region's reclaim callback).
+ * evicts the excess the same way (the region's reclaim callback).  Such
+ * an eviction is fair between the clients the limit covers: it takes the
+ * least recently used allocation of the client that holds the most, the
+ * one over its fair share if any is, so that a client in a cgroup full of
+ * another's memory gets room by evicting the other's, not its own.
  *
  * When an allocation finds VRAM full, the least recently used allocation
  * (of any client) is evicted to system memory with
@@ -489,6 +493,8 @@ static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
  * @owner: only this client's, if not NULL
  * @limit: only those charged inside this dmem pool (the limit a charge
  *	hit), if not NULL
+ * @fair: only those of the client that holds the most VRAM among the
+ *	allowed ones (the one over its fair share, if any is)
  * @ignore_low: take allocations of cgroups below their dmem.low too
  * @all: whatever dmem.min and dmem.low say (the client or the device goes)
  * @spare: not those of this migration request, if not 0
@@ -499,6 +505,7 @@ static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
 struct nouveau_svm_victims {
 	const struct nouveau_svm_stats *owner;
 	struct dmem_cgroup_pool_state *limit;
+	bool fair;
 	bool ignore_low;
 	bool all;
 	u64 spare;
@@ -524,16 +531,40 @@ static bool nouveau_svm_victim_ok(struct nouveau_svm_devmem *d, struct nouveau_s
 }
 
 /*
+ * The client that holds the most VRAM among those whose allocations @v
+ * allows, NULL if none; LRU lock held.
+ */
+static const struct nouveau_svm_stats *
+nouveau_svm_vram_largest(struct nouveau_svm_vram *vram, struct nouveau_svm_victims *v)
+{
+	const struct nouveau_svm_stats *largest = NULL;
+	struct nouveau_svm_devmem *d;
+
+	lockdep_assert_held(&vram->lru_lock);
+	list_for_each_entry(d, &vram->lru, lru)
+		if (d->stats != largest && nouveau_svm_victim_ok(d, v) &&
+		    (!largest || atomic64_read(&d->stats->vram_pages) >
+				 atomic64_read(&largest->vram_pages)))
+			largest = d->stats;
+	return largest;
+}
+
+/*
  * Take the least recently used allocation that @v allows off the LRU
  * list, with a reference.  NULL if none is left.
  */
 static struct nouveau_svm_devmem *
 nouveau_svm_vram_lru_take(struct nouveau_svm_vram *vram, struct nouveau_svm_victims *v)
 {
+	const struct nouveau_svm_stats *client = NULL;
 	struct nouveau_svm_devmem *d;
 
 	spin_lock_irq(&vram->lru_lock);
+	if (v->fair)
+		client = nouveau_svm_vram_largest(vram, v);
 	list_for_each_entry(d, &vram->lru, lru) {
+		if (client && d->stats != client)
+			continue;
 		if (!nouveau_svm_victim_ok(d, v))
 			continue;
 		list_del_init(&d->lru);
@@ -617,8 +648,9 @@ static void nouveau_svm_vram_evict_all(struct nouveau_svm_vram *vram,
 
 /*
  * Charge @size bytes to the dmem cgroup @css.  While a limit stops it,
- * evict the least recently used allocations charged inside that limit
- * (the cgroup's own, or its children's: never another cgroup's), not
+ * evict the least recently used allocations, of the client that holds
+ * the most, charged inside that limit (the cgroup's own, or its
+ * children's: never another cgroup's), not
  * those of migration @migration, until NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has
  * passed or the process is killed.  *@pool is the pool charged, NULL
  * without a dmem region.
@@ -628,7 +660,7 @@ static int nouveau_svm_vram_charge(struct nouveau_svm_vram *vram,
 				   u64 migration, struct dmem_cgroup_pool_state **pool)
 {
 	unsigned long deadline = jiffies + NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT;
-	struct nouveau_svm_victims v = { .spare = migration };
+	struct nouveau_svm_victims v = { .fair = true, .spare = migration };
 	bool evicted;
 	int ret;
 
@@ -997,7 +1029,8 @@ static void nouveau_svm_vram_unpagemap(struct nouveau_svm_vram *vram)
 
 /*
  * dmem.max was set below what a cgroup uses: evict the least recently used
- * allocation charged inside it (its own or its children's).  Called again
+ * allocation, of the client that holds the most, charged inside it (its
+ * own or its children's).  Called again
  * while the cgroup is over its limit.  Return: 0, or -ENOSPC when nothing
  * could be evicted (dmem gives up after a few of those).
  */
@@ -1005,7 +1038,7 @@ static int nouveau_svm_vram_reclaim(struct dmem_cgroup_pool_state *pool, u64 tar
 				    void *priv)
 {
 	struct nouveau_svm_vram *vram = priv;
-	struct nouveau_svm_victims v = { .limit = pool };
+	struct nouveau_svm_victims v = { .limit = pool, .fair = true };
 
 	if (!nouveau_svm_vram_evict_one(vram, &v) || !v.evicted)
 		return -ENOSPC;
