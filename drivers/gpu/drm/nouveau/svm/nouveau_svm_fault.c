@@ -253,12 +253,31 @@ static bool nouveau_svm_faults_any_atomic(const struct nouveau_svm_fault *f,
 }
 
 /*
+ * Whether an atomic fault among the @n faults at @f, all in @served's
+ * range, is on a page the GPU has no atomic access to yet: the others are
+ * late (see nouveau_svm_vm_atomic_held()).
+ */
+static bool nouveau_svm_faults_atomic_new(struct nouveau_svm_vm *vm,
+					  const struct nouveau_svm_fault *f, unsigned int n,
+					  const struct nouveau_svm_served *served)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].access == NOUVEAU_SVM_ACCESS_ATOMIC &&
+		    !nouveau_svm_vm_atomic_held(vm, served->range, f[i].addr & PAGE_MASK))
+			return true;
+	return false;
+}
+
+/*
  * Give the GPU atomic access to the pages of the atomic faults among the
  * @n faults at @f, all in @served's writable range, page by page; cancel a
  * page's atomic faults if its policy refuses them or the grant cannot be
  * made.  With the MIGRATE policy the range goes to VRAM first, where
- * atomics need no grant.  @f is sorted by address, so the faults of one
- * page (duplicates) are neighbours.
+ * atomics need no grant, unless the faults are all late ones.  @f is
+ * sorted by address, so the faults of one page (duplicates) are
+ * neighbours.
  */
 static void nouveau_svm_faults_atomic(struct nouveau_svm_dev *sdev,
 				      struct nouveau_svm_vm *vm,
@@ -274,7 +293,7 @@ static void nouveau_svm_faults_atomic(struct nouveau_svm_dev *sdev,
 	u64 page;
 	int ret;
 
-	if (migrate)
+	if (migrate && nouveau_svm_faults_atomic_new(vm, f, n, served))
 		nouveau_svm_vm_migrate_locked(vm, &w);
 	for (i = 0; i < n; i = j) {
 		page = f[i].addr & PAGE_MASK;

@@ -78,6 +78,8 @@ int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
 int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
 			    struct nouveau_svm_served *served);
 int nouveau_svm_vm_atomic(struct nouveau_svm_vm *vm, u64 addr);
+bool nouveau_svm_vm_atomic_held(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r,
+				u64 addr);
 u32 nouveau_svm_vm_atomic_policy(struct nouveau_svm_vm *vm, u64 addr);
 int nouveau_svm_vm_advise_atomic(struct nouveau_svm_vm *vm,
 				 const struct nouveau_svm_window *w, u32 policy);

@@ -1109,6 +1109,28 @@ static bool nouveau_svm_range_page_in_vram(struct nouveau_svm_range *r, u64 addr
 	return vram;
 }
 
+/**
+ * nouveau_svm_vm_atomic_held() - whether the GPU has atomic access to a page
+ * @vm: the VM
+ * @r: the range of the page, just mapped by nouveau_svm_vm_fault()
+ * @addr: the page, page aligned
+ *
+ * A GPU atomic fault on such a page is late: an access in flight while
+ * its grant or its move to VRAM was made.  It needs nothing, and must get
+ * nothing: granting the page again or migrating its range again takes it
+ * off the GPU first.
+ *
+ * Context: A fault server, VM lock held.
+ * Return: true if the page is in VRAM, or granted and not invalidated since.
+ */
+bool nouveau_svm_vm_atomic_held(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r,
+				u64 addr)
+{
+	lockdep_assert_held(&vm->lock);
+	return nouveau_svm_range_page_in_vram(r, addr) ||
+	       nouveau_svm_range_page_granted(vm, r, addr);
+}
+
 /* One try at atomic access to the page at @addr. */
 static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 addr)
 {
@@ -1124,9 +1146,7 @@ static int nouveau_svm_vm_atomic_once(struct nouveau_svm_vm *vm, u64 addr)
 	 * A page in VRAM was just mapped with atomic access: the GPU owns it.
 	 * make_device_exclusive() would move it back.
 	 */
-	if (nouveau_svm_range_page_in_vram(served.range, addr))
-		return 0;
-	if (nouveau_svm_range_page_granted(vm, served.range, addr))
+	if (nouveau_svm_vm_atomic_held(vm, served.range, addr))
 		return 0;
 	return nouveau_svm_grant_exclusive(vm, served.range, addr);
 }
