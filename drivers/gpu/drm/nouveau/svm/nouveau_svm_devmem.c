@@ -36,10 +36,14 @@
  * charged there to the dmem cgroup of the process whose VM it is for: the
  * cgroup that process was in at SVM_INIT, taken then, since the fault
  * worker that migrates for an ADVISE_ATOMIC MIGRATE fault is no task of
- * the process (dmem_cgroup_try_charge_css()).  A charge over a cgroup's
- * dmem.max evicts the least recently used allocations charged inside the
- * limit it hit (the cgroup's own or its children's, never another
- * cgroup's) and fails with -ENOMEM when none is left; lowering dmem.max
+ * the process (dmem_cgroup_try_charge_css()); a process moved to another
+ * cgroup later keeps charging that one, as a buffer object stays charged
+ * where it was made.  A charge over a dmem.max evicts the least recently
+ * used allocations charged inside the cgroup whose limit it hit (that
+ * cgroup or its descendants: the charging one's own, or its siblings'
+ * under a common ancestor's limit, never outside it) and fails with
+ * -ENOMEM when none of them is on the LRU list (those being migrated or
+ * evicted at the moment are not); lowering dmem.max
  * evicts the excess the same way (the region's reclaim callback).  Such
  * an eviction is fair between the clients the limit covers: it takes the
  * least recently used allocation of the client that holds the most, the
@@ -500,6 +504,8 @@ static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
  * @spare: not those of this migration request, if not 0
  * @spared: set when some were spared for @spare
  * @hit_low: set when some were spared for their dmem.low
+ * @protected: set when some were spared for their dmem.min or dmem.low,
+ *	or for being outside the limit
  * @evicted: set when the last eviction moved its allocation out of VRAM
  */
 struct nouveau_svm_victims {
@@ -511,6 +517,7 @@ struct nouveau_svm_victims {
 	u64 spare;
 	bool spared;
 	bool hit_low;
+	bool protected;
 	bool evicted;
 };
 
@@ -524,10 +531,16 @@ static bool nouveau_svm_victim_ok(struct nouveau_svm_devmem *d, struct nouveau_s
 		v->spared = true;
 		return false;
 	}
-	if (v->all || !d->pool)
+	if (v->all)
 		return true;
+	/* Charged nowhere: no limit's to evict. */
+	if (!d->pool)
+		return !v->limit;
 	/* A cgroup's dmem.min and dmem.low protect it as TTM's eviction does. */
-	return dmem_cgroup_state_evict_valuable(v->limit, d->pool, v->ignore_low, &v->hit_low);
+	if (dmem_cgroup_state_evict_valuable(v->limit, d->pool, v->ignore_low, &v->hit_low))
+		return true;
+	v->protected = true;
+	return false;
 }
 
 /*
@@ -590,6 +603,7 @@ static bool nouveau_svm_vram_evict_one(struct nouveau_svm_vram *vram,
 	v->ignore_low = false;
 	v->spared = false;
 	v->hit_low = false;
+	v->protected = false;
 	v->evicted = false;
 	victim = nouveau_svm_vram_lru_take(vram, v);
 	if (!victim && v->hit_low) {
@@ -649,11 +663,11 @@ static void nouveau_svm_vram_evict_all(struct nouveau_svm_vram *vram,
 /*
  * Charge @size bytes to the dmem cgroup @css.  While a limit stops it,
  * evict the least recently used allocations, of the client that holds
- * the most, charged inside that limit (the cgroup's own, or its
- * children's: never another cgroup's), not
- * those of migration @migration, until NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has
- * passed or the process is killed.  *@pool is the pool charged, NULL
- * without a dmem region.
+ * the most, charged inside the cgroup whose limit it is (that cgroup's or
+ * its descendants', never outside it), not those of migration
+ * @migration, until NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has passed or the
+ * caller is killed (an ioctl's process; the fault worker only has the
+ * timeout).  *@pool is the pool charged, NULL without a dmem region.
  */
 static int nouveau_svm_vram_charge(struct nouveau_svm_vram *vram,
 				   struct cgroup_subsys_state *css, u64 size,
@@ -723,7 +737,8 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		if (!nouveau_svm_vram_evict_one(vram, &v)) {
-			if (v.spared)
+			/* Nothing else to evict will come: no room to wait for. */
+			if (v.spared || v.protected)
 				break;
 			usleep_range(500, 1000);
 		}
