@@ -96,12 +96,31 @@
  *	worker's hands when A closes and B starts; B must see no fault.
  *
  * SUBTEST: vram-moves-on-resume
- * Description: A suspend and resume in which the device memory comes
- *	back at another GPU address, as TTM may put the hardware backend's
- *	VRAM carve-out back elsewhere (simulated: nvsim_resume_moved in
- *	debugfs): every GPU mapping goes, system memory and VRAM alike, and
- *	the GPU then faults and reads every byte right, VRAM from its new
- *	place; twice, there and back.
+ * Description: A suspend and resume as the hardware backend's (simulated:
+ *	nvsim_resume_moved in debugfs): every GPU mapping goes, system memory
+ *	and VRAM alike, everything in VRAM goes back to system memory, since
+ *	VRAM does not keep its contents while the device sleeps, and the
+ *	simulated VRAM comes back at another GPU address, so that a stale
+ *	mapping would read the wrong bytes; the GPU then faults and reads
+ *	every byte right; twice.
+ *
+ * SUBTEST: vram-chunks-given-back
+ * Description: Device memory is borrowed in 2 MiB chunks only when a
+ *	migration needs it and given back when its last page goes: none is
+ *	held before, three after moving 6 MiB, a fourth for 4 KiB more, one
+ *	once the 6 MiB are unmapped, none once all is.
+ *
+ * SUBTEST: vram-taken-back-by-other-user
+ * Description: Another user of VRAM (graphics on a GPU; simulated with
+ *	DRM_NVSIM_INJECT_VRAM_TAKE) takes all of it back while SVM holds
+ *	8 MiB there: SVM's pages are evicted first, every byte comes back to
+ *	system memory exact, no SVM VRAM is left; MIGRATE then fails with
+ *	-ENOMEM, and once the VRAM is given back it moves everything again.
+ *
+ * SUBTEST: vram-shared-with-other-user
+ * Description: Nothing is reserved for SVM: with another user holding
+ *	half of VRAM, a MIGRATE of all of VRAM moves the other half and
+ *	evicts nothing of its own; once that user lets go, the rest moves.
  */
 
 #include <errno.h>
@@ -937,22 +956,24 @@ static void vram_moves_on_resume(void)
 	igt_require(svm_vram_size(fd) >= size);
 	svm_pattern(p, size, 0x37000000);
 	want = svm_checksum(p, size);
-	/* Half in VRAM, half in system memory: entries of both kinds. */
-	igt_assert_eq_u64(svm_migrate(fd, p, size / 2, SVM_VRAM), size / 2 / ps);
-	igt_assert_eq(gpu_read(fd, p, size, &sum), 0);
-	igt_assert_eq_u64(sum, want);
 	for (i = 0; i < 2; i++) {
+		/* Half in VRAM, half in system memory: entries of both kinds. */
+		igt_assert_eq_u64(svm_migrate(fd, p, size / 2, SVM_VRAM), size / 2 / ps);
+		igt_assert_eq(gpu_read(fd, p, size, &sum), 0);
+		igt_assert_eq_u64(sum, want);
 		start = svm_counters(fd);
 		igt_assert_cmpu64(start.gpu_pages, >=, <, size / ps);
 		sim_resume_moved();
-		/* Nothing of the old GPU mappings is left. */
+		/* Nothing of the old GPU mappings is left, nothing in VRAM. */
+		c = counters_since(fd, &start);
 		igt_assert_eq_u64(svm_counters(fd).gpu_pages, 0);
+		igt_assert_eq_u64(svm_counters(fd).vram_pages, 0);
+		igt_assert_eq_u64(svm_vram_used(fd), 0);
+		igt_assert_eq_u64(c.pages_to_host, size / 2 / ps);
 		igt_assert_eq(gpu_read(fd, p, size, &sum), 0);
 		igt_assert_eq_u64(sum, want);
 		c = counters_since(fd, &start);
 		igt_assert_cmpu64(c.faults, >, <=, 0);
-		/* The VRAM half was read where it is now, and stayed there. */
-		igt_assert_eq_u64(c.pages_to_host, 0);
 	}
 	svm_assert_pattern(p, size, 0x37000000);
 	munmap(p, size);
@@ -999,6 +1020,143 @@ static void fault_outlives_its_vm(void)
 	igt_assert_eq_u64(c.fault_batches, 0);
 	close(b);
 	munmap(buf, 16 * ps);
+}
+
+/* ------------------------------------------------------------------ */
+/* VRAM borrowed in chunks, shared with another user                   */
+/* ------------------------------------------------------------------ */
+
+#define SIM_VRAM_GLOB	"/sys/kernel/debug/dri/*/nvsim_vram"
+
+/* A "name value" line of the simulated GPU's nvsim_vram in debugfs. */
+static uint64_t sim_vram_stat(const char *name)
+{
+	uint64_t value = UINT64_MAX;
+	size_t len = strlen(name);
+	char line[256];
+	glob_t g;
+	FILE *f;
+
+	igt_require(glob(SIM_VRAM_GLOB, 0, NULL, &g) == 0);
+	f = fopen(g.gl_pathv[0], "r");
+	globfree(&g);
+	igt_require(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			value = strtoull(line + len + 1, NULL, 10);
+	fclose(f);
+	igt_assert_f(value != UINT64_MAX, "no %s in %s\n", name, SIM_VRAM_GLOB);
+	return value;
+}
+
+/* The 2 MiB pieces of the simulated VRAM. */
+static unsigned int sim_vram_pieces(int fd)
+{
+	return svm_vram_size(fd) / THP_SIZE;
+}
+
+/*
+ * Run @fn in a child with a client of the simulated GPU, and give back
+ * whatever VRAM the simulated other user holds after it, however it ended.
+ */
+static void other_user_run(void (*fn)(int fd))
+{
+	int fd = sim_client(), err;
+
+	svm_require_vram(fd);
+	igt_require(svm_vram_size(fd) >= 16ull << 20);
+	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, 0);
+	igt_assert_eq_u64(svm_vram_used_wait(fd, 0, VRAM_RELEASE_MS), 0);
+	igt_fork(child, 1)
+		fn(sim_client());
+	err = __igt_waitchildren();
+	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, 0);
+	close(fd);
+	igt_assert_f(!err, "the client failed: %d\n", err);
+}
+
+static void chunks_given_back(int fd)
+{
+	char *p = map_aligned(3 * THP_SIZE, THP_SIZE);
+	char *q = map_aligned(ps, ps);
+
+	igt_assert_eq_u64(sim_vram_stat("chunks"), 0);
+	svm_pattern(p, 3 * THP_SIZE, 0x38000000);
+	svm_pattern(q, ps, 0x38100000);
+	igt_assert_eq_u64(svm_migrate(fd, p, 3 * THP_SIZE, SVM_VRAM), 3 * THP_SIZE / ps);
+	igt_assert_eq_u64(sim_vram_stat("chunks"), 3);
+	/* The 4 KiB piece needs a chunk of its own: the three are full. */
+	igt_assert_eq_u64(svm_migrate(fd, q, ps, SVM_VRAM), 1);
+	igt_assert_eq_u64(sim_vram_stat("chunks"), 4);
+	svm_assert_pattern(p, 3 * THP_SIZE, 0x38000000);
+	munmap(p, 3 * THP_SIZE);
+	igt_assert_eq_u64(svm_vram_used_wait(fd, ps, VRAM_RELEASE_MS), ps);
+	igt_assert_eq_u64(sim_vram_stat("chunks"), 1);
+	svm_assert_pattern(q, ps, 0x38100000);
+	munmap(q, ps);
+	igt_assert_eq_u64(svm_vram_used_wait(fd, 0, VRAM_RELEASE_MS), 0);
+	igt_assert_eq_u64(sim_vram_stat("chunks"), 0);
+}
+
+#define TAKEN_SIZE	(8ull << 20)
+
+static void taken_back(int fd)
+{
+	char *p = map_aligned(TAKEN_SIZE, THP_SIZE);
+	struct svm_counters a, d;
+	uint64_t sum = 0, want, result;
+
+	svm_pattern(p, TAKEN_SIZE, 0x39000000);
+	want = svm_checksum(p, TAKEN_SIZE);
+	igt_assert_eq_u64(svm_migrate(fd, p, TAKEN_SIZE, SVM_VRAM), TAKEN_SIZE / ps);
+	/* The GPU maps the pages in VRAM. */
+	igt_assert_eq(gpu_read(fd, p, TAKEN_SIZE, &sum), 0);
+	igt_assert_eq_u64(sum, want);
+
+	a = svm_counters(fd);
+	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, sim_vram_pieces(fd));
+	d = counters_since(fd, &a);
+	igt_assert_eq_u64(sim_vram_stat("taken"), sim_vram_pieces(fd));
+	igt_assert_eq_u64(sim_vram_stat("chunks"), 0);
+	igt_assert_eq_u64(svm_vram_used(fd), 0);
+	igt_assert_eq_u64(svm_counters(fd).vram_pages, 0);
+	igt_assert_eq_u64(d.evicted_pages, TAKEN_SIZE / ps);
+	igt_assert_eq_u64(d.pages_to_host, TAKEN_SIZE / ps);
+	/* Every byte came back, for the GPU (unmapped, faults again) and the CPU. */
+	igt_assert_eq(gpu_read(fd, p, TAKEN_SIZE, &sum), 0);
+	igt_assert_eq_u64(sum, want);
+	svm_assert_pattern(p, TAKEN_SIZE, 0x39000000);
+
+	/* No VRAM for SVM now. */
+	igt_assert_eq(__svm_migrate(fd, p, TAKEN_SIZE, SVM_VRAM, &result), -ENOMEM);
+	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, 0);
+	igt_assert_eq_u64(svm_migrate(fd, p, TAKEN_SIZE, SVM_VRAM), TAKEN_SIZE / ps);
+	igt_assert_eq(gpu_read(fd, p, TAKEN_SIZE, &sum), 0);
+	igt_assert_eq_u64(sum, want);
+	svm_assert_pattern(p, TAKEN_SIZE, 0x39000000);
+	munmap(p, TAKEN_SIZE);
+}
+
+static void shared_with_other_user(int fd)
+{
+	uint64_t size = svm_vram_size(fd), half = size / 2;
+	char *p = map_aligned(size, THP_SIZE);
+	struct svm_counters a, d;
+
+	svm_pattern(p, size, 0x3a000000);
+	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, sim_vram_pieces(fd) / 2);
+	a = svm_counters(fd);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), half / ps);
+	d = counters_since(fd, &a);
+	igt_assert_eq_u64(d.evictions, 0);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(svm_vram_used(fd), half);
+
+	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, 0);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), size / ps);
+	igt_assert_eq_u64(svm_vram_used(fd), size);
+	svm_assert_pattern(p, size, 0x3a000000);
+	munmap(p, size);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1509,7 +1667,19 @@ igt_main
 	igt_subtest("fault-outlives-its-vm")
 		fault_outlives_its_vm();
 
-	igt_describe("Device memory that moved on resume: every GPU mapping goes, reads are right.");
+	igt_describe("Suspend and resume: every GPU mapping goes, VRAM empties, reads are right.");
 	igt_subtest("vram-moves-on-resume")
 		vram_moves_on_resume();
+
+	igt_describe("VRAM chunks are borrowed when migrations need them and given back empty.");
+	igt_subtest("vram-chunks-given-back")
+		other_user_run(chunks_given_back);
+
+	igt_describe("Another VRAM user takes SVM's chunks back: pages evicted, data exact.");
+	igt_subtest("vram-taken-back-by-other-user")
+		other_user_run(taken_back);
+
+	igt_describe("Nothing is reserved for SVM: it gets what another VRAM user leaves.");
+	igt_subtest("vram-shared-with-other-user")
+		other_user_run(shared_with_other_user);
 }

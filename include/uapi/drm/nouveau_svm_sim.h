@@ -284,12 +284,19 @@ struct drm_nvsim_config {
  *	memory; a migration back fails and the data stays in VRAM
  * @DRM_NVSIM_INJECT_ALLOC_FAIL: the next @count device-memory allocations
  *	fail (-ENOMEM), as if VRAM were taken by something else
+ * @DRM_NVSIM_INJECT_VRAM_TAKE: another user of the VRAM (graphics, on a
+ *	real GPU) holds @count 2 MiB pieces of it from now on, 0 for none:
+ *	it takes free pieces first, then SVM's, whose pages are evicted to
+ *	system memory first, or gives pieces back.  -EINVAL for more pieces
+ *	than the VRAM has; -EBUSY when SVM's pieces could not be evicted at
+ *	the moment (the pieces taken so far stay taken); -EINTR when killed
  */
 enum drm_nvsim_inject_what {
 	DRM_NVSIM_INJECT_INVALID = 0,
 	DRM_NVSIM_INJECT_FAULT_OVERFLOW,
 	DRM_NVSIM_INJECT_COPY_FAIL,
 	DRM_NVSIM_INJECT_ALLOC_FAIL,
+	DRM_NVSIM_INJECT_VRAM_TAKE,
 };
 
 /**

@@ -15,6 +15,7 @@
 #include <linux/list.h>
 #include <linux/maple_tree.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -54,6 +55,22 @@ struct nouveau_svm_vm;
 enum nouveau_svm_copy_dir {
 	NOUVEAU_SVM_COPY_TO_VRAM,
 	NOUVEAU_SVM_COPY_TO_SYS,
+};
+
+/* The size of the VRAM chunks the core takes from the backend. */
+#define NOUVEAU_SVM_CHUNK_SIZE	SZ_2M
+
+/**
+ * struct nouveau_svm_chunk - a chunk of VRAM the backend lends the core
+ * @offset: its VRAM offset, NOUVEAU_SVM_CHUNK_SIZE aligned, below the size
+ *	given to nouveau_svm_devmem_init(); set by the backend's chunk_alloc
+ * @priv: the backend's, for instance its buffer object; set by chunk_alloc
+ *
+ * The core embeds it in its own chunk state; the backend must not free it.
+ */
+struct nouveau_svm_chunk {
+	u64 offset;
+	void *priv;
 };
 
 /**
@@ -186,6 +203,29 @@ struct nouveau_svm_backend_ops {
 	int (*copy)(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 		    u64 vram, const struct drm_pagemap_addr *sys,
 		    unsigned long npages);
+
+	/**
+	 * @chunk_alloc: Required with device memory.  Find
+	 * NOUVEAU_SVM_CHUNK_SIZE bytes of VRAM, contiguous and naturally
+	 * aligned, for @chunk: set its offset and, if the backend needs it,
+	 * its priv.  The backend's memory manager may evict other chunks to
+	 * find room, as for any other VRAM user.  From then on until
+	 * @chunk_free returns, the backend may take the chunk back with
+	 * nouveau_svm_chunk_evict().  Context: process context (a migration,
+	 * maybe in the fault worker), the mmap lock held for read, no core
+	 * lock held; may sleep.  Return: 0; -ENOSPC when VRAM is full (the
+	 * core then evicts what it holds and asks again); -ENOMEM or another
+	 * errno to fail the migration.
+	 */
+	int (*chunk_alloc)(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
+
+	/**
+	 * @chunk_free: Required with device memory.  Take back @chunk, which
+	 * holds no device page any more; once it returns, the backend no
+	 * longer calls nouveau_svm_chunk_evict() on it.  Context: process
+	 * context, no core lock held; may sleep.
+	 */
+	void (*chunk_free)(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 
 	/**
 	 * @vram_admit: Optional.  Say whether the core may take @size more
@@ -414,6 +454,8 @@ int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *
 void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev);
 u64 nouveau_svm_devmem_size(struct nouveau_svm_dev *sdev);
 u64 nouveau_svm_devmem_used(struct nouveau_svm_dev *sdev);
+int nouveau_svm_chunk_evict(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
+int nouveau_svm_devmem_evict(struct nouveau_svm_dev *sdev);
 
 void nouveau_svm_file_init(struct nouveau_svm_file *sfile);
 void nouveau_svm_file_fini(struct nouveau_svm_file *sfile);

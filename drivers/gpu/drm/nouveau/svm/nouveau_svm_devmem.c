@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * nouveau SVM core: device memory.  The VRAM a backend hands over becomes
- * device-private pages behind a drm_pagemap; the core allocates it, moves
- * process memory into it and back with drm_pagemap and the backend's copy
- * engine, and evicts the least recently used allocation when it is full.
+ * nouveau SVM core: device memory.  VRAM becomes device-private pages
+ * behind a drm_pagemap; the core borrows it from the backend in chunks when
+ * a migration needs it, moves process memory into it and back with
+ * drm_pagemap and the backend's copy engine, evicts the least recently
+ * used allocation when it is full, and gives chunks back when they empty.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -11,15 +12,25 @@
 /**
  * DOC: Device memory
  *
- * The backend gives the core a stretch of VRAM with nouveau_svm_devmem_init().
- * The core makes it a MEMORY_DEVICE_PRIVATE dev_pagemap, whose pages stand
- * for VRAM one to one (page i is the VRAM at offset i * PAGE_SIZE), owned by
- * the device, with drm_pagemap's page operations: a CPU access to such a
- * page migrates it back (drm_pagemap's migrate_to_ram), and the last
- * reference to a page releases its allocation.
+ * The backend tells the core, with nouveau_svm_devmem_init(), how much VRAM
+ * its chunks may come from.  The core makes all of it a
+ * MEMORY_DEVICE_PRIVATE dev_pagemap, whose pages stand for VRAM one to one
+ * (page i is the VRAM at offset i * PAGE_SIZE; their struct pages cost
+ * 1/64 of that in system memory, as xe's do), owned by the device, with
+ * drm_pagemap's page operations: a CPU access to such a page migrates it
+ * back (drm_pagemap's migrate_to_ram), and the last reference to a page
+ * releases its allocation.
  *
- * VRAM is allocated with the GPU buddy allocator in naturally aligned
- * power-of-two blocks of 4 KiB to 2 MiB, one block per allocation
+ * Nothing is reserved: the core borrows VRAM from the backend in chunks of
+ * NOUVEAU_SVM_CHUNK_SIZE (&nouveau_svm_backend_ops.chunk_alloc) when a
+ * migration finds no room in the chunks it holds, and gives a chunk back
+ * (chunk_free) when the last allocation in it is freed.  The hardware
+ * backend lends nouveau buffer objects in VRAM, which TTM evicts like any
+ * other; the simulated GPU lends 2 MiB pieces of its VRAM, which another
+ * VRAM user it simulates takes back the same way.  A backend takes a chunk
+ * back with nouveau_svm_chunk_evict(): its allocations are evicted to
+ * system memory first.  Within its chunks the core allocates naturally
+ * aligned power-of-two pieces of 4 KiB to 2 MiB, one per allocation
  * (&struct nouveau_svm_devmem), and each allocation holds one naturally
  * aligned piece of a process's address space.  A piece of 2 MiB whose
  * memory is a transparent huge page moves as one 2 MiB device-private
@@ -50,7 +61,8 @@
  * one over its fair share if any is, so that a client in a cgroup full of
  * another's memory gets room by evicting the other's, not its own.
  *
- * When an allocation finds VRAM full, the least recently used allocation
+ * When an allocation finds no room in the core's chunks and the backend
+ * has no chunk to lend, the least recently used allocation
  * (of any client) is evicted to system memory with
  * drm_pagemap_evict_to_ram() and the allocation tried again; a cgroup's
  * dmem.min protects its allocations, and its dmem.low does until nothing
@@ -75,21 +87,33 @@
 /**
  * DOC: Locking
  *
- * - &nouveau_svm_vram.lock protects the buddy allocator.
+ * - &nouveau_svm_vram.lock protects the list of chunks and what is
+ *   allocated in each.  It is never held across a backend call: the
+ *   backend's memory manager may evict a chunk (nouveau_svm_chunk_evict())
+ *   from inside chunk_alloc, and serialises that against its chunk_free
+ *   with its own locks (a buffer object's reservation).
  * - &nouveau_svm_vram.lru_lock protects the LRU list and the allocations'
  *   &nouveau_svm_devmem.released.  It is taken with interrupts off: an
  *   allocation is released when its last device page is freed, wherever
  *   the page's last reference goes.
  * - &nouveau_svm_vram.pagemap_lock serialises bringing the drm_pagemap back
  *   to life.
- * - The owner map (VRAM offset to allocation) uses its own lock for changes
- *   and is read without one, under RCU, while other CPUs change it; an
- *   allocation is in it from before its first page exists to after its
- *   last page is gone.
+ * - The owner map (VRAM offset to allocation) is changed under
+ *   &nouveau_svm_vram.owners_lock (its own lock, which a store may drop
+ *   to allocate, is not enough to keep two writers apart; the chunk lock
+ *   would do, but a store allocates with reclaim, and a backend evicts a
+ *   chunk under its buffer's reservation, which reclaim may take) and
+ *   read without
+ *   one, under RCU, while other CPUs change it; an allocation is in it
+ *   from before its first page exists to after its last page is gone.
  * - An allocation is reference counted (&nouveau_svm_devmem.ref): one
  *   reference for its pages (dropped by drm_pagemap's devmem_release), one
  *   for whoever migrates or evicts it at the moment.  The last one queues
  *   it for freeing, which happens in process context.
+ * - A chunk lives while an allocation in it is not freed
+ *   (&nouveau_svm_vram_chunk.allocs); it counts those whose pages may
+ *   still exist apart (&nouveau_svm_vram_chunk.holding, an atomic), since
+ *   its VRAM may be used again as soon as they are all gone.
  *
  * No lock is held while pages are migrated, copied or evicted: races with
  * the CPU are resolved by drm_pagemap, whose migrations are all or nothing
@@ -99,7 +123,7 @@
 #include <kunit/visibility.h>
 #include <linux/cgroup_dmem.h>
 #include <linux/dma-mapping.h>
-#include <linux/gpu_buddy.h>
+#include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/ioport.h>
 #include <linux/jiffies.h>
@@ -109,6 +133,7 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/wait_bit.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <drm/drm_device.h>
@@ -124,6 +149,15 @@
 /* How long device teardown waits for the last device page to be freed. */
 #define NOUVEAU_SVM_VRAM_DRAIN_TIMEOUT	(10 * HZ)
 
+/*
+ * How long a chunk's eviction waits for the pages of its allocations to be
+ * freed once they are out of VRAM (drm_pagemap completes an allocation's
+ * detachment just before it releases it).
+ */
+#define NOUVEAU_SVM_CHUNK_DRAIN_TIMEOUT	msecs_to_jiffies(20)
+
+#define NOUVEAU_SVM_CHUNK_PAGES	(NOUVEAU_SVM_CHUNK_SIZE >> PAGE_SHIFT)
+
 /**
  * struct nouveau_svm_vram - the device memory of a GPU
  * @sdev: the device
@@ -132,11 +166,13 @@
  * @used: bytes allocated now
  * @pagemap: the device-private pages
  * @dpagemap: the drm_pagemap around @pagemap
- * @lock: protects @mm
- * @mm: the buddy allocator of VRAM offsets
+ * @lock: protects @chunks, @nchunks and the chunks' allocation state
+ * @chunks: the chunks the backend lent, in the order they came
+ * @nchunks: their number
  * @lru_lock: protects @lru and the allocations' lru and released members
  * @lru: live allocations, least recently used first
  * @owners: VRAM offset ranges to their allocation
+ * @owners_lock: serialises the writers of @owners
  * @pagemap_lock: serialises bringing @dpagemap back to life
  * @dpagemap_live: @dpagemap was initialised once
  * @dpagemap_dead: completed when @dpagemap's last reference went
@@ -154,13 +190,15 @@ struct nouveau_svm_vram {
 	struct dev_pagemap pagemap;
 	struct drm_pagemap dpagemap;
 
-	struct mutex lock; /* protects mm */
-	struct gpu_buddy mm;
+	struct mutex lock; /* protects chunks, nchunks, chunk allocation state */
+	struct list_head chunks;
+	unsigned int nchunks;
 
 	spinlock_t lru_lock; /* protects lru, devmem lru and released */
 	struct list_head lru;
 
 	struct maple_tree owners;
+	struct mutex owners_lock; /* serialises owners writers */
 
 	struct mutex pagemap_lock; /* serialises dpagemap revival */
 	bool dpagemap_live;
@@ -174,11 +212,34 @@ struct nouveau_svm_vram {
 };
 
 /**
+ * struct nouveau_svm_vram_chunk - a chunk of VRAM and the core's use of it
+ * @base: what the backend knows of it
+ * @vram: the device memory
+ * @link: entry in &nouveau_svm_vram.chunks (lock)
+ * @used: its pages that allocations hold (lock)
+ * @allocs: its allocations not yet freed (lock); the chunk goes back to the
+ *	backend when the last one is freed
+ * @closed: takes no allocation any more: the backend is taking it back, or
+ *	has (lock)
+ * @holding: its allocations whose device pages may still exist (neither
+ *	released nor freed unused)
+ */
+struct nouveau_svm_vram_chunk {
+	struct nouveau_svm_chunk base;
+	struct nouveau_svm_vram *vram;
+	struct list_head link;
+	DECLARE_BITMAP(used, NOUVEAU_SVM_CHUNK_PAGES);
+	unsigned int allocs;
+	bool closed;
+	atomic_t holding;
+};
+
+/**
  * struct nouveau_svm_devmem - one allocation of device memory
  * @base: what drm_pagemap knows of it
  * @vram: the device memory it comes from
  * @stats: the counters of the client it belongs to (a reference)
- * @block: its buddy block
+ * @chunk: the chunk it lies in
  * @offset: its VRAM offset
  * @lru: entry in &nouveau_svm_vram.lru while it holds pages (lru_lock)
  * @released: its pages are all gone (lru_lock)
@@ -192,7 +253,7 @@ struct nouveau_svm_devmem {
 	struct drm_pagemap_devmem base;
 	struct nouveau_svm_vram *vram;
 	struct nouveau_svm_stats *stats;
-	struct gpu_buddy_block *block;
+	struct nouveau_svm_vram_chunk *chunk;
 	u64 offset;
 	struct list_head lru;
 	bool released;
@@ -228,7 +289,8 @@ EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_owners_init);
  * @d: the allocation
  *
  * The tree's nodes are charged to the memory cgroup of the process whose
- * migration makes the allocation, as the allocation itself is.
+ * migration makes the allocation, as the allocation itself is.  Writers
+ * of the map are serialised by the caller.
  *
  * Context: Process context; may sleep.
  * Return: 0, or -ENOMEM.
@@ -244,12 +306,38 @@ EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_owners_add);
  * nouveau_svm_owners_remove() - unmap the range of an allocation
  * @owners: the map
  * @offset: the VRAM offset of the range
+ * @size: its bytes, not 0
+ * @d: the allocation
+ *
+ * Leaves whatever part of the range is no longer @d's alone: once the
+ * pages of an allocation are gone, the backend may take its chunk back
+ * and lend the same VRAM again, and new allocations there may be mapped
+ * before the old one is freed.  Writers of the map are serialised by the
+ * caller (a lookup or a store may drop the tree's own lock to allocate).
  *
  * Context: Process context.
  */
-VISIBLE_IF_KUNIT void nouveau_svm_owners_remove(struct maple_tree *owners, u64 offset)
+VISIBLE_IF_KUNIT void nouveau_svm_owners_remove(struct maple_tree *owners, u64 offset, u64 size,
+						struct nouveau_svm_devmem *d)
 {
-	mtree_erase(owners, offset);
+	MA_STATE(mas, owners, offset, offset);
+	u64 index = offset, last = offset + size - 1, next;
+	void *entry;
+
+	mtree_lock(owners);
+	while (index <= last) {
+		mas_set(&mas, index);
+		entry = mas_find(&mas, last);
+		if (!entry)
+			break;
+		next = mas.last + 1;
+		if (entry == d)
+			mas_erase(&mas);
+		if (!next)
+			break;
+		index = next;
+	}
+	mtree_unlock(owners);
 }
 EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_owners_remove);
 
@@ -271,6 +359,140 @@ nouveau_svm_owners_find(struct maple_tree *owners, u64 offset)
 }
 EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_owners_find);
 
+/**
+ * nouveau_svm_chunk_find() - where an allocation fits in a chunk
+ * @used: the chunk's pages in use, NOUVEAU_SVM_CHUNK_PAGES bits
+ * @npages: the allocation's pages, a power of two up to a chunk's
+ *
+ * Context: Any context; the caller keeps @used stable.
+ * Return: the index of the first of @npages free pages aligned to @npages,
+ * or NOUVEAU_SVM_CHUNK_PAGES or more when there is none.
+ */
+VISIBLE_IF_KUNIT unsigned long nouveau_svm_chunk_find(unsigned long *used, unsigned int npages)
+{
+	return bitmap_find_next_zero_area(used, NOUVEAU_SVM_CHUNK_PAGES, 0, npages,
+					  npages - 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(nouveau_svm_chunk_find);
+
+static struct nouveau_svm_vram_chunk *to_vram_chunk(struct nouveau_svm_chunk *chunk)
+{
+	return container_of(chunk, struct nouveau_svm_vram_chunk, base);
+}
+
+/* Take @npages pages of @c for an allocation, at *@offset; lock held. */
+static bool nouveau_svm_chunk_take(struct nouveau_svm_vram_chunk *c, unsigned int npages,
+				   u64 *offset)
+{
+	unsigned long i;
+
+	lockdep_assert_held(&c->vram->lock);
+	if (c->closed)
+		return false;
+	i = nouveau_svm_chunk_find(c->used, npages);
+	if (i >= NOUVEAU_SVM_CHUNK_PAGES)
+		return false;
+	bitmap_set(c->used, i, npages);
+	c->allocs++;
+	atomic_inc(&c->holding);
+	*offset = c->base.offset + ((u64)i << PAGE_SHIFT);
+	return true;
+}
+
+/* The pages of an allocation in @c are gone, or never came. */
+static void nouveau_svm_chunk_unhold(struct nouveau_svm_vram_chunk *c)
+{
+	if (atomic_dec_and_test(&c->holding))
+		wake_up_var(&c->holding);
+}
+
+/*
+ * Give the @size bytes at @offset back to @c, and @c back to the backend
+ * when it was its last allocation.  Process context.
+ */
+static void nouveau_svm_chunk_put(struct nouveau_svm_vram_chunk *c, u64 offset, u64 size)
+{
+	struct nouveau_svm_vram *vram = c->vram;
+	bool empty;
+
+	mutex_lock(&vram->lock);
+	bitmap_clear(c->used, (offset - c->base.offset) >> PAGE_SHIFT, size >> PAGE_SHIFT);
+	empty = !--c->allocs;
+	if (empty) {
+		list_del(&c->link);
+		vram->nchunks--;
+	}
+	mutex_unlock(&vram->lock);
+	if (!empty)
+		return;
+	vram->sdev->ops->chunk_free(vram->sdev, &c->base);
+	kfree(c);
+}
+
+/*
+ * Place @npages pages in a chunk the core holds; lock taken.  NULL when
+ * none has room.
+ */
+static struct nouveau_svm_vram_chunk *
+nouveau_svm_chunks_take(struct nouveau_svm_vram *vram, unsigned int npages, u64 *offset)
+{
+	struct nouveau_svm_vram_chunk *c, *found = NULL;
+
+	mutex_lock(&vram->lock);
+	list_for_each_entry(c, &vram->chunks, link) {
+		if (nouveau_svm_chunk_take(c, npages, offset)) {
+			found = c;
+			break;
+		}
+	}
+	mutex_unlock(&vram->lock);
+	return found;
+}
+
+/*
+ * Borrow a new chunk from the backend and place @npages pages in it.
+ * -ENOSPC when VRAM is full, or the backend took the chunk back at once.
+ */
+static int nouveau_svm_chunk_new(struct nouveau_svm_vram *vram, unsigned int npages,
+				 struct nouveau_svm_vram_chunk **chunk, u64 *offset)
+{
+	struct nouveau_svm_dev *sdev = vram->sdev;
+	struct nouveau_svm_vram_chunk *c;
+	bool taken;
+	int ret;
+
+	c = kzalloc_obj(*c);
+	if (!c)
+		return -ENOMEM;
+	c->vram = vram;
+	ret = sdev->ops->chunk_alloc(sdev, &c->base);
+	if (ret)
+		goto err_free;
+	if (WARN_ON_ONCE(!IS_ALIGNED(c->base.offset, NOUVEAU_SVM_CHUNK_SIZE) ||
+			 c->base.offset > vram->size - NOUVEAU_SVM_CHUNK_SIZE)) {
+		ret = -EIO;
+		goto err_chunk;
+	}
+	mutex_lock(&vram->lock);
+	/* Closed already if the backend wanted it back meanwhile. */
+	taken = nouveau_svm_chunk_take(c, npages, offset);
+	if (taken) {
+		list_add_tail(&c->link, &vram->chunks);
+		vram->nchunks++;
+	}
+	mutex_unlock(&vram->lock);
+	if (taken) {
+		*chunk = c;
+		return 0;
+	}
+	ret = -ENOSPC;
+err_chunk:
+	sdev->ops->chunk_free(sdev, &c->base);
+err_free:
+	kfree(c);
+	return ret;
+}
+
 static struct nouveau_svm_devmem *to_devmem(struct drm_pagemap_devmem *base)
 {
 	return container_of(base, struct nouveau_svm_devmem, base);
@@ -291,7 +513,7 @@ static u64 nouveau_svm_devmem_bytes(const struct nouveau_svm_devmem *d)
 	return d->base.size;
 }
 
-/* The allocation no longer holds VRAM for its client. */
+/* The allocation no longer holds VRAM for its client: its pages are gone. */
 static void nouveau_svm_devmem_unaccount(struct nouveau_svm_devmem *d)
 {
 	u64 size = nouveau_svm_devmem_bytes(d);
@@ -299,6 +521,7 @@ static void nouveau_svm_devmem_unaccount(struct nouveau_svm_devmem *d)
 	atomic64_sub(size, &d->vram->used);
 	atomic64_sub(size >> PAGE_SHIFT, &d->stats->vram_pages);
 	dmem_cgroup_uncharge(d->pool, size);
+	nouveau_svm_chunk_unhold(d->chunk);
 }
 
 static void nouveau_svm_vram_free_work(struct work_struct *work)
@@ -308,13 +531,14 @@ static void nouveau_svm_vram_free_work(struct work_struct *work)
 	struct nouveau_svm_devmem *d, *next;
 
 	llist_for_each_entry_safe(d, next, list, free_link) {
-		nouveau_svm_owners_remove(&vram->owners, d->offset);
-		mutex_lock(&vram->lock);
-		gpu_buddy_free_block(&vram->mm, d->block);
-		mutex_unlock(&vram->lock);
+		mutex_lock(&vram->owners_lock);
+		nouveau_svm_owners_remove(&vram->owners, d->offset,
+					  nouveau_svm_devmem_bytes(d), d);
+		mutex_unlock(&vram->owners_lock);
 		/* Counted as used until released, or freed unused. */
 		if (!d->released)
 			nouveau_svm_devmem_unaccount(d);
+		nouveau_svm_chunk_put(d->chunk, d->offset, nouveau_svm_devmem_bytes(d));
 		nouveau_svm_stats_put(d->stats);
 		mmdrop(d->base.mm);
 		kfree(d);
@@ -495,6 +719,7 @@ static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
 /**
  * struct nouveau_svm_victims - which allocations an eviction may take
  * @owner: only this client's, if not NULL
+ * @chunk: only those in this chunk, if not NULL
  * @limit: only those charged inside this dmem pool (the limit a charge
  *	hit), if not NULL
  * @fair: only those of the client that holds the most VRAM among the
@@ -510,6 +735,7 @@ static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
  */
 struct nouveau_svm_victims {
 	const struct nouveau_svm_stats *owner;
+	const struct nouveau_svm_vram_chunk *chunk;
 	struct dmem_cgroup_pool_state *limit;
 	bool fair;
 	bool ignore_low;
@@ -526,6 +752,8 @@ static bool nouveau_svm_victim_ok(struct nouveau_svm_devmem *d, struct nouveau_s
 {
 	lockdep_assert_held(&d->vram->lru_lock);
 	if (v->owner && d->stats != v->owner)
+		return false;
+	if (v->chunk && d->chunk != v->chunk)
 		return false;
 	if (v->spare && d->migration == v->spare) {
 		v->spared = true;
@@ -632,31 +860,40 @@ static bool nouveau_svm_vram_evict_one(struct nouveau_svm_vram *vram,
 	return true;
 }
 
+/* The allocations on the LRU list that @v (with .all set) allows. */
 static unsigned long nouveau_svm_vram_lru_count(struct nouveau_svm_vram *vram,
-						const struct nouveau_svm_stats *owner)
+						struct nouveau_svm_victims *v)
 {
 	struct nouveau_svm_devmem *d;
 	unsigned long n = 0;
 
 	spin_lock_irq(&vram->lru_lock);
 	list_for_each_entry(d, &vram->lru, lru)
-		n += !owner || d->stats == owner;
+		n += nouveau_svm_victim_ok(d, v);
 	spin_unlock_irq(&vram->lru_lock);
 	return n;
 }
 
+/* Evict what @v allows; each allocation gets one try, and one more if it failed. */
+static void nouveau_svm_vram_evict_each(struct nouveau_svm_vram *vram,
+					struct nouveau_svm_victims *v)
+{
+	unsigned long n = 2 * nouveau_svm_vram_lru_count(vram, v);
+
+	while (n-- && nouveau_svm_vram_evict_one(vram, v))
+		;
+}
+
 /*
- * Evict every allocation (of @owner only, if not NULL); each gets one try,
- * and one more if it failed.  Freed VRAM is back in the allocator after.
+ * Evict every allocation (of @owner only, if not NULL).  Freed VRAM is
+ * back with the backend after.
  */
 static void nouveau_svm_vram_evict_all(struct nouveau_svm_vram *vram,
 				       const struct nouveau_svm_stats *owner)
 {
-	unsigned long n = 2 * nouveau_svm_vram_lru_count(vram, owner);
 	struct nouveau_svm_victims v = { .owner = owner, .all = true };
 
-	while (n-- && nouveau_svm_vram_evict_one(vram, &v))
-		;
+	nouveau_svm_vram_evict_each(vram, &v);
 	flush_work(&vram->free_work);
 }
 
@@ -694,32 +931,33 @@ static int nouveau_svm_vram_charge(struct nouveau_svm_vram *vram,
 	}
 }
 
+/*
+ * @size bytes of VRAM in a chunk the core holds, or else in a new one:
+ * -ENOSPC when the backend has none to lend.
+ */
 static int nouveau_svm_vram_try_alloc(struct nouveau_svm_vram *vram, u64 size,
-				      struct gpu_buddy_block **block)
+				      struct nouveau_svm_vram_chunk **chunk, u64 *offset)
 {
-	LIST_HEAD(blocks);
-	int ret;
+	unsigned int npages = size >> PAGE_SHIFT;
 
-	mutex_lock(&vram->lock);
-	ret = gpu_buddy_alloc_blocks(&vram->mm, 0, vram->size, size, size, &blocks, 0);
-	mutex_unlock(&vram->lock);
-	if (!ret)
-		*block = list_first_entry(&blocks, struct gpu_buddy_block, link);
-	return ret;
+	*chunk = nouveau_svm_chunks_take(vram, npages, offset);
+	if (*chunk)
+		return 0;
+	return nouveau_svm_chunk_new(vram, npages, chunk, offset);
 }
 
 /*
- * A block of @size bytes for migration @migration, evicting least recently
+ * @size bytes of VRAM for migration @migration, evicting least recently
  * used allocations (not the migration's own) while VRAM is full.  Other
- * clients allocate and evict at the same time: the block an eviction freed
+ * clients allocate and evict at the same time: the room an eviction made
  * may go to one of them, and allocations being migrated or evicted are off
  * the LRU list for a moment.  So it keeps evicting, and waits a little when
  * there is nothing to evict, until NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has
  * passed or the process is killed; but when all that is left to evict is
  * the migration's own, there is no room to wait for.
  */
-static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
-				  u64 migration, struct gpu_buddy_block **block)
+static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size, u64 migration,
+				  struct nouveau_svm_vram_chunk **chunk, u64 *offset)
 {
 	unsigned long deadline = jiffies + NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT;
 	struct nouveau_svm_victims v = { .spare = migration };
@@ -731,7 +969,7 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size,
 			return ret;
 	}
 	for (;;) {
-		ret = nouveau_svm_vram_try_alloc(vram, size, block);
+		ret = nouveau_svm_vram_try_alloc(vram, size, chunk, offset);
 		if (ret != -ENOSPC || time_after(jiffies, deadline))
 			break;
 		if (fatal_signal_pending(current))
@@ -761,13 +999,14 @@ nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram,
 	ret = nouveau_svm_vram_charge(vram, client->dmem_css, size, migration, &d->pool);
 	if (ret)
 		goto err_free;
-	ret = nouveau_svm_vram_alloc(vram, size, migration, &d->block);
+	ret = nouveau_svm_vram_alloc(vram, size, migration, &d->chunk, &d->offset);
 	if (ret)
 		goto err_uncharge;
-	d->offset = gpu_buddy_block_offset(d->block);
+	mutex_lock(&vram->owners_lock);
 	ret = nouveau_svm_owners_add(&vram->owners, d->offset, size, d);
+	mutex_unlock(&vram->owners_lock);
 	if (ret)
-		goto err_block;
+		goto err_chunk;
 
 	d->vram = vram;
 	d->migration = migration;
@@ -781,10 +1020,9 @@ nouveau_svm_devmem_alloc(struct nouveau_svm_vram *vram,
 	atomic64_add(size >> PAGE_SHIFT, &client->stats->vram_pages);
 	return d;
 
-err_block:
-	mutex_lock(&vram->lock);
-	gpu_buddy_free_block(&vram->mm, d->block);
-	mutex_unlock(&vram->lock);
+err_chunk:
+	nouveau_svm_chunk_unhold(d->chunk);
+	nouveau_svm_chunk_put(d->chunk, d->offset, size);
 err_uncharge:
 	dmem_cgroup_uncharge(d->pool, size);
 err_free:
@@ -931,6 +1169,50 @@ void nouveau_svm_devmem_evict_client(struct nouveau_svm_vram *vram,
 {
 	nouveau_svm_vram_evict_all(vram, stats);
 }
+
+/* Open or close @c to new allocations. */
+static void nouveau_svm_chunk_close(struct nouveau_svm_vram_chunk *c, bool closed)
+{
+	mutex_lock(&c->vram->lock);
+	c->closed = closed;
+	mutex_unlock(&c->vram->lock);
+}
+
+/**
+ * nouveau_svm_chunk_evict() - move a chunk's pages out of VRAM
+ * @sdev: the device
+ * @chunk: a chunk the backend lent the core and wants back, for instance
+ *	because its memory manager needs the VRAM for something else
+ *
+ * Closes the chunk to new allocations and evicts every allocation in it
+ * to system memory, whoever it belongs to and whatever its dmem cgroup
+ * protection (the backend's memory manager has chosen the chunk, as TTM
+ * chooses a buffer to evict).  Allocations being migrated at the moment,
+ * or whose pages cannot all be moved, make it fail; the chunk takes
+ * allocations again then.  The caller serialises it against its own
+ * @chunk_free of the chunk, which may come at any time.
+ *
+ * Context: Process context, no core lock held; may sleep.  Must not wait
+ * for a chunk's @chunk_free (the core frees chunks in a worker).
+ * Return: 0 when no device page of the chunk is left: its VRAM may be
+ * used again at once, though &nouveau_svm_backend_ops.chunk_free comes
+ * later; -EBUSY otherwise.
+ */
+int nouveau_svm_chunk_evict(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk)
+{
+	struct nouveau_svm_vram_chunk *c = to_vram_chunk(chunk);
+	struct nouveau_svm_victims v = { .chunk = c, .all = true };
+
+	nouveau_svm_chunk_close(c, true);
+	nouveau_svm_vram_evict_each(c->vram, &v);
+	/* drm_pagemap completes a detachment just before the release. */
+	if (wait_var_event_timeout(&c->holding, !atomic_read(&c->holding),
+				   NOUVEAU_SVM_CHUNK_DRAIN_TIMEOUT))
+		return 0;
+	nouveau_svm_chunk_close(c, false);
+	return -EBUSY;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_chunk_evict);
 
 static struct drm_pagemap_addr
 nouveau_svm_vram_device_map(struct drm_pagemap *dpagemap, struct device *dev,
@@ -1080,20 +1362,24 @@ static int nouveau_svm_vram_region(struct nouveau_svm_vram *vram, const char *na
 }
 
 /**
- * nouveau_svm_devmem_init() - give the core device memory to manage
- * @sdev: the device, set up by nouveau_svm_dev_init()
- * @size: bytes of VRAM, a multiple of 2 MiB, that the backend reaches at
- *	offsets 0 to @size - 1 with its copy engine and page tables
+ * nouveau_svm_devmem_init() - let the core migrate to VRAM
+ * @sdev: the device, set up by nouveau_svm_dev_init(), its backend with
+ *	the chunk_alloc and chunk_free ops
+ * @size: bytes of VRAM, a multiple of NOUVEAU_SVM_CHUNK_SIZE, that the
+ *	backend's chunks come from and that it reaches at offsets 0 to
+ *	@size - 1 with its copy engine and page tables
  * @region_name: the name of its dmem cgroup region, drm/<device>/@region_name
  *
  * Makes the VRAM device-private pages and announces migration to VRAM in
- * the device's SVM capabilities.  Call it before the device is registered.
+ * the device's SVM capabilities; no VRAM is taken until a migration needs
+ * it.  Call it before the device is registered.
  * With the dmem cgroup controller, the VRAM is a region of it: each
  * allocation is charged to the dmem cgroup of the process whose VM it
  * is for, and lowering a cgroup's dmem.max evicts what it holds above.
  *
  * Context: Process context; may sleep.
- * Return: 0; -EINVAL for a bad @size or a backend without a copy engine;
+ * Return: 0; -EINVAL for a bad @size or a backend without a copy engine
+ * or chunk ops;
  * -ENOMEM; the errors of request_free_mem_region() and memremap_pages().
  */
 int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *region_name)
@@ -1101,7 +1387,8 @@ int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *
 	struct nouveau_svm_vram *vram;
 	int ret;
 
-	if (!size || !IS_ALIGNED(size, SZ_2M) || !sdev->ops->copy || sdev->vram)
+	if (!size || !IS_ALIGNED(size, NOUVEAU_SVM_CHUNK_SIZE) || !sdev->ops->copy ||
+	    !sdev->ops->chunk_alloc || !sdev->ops->chunk_free || sdev->vram)
 		return -EINVAL;
 	vram = kzalloc_obj(*vram);
 	if (!vram)
@@ -1109,20 +1396,19 @@ int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *
 	vram->sdev = sdev;
 	vram->size = size;
 	mutex_init(&vram->lock);
+	INIT_LIST_HEAD(&vram->chunks);
 	spin_lock_init(&vram->lru_lock);
 	INIT_LIST_HEAD(&vram->lru);
 	nouveau_svm_owners_init(&vram->owners);
+	mutex_init(&vram->owners_lock);
 	mutex_init(&vram->pagemap_lock);
 	init_completion(&vram->dpagemap_dead);
 	init_llist_head(&vram->free_list);
 	INIT_WORK(&vram->free_work, nouveau_svm_vram_free_work);
 
-	ret = gpu_buddy_init(&vram->mm, size, PAGE_SIZE);
-	if (ret)
-		goto err_free;
 	ret = nouveau_svm_vram_pagemap(vram);
 	if (ret)
-		goto err_buddy;
+		goto err_free;
 	ret = nouveau_svm_vram_region(vram, region_name);
 	if (ret)
 		goto err_pagemap;
@@ -1132,8 +1418,6 @@ int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *
 
 err_pagemap:
 	nouveau_svm_vram_unpagemap(vram);
-err_buddy:
-	gpu_buddy_fini(&vram->mm);
 err_free:
 	kfree(vram);
 	return ret;
@@ -1167,13 +1451,58 @@ void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev)
 		return;
 	}
 	flush_work(&vram->free_work);
+	/* The last allocation of a chunk gives it back. */
+	WARN_ON(vram->nchunks);
 	nouveau_svm_vram_unpagemap(vram);
-	gpu_buddy_fini(&vram->mm);
 	mtree_destroy(&vram->owners);
 	sdev->vram = NULL;
 	kfree(vram);
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_devmem_fini);
+
+/* Whether the core holds a chunk. */
+static bool nouveau_svm_vram_holds_chunks(struct nouveau_svm_vram *vram)
+{
+	bool held;
+
+	mutex_lock(&vram->lock);
+	held = vram->nchunks;
+	mutex_unlock(&vram->lock);
+	return held;
+}
+
+/**
+ * nouveau_svm_devmem_evict() - move everything out of VRAM
+ * @sdev: the device
+ *
+ * For a backend whose VRAM does not keep its contents while the device
+ * sleeps: every allocation is evicted to system memory, and every chunk
+ * given back, however it is protected, trying again while pages are busy
+ * until NOUVEAU_SVM_VRAM_DRAIN_TIMEOUT has passed.  Migrations that start
+ * meanwhile may take VRAM again: the caller stops them first (the fault
+ * worker stopped, tasks frozen or no ioctl running).
+ *
+ * Context: Process context, no core lock held; may sleep long.
+ * Return: 0 when the core holds no VRAM (or has none); -EBUSY when some
+ * could not be evicted.
+ */
+int nouveau_svm_devmem_evict(struct nouveau_svm_dev *sdev)
+{
+	unsigned long deadline = jiffies + NOUVEAU_SVM_VRAM_DRAIN_TIMEOUT;
+	struct nouveau_svm_vram *vram = sdev->vram;
+
+	if (!vram)
+		return 0;
+	for (;;) {
+		nouveau_svm_vram_evict_all(vram, NULL);
+		if (!nouveau_svm_vram_holds_chunks(vram))
+			return 0;
+		if (time_after(jiffies, deadline))
+			return -EBUSY;
+		msleep(20);
+	}
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_devmem_evict);
 
 /**
  * nouveau_svm_devmem_size() - bytes of device memory the core manages

@@ -113,12 +113,12 @@ static void nouveau_svm_dev_unserve_vm(struct nouveau_svm_dev *sdev,
  * nouveau_svm_dev_gpu_unmap_all() - take every SVM mapping off the GPU
  * @sdev: the device
  *
- * For a backend whose device memory may move while the device sleeps (a
- * VRAM carve-out TTM may pin back elsewhere on resume): every GPU page
- * table entry the core wrote goes, so that none points into the old
- * place.  The pages themselves, in system or device memory, stay; the
- * next GPU access faults and maps them again at the backend's current
- * addresses.  Each VM is held as &nouveau_svm_dev.held while it is
+ * For a backend whose GPU page tables, or whose device memory's
+ * addresses, may not survive while the device sleeps: every GPU page
+ * table entry the core wrote goes, so that nothing the GPU reaches later
+ * depends on them.  The pages themselves, in system or device memory,
+ * stay; the next GPU access faults and maps them again at the backend's
+ * current addresses.  Each VM is held as &nouveau_svm_dev.held while it is
  * unmapped, so that its teardown waits (see "Locking").  No VM's lock
  * is taken, only its notifier lock (nouveau_svm_vm_gpu_unmap_all()):
  * suspend and resume call this while tasks are frozen, and a frozen task

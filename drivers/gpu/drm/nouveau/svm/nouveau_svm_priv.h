@@ -139,8 +139,10 @@ struct nouveau_svm_devmem;
 void nouveau_svm_owners_init(struct maple_tree *owners);
 int nouveau_svm_owners_add(struct maple_tree *owners, u64 offset, u64 size,
 			   struct nouveau_svm_devmem *d);
-void nouveau_svm_owners_remove(struct maple_tree *owners, u64 offset);
+void nouveau_svm_owners_remove(struct maple_tree *owners, u64 offset, u64 size,
+			       struct nouveau_svm_devmem *d);
 struct nouveau_svm_devmem *nouveau_svm_owners_find(struct maple_tree *owners, u64 offset);
+unsigned long nouveau_svm_chunk_find(unsigned long *used, unsigned int npages);
 #endif
 
 #endif

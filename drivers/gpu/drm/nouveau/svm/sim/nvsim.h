@@ -30,6 +30,8 @@
 
 #include "../nouveau_svm.h"
 
+struct seq_file;
+
 /**
  * DOC: Locking
  *
@@ -55,7 +57,14 @@
  * protects the next I/O address to hand out; the engines look mappings up
  * under RCU (see DOC: IOMMU).
  *
- * The VRAM (&struct nvsim_vram) needs no lock of its own: its backing store
+ * &nvsim_vram.chunk_lock protects which 2 MiB pieces of the VRAM are lent
+ * to the core as chunks and which the other VRAM user holds.  It is held
+ * while that user takes a chunk back (nouveau_svm_chunk_evict()), so that
+ * the core's chunk_free of the chunk waits, as a buffer object's
+ * reservation makes TTM's eviction and the buffer's release wait for each
+ * other.
+ *
+ * The rest of the VRAM needs no lock: its backing store
  * and size are set in probe and stay until remove, and its armed failures
  * (&nvsim_vram.copy_fail, &nvsim_vram.alloc_fail) are atomics that INJECT
  * sets and each copy launch or admission takes one from.  The VRAM's
@@ -232,12 +241,19 @@ struct nvsim_engine {
  * @size: bytes, 0 without VRAM
  * @addr: the GPU address the VRAM sits at, which page table entries
  *	hold (an entry for offset o holds @addr + o): 0 at probe; a
- *	simulated resume moves it, as TTM may move the hardware backend's
- *	carve-out, its contents with it (nvsim_vram_move())
+ *	simulated resume moves it, its contents with it, so that a GPU
+ *	mapping that outlived the suspend would read the wrong page
+ *	(nvsim_vram_move())
  * @copy_fail: copy-engine launches still to fail, armed by
  *	DRM_NVSIM_INJECT_COPY_FAIL
  * @alloc_fail: device-memory allocations still to refuse, armed by
  *	DRM_NVSIM_INJECT_ALLOC_FAIL
+ * @chunk_lock: protects @chunks, @taken and @ntaken
+ * @nslots: the VRAM's 2 MiB pieces
+ * @chunks: per piece, the core's chunk lent there, or NULL
+ * @taken: the pieces the simulated other VRAM user holds
+ *	(DRM_NVSIM_INJECT_VRAM_TAKE)
+ * @ntaken: their number
  */
 struct nvsim_vram {
 	void *base;
@@ -245,6 +261,11 @@ struct nvsim_vram {
 	u64 addr;
 	atomic_t copy_fail;
 	atomic_t alloc_fail;
+	struct mutex chunk_lock; /* protects chunks, taken, ntaken */
+	unsigned int nslots;
+	struct nouveau_svm_chunk **chunks;
+	unsigned long *taken;
+	unsigned int ntaken;
 };
 
 /**
@@ -435,6 +456,10 @@ void nvsim_vram_move(struct nvsim_vram *vram);
 bool nvsim_vram_contains(const struct nvsim_vram *vram, u64 offset,
 			 unsigned long npages);
 int nvsim_vram_admit(struct nouveau_svm_dev *sdev, u64 size);
+int nvsim_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
+void nvsim_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
+int nvsim_vram_take(struct nouveau_svm_dev *sdev, unsigned int count);
+void nvsim_vram_show(struct nvsim_vram *vram, struct seq_file *m);
 void nvsim_vram_inject_alloc_fail(struct nvsim_vram *vram, u32 count);
 int nvsim_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 	       u64 vram, const struct drm_pagemap_addr *sys,

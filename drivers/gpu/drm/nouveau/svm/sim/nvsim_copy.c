@@ -9,6 +9,8 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/vmalloc.h>
 #include <drm/drm_pagemap.h>
@@ -21,9 +23,21 @@
  * The VRAM of the simulated GPU is a carve-out of guest memory: the
  * vram_mb module parameter's worth of vmalloc'd memory.  The page at VRAM
  * offset o is vmalloc_to_page(base + o), which is what a VRAM entry of the
- * page table leads the exec engine to (see DOC: Page table).  The core
- * manages the VRAM, which nouveau_svm_devmem_init() hands it: it allocates,
- * migrates and evicts.  The backend only copies and maps.
+ * page table leads the exec engine to (see DOC: Page table).
+ *
+ * The VRAM is lent to the core in 2 MiB chunks, on demand, as the
+ * hardware backend lends buffer objects TTM manages: the backend keeps
+ * which piece is lent as which chunk and gives the first free piece, or
+ * -ENOSPC when none is (the core then evicts what it holds).  It also
+ * simulates another user of the VRAM, as graphics is on hardware:
+ * DRM_NVSIM_INJECT_VRAM_TAKE makes it hold a number of pieces, taking free
+ * ones first and then the core's chunks, lowest first, each evicted with
+ * nouveau_svm_chunk_evict() as TTM evicts a buffer (a chunk that cannot be
+ * evicted at the moment is passed over).  The pieces it takes are filled
+ * with a poison pattern, as another user's data would be, so that a page
+ * the core still maps there reads garbage rather than its old contents.
+ * The core allocates, migrates and evicts within its chunks; the backend
+ * only lends, copies and maps.
  *
  * One call of the copy op is one launch of the copy engine: it copies its
  * pages one by one, or clears them in VRAM when the core gives no system
@@ -59,17 +73,27 @@
  */
 int nvsim_vram_init(struct nvsim_vram *vram, u64 size)
 {
+	unsigned int nslots = size / NOUVEAU_SVM_CHUNK_SIZE;
+
 	atomic_set(&vram->copy_fail, 0);
 	atomic_set(&vram->alloc_fail, 0);
+	mutex_init(&vram->chunk_lock);
 	vram->base = NULL;
 	vram->size = 0;
+	vram->nslots = 0;
+	vram->ntaken = 0;
 	if (!size)
 		return 0;
 
+	vram->chunks = kcalloc(nslots, sizeof(*vram->chunks), GFP_KERNEL);
+	vram->taken = bitmap_zalloc(nslots, GFP_KERNEL);
 	vram->base = vzalloc(size);
-	if (!vram->base)
+	if (!vram->chunks || !vram->taken || !vram->base) {
+		nvsim_vram_fini(vram);
 		return -ENOMEM;
+	}
 	vram->size = size;
+	vram->nslots = nslots;
 	return 0;
 }
 
@@ -85,8 +109,13 @@ int nvsim_vram_init(struct nvsim_vram *vram, u64 size)
 void nvsim_vram_fini(struct nvsim_vram *vram)
 {
 	vfree(vram->base);
+	bitmap_free(vram->taken);
+	kfree(vram->chunks);
 	vram->base = NULL;
+	vram->taken = NULL;
+	vram->chunks = NULL;
 	vram->size = 0;
+	vram->nslots = 0;
 }
 
 /**
@@ -128,7 +157,8 @@ struct page *nvsim_vram_page(struct nvsim_vram *vram, u64 offset)
  * Page table entries written from now on hold the new address; those
  * written before still hold the old one, which now names another page
  * of the VRAM or none (see nvsim_pt_translate()).  The contents stay at
- * their offsets, as they move with a carve-out TTM places elsewhere.
+ * their offsets.  A test of nouveau_svm_dev_gpu_unmap_all(): a mapping it
+ * missed would read the wrong page.
  *
  * Context: Any context; no page table entry written or read meanwhile.
  */
@@ -164,6 +194,150 @@ int nvsim_vram_admit(struct nouveau_svm_dev *sdev, u64 size)
 	if (!vram->size || nvsim_inject_take(&vram->alloc_fail))
 		return -ENOMEM;
 	return 0;
+}
+
+/**
+ * nvsim_chunk_alloc() - lend the core a chunk of VRAM
+ * @sdev: the device
+ * @chunk: the chunk to place
+ *
+ * Implements &nouveau_svm_backend_ops.chunk_alloc: the lowest 2 MiB piece
+ * that is neither lent nor held by the other VRAM user.
+ *
+ * Context: Process context; takes &nvsim_vram.chunk_lock.
+ * Return: 0, or -ENOSPC when every piece is in use.
+ */
+int nvsim_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk)
+{
+	struct nvsim_vram *vram = &to_nvsim_device(sdev)->vram;
+	unsigned int i;
+	int ret = -ENOSPC;
+
+	mutex_lock(&vram->chunk_lock);
+	for (i = 0; i < vram->nslots; i++) {
+		if (vram->chunks[i] || test_bit(i, vram->taken))
+			continue;
+		vram->chunks[i] = chunk;
+		chunk->offset = (u64)i * NOUVEAU_SVM_CHUNK_SIZE;
+		ret = 0;
+		break;
+	}
+	mutex_unlock(&vram->chunk_lock);
+	return ret;
+}
+
+/**
+ * nvsim_chunk_free() - take a chunk back from the core
+ * @sdev: the device
+ * @chunk: a chunk nvsim_chunk_alloc() placed
+ *
+ * Implements &nouveau_svm_backend_ops.chunk_free.  The piece stays with
+ * the other VRAM user if it took the chunk back meanwhile.
+ *
+ * Context: Process context; takes &nvsim_vram.chunk_lock.
+ */
+void nvsim_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk)
+{
+	struct nvsim_vram *vram = &to_nvsim_device(sdev)->vram;
+	unsigned int i = chunk->offset / NOUVEAU_SVM_CHUNK_SIZE;
+
+	mutex_lock(&vram->chunk_lock);
+	if (!WARN_ON_ONCE(i >= vram->nslots) && vram->chunks[i] == chunk)
+		vram->chunks[i] = NULL;
+	mutex_unlock(&vram->chunk_lock);
+}
+
+/* The other user holds piece @i now, and writes its own data there. */
+static void nvsim_vram_take_slot(struct nvsim_vram *vram, unsigned int i)
+{
+	lockdep_assert_held(&vram->chunk_lock);
+	vram->chunks[i] = NULL;
+	__set_bit(i, vram->taken);
+	vram->ntaken++;
+	memset(vram->base + (u64)i * NOUVEAU_SVM_CHUNK_SIZE, 0x5a, NOUVEAU_SVM_CHUNK_SIZE);
+}
+
+/*
+ * Take one more piece: a free one, or else a chunk the core gives back.
+ * Returns false when every piece left is lent and busy.
+ */
+static bool nvsim_vram_take_one(struct nouveau_svm_dev *sdev, struct nvsim_vram *vram)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vram->chunk_lock);
+	for (i = 0; i < vram->nslots; i++) {
+		if (!vram->chunks[i] && !test_bit(i, vram->taken)) {
+			nvsim_vram_take_slot(vram, i);
+			return true;
+		}
+	}
+	for (i = 0; i < vram->nslots; i++) {
+		if (vram->chunks[i] && !nouveau_svm_chunk_evict(sdev, vram->chunks[i])) {
+			nvsim_vram_take_slot(vram, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * nvsim_vram_take() - let the simulated other VRAM user hold VRAM
+ * @sdev: the device
+ * @count: how many 2 MiB pieces it holds from now on; 0 gives all back
+ *
+ * Takes pieces, free ones first, then the core's chunks (evicted first),
+ * or gives pieces back, the highest first, until it holds @count.
+ *
+ * Context: Process context; takes &nvsim_vram.chunk_lock; may sleep long
+ * (evictions) or be killed.
+ * Return: 0; -EINVAL for more pieces than the VRAM has; -EBUSY when
+ * chunks could not be evicted (it keeps what it took); -EINTR when killed.
+ */
+int nvsim_vram_take(struct nouveau_svm_dev *sdev, unsigned int count)
+{
+	struct nvsim_vram *vram = &to_nvsim_device(sdev)->vram;
+	unsigned int i;
+	int ret = 0;
+
+	if (count > vram->nslots)
+		return -EINVAL;
+	mutex_lock(&vram->chunk_lock);
+	while (vram->ntaken > count) {
+		i = find_last_bit(vram->taken, vram->nslots);
+		__clear_bit(i, vram->taken);
+		vram->ntaken--;
+	}
+	while (vram->ntaken < count) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (!nvsim_vram_take_one(sdev, vram)) {
+			ret = -EBUSY;
+			break;
+		}
+	}
+	mutex_unlock(&vram->chunk_lock);
+	return ret;
+}
+
+/**
+ * nvsim_vram_show() - print who holds the VRAM, for debugfs
+ * @vram: the VRAM
+ * @m: where to
+ *
+ * Context: Process context; takes &nvsim_vram.chunk_lock.
+ */
+void nvsim_vram_show(struct nvsim_vram *vram, struct seq_file *m)
+{
+	unsigned int i, chunks = 0;
+
+	mutex_lock(&vram->chunk_lock);
+	for (i = 0; i < vram->nslots; i++)
+		chunks += !!vram->chunks[i];
+	seq_printf(m, "pieces %u\nchunks %u\ntaken %u\n", vram->nslots, chunks, vram->ntaken);
+	mutex_unlock(&vram->chunk_lock);
 }
 
 /**

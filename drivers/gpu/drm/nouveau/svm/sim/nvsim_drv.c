@@ -73,6 +73,8 @@ static const struct nouveau_svm_backend_ops nvsim_backend_ops = {
 	.map = nvsim_pt_map,
 	.unmap = nvsim_pt_unmap,
 	.copy = nvsim_copy,
+	.chunk_alloc = nvsim_chunk_alloc,
+	.chunk_free = nvsim_chunk_free,
 	.vram_admit = nvsim_vram_admit,
 };
 
@@ -313,6 +315,10 @@ static int nvsim_ioctl_inject(struct drm_device *drm, void *data,
 			return -EOPNOTSUPP;
 		nvsim_vram_inject_alloc_fail(&ndev->vram, args->count);
 		return 0;
+	case DRM_NVSIM_INJECT_VRAM_TAKE:
+		if (!ndev->vram.size)
+			return -EOPNOTSUPP;
+		return nvsim_vram_take(&ndev->sdev, args->count);
 	default:
 		return -EINVAL;
 	}
@@ -389,6 +395,14 @@ static const struct drm_driver nvsim_driver = {
 	.minor = 0,
 };
 
+static int nvsim_debugfs_vram_show(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	nvsim_vram_show(&to_nvsim(entry->dev)->vram, m);
+	return 0;
+}
+
 static int nvsim_debugfs_ring_show(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
@@ -407,26 +421,31 @@ static int nvsim_debugfs_ring_show(struct seq_file *m, void *data)
 }
 
 /*
- * A write does what the hardware backend's suspend and resume do when
- * TTM puts its VRAM carve-out back elsewhere (nouveau_svm_suspend() and
- * nouveau_svm_resume() in nvsvm_nvif.c): the fault worker stops, every
- * GPU mapping goes, the VRAM moves with its contents, and faults are
- * taken again.  For tests, with no SVM call and no GPU job in flight, as
- * none is on a suspended device; a job that runs meanwhile may fail.
+ * A write does what the hardware backend's suspend and resume do
+ * (nouveau_svm_suspend() and nouveau_svm_resume() in nvsvm_nvif.c): the
+ * fault worker stops, every GPU mapping goes, and everything in VRAM goes
+ * back to system memory (-EBUSY when it could not: the suspend would
+ * fail); and the VRAM's GPU address moves, so that a mapping that did not
+ * go would read the wrong page; then faults are taken again.  For tests,
+ * with no SVM call and no GPU job in flight, as none is on a suspended
+ * device; a job that runs meanwhile may fail.
  */
 static ssize_t nvsim_debugfs_resume_moved(struct file *file,
 					  const char __user *buf, size_t len,
 					  loff_t *ppos)
 {
 	struct nvsim_device *ndev = file->private_data;
+	int ret;
 
 	if (!ndev->vram.size)
 		return -ENODEV;
 	nouveau_svm_fault_stop(&ndev->sdev);
 	nouveau_svm_dev_gpu_unmap_all(&ndev->sdev);
-	nvsim_vram_move(&ndev->vram);
+	ret = nouveau_svm_devmem_evict(&ndev->sdev);
+	if (!ret)
+		nvsim_vram_move(&ndev->vram);
 	nouveau_svm_fault_notify(&ndev->sdev);
-	return len;
+	return ret ?: len;
 }
 
 static const struct file_operations nvsim_resume_moved_fops = {
@@ -508,6 +527,7 @@ static int nvsim_probe(struct platform_device *pdev)
 
 	drm_debugfs_add_file(&ndev->drm, "nvsim_fault_ring",
 			     nvsim_debugfs_ring_show, NULL);
+	drm_debugfs_add_file(&ndev->drm, "nvsim_vram", nvsim_debugfs_vram_show, NULL);
 	if (!IS_ERR_OR_NULL(ndev->drm.debugfs_root))
 		debugfs_create_file("nvsim_resume_moved", 0200,
 				    ndev->drm.debugfs_root, ndev,

@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
@@ -55,7 +56,8 @@ static int owners_writer(void *data)
 			r->err = nouveau_svm_owners_add(&r->owners, owners_churn_offset(k),
 							SZ_4K, r->churn);
 		for (k = 0; k < OWNERS_CHURN_PAGES; k++)
-			nouveau_svm_owners_remove(&r->owners, owners_churn_offset(k));
+			nouveau_svm_owners_remove(&r->owners, owners_churn_offset(k), SZ_4K,
+						  r->churn);
 	}
 	atomic_set(&r->writing, 0);
 	complete(&r->writer_done);
@@ -137,7 +139,7 @@ static void owners_find_while_others_change(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, nouveau_svm_owners_find(&r->owners,
 							  OWNERS_STABLE + OWNERS_STABLE_SIZE - 1),
 			    r->stable);
-	nouveau_svm_owners_remove(&r->owners, OWNERS_STABLE);
+	nouveau_svm_owners_remove(&r->owners, OWNERS_STABLE, OWNERS_STABLE_SIZE, r->stable);
 	KUNIT_EXPECT_NULL(test, nouveau_svm_owners_find(&r->owners, OWNERS_STABLE));
 	mtree_destroy(&r->owners);
 }
@@ -157,16 +159,87 @@ static void owners_find_covers_ranges(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, nouveau_svm_owners_find(&owners, SZ_4K), b);
 	KUNIT_EXPECT_PTR_EQ(test, nouveau_svm_owners_find(&owners, SZ_64K + SZ_4K - 1), b);
 	KUNIT_EXPECT_NULL(test, nouveau_svm_owners_find(&owners, SZ_64K + SZ_4K));
-	/* Removing by any offset of the range removes all of it. */
-	nouveau_svm_owners_remove(&owners, SZ_32K);
+	/* Removing the range removes all of it, not its neighbours. */
+	nouveau_svm_owners_remove(&owners, SZ_4K, SZ_64K, b);
 	KUNIT_EXPECT_NULL(test, nouveau_svm_owners_find(&owners, SZ_4K));
 	KUNIT_EXPECT_NULL(test, nouveau_svm_owners_find(&owners, SZ_64K));
 	KUNIT_EXPECT_PTR_EQ(test, nouveau_svm_owners_find(&owners, 0), a);
 	mtree_destroy(&owners);
 }
 
+/*
+ * Once an allocation's pages are gone, the backend may lend its VRAM again
+ * and new allocations there may be mapped before the old one is freed:
+ * freeing the old one removes what is still its own and leaves theirs.
+ */
+static void owners_remove_leaves_newer_owners(struct kunit *test)
+{
+	struct nouveau_svm_devmem *old = (struct nouveau_svm_devmem *)&old;
+	struct nouveau_svm_devmem *same = (struct nouveau_svm_devmem *)&same;
+	struct nouveau_svm_devmem *inner = (struct nouveau_svm_devmem *)&inner;
+	struct maple_tree owners;
+
+	nouveau_svm_owners_init(&owners);
+	/* The same range again. */
+	KUNIT_ASSERT_EQ(test, nouveau_svm_owners_add(&owners, SZ_2M, SZ_64K, old), 0);
+	KUNIT_ASSERT_EQ(test, nouveau_svm_owners_add(&owners, SZ_2M, SZ_64K, same), 0);
+	nouveau_svm_owners_remove(&owners, SZ_2M, SZ_64K, old);
+	KUNIT_EXPECT_PTR_EQ(test, nouveau_svm_owners_find(&owners, SZ_2M), same);
+	KUNIT_EXPECT_PTR_EQ(test, nouveau_svm_owners_find(&owners, SZ_2M + SZ_64K - 1), same);
+	nouveau_svm_owners_remove(&owners, SZ_2M, SZ_64K, same);
+	KUNIT_EXPECT_NULL(test, nouveau_svm_owners_find(&owners, SZ_2M));
+
+	/* A smaller one inside it, at its start and in its middle. */
+	KUNIT_ASSERT_EQ(test, nouveau_svm_owners_add(&owners, SZ_2M, SZ_64K, old), 0);
+	KUNIT_ASSERT_EQ(test, nouveau_svm_owners_add(&owners, SZ_2M, SZ_4K, same), 0);
+	KUNIT_ASSERT_EQ(test, nouveau_svm_owners_add(&owners, SZ_2M + SZ_32K, SZ_4K, inner), 0);
+	nouveau_svm_owners_remove(&owners, SZ_2M, SZ_64K, old);
+	KUNIT_EXPECT_PTR_EQ(test, nouveau_svm_owners_find(&owners, SZ_2M), same);
+	KUNIT_EXPECT_PTR_EQ(test, nouveau_svm_owners_find(&owners, SZ_2M + SZ_32K), inner);
+	KUNIT_EXPECT_NULL(test, nouveau_svm_owners_find(&owners, SZ_2M + SZ_4K));
+	KUNIT_EXPECT_NULL(test, nouveau_svm_owners_find(&owners, SZ_2M + SZ_32K + SZ_4K));
+	KUNIT_EXPECT_NULL(test, nouveau_svm_owners_find(&owners, SZ_2M + SZ_64K - 1));
+	mtree_destroy(&owners);
+}
+
+#define CHUNK_PAGES	(SZ_2M / PAGE_SIZE)
+
+/*
+ * Allocations land in a chunk naturally aligned, in the first hole that
+ * fits, and not at all when none does.
+ */
+static void chunk_find_aligned_first_fit(struct kunit *test)
+{
+	DECLARE_BITMAP(used, CHUNK_PAGES);
+	unsigned int n64k = SZ_64K / PAGE_SIZE;
+
+	bitmap_zero(used, CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_chunk_find(used, CHUNK_PAGES), 0);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_chunk_find(used, 1), 0);
+
+	/* One page at 0: 64 KiB goes to the next 64 KiB boundary. */
+	bitmap_set(used, 0, 1);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_chunk_find(used, 1), 1);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_chunk_find(used, n64k), n64k);
+	KUNIT_EXPECT_GE(test, nouveau_svm_chunk_find(used, CHUNK_PAGES), CHUNK_PAGES);
+
+	/* Full but for one 64 KiB hole, not aligned: no 64 KiB fits. */
+	bitmap_fill(used, CHUNK_PAGES);
+	bitmap_clear(used, n64k + 1, n64k);
+	KUNIT_EXPECT_GE(test, nouveau_svm_chunk_find(used, n64k), CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_chunk_find(used, 1), n64k + 1);
+
+	/* The last pages only. */
+	bitmap_fill(used, CHUNK_PAGES);
+	bitmap_clear(used, CHUNK_PAGES - n64k, n64k);
+	KUNIT_EXPECT_EQ(test, nouveau_svm_chunk_find(used, n64k), CHUNK_PAGES - n64k);
+	KUNIT_EXPECT_GE(test, nouveau_svm_chunk_find(used, 2 * n64k), CHUNK_PAGES);
+}
+
 static struct kunit_case nouveau_svm_devmem_cases[] = {
+	KUNIT_CASE(chunk_find_aligned_first_fit),
 	KUNIT_CASE(owners_find_covers_ranges),
+	KUNIT_CASE(owners_remove_leaves_newer_owners),
 	KUNIT_CASE(owners_find_while_others_change),
 	{}
 };
