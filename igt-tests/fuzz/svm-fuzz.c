@@ -1243,6 +1243,13 @@ static uint32_t inject_allowed(const struct drm_nvsim_inject *in)
 	case DRM_NVSIM_INJECT_COPY_FAIL:
 	case DRM_NVSIM_INJECT_ALLOC_FAIL:
 		return G.fb_size ? OK : A(EOPNOTSUPP);
+	case DRM_NVSIM_INJECT_VRAM_TAKE:
+		if (!G.fb_size)
+			return A(EOPNOTSUPP);
+		if (in->count > G.fb_size / (2u << 20))
+			return A(EINVAL);
+		/* SVM's chunks may be in the middle of a migration. */
+		return OK | A(EBUSY);
 	default:
 		return A(EINVAL);
 	}
@@ -1275,12 +1282,16 @@ static void act_inject(struct fz_thread *t)
 	if (chance(r, 30)) {
 		what = chance(r, 50) ? below(r, 6) : (uint32_t)rnd(r);
 		count = (uint32_t)edge64(r);
-		if (!inject(t, f, what, count) && count)
+		/* A take that failed may have kept part of the VRAM. */
+		if ((!inject(t, f, what, count) && count) || what == DRM_NVSIM_INJECT_VRAM_TAKE)
 			inject(t, f, what, 0);
 	} else {
-		what = DRM_NVSIM_INJECT_FAULT_OVERFLOW + below(r, 3);
+		what = DRM_NVSIM_INJECT_FAULT_OVERFLOW + below(r, 4);
 		count = what == DRM_NVSIM_INJECT_FAULT_OVERFLOW ? 1 + below(r, 32) :
 			1 + below(r, 8);
+		/* Another VRAM user takes some or all of it, evicting SVM's. */
+		if (what == DRM_NVSIM_INJECT_VRAM_TAKE)
+			count = below(r, G.fb_size / (2u << 20) + 1);
 		if (!inject(t, f, what, count)) {
 			for (unsigned int i = 1 + below(r, 4); i; i--) {
 				if (chance(r, 50)) {
@@ -1289,6 +1300,8 @@ static void act_inject(struct fz_thread *t)
 					act_exec(t);
 				}
 			}
+			inject(t, f, what, 0);
+		} else if (what == DRM_NVSIM_INJECT_VRAM_TAKE) {
 			inject(t, f, what, 0);
 		}
 	}

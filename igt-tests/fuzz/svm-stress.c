@@ -21,6 +21,9 @@
  *                     moves memory to VRAM, submits jobs and exits
  *   ftruncate         the buffer is a MAP_SHARED file mapping the GPU is
  *                     reading, and the file is cut to half its size
+ *   vram-taken        another user of the VRAM (DRM_NVSIM_INJECT_VRAM_TAKE)
+ *                     takes all of it for a moment: SVM's pages are evicted
+ *                     under the jobs, migrations and CPU accesses
  *
  * The first buffer (K) is never unmapped: every write to it, the GPU's or
  * the CPU's, writes the value it holds already (word i of K is always
@@ -84,12 +87,12 @@
 
 enum race {
 	R_MUNMAP, R_MREMAP, R_MPROTECT, R_DONTNEED, R_FORK, R_EXEC, R_EXIT, R_TRUNCATE,
-	NRACE
+	R_VRAM_TAKE, NRACE
 };
 
 static const char *const race_name[NRACE] = {
 	"munmap", "mremap", "mprotect", "madvise-dontneed", "fork", "exec",
-	"exit-with-vram", "ftruncate",
+	"exit-with-vram", "ftruncate", "vram-taken",
 };
 
 /* What a race leaves of V for the checks. */
@@ -590,6 +593,27 @@ static void sleep_ms(struct rng *r, unsigned int max)
 	usleep(1000 * (1 + below(r, max)));
 }
 
+/*
+ * Another VRAM user takes all of it for a moment, evicting SVM's pages;
+ * chunks in the middle of a migration stay (-EBUSY).
+ */
+static void race_vram_take(struct round *rd)
+{
+	struct drm_nvsim_inject in = {
+		.what = DRM_NVSIM_INJECT_VRAM_TAKE,
+		.count = G.fb_size / (2ull << 20),
+	};
+
+	if (!G.fb_size)
+		return;
+	if (ioctl(G.probe_fd, DRM_IOCTL_NVSIM_INJECT, &in) && errno != EBUSY)
+		failf(rd, "VRAM_TAKE %u: %s", in.count, strerror(errno));
+	sleep_ms(&rd->rng, 20);
+	in.count = 0;
+	if (ioctl(G.probe_fd, DRM_IOCTL_NVSIM_INJECT, &in))
+		failf(rd, "VRAM_TAKE 0: %s", strerror(errno));
+}
+
 /* Do the round's race to V; returns where V's data is now (or NULL). */
 static volatile uint64_t *race(struct round *rd)
 {
@@ -631,6 +655,9 @@ static volatile uint64_t *race(struct round *rd)
 	case R_TRUNCATE:
 		if (ftruncate(rd->memfd, vsize / 2))
 			failf(rd, "ftruncate: %s", strerror(errno));
+		return rd->v;
+	case R_VRAM_TAKE:
+		race_vram_take(rd);
 		return rd->v;
 	default:
 		return rd->v;

@@ -95,7 +95,7 @@ static inline bool svm_opt_number(int argc, char **argv, int i, uint64_t *v)
  */
 static inline void svm_sim_disarm(int fd)
 {
-	for (uint32_t what = DRM_NVSIM_INJECT_FAULT_OVERFLOW; what <= DRM_NVSIM_INJECT_ALLOC_FAIL;
+	for (uint32_t what = DRM_NVSIM_INJECT_FAULT_OVERFLOW; what <= DRM_NVSIM_INJECT_VRAM_TAKE;
 	     what++) {
 		struct drm_nvsim_inject in = { .what = what };
 
