@@ -75,6 +75,8 @@ static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
 	.map = nvsvm_nvif_map,
 	.unmap = nvsvm_nvif_unmap,
 	.copy = nvsvm_nvif_copy,
+	.chunk_alloc = nvsvm_nvif_chunk_alloc,
+	.chunk_free = nvsvm_nvif_chunk_free,
 };
 
 static const char *const nvsvm_nvif_reasons[] = {
@@ -170,7 +172,9 @@ void nouveau_svm_init(struct nouveau_drm *drm)
 	}
 	NV_INFO(drm, "svm: %u replayable and %u non-replayable fault entries\n",
 		svm->fault.entries, svm->nrfault.entries);
-	NV_INFO(drm, "svm: %llu MiB of VRAM for migration\n", svm->copy.size >> 20);
+	if (svm->copy.size)
+		NV_INFO(drm, "svm: migration to VRAM, %u MiB at most\n",
+			svm->copy.max_chunks * (NOUVEAU_SVM_CHUNK_SIZE >> 20));
 }
 
 /**
@@ -205,64 +209,60 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
 }
 
 /**
- * nouveau_svm_suspend() - stop serving faults and let VRAM be saved
+ * nouveau_svm_suspend() - stop serving faults, empty SVM's VRAM
  * @drm: the device
  *
- * The carve-out is unpinned so that nouveau's suspend saves it with the
- * rest of VRAM, after every GPU mapping the core made is dropped: the
- * carve-out may come back elsewhere (see nouveau_svm_resume()).
+ * Every GPU mapping the core made goes, so that nothing the GPU reaches
+ * after resume depends on what its page tables kept: the GPU faults and
+ * the core maps again.  Then every page SVM holds in VRAM goes back to
+ * its process and every chunk to TTM (nouveau_svm_devmem_evict()), since
+ * VRAM does not keep its contents while the device sleeps, and
+ * ttm_resource_manager_evict_all() in nouveau's suspend stops at the
+ * first buffer it cannot evict.  A chunk holds a runtime-PM reference, so
+ * a runtime suspend finds none; a system suspend finds tasks frozen and
+ * the fault worker stopped, so nothing migrates meanwhile.
  *
  * Once only: a second call before nouveau_svm_resume() does nothing.
  *
  * Context: Process context (system or runtime suspend); may sleep.
+ * Return: 0; -EBUSY when pages could not leave VRAM: SVM is resumed and
+ * the suspend must fail (patch 0029).
  */
-void nouveau_svm_suspend(struct nouveau_drm *drm)
+int nouveau_svm_suspend(struct nouveau_drm *drm)
 {
 	struct nouveau_svm *svm = drm->svm;
+	int ret;
 
 	if (!svm || svm->unavailable || svm->suspended)
-		return;
+		return 0;
 	svm->suspended = true;
 	nvsvm_nvif_fault_suspend(svm);
-	if (!svm->copy.bo || svm->copy.lost)
-		return;
-	/*
-	 * TTM may put the carve-out back elsewhere, and nouveau runs its
-	 * channels again before nouveau_svm_resume(): no GPU entry may keep
-	 * pointing at VRAM that may be another buffer's by then.
-	 */
 	nouveau_svm_dev_gpu_unmap_all(&svm->sdev);
-	nouveau_bo_unpin(svm->copy.bo);
+	ret = nouveau_svm_devmem_evict(&svm->sdev);
+	if (ret) {
+		NV_ERROR(drm, "svm: %llu KiB could not leave VRAM: no suspend\n",
+			 nouveau_svm_devmem_used(&svm->sdev) >> 10);
+		nouveau_svm_resume(drm);
+	}
+	return ret;
 }
 
 /**
- * nouveau_svm_resume() - pin VRAM back and serve faults again
+ * nouveau_svm_resume() - serve faults again
  * @drm: the device
  *
- * TTM saved the carve-out with the rest of VRAM and puts it back where
- * there is room, which may be elsewhere: then the backend's VRAM
- * addresses follow it (nvsvm_nvif_copy_moved()).  A carve-out that
- * cannot be pinned back is given up (nvsvm_nvif_copy_lost()).  Does
- * nothing unless nouveau_svm_suspend() ran: nouveau also calls it when a
- * suspend fails, wherever it failed (patch 0025).
+ * Does nothing unless nouveau_svm_suspend() ran: nouveau also calls it
+ * when a suspend fails, wherever it failed (patch 0025).
  *
  * Context: Process context (resume); may sleep.
  */
 void nouveau_svm_resume(struct nouveau_drm *drm)
 {
 	struct nouveau_svm *svm = drm->svm;
-	struct nouveau_bo *bo;
 
 	if (!svm || svm->unavailable || !svm->suspended)
 		return;
 	svm->suspended = false;
-	bo = svm->copy.bo;
-	if (bo && !svm->copy.lost) {
-		if (nouveau_bo_pin(bo, NOUVEAU_GEM_DOMAIN_VRAM, true))
-			nvsvm_nvif_copy_lost(svm);
-		else if (bo->offset != svm->copy.base)
-			nvsvm_nvif_copy_moved(svm);
-	}
 	nvsvm_nvif_fault_resume(svm);
 }
 

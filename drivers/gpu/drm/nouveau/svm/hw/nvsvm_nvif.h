@@ -62,23 +62,20 @@ struct nvsvm_nvif_fault {
 };
 
 /**
- * struct nvsvm_nvif_copy - the copy engine and the VRAM the core manages
+ * struct nvsvm_nvif_copy - the copy engine and the VRAM the core borrows
  * @chan: nouveau's copy channel (drm->ttm.chan), NULL without one
  * @oclass: class of its copy object
- * @bo: the pinned, contiguous VRAM carve-out, NULL without device memory
- * @base: VRAM address of @bo; changes only on resume, under the copy
- *	channel's client mutex (nvsvm_nvif_copy_moved())
- * @size: bytes of @bo the core manages
- * @lost: @bo could not be pinned back in VRAM on resume: no copy and no
- *	GPU mapping reaches device memory any more
+ * @size: bytes of VRAM chunks may come from (all of it), 0 without
+ *	device memory
+ * @max_chunks: how many chunks SVM may hold at once (svm_vram_mb)
+ * @chunks: how many it holds
  */
 struct nvsvm_nvif_copy {
 	struct nouveau_channel *chan;
 	u32 oclass;
-	struct nouveau_bo *bo;
-	u64 base;
 	u64 size;
-	bool lost;
+	unsigned int max_chunks;
+	atomic_t chunks;
 };
 
 /**
@@ -199,8 +196,8 @@ void nvsvm_nvif_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
 
 int nvsvm_nvif_copy_init(struct nouveau_svm *svm);
 void nvsvm_nvif_copy_fini(struct nouveau_svm *svm);
-void nvsvm_nvif_copy_moved(struct nouveau_svm *svm);
-void nvsvm_nvif_copy_lost(struct nouveau_svm *svm);
+int nvsvm_nvif_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
+void nvsvm_nvif_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 int nvsvm_nvif_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 		    u64 vram, const struct drm_pagemap_addr *sys,
 		    unsigned long npages);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * nouveau SVM hardware backend on nvif: migration copies and clears on
- * nouveau's copy-engine channel, and the VRAM carve-out the core manages
- * as device memory.
+ * nouveau's copy-engine channel, and the VRAM chunks the core borrows as
+ * device memory, which are buffer objects TTM may evict.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -24,15 +24,47 @@
  * beyond them would fail the copy (-ERANGE) rather than reach the wrong
  * page.
  *
- * Device memory is one pinned, contiguous VRAM buffer of svm_vram_mb MiB
- * (at most a quarter of VRAM, in whole 2 MiB pages), handed to the core
- * with nouveau_svm_devmem_init(); the core's VRAM offsets are offsets into
- * it.  Without a copy engine there is no device memory.  The buffer is
- * charged once, as a whole, in nouveau's "vram" dmem cgroup region, to
- * the cgroup of whoever loaded nouveau; the pages SVM moves into it are
- * charged to their processes in a region of the buffer's size of their
- * own, drm/<device>/svm, so that a process's dmem.max bounds its SVM VRAM
- * without counting the carve-out twice.
+ * Device memory is borrowed on demand: each chunk the core asks for is a
+ * nouveau buffer object of NOUVEAU_SVM_CHUNK_SIZE in VRAM, contiguous and
+ * 2 MiB aligned (nouveau_bo_alloc() picks 2 MiB GPU pages for it, whose
+ * VRAM nvkm aligns to them), not pinned, made when a migration needs room
+ * and freed when the core gives the chunk back.  The core's VRAM offsets
+ * are physical VRAM addresses, which both copy-engine sides and page
+ * table entries use, so its device-private pages cover all of VRAM
+ * (nouveau_svm_devmem_init() with the VRAM size; their struct pages cost
+ * 1/64 of it in system memory, as xe's, which cover its whole VRAM
+ * region).  Nothing is reserved at load.
+ *
+ * Graphics wins: a chunk takes free VRAM only (nouveau_bo_new_evictable(),
+ * patch 0027), and when TTM needs VRAM, for graphics or at suspend, it
+ * evicts chunks like any other buffer: a chunk buffer's evict hook asks
+ * the core to move the chunk's pages back to their processes
+ * (nouveau_svm_chunk_evict()), and the buffer leaves VRAM without a copy;
+ * a chunk whose pages are in the middle of a migration stays and TTM
+ * evicts something else, as xe_bo_move() does for xe's SVM buffers.
+ * When no VRAM is free, the core makes room among its own chunks by its
+ * own LRU.  NVIDIA's UVM shares VRAM with RM the same way (uvm_pmm_gpu.c
+ * in open-gpu-kernel-modules): it takes 2 MiB root chunks
+ * (UVM_CHUNK_SIZE_MAX) from PMA, RM's physical allocator, with
+ * UVM_PMA_ALLOCATE_DONT_EVICT, splits them for smaller allocations,
+ * evicts its own by its LRU (pick_and_evict_root_chunk()), and PMA calls
+ * it back to evict them when RM needs the memory
+ * (uvm_pmm_gpu_pma_evict_range(), uvm_pmm_gpu_pma_evict_pages(),
+ * evict_root_chunk(), which moves the resident pages to the CPU); chunks
+ * pinned for a migration in flight are not evicted
+ * (UVM_PMM_GPU_CHUNK_STATE_TEMP_PINNED).  A chunk holds a runtime-PM
+ * reference, so the device sleeps only when SVM holds no VRAM.  The
+ * svm_vram_mb parameter caps what SVM holds at once (default: no cap but
+ * VRAM; 0: no device memory).  Without a copy engine there is no device
+ * memory.
+ *
+ * TTM charges each chunk, when it is made, in nouveau's "vram" dmem cgroup
+ * region to the cgroup of the task that makes it: the process in a
+ * MIGRATE or PREFETCH, the root for the fault worker.  The core charges
+ * the pages SVM moves into chunks to their processes' cgroups (the cgroup
+ * at SVM_INIT, whatever task migrates) in a region of their own,
+ * drm/<device>/svm, so that a process's dmem.max there bounds its SVM
+ * VRAM whichever context migrates.
  */
 
 /**
@@ -42,11 +74,18 @@
  * client's mutex (&nouveau_cli.mutex), which the backend holds while it
  * pushes and emits the fence, as nouveau's buffer moves do; the wait for
  * the fence happens after it is dropped.
+ *
+ * A chunk buffer's evict hook and private pointer are protected by its
+ * reservation, which chunk_free takes before the buffer goes, so that no
+ * eviction calls the core for a chunk it freed.  The hook runs under the
+ * reservation and takes no lock of the backend's.
  */
 
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
+#include <linux/pm_runtime.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <nvif/class.h>
 #include <nvif/push.h>
 
@@ -54,15 +93,16 @@
 #include "../../nouveau_bo.h"
 #include "../../nouveau_chan.h"
 #include "../../nouveau_fence.h"
+#include "../../nouveau_ttm.h"
 #include "nvsvm_nvif.h"
 
 /* System entries (each one extent at most) of one pushed piece. */
 #define NVSVM_NVIF_COPY_PIECE	128
 
-static unsigned int svm_vram_mb = 256;
-module_param(svm_vram_mb, uint, 0444);
+static int svm_vram_mb = -1;
+module_param(svm_vram_mb, int, 0444);
 MODULE_PARM_DESC(svm_vram_mb,
-		 "VRAM for SVM migrations in MiB, at most a quarter of VRAM (default 256, 0: none)");
+		 "Most VRAM SVM holds at once, in MiB (default -1: as much as TTM gives, 0: none)");
 
 /* Pages of the piece from page @i: whole entries, NVSVM_NVIF_COPY_PIECE at most. */
 static unsigned long nvsvm_nvif_copy_piece(const struct drm_pagemap_addr *sys,
@@ -100,7 +140,12 @@ static int nvsvm_nvif_copy_push(struct nvsvm_nvif_copy *c,
 	return 0;
 }
 
-/* Push every piece and a fence; @fence is NULL when nothing was pushed. */
+/*
+ * Push every piece and a fence; @fence is NULL when nothing was pushed.
+ * The fence is made before the first piece, so that pieces never run
+ * unfenced for want of memory; emitting it fails only on a channel that
+ * is dead or takes nothing more, which runs nothing more either.
+ */
 static int nvsvm_nvif_copy_submit(struct nvsvm_nvif_copy *c,
 				  enum nouveau_svm_copy_dir dir, u64 vram,
 				  const struct drm_pagemap_addr *sys,
@@ -108,33 +153,57 @@ static int nvsvm_nvif_copy_submit(struct nvsvm_nvif_copy *c,
 {
 	bool pushed = false;
 	unsigned long i, n;
-	int ret = 0, fret;
+	int ret, fret;
 
-	*fence = NULL;
-	if (c->lost)
-		return -ENODEV;
+	ret = nouveau_fence_create(fence, c->chan);
+	if (ret) {
+		*fence = NULL;
+		return ret;
+	}
 	for (i = 0; i < npages; i += n) {
 		n = nvsvm_nvif_copy_piece(sys, i, npages);
-		ret = nvsvm_nvif_copy_push(c, dir, c->base + vram + (u64)i * SZ_4K,
+		ret = nvsvm_nvif_copy_push(c, dir, vram + (u64)i * SZ_4K,
 					   sys ? sys + i : NULL, n);
 		if (ret)
 			break;
 		pushed = true;
 	}
-	if (!pushed)
-		return ret;
-	/* Pieces are in flight: fence them even when a later one failed. */
-	fret = nouveau_fence_new(fence, c->chan);
-	if (fret)
+	if (!pushed) {
+		/* Never emitted: no dma_fence to put yet. */
+		kfree(*fence);
 		*fence = NULL;
+		return ret;
+	}
+	/* Pieces are in flight: fence them even when a later one failed. */
+	fret = nouveau_fence_emit(*fence);
+	if (fret)
+		nouveau_fence_unref(fence);
 	return ret ?: fret;
+}
+
+/*
+ * Wait for @fence.  The pages stay the engine's until it signals, however
+ * long that takes: the core frees a copy's source and destination when
+ * the copy returns, and the VRAM goes back to TTM with its chunk.
+ */
+static int nvsvm_nvif_copy_wait(struct nouveau_svm *svm, struct nouveau_fence *fence)
+{
+	int ret;
+
+	ret = nouveau_fence_wait(fence, true, false);
+	if (ret == -EBUSY) {
+		NV_ERROR(svm->drm, "svm: copy engine busy for 15 s, waiting on\n");
+		dma_fence_wait(&fence->base, false);
+		ret = -EIO;
+	}
+	return ret ?: fence->base.error;
 }
 
 /**
  * nvsvm_nvif_copy() - one migration copy or clear on the copy engine
  * @sdev: the core's device
  * @dir: direction
- * @vram: offset of the first page in the device memory
+ * @vram: VRAM address of the first page, in a chunk the core holds
  * @sys: the system pages (see &nouveau_svm_backend_ops.copy), or NULL to
  *	clear VRAM
  * @npages: number of 4 KiB pages
@@ -156,7 +225,7 @@ int nvsvm_nvif_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 	struct nouveau_cli *cli;
 	int ret, wret;
 
-	if (!c->chan || !c->bo)
+	if (!c->chan || !c->size)
 		return -ENODEV;
 	if (!npages || vram > c->size || npages > (c->size - vram) / SZ_4K)
 		return -EINVAL;
@@ -168,54 +237,31 @@ int nvsvm_nvif_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 	if (!fence)
 		return ret;
 
-	wret = nouveau_fence_wait(fence, true, false);
-	if (!wret)
-		wret = fence->base.error;
+	wret = nvsvm_nvif_copy_wait(nvsvm_nvif(sdev), fence);
 	nouveau_fence_unref(&fence);
 	return ret ?: wret;
 }
 
-/* The carve-out's size: the parameter, a quarter of VRAM at most, 2 MiB pages. */
-static u64 nvsvm_nvif_vram_size(struct nouveau_drm *drm)
+/* Chunks at most, from svm_vram_mb; 0 for no device memory. */
+static unsigned int nvsvm_nvif_max_chunks(struct nouveau_drm *drm)
 {
-	u64 size = min_t(u64, (u64)svm_vram_mb * SZ_1M, drm->gem.vram_available / 4);
+	u64 size = drm->gem.vram_available;
 
-	return round_down(size, SZ_2M);
-}
-
-static int nvsvm_nvif_vram_init(struct nouveau_svm *svm)
-{
-	struct nouveau_drm *drm = svm->drm;
-	struct nvsvm_nvif_copy *c = &svm->copy;
-	u64 size = nvsvm_nvif_vram_size(drm);
-	int ret;
-
-	if (!size)
-		return 0;
-	ret = nouveau_bo_new(&drm->client, size, SZ_2M, NOUVEAU_GEM_DOMAIN_VRAM, 0, 0,
-			     NULL, NULL, &c->bo);
-	if (ret)
-		return ret;
-	ret = nouveau_bo_pin(c->bo, NOUVEAU_GEM_DOMAIN_VRAM, true);
-	if (ret) {
-		nouveau_bo_fini(c->bo);
-		c->bo = NULL;
-		return ret;
-	}
-	c->base = c->bo->offset;
-	c->size = size;
-	return 0;
+	if (svm_vram_mb >= 0)
+		size = min_t(u64, size, (u64)svm_vram_mb * SZ_1M);
+	return size / NOUVEAU_SVM_CHUNK_SIZE;
 }
 
 /**
- * nvsvm_nvif_copy_init() - find the copy engine and carve out VRAM
+ * nvsvm_nvif_copy_init() - find the copy engine and size device memory
  * @svm: the device's SVM state
  *
- * Leaves the device without device memory (and returns 0) when nouveau
- * has no copy channel of a known class or svm_vram_mb is 0.
+ * Leaves the device without device memory (@svm->copy.size 0) when
+ * nouveau has no copy channel of a known class, no VRAM, or svm_vram_mb
+ * is 0.  Takes no VRAM: chunks come when migrations need them.
  *
- * Context: Process context (device init); may sleep.
- * Return: 0, or an error allocating or pinning the VRAM.
+ * Context: Process context (device init).
+ * Return: 0.
  */
 int nvsvm_nvif_copy_init(struct nouveau_svm *svm)
 {
@@ -226,82 +272,137 @@ int nvsvm_nvif_copy_init(struct nouveau_svm *svm)
 		NV_INFO(drm, "svm: no copy engine: no migration to VRAM\n");
 		return 0;
 	}
+	c->max_chunks = nvsvm_nvif_max_chunks(drm);
+	if (!c->max_chunks)
+		return 0;
 	c->chan = drm->ttm.chan;
 	c->oclass = drm->ttm.copy.oclass;
-	return nvsvm_nvif_vram_init(svm);
+	/* nvkm places VRAM below the RAM size it reports. */
+	c->size = ALIGN(drm->client.device.info.ram_size, NOUVEAU_SVM_CHUNK_SIZE);
+	atomic_set(&c->chunks, 0);
+	return 0;
 }
 
 /*
- * Set the base and the lost state of @svm's carve-out under the copy
- * channel's client mutex, which every copy holds while it pushes, then
- * drop every GPU mapping: one made with the old state may point at VRAM
- * that is another buffer's now.
+ * The evict hook of a chunk's buffer (patch 0027): TTM wants the VRAM
+ * back.  Called with the buffer reserved; nvsvm_nvif_chunk_free() clears
+ * @priv under the same reservation before the chunk goes.  A chunk the
+ * core could not give back at teardown (nouveau_svm_devmem_fini() leaks
+ * what is still in use) stays.
  */
-static void nvsvm_nvif_copy_rebase(struct nouveau_svm *svm, u64 base, bool lost)
+static int nvsvm_nvif_chunk_evict(struct nouveau_bo *nvbo, void *priv)
 {
+	struct nouveau_drm *drm = nouveau_bdev(nvbo->bo.bdev);
+
+	if (!priv)
+		return 0;
+	if (!drm->svm)
+		return -EBUSY;
+	return nouveau_svm_chunk_evict(&drm->svm->sdev, priv);
+}
+
+/* Whether @bo, reserved, can be a chunk: in VRAM, 2 MiB aligned. */
+static int nvsvm_nvif_chunk_check(struct nouveau_svm *svm, struct nouveau_bo *bo)
+{
+	if (bo->bo.resource->mem_type != TTM_PL_VRAM)
+		return -ENOSPC;
+	if (!IS_ALIGNED(bo->offset, NOUVEAU_SVM_CHUNK_SIZE) ||
+	    bo->offset > svm->copy.size - NOUVEAU_SVM_CHUNK_SIZE) {
+		NV_ERROR(svm->drm, "svm: VRAM buffer at %#llx unusable as a chunk\n", bo->offset);
+		return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * nvsvm_nvif_chunk_alloc() - lend the core a chunk of VRAM
+ * @sdev: the core's device
+ * @chunk: the chunk to place
+ *
+ * Implements &nouveau_svm_backend_ops.chunk_alloc with a new buffer
+ * object in free VRAM (nouveau_bo_new_evictable(): making room for it
+ * evicts nothing, so the fault worker never waits for another channel's
+ * fences).  A chunk holds a runtime-PM reference, as xe's device pages
+ * do: the device does not sleep while SVM has pages in its VRAM.
+ *
+ * Context: Process context, mmap lock held for read; may sleep.
+ * Return: 0; -ENOSPC when no VRAM is free or SVM holds svm_vram_mb
+ * already; -EIO for VRAM not 2 MiB aligned; another errno of
+ * nouveau_bo_new_evictable().
+ */
+int nvsvm_nvif_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk)
+{
+	struct nouveau_svm *svm = nvsvm_nvif(sdev);
 	struct nvsvm_nvif_copy *c = &svm->copy;
+	struct nouveau_bo *bo;
+	int ret;
 
-	if (c->chan)
-		mutex_lock(&c->chan->cli->mutex);
-	WRITE_ONCE(c->base, base);
-	WRITE_ONCE(c->lost, lost);
-	if (c->chan)
-		mutex_unlock(&c->chan->cli->mutex);
-	nouveau_svm_dev_gpu_unmap_all(&svm->sdev);
+	if (!atomic_add_unless(&c->chunks, 1, c->max_chunks))
+		return -ENOSPC;
+	ret = nouveau_bo_new_evictable(&svm->drm->client, NOUVEAU_SVM_CHUNK_SIZE,
+				       NOUVEAU_SVM_CHUNK_SIZE, nvsvm_nvif_chunk_evict, chunk, &bo);
+	if (ret) {
+		/* TTM's word for no room (TTM_ALLOCATION_PROPAGATE_ENOSPC unset). */
+		ret = ret == -ENOMEM ? -ENOSPC : ret;
+		goto err_count;
+	}
+	/* TTM may have evicted it already: then the core's chunk is closed. */
+	WARN_ON(ttm_bo_reserve(&bo->bo, false, false, NULL));
+	ret = nvsvm_nvif_chunk_check(svm, bo);
+	if (!ret) {
+		chunk->offset = bo->offset;
+		chunk->priv = bo;
+	} else {
+		bo->evict_priv = NULL;
+	}
+	ttm_bo_unreserve(&bo->bo);
+	if (ret) {
+		nouveau_bo_fini(bo);
+		goto err_count;
+	}
+	pm_runtime_get_noresume(svm->drm->dev->dev);
+	return 0;
+
+err_count:
+	atomic_dec(&c->chunks);
+	return ret;
 }
 
 /**
- * nvsvm_nvif_copy_moved() - follow a VRAM carve-out that moved on resume
- * @svm: the device's SVM state, its carve-out pinned again at a new place
+ * nvsvm_nvif_chunk_free() - take a chunk back from the core
+ * @sdev: the core's device
+ * @chunk: a chunk nvsvm_nvif_chunk_alloc() placed
  *
- * Device pages are offsets into the carve-out, and its contents moved
- * with it, so only the base changes: copies and page table entries made
- * from now on use the new one.  The GPU's entries were all dropped at
- * suspend; any made since, with the old base, go too.
+ * Implements &nouveau_svm_backend_ops.chunk_free: an eviction of the
+ * buffer in progress finishes first, and none calls the core after.
  *
- * Context: Process context (resume), before faults are taken again;
- * takes the copy channel's client mutex, then the core's notifier locks.
+ * Context: Process context; may sleep.
  */
-void nvsvm_nvif_copy_moved(struct nouveau_svm *svm)
+void nvsvm_nvif_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk)
 {
-	NV_INFO(svm->drm, "svm: VRAM carve-out moved on resume: %#llx to %#llx\n",
-		svm->copy.base, svm->copy.bo->offset);
-	nvsvm_nvif_copy_rebase(svm, svm->copy.bo->offset, false);
+	struct nouveau_svm *svm = nvsvm_nvif(sdev);
+	struct nouveau_bo *bo = chunk->priv;
+
+	/* Uninterruptible: the reservation is only ever held briefly. */
+	WARN_ON(ttm_bo_reserve(&bo->bo, false, false, NULL));
+	bo->evict_priv = NULL;
+	ttm_bo_unreserve(&bo->bo);
+	nouveau_bo_fini(bo);
+	atomic_dec(&svm->copy.chunks);
+	pm_runtime_put_autosuspend(svm->drm->dev->dev);
 }
 
 /**
- * nvsvm_nvif_copy_lost() - give up device memory that did not come back
- * @svm: the device's SVM state, its carve-out not pinned in VRAM again
- *
- * The VRAM at the old base now belongs to whoever TTM gave it to: no
- * copy and no GPU mapping may reach it.  Copies fail from now on, and
- * no GPU mapping of device memory is made: the data of a page that was
- * there is lost, and an access to it fails rather than reach another
- * buffer's memory.  Every GPU mapping goes, as it did at suspend.
- *
- * Context: Process context (resume), before faults are taken again;
- * takes the copy channel's client mutex, then the core's notifier locks.
- */
-void nvsvm_nvif_copy_lost(struct nouveau_svm *svm)
-{
-	NV_ERROR(svm->drm, "svm: VRAM carve-out lost on resume: device memory gone\n");
-	nvsvm_nvif_copy_rebase(svm, svm->copy.base, true);
-}
-
-/**
- * nvsvm_nvif_copy_fini() - give the VRAM carve-out back
+ * nvsvm_nvif_copy_fini() - forget the copy engine
  * @svm: the device's SVM state
  *
- * The core's device memory must be gone (nouveau_svm_devmem_fini()).
+ * The core's device memory must be gone (nouveau_svm_devmem_fini()), and
+ * with it every chunk.
  *
- * Context: Process context (device teardown); may sleep.
+ * Context: Process context (device teardown).
  */
 void nvsvm_nvif_copy_fini(struct nouveau_svm *svm)
 {
-	/* A lost carve-out, or one of a suspended device, is not pinned. */
-	if ((svm->copy.lost || svm->suspended) && svm->copy.bo)
-		nouveau_bo_fini(svm->copy.bo);
-	else
-		nouveau_bo_unpin_del(&svm->copy.bo);
+	WARN_ON(atomic_read(&svm->copy.chunks));
 	svm->copy = (struct nvsvm_nvif_copy) {};
 }

@@ -278,17 +278,6 @@ void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm)
 	kfree(hvm);
 }
 
-/* Whether @map has an entry in device memory. */
-static bool nvsvm_nvif_map_vram(const struct nouveau_svm_map *map)
-{
-	unsigned long i, j;
-
-	for (i = 0, j = 0; i < map->npages; i += 1UL << map->dma[j].order, j++)
-		if (map->dma[j].proto == NOUVEAU_SVM_PROTO_VRAM)
-			return true;
-	return false;
-}
-
 /* Call @run with each PFNMAP run of @map, in the VM's PFN array. */
 static int nvsvm_nvif_map_runs(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map,
 			       int (*run)(struct nouveau_svm_vm *vm,
@@ -297,14 +286,11 @@ static int nvsvm_nvif_map_runs(struct nouveau_svm_vm *vm, const struct nouveau_s
 	struct nvsvm_nvif_vm *hvm = vm->priv;
 	struct nvsvm_hw_pfn_cursor cur = {};
 	int n, ret;
-	u64 base;
 
 	if (!hvm)
 		return -ENODEV;
-	if (READ_ONCE(hvm->svm->copy.lost) && nvsvm_nvif_map_vram(map))
-		return -ENODEV;
-	base = READ_ONCE(hvm->svm->copy.base);
-	while ((n = nvsvm_hw_pfnmap_next(map, base, &cur, hvm->args,
+	/* The core's VRAM offsets are VRAM addresses (DOC: Copy engine on nvif). */
+	while ((n = nvsvm_hw_pfnmap_next(map, 0, &cur, hvm->args,
 					 NVSVM_NVIF_PFNMAP_MAX)) > 0) {
 		ret = run(vm, hvm->args);
 		if (ret)
