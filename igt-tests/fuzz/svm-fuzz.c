@@ -485,18 +485,19 @@ static bool fd_racy(struct fz_thread *t, struct fz_fd *f)
 static void act_getparam(struct fz_thread *t)
 {
 	static const uint64_t valid[] = { NOUVEAU_GETPARAM_SVM_CAPS, NOUVEAU_GETPARAM_FB_SIZE,
-					  NOUVEAU_GETPARAM_VRAM_USED };
+					  NOUVEAU_GETPARAM_VRAM_USED,
+					  NOUVEAU_GETPARAM_SVM_VRAM_USED };
 	struct fz_fd *f = pick_fd(t);
 	struct drm_nouveau_getparam gp = { .value = rnd(&t->rng) };
 	bool ok;
 	int err;
 
 	if (chance(&t->rng, 60))
-		gp.param = valid[below(&t->rng, 3)];
+		gp.param = valid[below(&t->rng, 4)];
 	else
 		gp.param = chance(&t->rng, 50) ? below(&t->rng, 40) : edge64(&t->rng);
 	ok = gp.param == NOUVEAU_GETPARAM_SVM_CAPS || gp.param == NOUVEAU_GETPARAM_FB_SIZE ||
-	     gp.param == NOUVEAU_GETPARAM_VRAM_USED;
+	     gp.param == NOUVEAU_GETPARAM_VRAM_USED || gp.param == NOUVEAU_GETPARAM_SVM_VRAM_USED;
 	note(t, "GETPARAM %s param=%#" PRIx64, f->name, (uint64_t)gp.param);
 	err = do_ioctl(t, IOC_GETPARAM, f->fd, DRM_IOCTL_NOUVEAU_GETPARAM, &gp);
 	if (!expect(t, IOC_GETPARAM, f->name, err, ok ? OK : A(EINVAL)) || err)
@@ -507,9 +508,11 @@ static void act_getparam(struct fz_thread *t)
 	if (gp.param == NOUVEAU_GETPARAM_FB_SIZE && gp.value != G.fb_size)
 		failf(t, "FB_SIZE changed: %" PRIu64 " then %" PRIu64, G.fb_size,
 		      (uint64_t)gp.value);
-	if (gp.param == NOUVEAU_GETPARAM_VRAM_USED && gp.value > G.fb_size)
-		failf(t, "VRAM_USED %" PRIu64 " above FB_SIZE %" PRIu64, (uint64_t)gp.value,
-		      G.fb_size);
+	if ((gp.param == NOUVEAU_GETPARAM_VRAM_USED ||
+	     gp.param == NOUVEAU_GETPARAM_SVM_VRAM_USED) && gp.value > G.fb_size)
+		failf(t, "%sVRAM_USED %" PRIu64 " above FB_SIZE %" PRIu64,
+		      gp.param == NOUVEAU_GETPARAM_SVM_VRAM_USED ? "SVM_" : "",
+		      (uint64_t)gp.value, G.fb_size);
 }
 
 static uint64_t window_value(struct rng *r, bool addr)

@@ -194,7 +194,7 @@ uint64_t svm_vram_used(int fd)
 {
 	uint64_t used = 0;
 
-	igt_assert_eq(__svm_getparam(fd, NOUVEAU_GETPARAM_VRAM_USED, &used), 0);
+	igt_assert_eq(__svm_getparam(fd, NOUVEAU_GETPARAM_SVM_VRAM_USED, &used), 0);
 	return used;
 }
 

@@ -101,10 +101,14 @@ int __svm_bind(int fd, struct drm_nouveau_svm_bind *args);
 
 /* The bytes of VRAM (NOUVEAU_GETPARAM_FB_SIZE), asserting the ioctl works. */
 uint64_t svm_vram_size(int fd);
-/* The bytes of VRAM in use, device wide (NOUVEAU_GETPARAM_VRAM_USED). */
+/*
+ * The bytes of VRAM SVM pages hold, device wide
+ * (NOUVEAU_GETPARAM_SVM_VRAM_USED: on hardware, VRAM_USED counts every
+ * buffer too).
+ */
 uint64_t svm_vram_used(int fd);
 /*
- * Poll NOUVEAU_GETPARAM_VRAM_USED until it is at most @bytes or @timeout_ms
+ * Poll NOUVEAU_GETPARAM_SVM_VRAM_USED until it is at most @bytes or @timeout_ms
  * have passed (device memory is released a moment after the last user goes):
  * the last value read.
  */

@@ -269,7 +269,8 @@ void nouveau_svm_resume(struct nouveau_drm *drm)
 /**
  * nouveau_svm_getparam() - answer the SVM parameters of GETPARAM
  * @drm: the device
- * @param: NOUVEAU_GETPARAM_SVM_CAPS or NOUVEAU_GETPARAM_SVM_UNAVAILABLE
+ * @param: NOUVEAU_GETPARAM_SVM_CAPS, NOUVEAU_GETPARAM_SVM_UNAVAILABLE or
+ *	NOUVEAU_GETPARAM_SVM_VRAM_USED
  * @value: the answer
  *
  * Context: Process context (ioctl).
@@ -285,6 +286,9 @@ int nouveau_svm_getparam(struct nouveau_drm *drm, u64 param, u64 *value)
 		return 0;
 	case NOUVEAU_GETPARAM_SVM_UNAVAILABLE:
 		*value = svm ? svm->unavailable : NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED;
+		return 0;
+	case NOUVEAU_GETPARAM_SVM_VRAM_USED:
+		*value = svm && !svm->unavailable ? nouveau_svm_devmem_used(&svm->sdev) : 0;
 		return 0;
 	default:
 		return -EINVAL;

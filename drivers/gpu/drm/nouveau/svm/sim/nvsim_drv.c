@@ -102,6 +102,7 @@ static int nvsim_ioctl_getparam(struct drm_device *drm, void *data,
 		args->value = nouveau_svm_devmem_size(sdev);
 		return 0;
 	case NOUVEAU_GETPARAM_VRAM_USED:
+	case NOUVEAU_GETPARAM_SVM_VRAM_USED:
 		args->value = nouveau_svm_devmem_used(sdev);
 		return 0;
 	default:
