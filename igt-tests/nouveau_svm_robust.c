@@ -37,6 +37,13 @@
  *	and returns a partial result: it evicts nothing it moved itself, and
  *	copies nothing back to system memory.
  *
+ * SUBTEST: migrate-resident-moves-nothing
+ * Description: MIGRATE to VRAM of memory that fills VRAM and is all
+ *	there already, whole or with a page in system memory: the pages in
+ *	VRAM stay where they are (nothing is evicted, copied back or copied
+ *	again, no VRAM is allocated for them), the page outside moves, and
+ *	the result counts every page.
+ *
  * SUBTEST: bind-killable
  * Description: A process killed in the middle of a PREFETCH over 1 TiB
  *	dies within seconds.
@@ -382,6 +389,48 @@ static void migrate_beyond_vram_untouched(void)
 	igt_assert_eq_u64(r.d.evictions, 0);
 	igt_assert_eq_u64(r.d.pages_to_host, 0);
 	igt_assert_eq_u64(r.d.vram_pages, r.result);
+	close(fd);
+}
+
+static void migrate_resident_moves_nothing(void)
+{
+	int fd = sim_client();
+	uint64_t size = svm_vram_size(fd), pages;
+	struct svm_counters a, d;
+	char *p;
+
+	svm_require_vram(fd);
+	igt_require(size >= 4 * THP_SIZE);
+	igt_assert_eq_u64(svm_vram_used_wait(fd, 0, VRAM_RELEASE_MS), 0);
+	pages = size / ps;
+	p = map_aligned(size, THP_SIZE);
+	svm_pattern(p, size, 0x3b000000);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), pages);
+
+	/* All in VRAM: nothing to do. */
+	a = svm_counters(fd);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), pages);
+	d = counters_since(fd, &a);
+	igt_assert_eq_u64(d.evictions, 0);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_eq_u64(d.pages_to_vram, 0);
+	igt_assert_eq_u64(svm_vram_used(fd), size);
+
+	/*
+	 * One page back in system memory (its 4 KiB piece... or its whole
+	 * allocation: drm_pagemap brings the piece back), then all again:
+	 * only what is in system memory moves, into the room it left.
+	 */
+	igt_assert_eq_u64(svm_migrate(fd, p + THP_SIZE + 5 * ps, ps, SVM_HOST), 1);
+	a = svm_counters(fd);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), pages);
+	d = counters_since(fd, &a);
+	igt_assert_eq_u64(d.evictions, 0);
+	igt_assert_eq_u64(d.pages_to_host, 0);
+	igt_assert_cmpu64(d.pages_to_vram, >=, <=, 1);
+	igt_assert_cmpu64(d.pages_to_vram, <=, >, THP_SIZE / ps);
+	svm_assert_pattern(p, size, 0x3b000000);
+	munmap(p, size);
 	close(fd);
 }
 
@@ -1622,6 +1671,10 @@ igt_main
 	igt_describe("MIGRATE of 1 TiB never touched fills VRAM, evicts nothing of its own.");
 	igt_subtest("migrate-beyond-vram-untouched")
 		migrate_beyond_vram_untouched();
+
+	igt_describe("MIGRATE of memory in VRAM already moves nothing of it, evicts nothing.");
+	igt_subtest("migrate-resident-moves-nothing")
+		migrate_resident_moves_nothing();
 
 	igt_describe("A process killed inside a PREFETCH over 1 TiB dies at once.");
 	igt_subtest("bind-killable")

@@ -31,11 +31,15 @@
  * migrate_to_ram (its whole allocation) and populates what was never
  * touched.
  *
- * Either way the result is counted afterwards, page by page, with an HMM
- * snapshot of the range: the pages that are where they were asked to be,
- * whether they moved now or were there already.  A partial result is a
- * success; only when no page ended where asked does the ioctl fail, with
- * the reason (see the uAPI).
+ * To VRAM, each 2 MiB block of the range is looked at first with an HMM
+ * snapshot that faults nothing in: pages in VRAM already stay where they
+ * are (no VRAM is allocated, charged or evicted for them), and only the
+ * runs of the others are migrated; the block's pages in VRAM are counted
+ * then and what moves as it moves, so the request walks its range once.
+ * To system memory, the faulting walk counts.  The result is the pages
+ * that are where they were asked to be, whether they moved now or were
+ * there already.  A partial result is a success; only when no page ended
+ * where asked does the ioctl fail, with the reason (see the uAPI).
  *
  * A GPU fault moves memory to VRAM too, under the ATOMIC__MIGRATE policy,
  * and a CPU access takes it back: a CPU thread and GPU atomics on one page
@@ -209,16 +213,16 @@ static int nouveau_svm_migrate_piece(struct nouveau_svm_migration *m, u64 start,
 }
 
 /*
- * Move the private anonymous parts of @w to VRAM, one piece per turn;
- * mmap lock held (see nouveau_svm_migration_killed()).
+ * Move the private anonymous parts of @w to VRAM, one piece per turn,
+ * without looking first nor counting: for a fault, whose range is not in
+ * VRAM.  mmap lock held (see nouveau_svm_migration_killed()).
  */
-static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
-					const struct nouveau_svm_window *w)
+static void nouveau_svm_migrate_window(struct nouveau_svm_migration *m,
+				       const struct nouveau_svm_window *w)
 {
 	struct mm_struct *mm = m->vm->gpusvm.mm;
 	struct vm_area_struct *vma;
 	u64 addr = w->start, end;
-	int ret;
 
 	mmap_assert_locked(mm);
 	while (addr < w->end && !m->stop) {
@@ -229,15 +233,10 @@ static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
 			break;
 		addr = max_t(u64, addr, vma->vm_start);
 		end = min_t(u64, w->end, vma->vm_end);
-		if (!nouveau_svm_vma_to_vram(vma)) {
-			nouveau_svm_migration_error(m, -EOPNOTSUPP);
-			addr = end;
-			continue;
+		if (nouveau_svm_vma_to_vram(vma)) {
+			end = addr + nouveau_svm_piece_size(addr, end);
+			nouveau_svm_migrate_piece(m, addr, end - addr);
 		}
-		end = addr + nouveau_svm_piece_size(addr, end);
-		ret = nouveau_svm_migrate_piece(m, addr, end - addr);
-		if (ret)
-			nouveau_svm_migration_error(m, ret);
 		addr = end;
 	}
 }
@@ -353,6 +352,104 @@ static int nouveau_svm_snapshot(struct nouveau_svm_migration *m,
 	return 0;
 }
 
+/* Whether [@start, @end) still lies in one VMA whose memory can move to VRAM. */
+static bool nouveau_svm_block_movable(struct mm_struct *mm, u64 start, u64 end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+
+	return vma && vma->vm_start <= start && vma->vm_end >= end &&
+	       nouveau_svm_vma_to_vram(vma);
+}
+
+/*
+ * Migrate the pages of the block [@start, @end) that @pfns, its snapshot,
+ * does not show in VRAM, run by run, in naturally aligned pieces; count
+ * what moves.  Returns whether all of the block is in VRAM now.
+ */
+static bool nouveau_svm_migrate_block(struct nouveau_svm_migration *m, u64 start, u64 end,
+				      const unsigned long *pfns)
+{
+	struct nouveau_svm_vram *vram = m->vm->sdev->vram;
+	unsigned long i = 0, n = (end - start) >> PAGE_SHIFT, run;
+	bool all = true;
+	u64 addr, size;
+	int ret;
+
+	while (i < n && !m->stop) {
+		if ((pfns[i] & HMM_PFN_VALID) &&
+		    nouveau_svm_devmem_owns(vram, hmm_pfn_to_page(pfns[i]))) {
+			i++;
+			continue;
+		}
+		for (run = i + 1; run < n; run++)
+			if ((pfns[run] & HMM_PFN_VALID) &&
+			    nouveau_svm_devmem_owns(vram, hmm_pfn_to_page(pfns[run])))
+				break;
+		for (addr = start + ((u64)i << PAGE_SHIFT);
+		     addr < start + ((u64)run << PAGE_SHIFT) && !m->stop; addr += size) {
+			size = nouveau_svm_piece_size(addr, start + ((u64)run << PAGE_SHIFT));
+			ret = nouveau_svm_migrate_piece(m, addr, size);
+			if (ret)
+				nouveau_svm_migration_error(m, ret);
+			else
+				m->resident += size >> PAGE_SHIFT;
+			all &= !ret;
+		}
+		i = run;
+	}
+	return all && i == n;
+}
+
+/*
+ * Move the private anonymous parts of @w to VRAM and count what is there,
+ * block by block (2 MiB, or less at a VMA's edges): a snapshot of the
+ * block first, without faulting anything in, counts the pages that are in
+ * VRAM already, which stay where they are, and the others are migrated
+ * (see nouveau_svm_migrate_block()); once no VRAM can be had, the blocks
+ * left are only counted.  What a piece moves is counted as it moves, so a
+ * request looks at its range once.  mmap lock held (it may be dropped
+ * meanwhile, see nouveau_svm_migration_killed()).
+ */
+static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
+					struct mmu_interval_notifier *notifier,
+					const struct nouveau_svm_window *w,
+					unsigned long *pfns)
+{
+	struct mm_struct *mm = m->vm->gpusvm.mm;
+	struct vm_area_struct *vma;
+	u64 addr = w->start, end;
+	u64 before;
+	int ret;
+
+	while (addr < w->end) {
+		if (nouveau_svm_migration_killed(m))
+			break;
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= w->end)
+			break;
+		addr = max_t(u64, addr, vma->vm_start);
+		end = min3(w->end, vma->vm_end, ALIGN(addr + 1, SZ_2M));
+		m->mapped += (end - addr) >> PAGE_SHIFT;
+		if (!nouveau_svm_vma_to_vram(vma)) {
+			nouveau_svm_migration_error(m, -EOPNOTSUPP);
+			addr = end;
+			continue;
+		}
+		/* The snapshot may drop the mmap lock: @vma is not to be used after. */
+		before = m->resident;
+		ret = nouveau_svm_snapshot(m, notifier, addr, end, pfns);
+		if (ret) {
+			if (ret != -EFAULT)
+				nouveau_svm_migration_error(m, ret);
+		} else if (m->resident - before < (end - addr) >> PAGE_SHIFT && !m->stop &&
+			   nouveau_svm_block_movable(mm, addr, end) &&
+			   nouveau_svm_migrate_block(m, addr, end, pfns)) {
+			nouveau_svm_migration_note_vram(m, addr, end);
+		}
+		addr = end;
+	}
+}
+
 /* Snapshot (or fault in) @w piece by piece, VMA by VMA; mmap lock held. */
 static void nouveau_svm_migration_count(struct nouveau_svm_migration *m,
 					struct mmu_interval_notifier *notifier,
@@ -410,8 +507,9 @@ static int nouveau_svm_migration_run(struct nouveau_svm_migration *m,
 		goto out_free;
 	mmap_read_lock(mm);
 	if (m->to_vram)
-		nouveau_svm_migrate_to_vram(m, w);
-	nouveau_svm_migration_count(m, &notifier, w, pfns);
+		nouveau_svm_migrate_to_vram(m, &notifier, w, pfns);
+	else
+		nouveau_svm_migration_count(m, &notifier, w, pfns);
 	mmap_read_unlock(mm);
 	mmu_interval_notifier_remove(&notifier);
 out_free:
@@ -586,7 +684,7 @@ int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 	m.timeslice_ms = min(READ_ONCE(migrate_timeslice_ms),
 			     NOUVEAU_SVM_MIGRATE_TIMESLICE_MAX_MS);
 	mmap_read_lock(mm);
-	nouveau_svm_migrate_to_vram(&m, w);
+	nouveau_svm_migrate_window(&m, w);
 	mmap_read_unlock(mm);
 	mmput(mm);
 	return 0;
