@@ -44,6 +44,17 @@
  *	again, no VRAM is allocated for them), the page outside moves, and
  *	the result counts every page.
  *
+ * SUBTEST: migrate-counts-around-pinned-page
+ * Description: MIGRATE to VRAM of 2 MiB of small pages, one of them held
+ *	by a pipe (vmsplice), which no migration can move: the other 511
+ *	move, and the result counts them.
+ *
+ * SUBTEST: migrate-counts-what-stays
+ * Description: MIGRATE to VRAM of a range one and a half times VRAM, the
+ *	first third of it in VRAM already: the request's later pieces evict
+ *	those pages, and the result counts only what is in VRAM when it
+ *	returns, never more than VRAM holds.
+ *
  * SUBTEST: bind-killable
  * Description: A process killed in the middle of a PREFETCH over 1 TiB
  *	dies within seconds.
@@ -143,6 +154,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -430,6 +442,50 @@ static void migrate_resident_moves_nothing(void)
 	igt_assert_cmpu64(d.pages_to_vram, >=, <=, 1);
 	igt_assert_cmpu64(d.pages_to_vram, <=, >, THP_SIZE / ps);
 	svm_assert_pattern(p, size, 0x3b000000);
+	munmap(p, size);
+	close(fd);
+}
+
+static void migrate_counts_around_pinned_page(void)
+{
+	int fd = sim_client(), pipefd[2];
+	char *p = map_aligned(THP_SIZE, THP_SIZE);
+	struct iovec iov = { .iov_base = p + 7 * ps, .iov_len = ps };
+	uint64_t result = 0;
+
+	svm_require_vram(fd);
+	igt_assert_eq(madvise(p, THP_SIZE, MADV_NOHUGEPAGE), 0);
+	svm_pattern(p, THP_SIZE, 0x3c000000);
+	igt_assert_eq(pipe(pipefd), 0);
+	/* The pipe holds a reference to the page until it is read. */
+	igt_assert_eq(vmsplice(pipefd[1], &iov, 1, 0), (ssize_t)ps);
+	igt_assert_eq(__svm_migrate(fd, p, THP_SIZE, SVM_VRAM, &result), 0);
+	igt_assert_eq_u64(result, THP_SIZE / ps - 1);
+	igt_assert_eq_u64(svm_counters(fd).vram_pages, THP_SIZE / ps - 1);
+	svm_assert_pattern(p, THP_SIZE, 0x3c000000);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	munmap(p, THP_SIZE);
+	close(fd);
+}
+
+static void migrate_counts_what_stays(void)
+{
+	int fd = sim_client();
+	uint64_t vram = svm_vram_size(fd), size, result = 0;
+	char *p;
+
+	svm_require_vram(fd);
+	size = vram + vram / 2;
+	p = map_aligned(size, THP_SIZE);
+	svm_pattern(p, size, 0x3d000000);
+	igt_assert_eq_u64(svm_migrate(fd, p, size / 3, SVM_VRAM), size / 3 / ps);
+	igt_assert_eq(__svm_migrate(fd, p, size, SVM_VRAM, &result), 0);
+	igt_info("%" PRIu64 " pages in VRAM of %" PRIu64 ", result %" PRIu64 "\n",
+		 svm_counters(fd).vram_pages, vram / ps, result);
+	igt_assert_cmpu64(result, <=, >, vram / ps);
+	igt_assert_eq_u64(result, svm_counters(fd).vram_pages);
+	svm_assert_pattern(p, size, 0x3d000000);
 	munmap(p, size);
 	close(fd);
 }
@@ -1675,6 +1731,14 @@ igt_main
 	igt_describe("MIGRATE of memory in VRAM already moves nothing of it, evicts nothing.");
 	igt_subtest("migrate-resident-moves-nothing")
 		migrate_resident_moves_nothing();
+
+	igt_describe("MIGRATE around a page no migration can move counts the pages that moved.");
+	igt_subtest("migrate-counts-around-pinned-page")
+		migrate_counts_around_pinned_page();
+
+	igt_describe("MIGRATE counts what is in VRAM at its end, not what its pieces evicted.");
+	igt_subtest("migrate-counts-what-stays")
+		migrate_counts_what_stays();
 
 	igt_describe("A process killed inside a PREFETCH over 1 TiB dies at once.");
 	igt_subtest("bind-killable")

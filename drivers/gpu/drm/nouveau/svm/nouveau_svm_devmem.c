@@ -179,6 +179,7 @@
  * @free_list: allocations waiting to be freed
  * @free_work: frees them
  * @migrations: the number of the latest migration request
+ * @evictions: allocations evicted so far
  * @region: the dmem cgroup region allocations are charged to, NULL when
  *	the kernel has no dmem controller
  */
@@ -208,6 +209,7 @@ struct nouveau_svm_vram {
 	struct work_struct free_work;
 
 	atomic64_t migrations;
+	atomic64_t evictions;
 	struct dmem_cgroup_region *region;
 };
 
@@ -846,6 +848,7 @@ static bool nouveau_svm_vram_evict_one(struct nouveau_svm_vram *vram,
 				ret);
 	v->evicted = !ret;
 	if (!ret) {
+		atomic64_inc(&vram->evictions);
 		atomic64_inc(&victim->stats->evictions);
 		atomic64_add(nouveau_svm_devmem_bytes(victim) >> PAGE_SHIFT,
 			     &victim->stats->evicted_pages);
@@ -1043,6 +1046,21 @@ err_free:
 u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram)
 {
 	return atomic64_inc_return(&vram->migrations);
+}
+
+/**
+ * nouveau_svm_devmem_evictions() - how many allocations were evicted
+ * @vram: the device memory
+ *
+ * For a migration request that counted pages in VRAM before its own
+ * allocations, or another client's, may have evicted some.
+ *
+ * Context: Any context.
+ * Return: the allocations evicted so far, device wide.
+ */
+u64 nouveau_svm_devmem_evictions(struct nouveau_svm_vram *vram)
+{
+	return atomic64_read(&vram->evictions);
 }
 
 /**

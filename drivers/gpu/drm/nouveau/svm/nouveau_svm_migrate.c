@@ -35,7 +35,10 @@
  * snapshot that faults nothing in: pages in VRAM already stay where they
  * are (no VRAM is allocated, charged or evicted for them), and only the
  * runs of the others are migrated; the block's pages in VRAM are counted
- * then and what moves as it moves, so the request walks its range once.
+ * then and what moves as it moves, so the request walks its range once,
+ * unless an eviction during the request (by its own later pieces, which
+ * spare only what it moved, or by another client) may have taken counted
+ * pages out: then it counts again.
  * To system memory, the faulting walk counts.  The result is the pages
  * that are where they were asked to be, whether they moved now or were
  * there already.  A partial result is a success; only when no page ended
@@ -184,8 +187,28 @@ static bool nouveau_svm_migration_killed(struct nouveau_svm_migration *m)
 }
 
 /*
- * Migrate [@start, @start + @size) to VRAM, halving busy pieces; no more
- * once no VRAM could be had (the request stops).
+ * The VMA of @w at or after *@addr, with *@addr moved up to its start;
+ * NULL when @w has no more, or the process is dying.  mmap lock held (see
+ * nouveau_svm_migration_killed()).
+ */
+static struct vm_area_struct *nouveau_svm_migration_vma(struct nouveau_svm_migration *m,
+							const struct nouveau_svm_window *w,
+							u64 *addr)
+{
+	struct vm_area_struct *vma;
+
+	if (nouveau_svm_migration_killed(m))
+		return NULL;
+	vma = find_vma(m->vm->gpusvm.mm, *addr);
+	if (!vma || vma->vm_start >= w->end)
+		return NULL;
+	*addr = max_t(u64, *addr, vma->vm_start);
+	return vma;
+}
+
+/*
+ * Migrate [@start, @start + @size) to VRAM, halving busy pieces, and count
+ * what moves; no more once no VRAM could be had (the request stops).
  */
 static int nouveau_svm_migrate_piece(struct nouveau_svm_migration *m, u64 start, u64 size)
 {
@@ -202,6 +225,8 @@ static int nouveau_svm_migrate_piece(struct nouveau_svm_migration *m, u64 start,
 	/* No VRAM for this piece: none for the next ones either. */
 	m->killed |= ret == -EINTR;
 	m->stop |= ret == -ENOMEM || m->killed;
+	if (!ret)
+		m->resident += size >> PAGE_SHIFT;
 	if (ret != -EBUSY || size == PAGE_SIZE)
 		return ret;
 	size /= 2;
@@ -226,12 +251,9 @@ static void nouveau_svm_migrate_window(struct nouveau_svm_migration *m,
 
 	mmap_assert_locked(mm);
 	while (addr < w->end && !m->stop) {
-		if (nouveau_svm_migration_killed(m))
+		vma = nouveau_svm_migration_vma(m, w, &addr);
+		if (!vma)
 			break;
-		vma = find_vma(mm, addr);
-		if (!vma || vma->vm_start >= w->end)
-			break;
-		addr = max_t(u64, addr, vma->vm_start);
 		end = min_t(u64, w->end, vma->vm_end);
 		if (nouveau_svm_vma_to_vram(vma)) {
 			end = addr + nouveau_svm_piece_size(addr, end);
@@ -388,16 +410,29 @@ static bool nouveau_svm_migrate_block(struct nouveau_svm_migration *m, u64 start
 		for (addr = start + ((u64)i << PAGE_SHIFT);
 		     addr < start + ((u64)run << PAGE_SHIFT) && !m->stop; addr += size) {
 			size = nouveau_svm_piece_size(addr, start + ((u64)run << PAGE_SHIFT));
+			/* Counts what moves, down to the pieces it halves into. */
 			ret = nouveau_svm_migrate_piece(m, addr, size);
 			if (ret)
 				nouveau_svm_migration_error(m, ret);
-			else
-				m->resident += size >> PAGE_SHIFT;
 			all &= !ret;
 		}
 		i = run;
 	}
 	return all && i == n;
+}
+
+/*
+ * Count the block [@start, @end) again, with a snapshot, after some of its
+ * pieces failed: drm_pagemap may have moved part of a piece when it says
+ * -EBUSY (a page raced while it finalised), and the halves of that piece
+ * may have found no VRAM.  @before: the count before the block.
+ */
+static void nouveau_svm_migration_recount(struct nouveau_svm_migration *m,
+					  struct mmu_interval_notifier *notifier,
+					  u64 start, u64 end, unsigned long *pfns, u64 before)
+{
+	m->resident = before;
+	nouveau_svm_snapshot(m, notifier, start, end, pfns);
 }
 
 /*
@@ -407,7 +442,9 @@ static bool nouveau_svm_migrate_block(struct nouveau_svm_migration *m, u64 start
  * VRAM already, which stay where they are, and the others are migrated
  * (see nouveau_svm_migrate_block()); once no VRAM can be had, the blocks
  * left are only counted.  What a piece moves is counted as it moves, so a
- * request looks at its range once.  mmap lock held (it may be dropped
+ * request looks at its range once, unless a piece of a block failed (the
+ * block is counted again) or something was evicted meanwhile (see
+ * nouveau_svm_migration_vram()).  mmap lock held (it may be dropped
  * meanwhile, see nouveau_svm_migration_killed()).
  */
 static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
@@ -422,12 +459,9 @@ static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
 	int ret;
 
 	while (addr < w->end) {
-		if (nouveau_svm_migration_killed(m))
+		vma = nouveau_svm_migration_vma(m, w, &addr);
+		if (!vma)
 			break;
-		vma = find_vma(mm, addr);
-		if (!vma || vma->vm_start >= w->end)
-			break;
-		addr = max_t(u64, addr, vma->vm_start);
 		end = min3(w->end, vma->vm_end, ALIGN(addr + 1, SZ_2M));
 		m->mapped += (end - addr) >> PAGE_SHIFT;
 		if (!nouveau_svm_vma_to_vram(vma)) {
@@ -442,9 +476,11 @@ static void nouveau_svm_migrate_to_vram(struct nouveau_svm_migration *m,
 			if (ret != -EFAULT)
 				nouveau_svm_migration_error(m, ret);
 		} else if (m->resident - before < (end - addr) >> PAGE_SHIFT && !m->stop &&
-			   nouveau_svm_block_movable(mm, addr, end) &&
-			   nouveau_svm_migrate_block(m, addr, end, pfns)) {
-			nouveau_svm_migration_note_vram(m, addr, end);
+			   nouveau_svm_block_movable(mm, addr, end)) {
+			if (nouveau_svm_migrate_block(m, addr, end, pfns))
+				nouveau_svm_migration_note_vram(m, addr, end);
+			else
+				nouveau_svm_migration_recount(m, notifier, addr, end, pfns, before);
 		}
 		addr = end;
 	}
@@ -456,19 +492,15 @@ static void nouveau_svm_migration_count(struct nouveau_svm_migration *m,
 					const struct nouveau_svm_window *w,
 					unsigned long *pfns)
 {
-	struct mm_struct *mm = m->vm->gpusvm.mm;
 	struct vm_area_struct *vma;
 	u64 addr = w->start, end;
 	bool copy_back;
 	int ret;
 
 	while (addr < w->end) {
-		if (nouveau_svm_migration_killed(m))
+		vma = nouveau_svm_migration_vma(m, w, &addr);
+		if (!vma)
 			break;
-		vma = find_vma(mm, addr);
-		if (!vma || vma->vm_start >= w->end)
-			break;
-		addr = max_t(u64, addr, vma->vm_start);
 		end = min3(w->end, vma->vm_end,
 			   addr + ((u64)NOUVEAU_SVM_SNAPSHOT_PAGES << PAGE_SHIFT));
 		m->mapped += (end - addr) >> PAGE_SHIFT;
@@ -489,6 +521,30 @@ static void nouveau_svm_migration_count(struct nouveau_svm_migration *m,
 	}
 }
 
+/*
+ * Move @w to VRAM and count the pages there.  The pages a snapshot found
+ * in VRAM were counted then; an eviction since, for this request's later
+ * pieces (which spare only what the request moved) or another client's,
+ * may have taken some out: then count again, with a snapshot of the
+ * whole range.  mmap lock held.
+ */
+static void nouveau_svm_migration_vram(struct nouveau_svm_migration *m,
+				       struct mmu_interval_notifier *notifier,
+				       const struct nouveau_svm_window *w,
+				       unsigned long *pfns)
+{
+	struct nouveau_svm_vram *vram = m->vm->sdev->vram;
+	u64 evictions = nouveau_svm_devmem_evictions(vram);
+
+	nouveau_svm_migrate_to_vram(m, notifier, w, pfns);
+	if (m->killed || nouveau_svm_devmem_evictions(vram) == evictions)
+		return;
+	m->resident = 0;
+	m->mapped = 0;
+	m->nr_in_vram = 0;
+	nouveau_svm_migration_count(m, notifier, w, pfns);
+}
+
 /* Migrate @w as @m says and count the result. */
 static int nouveau_svm_migration_run(struct nouveau_svm_migration *m,
 				     const struct nouveau_svm_window *w)
@@ -507,7 +563,7 @@ static int nouveau_svm_migration_run(struct nouveau_svm_migration *m,
 		goto out_free;
 	mmap_read_lock(mm);
 	if (m->to_vram)
-		nouveau_svm_migrate_to_vram(m, &notifier, w, pfns);
+		nouveau_svm_migration_vram(m, &notifier, w, pfns);
 	else
 		nouveau_svm_migration_count(m, &notifier, w, pfns);
 	mmap_read_unlock(mm);

@@ -122,6 +122,7 @@ struct nouveau_svm_devmem_client {
 int nouveau_svm_devmem_get(struct nouveau_svm_vram *vram);
 void nouveau_svm_devmem_unhold(struct nouveau_svm_vram *vram);
 u64 nouveau_svm_devmem_migration(struct nouveau_svm_vram *vram);
+u64 nouveau_svm_devmem_evictions(struct nouveau_svm_vram *vram);
 int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
 			       const struct nouveau_svm_devmem_client *client,
 			       u64 start, u64 end, u64 migration, unsigned long timeslice_ms);
