@@ -934,6 +934,17 @@ static int nouveau_svm_vram_charge(struct nouveau_svm_vram *vram,
 	}
 }
 
+/* Whether the core holds a chunk. */
+static bool nouveau_svm_vram_holds_chunks(struct nouveau_svm_vram *vram)
+{
+	bool held;
+
+	mutex_lock(&vram->lock);
+	held = vram->nchunks;
+	mutex_unlock(&vram->lock);
+	return held;
+}
+
 /*
  * @size bytes of VRAM in a chunk the core holds, or else in a new one:
  * -ENOSPC when the backend has none to lend.
@@ -957,7 +968,8 @@ static int nouveau_svm_vram_try_alloc(struct nouveau_svm_vram *vram, u64 size,
  * the LRU list for a moment.  So it keeps evicting, and waits a little when
  * there is nothing to evict, until NOUVEAU_SVM_VRAM_ALLOC_TIMEOUT has
  * passed or the process is killed; but when all that is left to evict is
- * the migration's own, there is no room to wait for.
+ * the migration's own, or the core holds no chunk at all, there is no
+ * room to wait for.
  */
 static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size, u64 migration,
 				  struct nouveau_svm_vram_chunk **chunk, u64 *offset)
@@ -978,8 +990,12 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size, u64 m
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		if (!nouveau_svm_vram_evict_one(vram, &v)) {
-			/* Nothing else to evict will come: no room to wait for. */
-			if (v.spared || v.protected)
+			/*
+			 * Nothing else to evict will come: no room to wait for.
+			 * Without a chunk, no allocation is in flight either:
+			 * another VRAM user holds all of it.
+			 */
+			if (v.spared || v.protected || !nouveau_svm_vram_holds_chunks(vram))
 				break;
 			usleep_range(500, 1000);
 		}
@@ -1477,17 +1493,6 @@ void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev)
 	kfree(vram);
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_devmem_fini);
-
-/* Whether the core holds a chunk. */
-static bool nouveau_svm_vram_holds_chunks(struct nouveau_svm_vram *vram)
-{
-	bool held;
-
-	mutex_lock(&vram->lock);
-	held = vram->nchunks;
-	mutex_unlock(&vram->lock);
-	return held;
-}
 
 /**
  * nouveau_svm_devmem_evict() - move everything out of VRAM

@@ -248,12 +248,13 @@ struct nvsim_engine {
  *	DRM_NVSIM_INJECT_COPY_FAIL
  * @alloc_fail: device-memory allocations still to refuse, armed by
  *	DRM_NVSIM_INJECT_ALLOC_FAIL
- * @chunk_lock: protects @chunks, @taken and @ntaken
+ * @chunk_lock: protects @chunks, @taken, @ntaken and @refused
  * @nslots: the VRAM's 2 MiB pieces
  * @chunks: per piece, the core's chunk lent there, or NULL
  * @taken: the pieces the simulated other VRAM user holds
  *	(DRM_NVSIM_INJECT_VRAM_TAKE)
  * @ntaken: their number
+ * @refused: chunk_alloc calls refused for want of a free piece
  */
 struct nvsim_vram {
 	void *base;
@@ -261,11 +262,12 @@ struct nvsim_vram {
 	u64 addr;
 	atomic_t copy_fail;
 	atomic_t alloc_fail;
-	struct mutex chunk_lock; /* protects chunks, taken, ntaken */
+	struct mutex chunk_lock; /* protects chunks, taken, ntaken, refused */
 	unsigned int nslots;
 	struct nouveau_svm_chunk **chunks;
 	unsigned long *taken;
 	unsigned int ntaken;
+	u64 refused;
 };
 
 /**

@@ -82,6 +82,7 @@ int nvsim_vram_init(struct nvsim_vram *vram, u64 size)
 	vram->size = 0;
 	vram->nslots = 0;
 	vram->ntaken = 0;
+	vram->refused = 0;
 	if (!size)
 		return 0;
 
@@ -222,6 +223,7 @@ int nvsim_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *ch
 		ret = 0;
 		break;
 	}
+	vram->refused += !!ret;
 	mutex_unlock(&vram->chunk_lock);
 	return ret;
 }
@@ -336,7 +338,8 @@ void nvsim_vram_show(struct nvsim_vram *vram, struct seq_file *m)
 	mutex_lock(&vram->chunk_lock);
 	for (i = 0; i < vram->nslots; i++)
 		chunks += !!vram->chunks[i];
-	seq_printf(m, "pieces %u\nchunks %u\ntaken %u\n", vram->nslots, chunks, vram->ntaken);
+	seq_printf(m, "pieces %u\nchunks %u\ntaken %u\nrefused %llu\n", vram->nslots, chunks,
+		   vram->ntaken, vram->refused);
 	mutex_unlock(&vram->chunk_lock);
 }
 
