@@ -204,8 +204,9 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
 	WARN_ON(!list_empty(&svm->chans));
 	mutex_destroy(&svm->chan_lock);
 	mutex_destroy(&svm->attach_lock);
+	/* A chunk buffer leaked at teardown looks for it in its evict hook. */
+	WRITE_ONCE(drm->svm, NULL);
 	kfree(svm);
-	drm->svm = NULL;
 }
 
 /**

@@ -99,6 +99,12 @@
 /* System entries (each one extent at most) of one pushed piece. */
 #define NVSVM_NVIF_COPY_PIECE	128
 
+/*
+ * Push buffer room a fence takes at most: 13 dwords on Volta and later
+ * (gv100_fence_emit32()), fewer on Pascal (nv84_fence_emit32()).
+ */
+#define NVSVM_NVIF_COPY_FENCE_DWORDS	16
+
 static int svm_vram_mb = -1;
 module_param(svm_vram_mb, int, 0444);
 MODULE_PARM_DESC(svm_vram_mb,
@@ -117,11 +123,14 @@ static unsigned long nvsvm_nvif_copy_piece(const struct drm_pagemap_addr *sys,
 	return n;
 }
 
-/* Push the stream of one piece; nothing is pushed on error. */
+/*
+ * Push the stream of one piece, with @room dwords more free after it;
+ * nothing is pushed on error.
+ */
 static int nvsvm_nvif_copy_push(struct nvsvm_nvif_copy *c,
 				enum nouveau_svm_copy_dir dir, u64 vram,
 				const struct drm_pagemap_addr *sys,
-				unsigned long npages)
+				unsigned long npages, unsigned int room)
 {
 	struct nvif_push *push = &c->chan->chan.push;
 	int size, n, ret;
@@ -129,7 +138,7 @@ static int nvsvm_nvif_copy_push(struct nvsvm_nvif_copy *c,
 	size = nvsvm_hw_copy_size(sys, npages, false);
 	if (size < 0)
 		return size;
-	ret = PUSH_WAIT(push, size);
+	ret = PUSH_WAIT(push, size + room);
 	if (ret)
 		return ret;
 	n = nvsvm_hw_copy_encode(c->oclass, dir, vram, sys, npages, NULL,
@@ -142,9 +151,10 @@ static int nvsvm_nvif_copy_push(struct nvsvm_nvif_copy *c,
 
 /*
  * Push every piece and a fence; @fence is NULL when nothing was pushed.
- * The fence is made before the first piece, so that pieces never run
- * unfenced for want of memory; emitting it fails only on a channel that
- * is dead or takes nothing more, which runs nothing more either.
+ * The fence is made before the first piece, and the last piece leaves
+ * room for it in the push buffer, so that pieces never run unfenced for
+ * want of memory or room; emitting it fails then only on a channel that
+ * was killed, which runs nothing more.
  */
 static int nvsvm_nvif_copy_submit(struct nvsvm_nvif_copy *c,
 				  enum nouveau_svm_copy_dir dir, u64 vram,
@@ -163,7 +173,8 @@ static int nvsvm_nvif_copy_submit(struct nvsvm_nvif_copy *c,
 	for (i = 0; i < npages; i += n) {
 		n = nvsvm_nvif_copy_piece(sys, i, npages);
 		ret = nvsvm_nvif_copy_push(c, dir, vram + (u64)i * SZ_4K,
-					   sys ? sys + i : NULL, n);
+					   sys ? sys + i : NULL, n,
+					   i + n == npages ? NVSVM_NVIF_COPY_FENCE_DWORDS : 0);
 		if (ret)
 			break;
 		pushed = true;
@@ -293,12 +304,13 @@ int nvsvm_nvif_copy_init(struct nouveau_svm *svm)
 static int nvsvm_nvif_chunk_evict(struct nouveau_bo *nvbo, void *priv)
 {
 	struct nouveau_drm *drm = nouveau_bdev(nvbo->bo.bdev);
+	struct nouveau_svm *svm = READ_ONCE(drm->svm);
 
 	if (!priv)
 		return 0;
-	if (!drm->svm)
+	if (!svm)
 		return -EBUSY;
-	return nouveau_svm_chunk_evict(&drm->svm->sdev, priv);
+	return nouveau_svm_chunk_evict(&svm->sdev, priv);
 }
 
 /* Whether @bo, reserved, can be a chunk: in VRAM, 2 MiB aligned. */
