@@ -12,6 +12,13 @@
 # a block that never reaches its constraint line, and any other report
 # inside the block (a WARN from the other CPU, say) still count.
 #
+# A memcg OOM may find every task of the cgroup killed already (the fault
+# worker charging a page it faults in for a process that was just killed):
+# its report then ends with "Out of memory and no killable processes..."
+# instead of a constraint line, after the cgroup's statistics ("Memory
+# cgroup stats for"), and the kernel goes on (only a global OOM panics
+# there).  Such a block is excused too, and only with those statistics.
+#
 # The OOM reaper may then fail to take the victim's mmap lock (khugepaged
 # holds it, say) and print "oom_reaper: unable to reap pid:N" with the
 # victim's task state, a stack dump ending in "</TASK>".  That "Call
@@ -36,7 +43,14 @@ reports() {
 		s = substr(s, index(s, key) + length(key))
 		return s + 0
 	}
-	/invoked oom-killer:/ { flush(); oom = 1 }
+	/invoked oom-killer:/ { flush(); oom = 1; memcg_stats = 0 }
+	oom && /Memory cgroup stats for / { memcg_stats = 1 }
+	oom && /Out of memory and no killable processes/ {
+		if (!memcg_stats)
+			flush()
+		held = 0
+		oom = 0
+	}
 	/Memory cgroup out of memory: Killed process [0-9]+/ {
 		memcg_killed[pid_after($0, "Killed process ")] = 1
 	}
@@ -81,6 +95,10 @@ self_test() {
 	printf '%s\n' "$global" > "$d/global"
 	printf '%s\n' "$warn" > "$d/warn"
 	printf '%s\n' "$memcg" | head -n 4 > "$d/cut"
+	nokill=$(printf '%s\n' "$memcg" | head -n 7)
+	printf '%s\n[  5.1] Memory cgroup stats for /svm-pressure.1:\n[  5.1] Out of memory and no killable processes...\n' \
+		"$nokill" > "$d/nokill"
+	printf '%s\n[  5.1] Out of memory and no killable processes...\n' "$nokill" > "$d/nokill-global"
 	reap='[  7.2] oom_reaper: unable to reap pid:99 (svm-pressure)
 [  7.2] task:svm-pressure    state:D stack:0     pid:99    tgid:99    ppid:1
 [  7.2] Call Trace:
@@ -96,6 +114,10 @@ self_test() {
 		{ echo "self-test: a WARN inside a memcg OOM was not reported alone"; rc=1; }
 	[ "$(reports "$d/cut" | cut -d: -f1)" = 3 ] ||
 		{ echo "self-test: an OOM report without its constraint was not reported"; rc=1; }
+	[ -z "$(reports "$d/nokill")" ] ||
+		{ echo "self-test: a memcg OOM with no killable process was reported"; rc=1; }
+	[ "$(reports "$d/nokill-global" | cut -d: -f1)" = 3 ] ||
+		{ echo "self-test: an OOM with no killable process outside a memcg was not reported"; rc=1; }
 	[ -z "$(reports "$d/reap")" ] ||
 		{ echo "self-test: the reaper's dump of a memcg OOM victim was reported"; rc=1; }
 	[ "$(reports "$d/reap-other" | cut -d: -f1)" = 3 ] ||
