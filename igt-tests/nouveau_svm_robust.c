@@ -1014,24 +1014,34 @@ static void fork_vram_parent_exits(void)
 #define FETCH_DELAY_PARAM "/sys/module/nouveau_svm_sim/parameters/fetch_delay_us"
 #define FAULT_RING_GLOB "/sys/kernel/debug/dri/*/nvsim_fault_ring"
 
-/* The batches the simulated GPU's fault ring has handed out. */
-static uint64_t ring_batches(void)
+/*
+ * The value of the "name value" line @name of the simulated GPU's debugfs
+ * file @glob; skips without debugfs.
+ */
+static uint64_t sim_debugfs_stat(const char *glob_pattern, const char *name)
 {
-	uint64_t batches = 0;
+	uint64_t value = UINT64_MAX;
+	size_t len = strlen(name);
 	char line[512];
 	glob_t g;
 	FILE *f;
 
-	igt_require(glob(FAULT_RING_GLOB, 0, NULL, &g) == 0);
+	igt_require(glob(glob_pattern, 0, NULL, &g) == 0);
 	f = fopen(g.gl_pathv[0], "r");
 	globfree(&g);
 	igt_require(f);
-	/* One "name value" per line; mixed_batches and others follow. */
 	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "batches ", strlen("batches ")))
-			batches = strtoull(line + strlen("batches "), NULL, 10);
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			value = strtoull(line + len + 1, NULL, 10);
 	fclose(f);
-	return batches;
+	igt_assert_f(value != UINT64_MAX, "no %s in %s\n", name, glob_pattern);
+	return value;
+}
+
+/* The batches the simulated GPU's fault ring has handed out. */
+static uint64_t ring_batches(void)
+{
+	return sim_debugfs_stat(FAULT_RING_GLOB, "batches");
 }
 
 #define RESUME_MOVED_GLOB "/sys/kernel/debug/dri/*/nvsim_resume_moved"
@@ -1137,22 +1147,7 @@ static void fault_outlives_its_vm(void)
 /* A "name value" line of the simulated GPU's nvsim_vram in debugfs. */
 static uint64_t sim_vram_stat(const char *name)
 {
-	uint64_t value = UINT64_MAX;
-	size_t len = strlen(name);
-	char line[256];
-	glob_t g;
-	FILE *f;
-
-	igt_require(glob(SIM_VRAM_GLOB, 0, NULL, &g) == 0);
-	f = fopen(g.gl_pathv[0], "r");
-	globfree(&g);
-	igt_require(f);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, name, len) && line[len] == ' ')
-			value = strtoull(line + len + 1, NULL, 10);
-	fclose(f);
-	igt_assert_f(value != UINT64_MAX, "no %s in %s\n", name, SIM_VRAM_GLOB);
-	return value;
+	return sim_debugfs_stat(SIM_VRAM_GLOB, name);
 }
 
 /* The 2 MiB pieces of the simulated VRAM. */

@@ -463,7 +463,7 @@ static int nouveau_svm_chunk_new(struct nouveau_svm_vram *vram, unsigned int npa
 	bool taken;
 	int ret;
 
-	c = kzalloc_obj(*c);
+	c = kzalloc_obj(*c, GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return -ENOMEM;
 	c->vram = vram;
