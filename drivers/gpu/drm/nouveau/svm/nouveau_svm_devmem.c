@@ -24,7 +24,10 @@
  * Nothing is reserved: the core borrows VRAM from the backend in chunks of
  * NOUVEAU_SVM_CHUNK_SIZE (&nouveau_svm_backend_ops.chunk_alloc) when a
  * migration finds no room in the chunks it holds, and gives a chunk back
- * (chunk_free) when the last allocation in it is freed.  The hardware
+ * (chunk_free) when the last allocation in it is freed, at once, as NVIDIA
+ * UVM gives a root chunk back to RM's allocator when it is all free
+ * (uvm_pmm_gpu.c, free_chunk() and free_next_available_root_chunk()):
+ * VRAM SVM does not use is never kept from graphics.  The hardware
  * backend lends nouveau buffer objects in VRAM, which TTM evicts like any
  * other; the simulated GPU lends 2 MiB pieces of its VRAM, which another
  * VRAM user it simulates takes back the same way.  A backend takes a chunk
