@@ -136,6 +136,12 @@
  *	-ENOMEM at once (one chunk asked for, not a loop of them), and once
  *	the VRAM is given back it moves everything again.
  *
+ * SUBTEST: vram-taken-least-recently-used
+ * Description: Another VRAM user that needs room takes back the chunk the
+ *	GPU mapped least recently, as TTM evicts the least recently used
+ *	buffer: of two buffers in VRAM, the one the GPU mapped again last
+ *	stays, and the other is evicted, its data exact.
+ *
  * SUBTEST: vram-shared-with-other-user
  * Description: Nothing is reserved for SVM: with another user holding
  *	half of VRAM, a MIGRATE of all of VRAM moves the other half and
@@ -1246,6 +1252,43 @@ static void taken_back(int fd)
 	munmap(p, TAKEN_SIZE);
 }
 
+static void taken_least_recently_used(int fd)
+{
+	char *a = map_aligned(THP_SIZE, THP_SIZE), *b = map_aligned(THP_SIZE, THP_SIZE);
+	uint64_t sum = 0, want;
+	struct svm_counters c0, d;
+
+	svm_pattern(a, THP_SIZE, 0x3b000000);
+	svm_pattern(b, THP_SIZE, 0x3b100000);
+	want = svm_checksum(a, THP_SIZE);
+	/* a's chunk comes first, b's after: a's is the older. */
+	igt_assert_eq_u64(svm_migrate(fd, a, THP_SIZE, SVM_VRAM), THP_SIZE / ps);
+	igt_assert_eq_u64(svm_migrate(fd, b, THP_SIZE, SVM_VRAM), THP_SIZE / ps);
+	igt_assert_eq_u64(sim_vram_stat("chunks"), 2);
+	/* The GPU maps a again (mprotect() unmaps it), and so uses its chunk. */
+	igt_assert_eq(mprotect(a, THP_SIZE, PROT_READ), 0);
+	igt_assert_eq(gpu_read(fd, a, THP_SIZE, &sum), 0);
+	igt_assert_eq_u64(sum, want);
+	igt_assert_eq(mprotect(a, THP_SIZE, PROT_READ | PROT_WRITE), 0);
+
+	/* The other user takes all but one piece: b's chunk goes, a's stays. */
+	c0 = svm_counters(fd);
+	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, sim_vram_pieces(fd) - 1);
+	d = counters_since(fd, &c0);
+	igt_assert_eq_u64(d.evicted_pages, THP_SIZE / ps);
+	igt_assert_eq_u64(sim_vram_stat("chunks"), 1);
+	/* All of a is in VRAM still: a MIGRATE moves nothing, evicts nothing. */
+	c0 = svm_counters(fd);
+	igt_assert_eq_u64(svm_migrate(fd, a, THP_SIZE, SVM_VRAM), THP_SIZE / ps);
+	d = counters_since(fd, &c0);
+	igt_assert_eq_u64(d.pages_to_vram, 0);
+	igt_assert_eq_u64(d.evictions, 0);
+	svm_assert_pattern(b, THP_SIZE, 0x3b100000);
+	svm_assert_pattern(a, THP_SIZE, 0x3b000000);
+	munmap(a, THP_SIZE);
+	munmap(b, THP_SIZE);
+}
+
 static void shared_with_other_user(int fd)
 {
 	uint64_t size = svm_vram_size(fd), half = size / 2;
@@ -1799,6 +1842,10 @@ igt_main
 	igt_describe("Another VRAM user takes SVM's chunks back: pages evicted, data exact.");
 	igt_subtest("vram-taken-back-by-other-user")
 		other_user_run(taken_back);
+
+	igt_describe("Another VRAM user takes back the chunk the GPU mapped least recently.");
+	igt_subtest("vram-taken-least-recently-used")
+		other_user_run(taken_least_recently_used);
 
 	igt_describe("Nothing is reserved for SVM: it gets what another VRAM user leaves.");
 	igt_subtest("vram-shared-with-other-user")

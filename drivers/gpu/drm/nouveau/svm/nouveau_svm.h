@@ -228,6 +228,17 @@ struct nouveau_svm_backend_ops {
 	void (*chunk_free)(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 
 	/**
+	 * @chunk_touch: Optional.  The GPU has just mapped pages of @chunk:
+	 * a memory manager that evicts the least recently used VRAM first
+	 * should count the chunk as used now (as TTM does a buffer that is
+	 * validated for a submission).  Advisory: it may do nothing when it
+	 * cannot tell at once.  Context: process context, a VM's notifier
+	 * lock held, so that the chunk's pages stay; must not sleep, nor
+	 * wait for a lock it holds while it calls nouveau_svm_chunk_evict().
+	 */
+	void (*chunk_touch)(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
+
+	/**
 	 * @vram_admit: Optional.  Say whether the core may take @size more
 	 * bytes of device memory now (the backend's own allocations, or an
 	 * injected failure, may need it to refuse).  Context: process context

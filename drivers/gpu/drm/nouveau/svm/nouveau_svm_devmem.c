@@ -32,14 +32,19 @@
  * other; the simulated GPU lends 2 MiB pieces of its VRAM, which another
  * VRAM user it simulates takes back the same way.  A backend takes a chunk
  * back with nouveau_svm_chunk_evict(): its allocations are evicted to
- * system memory first.  Within its chunks the core allocates naturally
- * aligned power-of-two pieces of 4 KiB to 2 MiB, one per allocation
- * (&struct nouveau_svm_devmem), and each allocation holds one naturally
- * aligned piece of a process's address space.  A piece of 2 MiB whose
- * memory is a transparent huge page moves as one 2 MiB device-private
- * folio, and back as one folio when a THP can be had.  drm_pagemap brings
- * back a whole allocation when the CPU touches one of its pages: the
- * faulting page and the rest of its piece, at most 2 MiB.
+ * system memory first.  Whenever the GPU maps pages of a chunk, the core
+ * tells the backend (chunk_touch), so that a memory manager that evicts
+ * the least recently used first (TTM; the simulated other user too)
+ * takes back chunks the GPU mapped lately after those it did not, as TTM
+ * does buffers that submissions validated lately.  Within its chunks the
+ * core allocates naturally aligned power-of-two pieces of 4 KiB to 2 MiB,
+ * one per allocation (&struct nouveau_svm_devmem), and each allocation
+ * holds one naturally aligned piece of a process's address space.  A
+ * piece of 2 MiB whose memory is a transparent huge page moves as one
+ * 2 MiB device-private folio, and back as one folio when a THP can be
+ * had.  drm_pagemap brings back a whole allocation when the CPU touches
+ * one of its pages: the faulting page and the rest of its piece, at most
+ * 2 MiB.
  *
  * The copy hooks turn drm_pagemap's page arrays into runs of contiguous
  * VRAM and hand each run to the backend's copy engine in one launch.  Pages
@@ -1138,14 +1143,20 @@ int nouveau_svm_devmem_migrate(struct nouveau_svm_vram *vram,
  * @dma: the pages, as drm_gpusvm_get_pages() gave them (VRAM entries only)
  * @n: the number of entries
  *
- * Moves the allocations that hold the pages to the end of the LRU list.
+ * Moves the allocations that hold the pages to the end of the LRU list,
+ * and tells the backend, chunk by chunk, that the GPU maps pages of their
+ * chunks (&nouveau_svm_backend_ops.chunk_touch), so that its memory
+ * manager, which takes back the least recently used VRAM first, keeps
+ * them longer.
  *
- * Context: Any context where the pages cannot be freed (the notifier lock
- * held over valid pages); takes the LRU lock.
+ * Context: Process context where the pages cannot be freed (the notifier
+ * lock held over valid pages); takes the LRU lock; does not sleep.
  */
 void nouveau_svm_devmem_touch(struct nouveau_svm_vram *vram,
 			      const struct drm_pagemap_addr *dma, unsigned long n)
 {
+	struct nouveau_svm_dev *sdev = vram->sdev;
+	struct nouveau_svm_vram_chunk *touched = NULL;
 	struct nouveau_svm_devmem *d = NULL;
 	unsigned long flags, j;
 
@@ -1161,6 +1172,11 @@ void nouveau_svm_devmem_touch(struct nouveau_svm_vram *vram,
 		if (!list_empty(&d->lru))
 			list_move_tail(&d->lru, &vram->lru);
 		spin_unlock_irqrestore(&vram->lru_lock, flags);
+		/* The pages, and so their chunk, stay while the caller maps them. */
+		if (sdev->ops->chunk_touch && d->chunk != touched) {
+			touched = d->chunk;
+			sdev->ops->chunk_touch(sdev, &touched->base);
+		}
 	}
 }
 

@@ -255,6 +255,11 @@ struct nvsim_engine {
  *	(DRM_NVSIM_INJECT_VRAM_TAKE)
  * @ntaken: their number
  * @refused: chunk_alloc calls refused for want of a free piece
+ * @used: per piece, when the GPU last mapped the chunk lent there (a tick
+ *	of @clock, set by chunk_alloc and chunk_touch, read under
+ *	@chunk_lock): the other user takes back the least recently used
+ *	first, as TTM evicts buffers
+ * @clock: the ticks of @used
  */
 struct nvsim_vram {
 	void *base;
@@ -268,6 +273,8 @@ struct nvsim_vram {
 	unsigned long *taken;
 	unsigned int ntaken;
 	u64 refused;
+	u64 *used;
+	atomic64_t clock;
 };
 
 /**
@@ -460,6 +467,7 @@ bool nvsim_vram_contains(const struct nvsim_vram *vram, u64 offset,
 int nvsim_vram_admit(struct nouveau_svm_dev *sdev, u64 size);
 int nvsim_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 void nvsim_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
+void nvsim_chunk_touch(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 int nvsim_vram_take(struct nouveau_svm_dev *sdev, unsigned int count);
 void nvsim_vram_show(struct nvsim_vram *vram, struct seq_file *m);
 void nvsim_vram_inject_alloc_fail(struct nvsim_vram *vram, u32 count);

@@ -83,13 +83,15 @@ int nvsim_vram_init(struct nvsim_vram *vram, u64 size)
 	vram->nslots = 0;
 	vram->ntaken = 0;
 	vram->refused = 0;
+	atomic64_set(&vram->clock, 0);
 	if (!size)
 		return 0;
 
 	vram->chunks = kcalloc(nslots, sizeof(*vram->chunks), GFP_KERNEL);
 	vram->taken = bitmap_zalloc(nslots, GFP_KERNEL);
+	vram->used = kcalloc(nslots, sizeof(*vram->used), GFP_KERNEL);
 	vram->base = vzalloc(size);
-	if (!vram->chunks || !vram->taken || !vram->base) {
+	if (!vram->chunks || !vram->taken || !vram->used || !vram->base) {
 		nvsim_vram_fini(vram);
 		return -ENOMEM;
 	}
@@ -111,9 +113,11 @@ void nvsim_vram_fini(struct nvsim_vram *vram)
 {
 	vfree(vram->base);
 	bitmap_free(vram->taken);
+	kfree(vram->used);
 	kfree(vram->chunks);
 	vram->base = NULL;
 	vram->taken = NULL;
+	vram->used = NULL;
 	vram->chunks = NULL;
 	vram->size = 0;
 	vram->nslots = 0;
@@ -203,7 +207,8 @@ int nvsim_vram_admit(struct nouveau_svm_dev *sdev, u64 size)
  * @chunk: the chunk to place
  *
  * Implements &nouveau_svm_backend_ops.chunk_alloc: the lowest 2 MiB piece
- * that is neither lent nor held by the other VRAM user.
+ * that is neither lent nor held by the other VRAM user.  The chunk counts
+ * as used now, as a new buffer goes to the end of TTM's LRU list.
  *
  * Context: Process context; takes &nvsim_vram.chunk_lock.
  * Return: 0, or -ENOSPC when every piece is in use.
@@ -220,6 +225,7 @@ int nvsim_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *ch
 			continue;
 		vram->chunks[i] = chunk;
 		chunk->offset = (u64)i * NOUVEAU_SVM_CHUNK_SIZE;
+		WRITE_ONCE(vram->used[i], atomic64_inc_return(&vram->clock));
 		ret = 0;
 		break;
 	}
@@ -249,6 +255,54 @@ void nvsim_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *ch
 	mutex_unlock(&vram->chunk_lock);
 }
 
+/**
+ * nvsim_chunk_touch() - the GPU maps pages of a chunk of VRAM
+ * @sdev: the device
+ * @chunk: a chunk nvsim_chunk_alloc() placed
+ *
+ * Implements &nouveau_svm_backend_ops.chunk_touch: the chunk counts as
+ * used now, and the other VRAM user takes it back after the others.
+ *
+ * Context: Any context; does not sleep.
+ */
+void nvsim_chunk_touch(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk)
+{
+	struct nvsim_vram *vram = &to_nvsim_device(sdev)->vram;
+	unsigned int i = chunk->offset / NOUVEAU_SVM_CHUNK_SIZE;
+
+	if (!WARN_ON_ONCE(i >= vram->nslots))
+		WRITE_ONCE(vram->used[i], atomic64_inc_return(&vram->clock));
+}
+
+/*
+ * The piece lent to the core that the GPU used least recently, and that
+ * the core gives back; nslots when none.  A chunk that is busy is passed
+ * over for the next least recently used, one try per piece at most (a
+ * busy chunk touched again meanwhile would come round again).
+ */
+static unsigned int nvsim_vram_evict_lru(struct nouveau_svm_dev *sdev, struct nvsim_vram *vram)
+{
+	unsigned int i, lru, tries;
+	u64 seen = 0, oldest, t;
+
+	lockdep_assert_held(&vram->chunk_lock);
+	for (tries = 0; tries < vram->nslots; tries++) {
+		lru = vram->nslots;
+		oldest = U64_MAX;
+		for (i = 0; i < vram->nslots; i++) {
+			t = READ_ONCE(vram->used[i]);
+			if (vram->chunks[i] && t > seen && t < oldest) {
+				oldest = t;
+				lru = i;
+			}
+		}
+		if (lru == vram->nslots || !nouveau_svm_chunk_evict(sdev, vram->chunks[lru]))
+			return lru;
+		seen = oldest;
+	}
+	return vram->nslots;
+}
+
 /* The other user holds piece @i now, and writes its own data there. */
 static void nvsim_vram_take_slot(struct nvsim_vram *vram, unsigned int i)
 {
@@ -274,13 +328,11 @@ static bool nvsim_vram_take_one(struct nouveau_svm_dev *sdev, struct nvsim_vram 
 			return true;
 		}
 	}
-	for (i = 0; i < vram->nslots; i++) {
-		if (vram->chunks[i] && !nouveau_svm_chunk_evict(sdev, vram->chunks[i])) {
-			nvsim_vram_take_slot(vram, i);
-			return true;
-		}
-	}
-	return false;
+	i = nvsim_vram_evict_lru(sdev, vram);
+	if (i == vram->nslots)
+		return false;
+	nvsim_vram_take_slot(vram, i);
+	return true;
 }
 
 /**
@@ -288,8 +340,9 @@ static bool nvsim_vram_take_one(struct nouveau_svm_dev *sdev, struct nvsim_vram 
  * @sdev: the device
  * @count: how many 2 MiB pieces it holds from now on; 0 gives all back
  *
- * Takes pieces, free ones first, then the core's chunks (evicted first),
- * or gives pieces back, the highest first, until it holds @count.
+ * Takes pieces, free ones first, then the core's chunks, the least
+ * recently used first (evicted first), or gives pieces back, the highest
+ * first, until it holds @count.
  *
  * Context: Process context; takes &nvsim_vram.chunk_lock; may sleep long
  * (evictions) or be killed.

@@ -75,6 +75,7 @@ static const struct nouveau_svm_backend_ops nvsim_backend_ops = {
 	.copy = nvsim_copy,
 	.chunk_alloc = nvsim_chunk_alloc,
 	.chunk_free = nvsim_chunk_free,
+	.chunk_touch = nvsim_chunk_touch,
 	.vram_admit = nvsim_vram_admit,
 };
 
