@@ -77,6 +77,7 @@ static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
 	.copy = nvsvm_nvif_copy,
 	.chunk_alloc = nvsvm_nvif_chunk_alloc,
 	.chunk_free = nvsvm_nvif_chunk_free,
+	.chunk_touch = nvsvm_nvif_chunk_touch,
 };
 
 static const char *const nvsvm_nvif_reasons[] = {

@@ -198,6 +198,7 @@ int nvsvm_nvif_copy_init(struct nouveau_svm *svm);
 void nvsvm_nvif_copy_fini(struct nouveau_svm *svm);
 int nvsvm_nvif_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 void nvsvm_nvif_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
+void nvsvm_nvif_chunk_touch(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 int nvsvm_nvif_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 		    u64 vram, const struct drm_pagemap_addr *sys,
 		    unsigned long npages);

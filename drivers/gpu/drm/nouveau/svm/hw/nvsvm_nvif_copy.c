@@ -81,6 +81,7 @@
  * reservation and takes no lock of the backend's.
  */
 
+#include <linux/dma-resv.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
 #include <linux/pm_runtime.h>
@@ -402,6 +403,30 @@ void nvsvm_nvif_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chun
 	nouveau_bo_fini(bo);
 	atomic_dec(&svm->copy.chunks);
 	pm_runtime_put_autosuspend(svm->drm->dev->dev);
+}
+
+/**
+ * nvsvm_nvif_chunk_touch() - the GPU maps pages of a chunk of VRAM
+ * @sdev: the core's device
+ * @chunk: a chunk nvsvm_nvif_chunk_alloc() placed
+ *
+ * Implements &nouveau_svm_backend_ops.chunk_touch: the chunk's buffer
+ * goes to the end of TTM's LRU list, as a buffer a submission validates
+ * does, so that TTM evicts VRAM the GPU mapped lately for SVM after
+ * buffers idle longer, not first.  The reservation is only tried: while
+ * TTM holds it, looking at the buffer or evicting it, the touch is
+ * dropped; it is advisory.
+ *
+ * Context: Process context, a VM's notifier lock held; does not sleep.
+ */
+void nvsvm_nvif_chunk_touch(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk)
+{
+	struct nouveau_bo *bo = chunk->priv;
+
+	if (!dma_resv_trylock(bo->bo.base.resv))
+		return;
+	ttm_bo_move_to_lru_tail_unlocked(&bo->bo);
+	dma_resv_unlock(bo->bo.base.resv);
 }
 
 /**
