@@ -276,23 +276,27 @@ static const struct mmu_interval_notifier_ops nouveau_svm_snapshot_ops = {
 	.invalidate = nouveau_svm_snapshot_invalidate,
 };
 
+/* Whether a snapshot's @pfn is a page in @vram (none without VRAM). */
+static bool nouveau_svm_pfn_in_vram(struct nouveau_svm_vram *vram, unsigned long pfn)
+{
+	return (pfn & HMM_PFN_VALID) && vram &&
+	       nouveau_svm_devmem_owns(vram, hmm_pfn_to_page(pfn));
+}
+
 /* Count the pages of a snapshot that are in the target. */
 static u64 nouveau_svm_snapshot_count(struct nouveau_svm_migration *m,
 				      const unsigned long *pfns, unsigned long npages)
 {
 	struct nouveau_svm_vram *vram = m->vm->sdev->vram;
 	unsigned long i;
-	struct page *page;
 	u64 n = 0;
 
 	for (i = 0; i < npages; i++) {
-		if (!(pfns[i] & HMM_PFN_VALID))
-			continue;
-		page = hmm_pfn_to_page(pfns[i]);
 		if (m->to_vram)
-			n += vram && nouveau_svm_devmem_owns(vram, page);
+			n += nouveau_svm_pfn_in_vram(vram, pfns[i]);
 		else
-			n += !is_zone_device_page(page);
+			n += (pfns[i] & HMM_PFN_VALID) &&
+			     !is_zone_device_page(hmm_pfn_to_page(pfns[i]));
 	}
 	return n;
 }
@@ -398,15 +402,12 @@ static bool nouveau_svm_migrate_block(struct nouveau_svm_migration *m, u64 start
 	int ret;
 
 	while (i < n && !m->stop) {
-		if ((pfns[i] & HMM_PFN_VALID) &&
-		    nouveau_svm_devmem_owns(vram, hmm_pfn_to_page(pfns[i]))) {
+		if (nouveau_svm_pfn_in_vram(vram, pfns[i])) {
 			i++;
 			continue;
 		}
-		for (run = i + 1; run < n; run++)
-			if ((pfns[run] & HMM_PFN_VALID) &&
-			    nouveau_svm_devmem_owns(vram, hmm_pfn_to_page(pfns[run])))
-				break;
+		for (run = i + 1; run < n && !nouveau_svm_pfn_in_vram(vram, pfns[run]); run++)
+			;
 		for (addr = start + ((u64)i << PAGE_SHIFT);
 		     addr < start + ((u64)run << PAGE_SHIFT) && !m->stop; addr += size) {
 			size = nouveau_svm_piece_size(addr, start + ((u64)run << PAGE_SHIFT));
