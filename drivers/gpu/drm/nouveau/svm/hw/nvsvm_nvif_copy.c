@@ -413,8 +413,12 @@ void nvsvm_nvif_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chun
  * Implements &nouveau_svm_backend_ops.chunk_touch: the chunk's buffer
  * goes to the end of TTM's LRU list, as a buffer a submission validates
  * does, so that TTM evicts VRAM the GPU mapped lately for SVM after
- * buffers idle longer, not first.  The reservation is only tried: while
- * TTM holds it, looking at the buffer or evicting it, the touch is
+ * buffers idle longer, not first.  NVIDIA UVM keeps its root chunks in
+ * the same order for its own evictions: a 2 MiB block that becomes
+ * resident on the GPU moves its root chunk to the tail of the used list
+ * (uvm_va_block.c block_mark_memory_used(), uvm_pmm_gpu.c
+ * uvm_pmm_gpu_mark_root_chunk_used()).  The reservation is only tried:
+ * while TTM holds it, looking at the buffer or evicting it, the touch is
  * dropped; it is advisory.
  *
  * Context: Process context, a VM's notifier lock held; does not sleep.

@@ -275,7 +275,7 @@ void nvsim_chunk_touch(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *c
 }
 
 /*
- * The piece lent to the core that the GPU used least recently, and that
+ * The piece lent to the core that the GPU mapped least recently, and that
  * the core gives back; nslots when none.  A chunk that is busy is passed
  * over for the next least recently used, one try per piece at most (a
  * busy chunk touched again meanwhile would come round again).
