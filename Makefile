@@ -77,8 +77,8 @@ PROFILE_OUT  ?= $(CURDIR)/build/profile
 # two of them (two shells, two agents) never share a half-built tree.
 LOCK := mkdir -p build && flock build/.lock $(MAKE) --no-print-directory
 
-.PHONY: help deps kernel tests test demo bench profile fuzz check clean \
-	_kernel _tests _test _demo _bench _profile _fuzz _check
+.PHONY: help deps kernel tests test demo bench profile fuzz check kunit-uml \
+	clean _kernel _tests _test _demo _bench _profile _fuzz _check _kunit_uml
 
 help:
 	@echo "nouveau SVM pipeline"
@@ -95,7 +95,10 @@ help:
 	@echo "               FUZZ_SEED=N replays"
 	@echo "  make profile perf in the guest: where one migration direction spends"
 	@echo "               its time, ours and test_hmm's (PROFILE_DIR=to-host|to-vram|first-touch|atomic)"
-	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code"
+	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code,"
+	@echo "               then make kunit-uml"
+	@echo "  make kunit-uml  upstream's KUnit tests of TTM, which patch 0030"
+	@echo "               changes, on UML with kunit.py (the guest cannot run them)"
 	@echo "  make kernel  only build the guest kernel and modules"
 	@echo "  make tests   only build the test programs (needs the kernel)"
 	@echo "  make clean   remove build/ (the caches in ~/.cache stay)"
@@ -121,6 +124,8 @@ profile: deps
 	@$(LOCK) _profile
 check: deps
 	@$(LOCK) _check
+kunit-uml: deps
+	@$(LOCK) _kunit_uml
 
 _kernel:
 	@$(CI)/build-kernel.sh $(addprefix $(CURDIR)/,$(FRAGMENTS))
@@ -182,8 +187,12 @@ _fuzz: _tests
 	 guest_failed=; [ $$rc -eq 3 ] && guest_failed=--guest-failed; \
 	 $(CI)/summarize.py $(FUZZ_OUT) fuzz $$guest_failed
 
+# Both run whatever the first says; either failing fails the target.
 _check: _kernel
-	@$(CI)/check.sh
+	@rc=0; $(CI)/check.sh || rc=1; $(CI)/kunit-uml.sh || rc=1; exit $$rc
+
+_kunit_uml: _kernel
+	@$(CI)/kunit-uml.sh
 
 clean:
 	rm -rf build
