@@ -27,6 +27,8 @@
 #include "nouveau_svm_batch.h"
 
 struct cgroup_subsys_state;
+struct dmem_cgroup_pool_state;
+struct dmem_cgroup_region;
 struct drm_device;
 struct drm_file;
 struct nouveau_svm_vram;
@@ -461,7 +463,10 @@ void nouveau_svm_fault_notify(struct nouveau_svm_dev *sdev);
 void nouveau_svm_fault_stop(struct nouveau_svm_dev *sdev);
 void nouveau_svm_dev_gpu_unmap_all(struct nouveau_svm_dev *sdev);
 
-int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *region_name);
+int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size,
+			    struct dmem_cgroup_region *region);
+int nouveau_svm_devmem_reclaim(struct nouveau_svm_dev *sdev,
+			       struct dmem_cgroup_pool_state *pool, u64 target_bytes);
 void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev);
 u64 nouveau_svm_devmem_size(struct nouveau_svm_dev *sdev);
 u64 nouveau_svm_devmem_used(struct nouveau_svm_dev *sdev);

@@ -50,24 +50,25 @@
  * VRAM and hand each run to the backend's copy engine in one launch.  Pages
  * that had no memory yet (never touched) are cleared in VRAM, never copied.
  *
- * With the dmem cgroup controller, the VRAM is a region of it (named by the
- * backend, drm/<device>/vram on the simulated GPU), and each allocation is
- * charged there to the dmem cgroup of the process whose VM it is for: the
- * cgroup that process was in at SVM_INIT, taken then, since the fault
- * worker that migrates for an ADVISE_ATOMIC MIGRATE fault is no task of
- * the process (dmem_cgroup_try_charge_css()); a process moved to another
- * cgroup later keeps charging that one, as a buffer object stays charged
- * where it was made.  A charge over a dmem.max evicts the least recently
- * used allocations charged inside the cgroup whose limit it hit (that
- * cgroup or its descendants: the charging one's own, or its siblings'
- * under a common ancestor's limit, never outside it) and fails with
- * -ENOMEM when none of them is on the LRU list (those being migrated or
- * evicted at the moment are not); lowering dmem.max
- * evicts the excess the same way (the region's reclaim callback).  Such
- * an eviction is fair between the clients the limit covers: it takes the
- * least recently used allocation of the client that holds the most, the
- * one over its fair share if any is, so that a client in a cgroup full of
- * another's memory gets room by evicting the other's, not its own.
+ * With the dmem cgroup controller, each allocation is charged in the
+ * backend's region of the device's VRAM (drm/<device>/vram: nouveau's,
+ * where TTM charges buffers too, or the simulated GPU's of the same name)
+ * to the dmem cgroup of the process whose VM it is for: the cgroup that
+ * process was in at SVM_INIT, taken then, since the fault worker that
+ * migrates for an ADVISE_ATOMIC MIGRATE fault is no task of the process
+ * (dmem_cgroup_try_charge_css()); a process moved to another cgroup later
+ * keeps charging that one, as a buffer object stays charged where it was
+ * made.  A charge over a dmem.max evicts the least recently used
+ * allocations charged inside the cgroup whose limit it hit (that cgroup or
+ * its descendants: the charging one's own, or its siblings' under a common
+ * ancestor's limit, never outside it) and fails with -ENOMEM when none of
+ * them is on the LRU list (those being migrated or evicted at the moment
+ * are not); lowering dmem.max evicts the excess the same way (the region's
+ * reclaim callback calls nouveau_svm_devmem_reclaim()).  Such an eviction
+ * is fair between the clients the limit covers: it takes the least
+ * recently used allocation of the client that holds the most, the one over
+ * its fair share if any is, so that a client in a cgroup full of another's
+ * memory gets room by evicting the other's, not its own.
  *
  * When an allocation finds no room in the core's chunks and the backend
  * has no chunk to lend, the least recently used allocation
@@ -188,8 +189,8 @@
  * @free_work: frees them
  * @migrations: the number of the latest migration request
  * @evictions: allocations evicted so far
- * @region: the dmem cgroup region allocations are charged to, NULL when
- *	the kernel has no dmem controller
+ * @region: the dmem cgroup region allocations are charged to, the
+ *	backend's; NULL when the kernel has no dmem controller
  */
 struct nouveau_svm_vram {
 	struct nouveau_svm_dev *sdev;
@@ -742,6 +743,7 @@ static const struct drm_pagemap_devmem_ops nouveau_svm_devmem_ops = {
  * @protected: set when some were spared for their dmem.min or dmem.low,
  *	or for being outside the limit
  * @evicted: set when the last eviction moved its allocation out of VRAM
+ * @bytes: the size of that allocation, when @evicted
  */
 struct nouveau_svm_victims {
 	const struct nouveau_svm_stats *owner;
@@ -755,6 +757,7 @@ struct nouveau_svm_victims {
 	bool hit_low;
 	bool protected;
 	bool evicted;
+	u64 bytes;
 };
 
 /* Whether @d may be evicted for @v; LRU lock held. */
@@ -855,6 +858,7 @@ static bool nouveau_svm_vram_evict_one(struct nouveau_svm_vram *vram,
 	trace_nouveau_svm_evict(victim->offset, nouveau_svm_devmem_bytes(victim) >> PAGE_SHIFT,
 				ret);
 	v->evicted = !ret;
+	v->bytes = nouveau_svm_devmem_bytes(victim);
 	if (!ret) {
 		atomic64_inc(&vram->evictions);
 		atomic64_inc(&victim->stats->evictions);
@@ -1377,42 +1381,46 @@ static void nouveau_svm_vram_unpagemap(struct nouveau_svm_vram *vram)
 	release_mem_region(vram->pagemap.range.start, range_len(&vram->pagemap.range));
 }
 
-/*
- * dmem.max was set below what a cgroup uses: evict the least recently used
- * allocation, of the client that holds the most, charged inside it (its
- * own or its children's).  Called again
- * while the cgroup is over its limit.  Return: 0, or -ENOSPC when nothing
- * could be evicted (dmem gives up after a few of those).
+/**
+ * nouveau_svm_devmem_reclaim() - make a cgroup give back SVM's VRAM
+ * @sdev: the device
+ * @pool: the pool of the cgroup whose dmem.max was set below what it uses,
+ *	in the region given to nouveau_svm_devmem_init()
+ * @target_bytes: how much to give back
+ *
+ * For the reclaim callback of the backend's dmem cgroup region: evicts
+ * the least recently used allocations, of the client that holds the most,
+ * charged inside @pool (the cgroup's own or its children's), until
+ * @target_bytes have left VRAM, an eviction fails or the caller is
+ * killed.  dmem calls the callback again while the cgroup is over its
+ * limit.  Nothing happens while the core has no device memory (before
+ * nouveau_svm_devmem_init() returns); the backend must not call it once
+ * nouveau_svm_devmem_fini() has begun.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, or -ENOSPC when nothing could be evicted (dmem gives up after
+ * a few of those).
  */
-static int nouveau_svm_vram_reclaim(struct dmem_cgroup_pool_state *pool, u64 target_bytes,
-				    void *priv)
+int nouveau_svm_devmem_reclaim(struct nouveau_svm_dev *sdev,
+			       struct dmem_cgroup_pool_state *pool, u64 target_bytes)
 {
-	struct nouveau_svm_vram *vram = priv;
+	struct nouveau_svm_vram *vram = READ_ONCE(sdev->vram);
 	struct nouveau_svm_victims v = { .limit = pool, .fair = true };
+	u64 freed = 0;
 
-	if (!nouveau_svm_vram_evict_one(vram, &v) || !v.evicted)
+	if (!vram)
+		return -ENOSPC;
+	do {
+		if (!nouveau_svm_vram_evict_one(vram, &v) || !v.evicted)
+			break;
+		freed += v.bytes;
+	} while (freed < target_bytes && !fatal_signal_pending(current));
+	if (!freed)
 		return -ENOSPC;
 	flush_work(&vram->free_work);
 	return 0;
 }
-
-static const struct dmem_cgroup_ops nouveau_svm_vram_dmem_ops = {
-	.reclaim = nouveau_svm_vram_reclaim,
-};
-
-/* The dmem cgroup region of @vram, named drm/<device>/@name. */
-static int nouveau_svm_vram_region(struct nouveau_svm_vram *vram, const char *name)
-{
-	const struct dmem_cgroup_init init = {
-		.size = vram->size,
-		.ops = &nouveau_svm_vram_dmem_ops,
-		.reclaim_priv = vram,
-	};
-
-	vram->region = dmem_cgroup_register_region(&init, "drm/%s/%s",
-						   vram->sdev->drm->unique, name);
-	return PTR_ERR_OR_ZERO(vram->region);
-}
+EXPORT_SYMBOL_GPL(nouveau_svm_devmem_reclaim);
 
 /**
  * nouveau_svm_devmem_init() - let the core migrate to VRAM
@@ -1421,21 +1429,23 @@ static int nouveau_svm_vram_region(struct nouveau_svm_vram *vram, const char *na
  * @size: bytes of VRAM, a multiple of NOUVEAU_SVM_CHUNK_SIZE, that the
  *	backend's chunks come from and that it reaches at offsets 0 to
  *	@size - 1 with its copy engine and page tables
- * @region_name: the name of its dmem cgroup region, drm/<device>/@region_name
+ * @region: the dmem cgroup region of the device's VRAM, NULL for none: the
+ *	backend's, whose reclaim callback calls nouveau_svm_devmem_reclaim()
  *
  * Makes the VRAM device-private pages and announces migration to VRAM in
  * the device's SVM capabilities; no VRAM is taken until a migration needs
  * it.  Call it before the device is registered.
- * With the dmem cgroup controller, the VRAM is a region of it: each
- * allocation is charged to the dmem cgroup of the process whose VM it
- * is for, and lowering a cgroup's dmem.max evicts what it holds above.
+ * Each allocation is charged in @region to the dmem cgroup of the process
+ * whose VM it is for, as the device's other VRAM users are charged there
+ * to theirs.
  *
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for a bad @size or a backend without a copy engine
  * or chunk ops;
  * -ENOMEM; the errors of request_free_mem_region() and memremap_pages().
  */
-int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *region_name)
+int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size,
+			    struct dmem_cgroup_region *region)
 {
 	struct nouveau_svm_vram *vram;
 	int ret;
@@ -1459,18 +1469,15 @@ int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size, const char *
 	init_llist_head(&vram->free_list);
 	INIT_WORK(&vram->free_work, nouveau_svm_vram_free_work);
 
+	vram->region = region;
+
 	ret = nouveau_svm_vram_pagemap(vram);
 	if (ret)
 		goto err_free;
-	ret = nouveau_svm_vram_region(vram, region_name);
-	if (ret)
-		goto err_pagemap;
-	sdev->vram = vram;
+	WRITE_ONCE(sdev->vram, vram);
 	sdev->caps |= NOUVEAU_SVM_CAP_MIGRATE_VRAM;
 	return 0;
 
-err_pagemap:
-	nouveau_svm_vram_unpagemap(vram);
 err_free:
 	kfree(vram);
 	return ret;
@@ -1482,7 +1489,8 @@ EXPORT_SYMBOL_GPL(nouveau_svm_devmem_init);
  * @sdev: the device
  *
  * Evicts every allocation to system memory and waits for the last device
- * page to be freed.  Every SVM VM of the device must be gone.
+ * page to be freed.  Every SVM VM of the device must be gone, and the
+ * backend's region must call nouveau_svm_devmem_reclaim() no more.
  *
  * Context: Process context; may sleep.
  */
@@ -1493,8 +1501,6 @@ void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev)
 	if (!vram)
 		return;
 	sdev->caps &= ~NOUVEAU_SVM_CAP_MIGRATE_VRAM;
-	/* No reclaim runs once it returns, and no VM is left to charge. */
-	dmem_cgroup_unregister_region(vram->region);
 	nouveau_svm_vram_evict_all(vram, NULL);
 	if (vram->dpagemap_live &&
 	    !wait_for_completion_timeout(&vram->dpagemap_dead,
@@ -1508,7 +1514,7 @@ void nouveau_svm_devmem_fini(struct nouveau_svm_dev *sdev)
 	WARN_ON(vram->nchunks);
 	nouveau_svm_vram_unpagemap(vram);
 	mtree_destroy(&vram->owners);
-	sdev->vram = NULL;
+	WRITE_ONCE(sdev->vram, NULL);
 	kfree(vram);
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_devmem_fini);

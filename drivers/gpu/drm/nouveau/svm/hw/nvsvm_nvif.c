@@ -46,12 +46,19 @@
  *   bookkeeping); channels join and part under it.
  * - &nouveau_svm.unavailable and the device state are written at device
  *   init only.
+ * - nouveau's VRAM dmem cgroup region calls nouveau_svm_dmem_reclaim()
+ *   whenever a cgroup's dmem.max is lowered, device init and teardown
+ *   included.  nvsvm_nvif_srcu keeps &nouveau_svm, and the core's device
+ *   memory while &nouveau_svm.devmem is set, alive for it: teardown
+ *   clears them and waits for the callbacks in progress before it frees
+ *   either.
  */
 
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>
 #include <linux/iommu.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/swiotlb.h>
 #include <drm/nouveau_drm.h>
 #include <nvif/class.h>
@@ -63,6 +70,9 @@
 #include "../../nouveau_chan.h"
 #include "../../nouveau_svm.h"
 #include "nvsvm_nvif.h"
+
+/* See DOC: Locking: nouveau_svm_dmem_reclaim() against teardown. */
+DEFINE_STATIC_SRCU(nvsvm_nvif_srcu);
 
 static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
 	.vm_init = nvsvm_nvif_vm_init,
@@ -110,13 +120,27 @@ static void nvsvm_nvif_start_devmem(struct nouveau_svm *svm)
 	int ret;
 
 	ret = nvsvm_nvif_copy_init(svm);
-	/* Its dmem cgroup region: see DOC: Copy engine on nvif. */
+	/* Charged in nouveau's VRAM region: see DOC: Copy engine on nvif. */
 	if (!ret && svm->copy.size)
-		ret = nouveau_svm_devmem_init(&svm->sdev, svm->copy.size, "svm");
+		ret = nouveau_svm_devmem_init(&svm->sdev, svm->copy.size,
+					      nvsvm_nvif_copy_region(svm));
 	if (ret) {
 		NV_WARN(svm->drm, "svm: no device memory: %d\n", ret);
 		nvsvm_nvif_copy_fini(svm);
+		return;
 	}
+	if (!svm->copy.size)
+		return;
+	/* Pairs with nouveau_svm_dmem_reclaim(): the device memory is set up. */
+	smp_store_release(&svm->devmem, true);
+}
+
+/* No reclaim reaches the core's device memory once it returns. */
+static void nvsvm_nvif_stop_devmem(struct nouveau_svm *svm)
+{
+	WRITE_ONCE(svm->devmem, false);
+	synchronize_srcu(&nvsvm_nvif_srcu);
+	nouveau_svm_devmem_fini(&svm->sdev);
 }
 
 static int nvsvm_nvif_start(struct nouveau_svm *svm)
@@ -161,7 +185,8 @@ void nouveau_svm_init(struct nouveau_drm *drm)
 	mutex_init(&svm->chan_lock);
 	INIT_LIST_HEAD(&svm->chans);
 	nouveau_svm_file_init(&svm->idle);
-	drm->svm = svm;
+	/* Published to nouveau_svm_dmem_reclaim(), which may run already. */
+	smp_store_release(&drm->svm, svm);
 
 	svm->unavailable = nvsvm_nvif_check(drm);
 	if (!svm->unavailable && nvsvm_nvif_start(svm))
@@ -196,7 +221,7 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
 	if (!svm->unavailable) {
 		WARN_ON(!xa_empty(&svm->sdev.vms));
 		if (svm->copy.size)
-			nouveau_svm_devmem_fini(&svm->sdev);
+			nvsvm_nvif_stop_devmem(svm);
 		nvsvm_nvif_fault_fini(svm);
 		nouveau_svm_dev_fini(&svm->sdev);
 		nvsvm_nvif_copy_fini(svm);
@@ -205,9 +230,48 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
 	WARN_ON(!list_empty(&svm->chans));
 	mutex_destroy(&svm->chan_lock);
 	mutex_destroy(&svm->attach_lock);
-	/* A chunk buffer leaked at teardown looks for it in its evict hook. */
+	/*
+	 * A chunk buffer leaked at teardown looks for it in its evict hook,
+	 * nouveau_svm_dmem_reclaim() until the callbacks in progress end.
+	 */
 	WRITE_ONCE(drm->svm, NULL);
+	synchronize_srcu(&nvsvm_nvif_srcu);
 	kfree(svm);
+}
+
+/**
+ * nouveau_svm_dmem_reclaim() - make a cgroup give back SVM's VRAM
+ * @drm: the device
+ * @pool: the pool, in nouveau's VRAM dmem cgroup region, of the cgroup
+ *	whose dmem.max was set below what it holds
+ * @target_bytes: how much SVM should give back
+ *
+ * For the reclaim callback of nouveau's VRAM region, which SVM charges
+ * its processes' VRAM in: evicts allocations charged inside @pool to
+ * system memory until @target_bytes have gone
+ * (nouveau_svm_devmem_reclaim()).  It may run at any time, device init
+ * and teardown included.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, or -ENOSPC when SVM holds nothing there it can evict.
+ */
+int nouveau_svm_dmem_reclaim(struct nouveau_drm *drm,
+			     struct dmem_cgroup_pool_state *pool, u64 target_bytes)
+{
+	struct nouveau_svm *svm;
+	int idx, ret = -ENOSPC;
+
+	idx = srcu_read_lock(&nvsvm_nvif_srcu);
+	/* Pairs with the release in nouveau_svm_init(). */
+	svm = smp_load_acquire(&drm->svm);
+	if (!svm)
+		goto out;
+	/* Pairs with the release in nvsvm_nvif_start_devmem(). */
+	if (smp_load_acquire(&svm->devmem))
+		ret = nouveau_svm_devmem_reclaim(&svm->sdev, pool, target_bytes);
+out:
+	srcu_read_unlock(&nvsvm_nvif_srcu, idx);
+	return ret;
 }
 
 /**

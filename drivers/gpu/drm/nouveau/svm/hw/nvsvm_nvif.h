@@ -22,6 +22,7 @@
 #include "../nouveau_svm.h"
 #include "nvsvm_hw.h"
 
+struct dmem_cgroup_region;
 struct nouveau_bo;
 struct nouveau_channel;
 struct nouveau_drm;
@@ -102,6 +103,8 @@ struct nvsvm_nvif_copy {
  * @batches: batches fetched so far (fault worker)
  * @replay: that batch holds replayable faults (fault worker)
  * @copy: the copy engine and VRAM
+ * @devmem: the core has device memory, for nouveau_svm_dmem_reclaim()
+ *	(set with release semantics once it has, cleared before it goes)
  */
 struct nouveau_svm {
 	struct nouveau_drm *drm;
@@ -125,6 +128,7 @@ struct nouveau_svm {
 	u64 batches;
 	bool replay;
 	struct nvsvm_nvif_copy copy;
+	bool devmem;
 };
 
 /**
@@ -195,6 +199,7 @@ int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 void nvsvm_nvif_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
 
 int nvsvm_nvif_copy_init(struct nouveau_svm *svm);
+struct dmem_cgroup_region *nvsvm_nvif_copy_region(struct nouveau_svm *svm);
 void nvsvm_nvif_copy_fini(struct nouveau_svm *svm);
 int nvsvm_nvif_chunk_alloc(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 void nvsvm_nvif_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);

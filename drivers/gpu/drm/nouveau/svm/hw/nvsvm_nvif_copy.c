@@ -58,13 +58,25 @@
  * VRAM; 0: no device memory).  Without a copy engine there is no device
  * memory.
  *
- * TTM charges each chunk, when it is made, in nouveau's "vram" dmem cgroup
- * region to the cgroup of the task that makes it: the process in a
- * MIGRATE or PREFETCH, the root for the fault worker.  The core charges
- * the pages SVM moves into chunks to their processes' cgroups (the cgroup
- * at SVM_INIT, whatever task migrates) in a region of their own,
- * drm/<device>/svm, so that a process's dmem.max there bounds its SVM
- * VRAM whichever context migrates.
+ * SVM's VRAM is charged where nouveau's other VRAM is, in nouveau's
+ * "vram" dmem cgroup region (drm/<device>/vram), so that one dmem.max
+ * bounds what a process holds in VRAM, buffers and SVM together.  TTM
+ * charges a buffer to the task that makes it, but a chunk is made by
+ * whichever task needs room first (the fault worker, in the root
+ * cgroup, or one process's MIGRATE) and then holds pages of several
+ * processes.  So chunk buffers are uncharged (TTM_PL_FLAG_UNCHARGED,
+ * patches 0030 and 0031) and the core charges each allocation in them to
+ * the cgroup of the process it is for (the cgroup at SVM_INIT, whatever
+ * task migrates; nvsvm_nvif_copy_region()).  An SVM charge over a limit
+ * evicts SVM allocations charged inside the cgroup whose limit it hits,
+ * never buffers (the fault path must not wait for other work's fences);
+ * a buffer's charge over a limit evicts buffers only, since no cgroup is
+ * charged for a chunk and TTM never evicts one for a limit.  Lowering
+ * dmem.max evicts both: the region's reclaim callback evicts the
+ * cgroup's buffers, then its SVM allocations for what is left
+ * (nouveau_svm_dmem_reclaim(), patches 0032 and 0033).  Under a VRAM
+ * shortage TTM evicts a chunk as unprotected memory, whatever dmem.min or
+ * dmem.low the processes whose pages it holds have.
  */
 
 /**
@@ -431,6 +443,23 @@ void nvsvm_nvif_chunk_touch(struct nouveau_svm_dev *sdev, struct nouveau_svm_chu
 		return;
 	ttm_bo_move_to_lru_tail_unlocked(&bo->bo);
 	dma_resv_unlock(bo->bo.base.resv);
+}
+
+/**
+ * nvsvm_nvif_copy_region() - where SVM's VRAM is charged
+ * @svm: the device's SVM state
+ *
+ * nouveau's VRAM dmem cgroup region, which TTM charges buffers in
+ * (nouveau_ttm_init_vram()) and whose reclaim callback calls
+ * nouveau_svm_dmem_reclaim(): the core charges each of its allocations
+ * there, chunk buffers being uncharged (see DOC: Copy engine on nvif).
+ *
+ * Context: Any context.
+ * Return: the region, NULL without the dmem controller.
+ */
+struct dmem_cgroup_region *nvsvm_nvif_copy_region(struct nouveau_svm *svm)
+{
+	return ttm_manager_type(&svm->drm->ttm.bdev, TTM_PL_VRAM)->cg;
 }
 
 /**

@@ -260,6 +260,9 @@ struct nvsim_engine {
  *	@chunk_lock): the other user takes back the least recently used
  *	first, as TTM evicts buffers
  * @clock: the ticks of @used
+ * @region: the VRAM's dmem cgroup region, drm/<device>/vram as nouveau
+ *	names its own, in which the core charges SVM's allocations; NULL
+ *	without the dmem controller
  */
 struct nvsim_vram {
 	void *base;
@@ -275,6 +278,7 @@ struct nvsim_vram {
 	u64 refused;
 	u64 *used;
 	atomic64_t clock;
+	struct dmem_cgroup_region *region;
 };
 
 /**

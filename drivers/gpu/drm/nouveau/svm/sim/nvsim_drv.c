@@ -15,6 +15,7 @@
  * Copyright (c) 2026 The nouveau SVM authors
  */
 #include <linux/capability.h>
+#include <linux/cgroup_dmem.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
@@ -475,6 +476,61 @@ static int nvsim_dma_init(struct device *dev)
 	return 0;
 }
 
+/*
+ * dmem.max was set below what a cgroup holds in the VRAM: the core evicts
+ * SVM's allocations, the VRAM's only user the cgroup can be charged for.
+ */
+static int nvsim_vram_reclaim(struct dmem_cgroup_pool_state *pool, u64 target_bytes,
+			      void *priv)
+{
+	struct nvsim_device *ndev = priv;
+
+	return nouveau_svm_devmem_reclaim(&ndev->sdev, pool, target_bytes);
+}
+
+static const struct dmem_cgroup_ops nvsim_vram_dmem_ops = {
+	.reclaim = nvsim_vram_reclaim,
+};
+
+/*
+ * The VRAM's dmem cgroup region, as nouveau registers one for its VRAM
+ * (nouveau_ttm_init_vram()); unregistered before the core lets go of the
+ * VRAM, so that no reclaim reaches it after.
+ */
+static int nvsim_vram_region_init(struct nvsim_device *ndev)
+{
+	const struct dmem_cgroup_init init = {
+		.size = ndev->vram.size,
+		.ops = &nvsim_vram_dmem_ops,
+		.reclaim_priv = ndev,
+	};
+
+	ndev->vram.region = dmem_cgroup_register_region(&init, "drm/%s/vram",
+							ndev->drm.unique);
+	return PTR_ERR_OR_ZERO(ndev->vram.region);
+}
+
+/* Device memory, charged in the VRAM's region. */
+static int nvsim_devmem_init(struct nvsim_device *ndev)
+{
+	int ret;
+
+	ret = nvsim_vram_region_init(ndev);
+	if (ret)
+		return ret;
+	ret = nouveau_svm_devmem_init(&ndev->sdev, ndev->vram.size, ndev->vram.region);
+	if (ret)
+		dmem_cgroup_unregister_region(ndev->vram.region);
+	return ret;
+}
+
+/* Evicts what processes still have in VRAM, with the copy engine. */
+static void nvsim_devmem_fini(struct nvsim_device *ndev)
+{
+	dmem_cgroup_unregister_region(ndev->vram.region);
+	nouveau_svm_devmem_fini(&ndev->sdev);
+}
+
 static int nvsim_probe(struct platform_device *pdev)
 {
 	struct nvsim_device *ndev;
@@ -521,8 +577,7 @@ static int nvsim_probe(struct platform_device *pdev)
 	if (ret)
 		goto err_vram_fini;
 	if (ndev->vram.size) {
-		/* The device's only VRAM user: its region is all of it. */
-		ret = nouveau_svm_devmem_init(&ndev->sdev, ndev->vram.size, "vram");
+		ret = nvsim_devmem_init(ndev);
 		if (ret)
 			goto err_svm_fini;
 	}
@@ -541,7 +596,7 @@ static int nvsim_probe(struct platform_device *pdev)
 
 err_devmem_fini:
 	if (ndev->vram.size)
-		nouveau_svm_devmem_fini(&ndev->sdev);
+		nvsim_devmem_fini(ndev);
 err_svm_fini:
 	nouveau_svm_dev_fini(&ndev->sdev);
 err_vram_fini:
@@ -560,9 +615,8 @@ static void nvsim_remove(struct platform_device *pdev)
 	struct nvsim_device *ndev = platform_get_drvdata(pdev);
 
 	drm_dev_unregister(&ndev->drm);
-	/* Evicts what processes still have in VRAM, with the copy engine. */
 	if (ndev->vram.size)
-		nouveau_svm_devmem_fini(&ndev->sdev);
+		nvsim_devmem_fini(ndev);
 	nouveau_svm_dev_fini(&ndev->sdev);
 	nvsim_vram_fini(&ndev->vram);
 	nvsim_engine_fini(&ndev->engine);
