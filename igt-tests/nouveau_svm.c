@@ -329,6 +329,13 @@
  *	be mapped writable on doubt, so the child still sees the data of
  *	fork time.
  *
+ * SUBTEST: migrate-back-across-page-tables
+ * Description: MIGRATE to the host of 200 pages that start 37 pages before
+ *	a page-table boundary, 150 of them in VRAM, three of those zapped
+ *	(MADV_DONTNEED) on each side of the boundary and on an edge of the
+ *	kernel's 64-page batches: every page comes back to its own address
+ *	with its own data, the zapped ones read zero, none stays in VRAM.
+ *
  * SUBTEST: munmap-vram-range
  * Description: munmap() of an allocation in VRAM releases it (vram-pages)
  *	and leaves the one next to it in VRAM, intact; then all of it, and
@@ -3574,6 +3581,45 @@ static void fork_after_migrate_snapshot_fails(int fd)
 	munmap(p, size);
 }
 
+static void migrate_back_across_page_tables(int fd)
+{
+	const size_t span = 200 * ps, moved = 150 * ps;
+	char *base = map_anon_aligned(2 * THP_SIZE, THP_SIZE);
+	/* Page 37 of the range is the first of the next page table. */
+	char *p = base + THP_SIZE - 37 * ps;
+	const size_t zap[] = { 36, 37, 101 };
+	struct svm_counters a, b;
+	size_t i, w, from = 0;
+	uint64_t vram0;
+
+	igt_assert_eq(madvise(base, 2 * THP_SIZE, MADV_NOHUGEPAGE), 0);
+	svm_pattern(p, span, 0x2b000000);
+	a = svm_counters(fd);
+	vram0 = a.vram_pages;
+	migrate_all(fd, p, moved, SVM_VRAM);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(b.vram_pages - vram0, moved / ps);
+	for (i = 0; i < ARRAY_SIZE(zap); i++)
+		igt_assert_eq(madvise(p + zap[i] * ps, ps, MADV_DONTNEED), 0);
+
+	a = svm_counters(fd);
+	svm_migrate(fd, p, span, SVM_HOST);
+	b = svm_counters(fd);
+	igt_assert_eq_u64(b.pages_to_host - a.pages_to_host, moved / ps - ARRAY_SIZE(zap));
+	igt_assert_eq_u64(wait_vram_pages(fd, vram0), vram0);
+
+	for (i = 0; i <= ARRAY_SIZE(zap); i++) {
+		size_t to = i < ARRAY_SIZE(zap) ? zap[i] : span / ps;
+
+		svm_assert_pattern(p + from * ps, (to - from) * ps,
+				   0x2b000000 + from * ps / 8);
+		for (w = 0; i < ARRAY_SIZE(zap) && w < ps / 8; w++)
+			igt_assert_eq_u64(((const uint64_t *)(p + to * ps))[w], 0);
+		from = to + 1;
+	}
+	munmap(base, 2 * THP_SIZE);
+}
+
 static void munmap_vram_range(int fd)
 {
 	const size_t half = 64 * ps, size = 2 * half;
@@ -5123,6 +5169,10 @@ igt_main
 			igt_describe("fork() with VRAM, the sharing check failing once: never mapped writable.");
 			igt_subtest("fork-after-migrate-snapshot-fails")
 				fork_after_migrate_snapshot_fails(fd);
+
+			igt_describe("MIGRATE back across a page table, with holes: each page to its place.");
+			igt_subtest("migrate-back-across-page-tables")
+				migrate_back_across_page_tables(fd);
 
 			igt_describe("munmap() of memory in VRAM releases the VRAM.");
 			igt_subtest("munmap-vram-range")
