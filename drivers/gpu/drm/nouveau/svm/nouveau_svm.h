@@ -79,8 +79,8 @@ struct nouveau_svm_chunk {
  * struct nouveau_svm_map - pages to enter into a GPU page table
  * @start: GPU virtual address of the first page
  * @npages: number of 4 KiB pages
- * @dma: device addresses as drm_gpusvm_get_pages() produced them: entry j
- *	covers 1 << @dma[j].order pages, naturally aligned, and @dma[j].proto
+ * @dma: device addresses as drm_gpusvm_get_pages() produced them: an
+ *	entry covers 1 << its .order pages, naturally aligned, and its .proto
  *	says the aperture: DRM_INTERCONNECT_SYSTEM for system memory (addr is
  *	a DMA address), NOUVEAU_SVM_PROTO_VRAM for device memory (addr is a
  *	VRAM offset); one map call has entries of one aperture only
