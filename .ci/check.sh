@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make check: the static checks upstream reviewers run, on what we write.
 #  - checkpatch.pl --strict on our kernel files (-f) and on patches/;
-#  - kernel-doc -Wall on our kernel files;
+#  - kernel-doc -Wall on our kernel files, and what nouveau-svm.rst pulls
+#    in from them rendering, all of it (.ci/check-docs.py), and Sphinx
+#    building the page without a warning (.ci/check-sphinx.sh);
 #  - sparse (C=2) and W=1 on the objects built from our .c files, keeping
 #    every warning about our files.
 # Exit 1 if any of them said anything.
@@ -42,6 +44,16 @@ if [ ${#kfiles[@]} -gt 0 ]; then
 	out=$("$SRC/scripts/kernel-doc" -none -Wall "${kfiles[@]}" 2>&1) || true
 fi
 report "kernel-doc -Wall on ${#kfiles[@]} file(s)" "$out"
+
+# The page renders what it says: each kernel-doc directive prints
+# something without a warning, every DOC: block is on the page, the page
+# is in a toctree (.ci/check-docs.py).
+out=$(python3 "$TOP/.ci/check-docs.py" "$SRC" Documentation/gpu/nouveau-svm.rst 2>&1) ||
+	out=${out:-"check-docs.py failed"}
+report "Documentation/gpu/nouveau-svm.rst directives, DOC blocks, toctree" "$out"
+
+out=$("$TOP/.ci/check-sphinx.sh" 2>&1) || out=${out:-"check-sphinx.sh failed"}
+report "Sphinx build of nouveau-svm.rst (build/docs/html)" "$out"
 
 out=""
 if [ ${#cfiles[@]} -gt 0 ]; then
