@@ -1404,7 +1404,8 @@ static void nouveau_svm_vram_unpagemap(struct nouveau_svm_vram *vram)
 int nouveau_svm_devmem_reclaim(struct nouveau_svm_dev *sdev,
 			       struct dmem_cgroup_pool_state *pool, u64 target_bytes)
 {
-	struct nouveau_svm_vram *vram = READ_ONCE(sdev->vram);
+	/* Pairs with the release in nouveau_svm_devmem_init(). */
+	struct nouveau_svm_vram *vram = smp_load_acquire(&sdev->vram);
 	struct nouveau_svm_victims v = { .limit = pool, .fair = true };
 	u64 freed = 0;
 
@@ -1474,7 +1475,8 @@ int nouveau_svm_devmem_init(struct nouveau_svm_dev *sdev, u64 size,
 	ret = nouveau_svm_vram_pagemap(vram);
 	if (ret)
 		goto err_free;
-	WRITE_ONCE(sdev->vram, vram);
+	/* A reclaim of the backend's region may look at it from now on. */
+	smp_store_release(&sdev->vram, vram);
 	sdev->caps |= NOUVEAU_SVM_CAP_MIGRATE_VRAM;
 	return 0;
 
