@@ -5,7 +5,8 @@
 #    in from them rendering, all of it (.ci/check-docs.py), and Sphinx
 #    building the page without a warning (.ci/check-sphinx.sh);
 #  - sparse (C=2) and W=1 on the objects built from our .c files, keeping
-#    every warning about our files.
+#    every warning about our files;
+#  - summarize.py's junit.xml on a made-up run (.ci/test-summarize.py).
 # Exit 1 if any of them said anything.
 . "$(dirname "$0")/common.sh"
 
@@ -54,6 +55,13 @@ report "Documentation/gpu/nouveau-svm.rst directives, DOC blocks, toctree" "$out
 
 out=$("$TOP/.ci/check-sphinx.sh" 2>&1) || out=${out:-"check-sphinx.sh failed"}
 report "Sphinx build of nouveau-svm.rst (build/docs/html)" "$out"
+
+# The pipeline's own results: junit.xml as summarize.py writes it from a
+# made-up guest run (.ci/test-summarize.py).
+out=""
+o=$(python3 "$TOP/.ci/test-summarize.py" --kunit-py "$SRC/tools/testing/kunit/kunit.py" 2>&1) ||
+	out=${o:-"test-summarize.py failed"}
+report "summarize.py's junit.xml on a made-up run" "$out"
 
 out=""
 if [ ${#cfiles[@]} -gt 0 ]; then

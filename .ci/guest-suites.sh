@@ -33,8 +33,10 @@ bounded() {
 	shift
 	timeout -k 5 "$limit" "$@" &
 	job=$!
+	# The watchdog's sleep must not hold the caller's stdout open once
+	# killed: a reader at the end of a pipe would wait for it.
 	(sleep $((limit > 3 ? limit - 3 : 1)); kill -0 "$job" 2>/dev/null &&
-		echo w > /proc/sysrq-trigger) &
+		echo w > /proc/sysrq-trigger) > /dev/null 2>&1 &
 	dog=$!
 	wait "$job"
 	status=$?
@@ -61,11 +63,40 @@ ring_stats() {
 	return 0
 }
 
+# "# NVSVM-UPTIME SECONDS": the guest's uptime, a TAP comment line that
+# summarize.py reads to give every test its time in junit.xml.
+uptime_mark() {
+	echo "# NVSVM-UPTIME $(cut -d' ' -f1 /proc/uptime)"
+}
+
+# Copies standard input to standard output and puts an uptime mark before
+# each line that starts or ends a kselftest harness test ("#  RUN ...",
+# "ok N ...", "not ok N ...").  The shell reads a pipe a byte at a time, so
+# each mark is taken as its line arrives (awk would read ahead).
+stamp_tap() {
+	local line up _
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		"#  RUN "* | "ok "[0-9]* | "not ok "[0-9]*)
+			read -r up _ < /proc/uptime
+			echo "# NVSVM-UPTIME $up" ;;
+		esac
+		printf '%s\n' "$line"
+	done
+}
+
+# The harness's output goes through stamp_tap line by line (stdbuf), so
+# each mark is taken when its line is written; /bin/sh has no pipefail, so
+# hmm-tests' status travels through a file.
 suite_hmm() {
 	load_test_hmm || return 1
 	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
+	cd /tmp || return 1
 	# shellcheck disable=SC2086 # NVSVM_HMM_ARGS is a list of arguments
-	cd /tmp && bounded "${NVSVM_HMM_TIMEOUT:-600}" "$B/tests/hmm-tests" $NVSVM_HMM_ARGS
+	{ bounded "${NVSVM_HMM_TIMEOUT:-600}" stdbuf -oL -eL \
+		"$B/tests/hmm-tests" $NVSVM_HMM_ARGS 2>&1
+	  echo $? > /tmp/hmm-tests.rc; } | stamp_tap
+	return "$(cat /tmp/hmm-tests.rc)"
 }
 
 suite_kunit() {
@@ -85,10 +116,12 @@ suite_igt() {
 	local rc=0
 	for t in "$B"/igt/${NVSVM_IGT:-*}; do
 		[ -x "$t" ] || continue
+		uptime_mark
 		echo "IGT-Binary: $(basename "$t")"
 		# shellcheck disable=SC2086 # NVSVM_IGT_ARGS is a list of arguments
 		bounded "${NVSVM_IGT_TIMEOUT:-300}" "$t" $NVSVM_IGT_ARGS
 		r=$?
+		uptime_mark
 		echo "IGT-Exit: $(basename "$t") $r"
 		# IGT exits 77 when every subtest skipped; the summary counts skips.
 		[ $r -eq 0 ] || [ $r -eq 77 ] || rc=1
@@ -119,11 +152,13 @@ suite_fuzz() {
 		*) secs=${NVSVM_INJECT_SECONDS:-60}; seed= args=${NVSVM_INJECT_ARGS:-} ;;
 		esac
 		[ "$secs" -gt 0 ] || continue
+		uptime_mark
 		echo "FUZZ-Binary: $p"
 		# shellcheck disable=SC2086 # $seed is two arguments or none, $args words
 		bounded $((secs + ${NVSVM_FUZZ_SLACK:-90})) "$B/tests/$p" \
 			--seconds "$secs" $seed $args
 		r=$?
+		uptime_mark
 		echo "FUZZ-Exit: $p $r"
 		[ $r -eq 0 ] || rc=1
 	done

@@ -26,6 +26,7 @@ CFG
 
 log "upstream KUnit on UML: TTM, with the dmem cgroup controller"
 out=$BUILD/kunit-uml.log
+rm -f "$BUILD/kunit-uml.xml"
 rc=0
 # The UML objects are shared by every clone of this machine: one run at a
 # time.  UML maps its memory from TMPDIR, which must allow exec (a CI
@@ -35,7 +36,7 @@ mkdir -p "$UML/tmp"
 (cd "$SRC" && PYTHONDONTWRITEBYTECODE=1 TMPDIR=$UML/tmp \
 	flock "$UML/.lock" python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig "$cfg" --build_dir "$UML/build" --jobs "$(nproc)" \
-	--timeout 600 --make_options CC="ccache gcc" \
+	--timeout 600 --junit="$BUILD/kunit-uml.xml" --make_options CC="ccache gcc" \
 	--make_options HOSTCC="ccache gcc") > "$out" 2>&1 || rc=$?
 summary=$(grep -E 'Testing complete\.' "$out" | tail -n 1 || true)
 if [ $rc -ne 0 ] || [ -z "$summary" ] || ! [[ $summary =~ Ran\ [1-9] ]]; then
@@ -44,4 +45,4 @@ if [ $rc -ne 0 ] || [ -z "$summary" ] || ! [[ $summary =~ Ran\ [1-9] ]]; then
 	echo "kunit-uml: failed (exit $rc), log in $out" >&2
 	exit 1
 fi
-echo "kunit-uml: ${summary#*] }"
+echo "kunit-uml: ${summary#*] } (JUnit: build/kunit-uml.xml)"

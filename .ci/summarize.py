@@ -2,26 +2,49 @@
 """Summarize a guest test run.
 
 Reads RESULTS/<suite>.log and <suite>.rc written by guest-suites.sh, parses
-each suite's native output (kselftest TAP, KUnit KTAP, IGT subtest lines,
-the fuzz programs' final lines),
-prints a per-suite table and one closing line 'N passed, N failed, N skipped',
-and writes RESULTS/junit.xml.  Exit status: 0 only if every suite ran, nothing
-failed and (unless --allow-skips) nothing skipped.
+each suite's native output (kselftest TAP, KUnit KTAP through the kernel
+tree's own tools/testing/kunit/kunit.py, IGT subtest lines, the fuzz
+programs' final lines), prints a per-suite table and one closing line
+'N passed, N failed, N skipped', and writes RESULTS/junit.xml with each
+test's time and, for a test that failed, its output.  Exit status: 0 only
+if every suite ran, nothing failed and (unless --allow-skips) nothing
+skipped.
+
+Times: IGT prints each subtest's; for hmm-tests and the fuzz programs the
+guest puts "# NVSVM-UPTIME SECONDS" marks around each test
+(guest-suites.sh); for KUnit they come from the printk timestamps of the
+same results on RESULTS/console.log.
 """
 
 import argparse
 import os
 import re
+import subprocess
 import sys
+import tempfile
+import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
 TAP = re.compile(r'^(\s*)(not ok|ok)\s+\d+\s+(?:- )?([^#]*?)\s*(?:#\s*(SKIP|TODO|XFAIL)\b\s*(.*))?$')
 
 
+STAMP = re.compile(r'^# NVSVM-UPTIME (\d+(?:\.\d+)?)$')
+
+# A failed test's output in junit.xml: its last lines, enough to show the
+# failure, few enough for a dashboard.
+OUTPUT_LINES = 200
+
+
 class Case:
-    def __init__(self, suite, group, name, status, detail=''):
+    def __init__(self, suite, group, name, status, detail='', time=None, output=''):
         self.suite, self.group, self.name = suite, group, name
         self.status, self.detail = status, detail
+        self.time, self.output = time, output
+
+
+def span(t0, t1):
+    """Seconds from one mark to the next, or None when one is missing."""
+    return None if t0 is None or t1 is None else max(0.0, t1 - t0)
 
 
 def tap_status(ok, directive):
@@ -32,102 +55,270 @@ def tap_status(ok, directive):
     return 'pass' if ok == 'ok' else 'fail'
 
 
-def parse_hmm(text):
-    """kselftest harness: top-level 'ok N fixture.variant.test' lines."""
-    cases = []
+def parse_hmm(text, ctx):
+    """kselftest harness: top-level 'ok N fixture.variant.test' lines; the
+    output of a test is what it printed from its '#  RUN' line on."""
+    cases, stamp, start, out = [], None, None, []
     for line in text.splitlines():
+        m = STAMP.match(line)
+        if m:
+            stamp = float(m.group(1))
+            continue
+        if line.startswith('#  RUN '):
+            start, out = stamp, [line]
+            continue
         m = TAP.match(line)
         if m and not m.group(1):
             cases.append(Case('hmm', 'hmm-tests', m.group(3),
-                              tap_status(m.group(2), m.group(4)), m.group(5) or ''))
+                              tap_status(m.group(2), m.group(4)), m.group(5) or '',
+                              span(start, stamp), '\n'.join(out + [line])))
+            start, out = None, []
+            continue
+        out.append(line)
     return cases
 
 
-def parse_kunit(text):
-    """KTAP: a result line is a leaf test case unless the line just before
-    it (its last child) is indented deeper.  Group = enclosing suite."""
-    entries = []
+def kunit_documents(text):
+    """The KTAP documents of kunit.log (one per module, each opening with
+    'KTAP version' at the left margin), and the lines outside them."""
+    docs, outside = [], []
     for line in text.splitlines():
-        m = TAP.match(line.expandtabs())
+        if re.match(r'(K?TAP version \d+)$', line):
+            docs.append([line])
+        elif docs and not re.match(r'not ok - cannot load ', line):
+            docs[-1].append(line)
+        else:
+            outside.append(line)
+    return docs, outside
+
+
+def kunit_py_junit(kunit_py, lines):
+    """Parses one KTAP document with `kunit.py parse --junit`; returns the
+    root element, or raises RuntimeError with what kunit.py said."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ktap, xml = os.path.join(tmp, 'ktap'), os.path.join(tmp, 'junit.xml')
+        with open(ktap, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+        r = subprocess.run([sys.executable, kunit_py, 'parse', '--junit=' + xml, ktap],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, env=env, timeout=120)
+        if not os.path.exists(xml):
+            raise RuntimeError(f'kunit.py parse exited {r.returncode}: '
+                               + r.stdout.strip()[-2000:])
+        return ET.parse(xml).getroot()
+
+
+def junit_leaves(suite_el, path):
+    """(suite path, <testcase>) for every case under a kunit.py <testsuite>,
+    in document order; the root's name ('main') is left out."""
+    for child in suite_el:
+        if child.tag == 'testsuite':
+            yield from junit_leaves(child, path + [child.get('name')])
+        elif child.tag == 'testcase':
+            yield path, child
+
+
+def kunit_case(path, el):
+    """A Case from one of kunit.py's <testcase> elements."""
+    status, detail = 'pass', ''
+    fail = el.find('failure')
+    err = el.find('error')
+    skip = el.find('skipped')
+    if fail is not None or err is not None:
+        status, detail = 'fail', ((fail if fail is not None else err).text or 'failed')
+    elif skip is not None:
+        status, detail = 'skip', (skip.text or '')
+    out = el.find('system-out')
+    return Case('kunit', '.'.join(path) or 'kunit', el.get('name'), status, detail,
+                None, out.text if out is not None and out.text else '')
+
+
+CONSOLE_KTAP = re.compile(r'^\[\s*(\d+\.\d+)\] ( *)(?:K?TAP version \d+|1\.\.\d+|# Subtest: .*'
+                          r'|(?:not )?ok \d+ (?:- )?(\S.*?)(?:\s+#.*)?)\s*$')
+
+
+def kunit_times(cases, console):
+    """Gives each KUnit case the time from the KTAP line the kernel printed
+    before its result to its result, from the printk timestamps of the
+    console, matching the cases in order.  A case whose result is not found
+    keeps no time."""
+    if not os.path.exists(console):
+        return
+    events = []
+    for line in open(console, errors='replace'):
+        m = CONSOLE_KTAP.match(line.rstrip('\n'))
         if m:
-            entries.append((len(m.group(1)), m.group(2), m.group(3),
-                            m.group(4), m.group(5) or ''))
+            events.append((float(m.group(1)), m.group(3)))
+    i = 0
+    for c in cases:
+        j = next((k for k in range(max(i, 1), len(events)) if events[k][1] == c.name), None)
+        if j is None:
+            continue
+        c.time = span(events[j - 1][0], events[j][0])
+        i = j + 1
+
+
+def parse_kunit(text, ctx):
+    """Each module's KTAP document through the tree's kunit.py; a module
+    that did not load ('not ok - cannot load M', from guest-suites.sh) is a
+    failed case of its own."""
+    docs, outside = kunit_documents(text)
     cases = []
-    for i, (ind, ok, name, directive, detail) in enumerate(entries):
-        if i > 0 and entries[i - 1][0] > ind:
-            continue  # a suite (or parameterised test) result, not a case
-        # the nearest following shallower entry is the enclosing suite
-        group = next((e[2] for e in entries[i + 1:] if e[0] < ind), 'kunit')
-        cases.append(Case('kunit', group, name, tap_status(ok, directive), detail))
-    return cases
+    for line in outside:
+        m = re.match(r'not ok - cannot load (\S+)', line)
+        if m:
+            cases.append(Case('kunit', 'modprobe', m.group(1), 'fail', 'cannot load the module'))
+    if docs and not os.path.exists(ctx.kunit_py):
+        return cases + [Case('kunit', 'kunit', '(parse)', 'fail',
+                             f'no kunit.py at {ctx.kunit_py}: run make kernel')]
+    parsed = []
+    for n, doc in enumerate(docs):
+        try:
+            root = kunit_py_junit(ctx.kunit_py, doc)
+        except (RuntimeError, ET.ParseError, subprocess.TimeoutExpired) as e:
+            cases.append(Case('kunit', 'kunit', f'(document {n + 1})', 'fail', str(e),
+                              None, '\n'.join(doc)))
+            continue
+        parsed += [kunit_case(p, el) for p, el in junit_leaves(root, [])]
+    kunit_times(parsed, os.path.join(ctx.results, 'console.log'))
+    return cases + parsed
 
 
-IGT_RESULT = re.compile(r'^(Dynamic subtest|Subtest) (\S+): (SUCCESS|SKIP|FAIL|CRASH|TIMEOUT)')
+IGT_START = re.compile(r'^Starting (dynamic )?subtest: (\S+)')
+IGT_RESULT = re.compile(r'^(Dynamic subtest|Subtest) (\S+): (SUCCESS|SKIP|FAIL|CRASH|TIMEOUT)'
+                        r'(?: \((\d+(?:\.\d+)?)s\))?')
 
 
-def parse_igt(text):
-    cases, binary, seen, exits = [], 'igt', set(), {}
+def igt_status(word):
+    return {'SUCCESS': 'pass', 'SKIP': 'skip'}.get(word, 'fail')
+
+
+class IgtBinary:
+    """What parse_igt knows of the binary it is reading."""
+
+    def __init__(self, name, start):
+        self.name, self.start = name, start
+        self.subtest, self.dynamic = None, None
+        self.out, self.dyn_out, self.children = [], [], []
+
+
+def igt_dynamic_result(b, cases, m):
+    """A dynamic subtest's result: a case named SUBTEST@DYNAMIC, as
+    igt_runner names it."""
+    c = Case('igt', b.name, f'{b.subtest}@{m.group(2)}', igt_status(m.group(3)), '',
+             float(m.group(4)) if m.group(4) else None, '\n'.join(b.dyn_out))
+    cases.append(c)
+    b.children.append(c)
+    b.dynamic, b.dyn_out = None, []
+
+
+def igt_subtest_result(b, cases, m):
+    """A subtest's result.  One with dynamic subtests is counted through
+    them, and only a failure of its own that none of them shows counts it
+    as well (IGT fails the subtest when any dynamic one failed)."""
+    st = igt_status(m.group(3))
+    kids = b.children
+    if not kids or (st == 'fail' and not any(k.status == 'fail' for k in kids)):
+        cases.append(Case('igt', b.name, m.group(2), st, '',
+                          float(m.group(4)) if m.group(4) else None, '\n'.join(b.out)))
+    b.subtest, b.out, b.children = None, [], []
+
+
+def parse_igt(text, ctx):
+    """IGT's own lines: 'Starting subtest: X', 'Subtest X: RESULT (Ts)',
+    and the same for dynamic subtests; a subtest's output is what was
+    printed between its start and its result.  Between binaries,
+    guest-suites.sh writes IGT-Binary/IGT-Exit lines and uptime marks."""
+    cases, seen, exits, b, stamp = [], set(), {}, IgtBinary('igt', None), None
     for line in text.splitlines():
+        m = STAMP.match(line)
+        if m:
+            stamp = float(m.group(1))
+            continue
         if line.startswith('IGT-Binary: '):
-            binary = line.split(None, 1)[1].strip()
+            b = IgtBinary(line.split(None, 1)[1].strip(), stamp)
             continue
         if line.startswith('IGT-Exit: '):
-            _, b, rc = line.split()
-            exits[b] = int(rc)
+            _, name, rc = line.split()
+            exits[name] = (int(rc), span(b.start, stamp), '\n'.join(b.out[-OUTPUT_LINES:]))
+            continue
+        m = IGT_START.match(line)
+        if m:
+            if m.group(1):
+                b.dynamic, b.dyn_out = m.group(2), [line]
+            else:
+                b.subtest, b.out, b.children = m.group(2), [line], []
             continue
         m = IGT_RESULT.match(line)
+        if m and m.group(1) == 'Dynamic subtest':
+            b.dyn_out.append(line)
+            igt_dynamic_result(b, cases, m)
+            seen.add(b.name)
+            continue
         if m:
-            st = {'SUCCESS': 'pass', 'SKIP': 'skip'}.get(m.group(3), 'fail')
-            cases.append(Case('igt', binary, m.group(2), st))
-            seen.add(binary)
-    for b, rc in exits.items():
-        if rc not in (0, 77) and not any(c.group == b and c.status == 'fail' for c in cases):
-            cases.append(Case('igt', b, '(binary)', 'fail', f'exit status {rc}'))
-        elif b not in seen:
-            cases.append(Case('igt', b, '(binary)', 'fail', 'ran no subtest'))
+            b.out.append(line)
+            igt_subtest_result(b, cases, m)
+            seen.add(b.name)
+            continue
+        (b.dyn_out if b.dynamic else b.out).append(line)
+    for name, (rc, t, out) in exits.items():
+        if rc not in (0, 77) and not any(c.group == name and c.status == 'fail' for c in cases):
+            cases.append(Case('igt', name, '(binary)', 'fail', f'exit status {rc}', t, out))
+        elif name not in seen:
+            cases.append(Case('igt', name, '(binary)', 'fail', 'ran no subtest', t, out))
     return cases
 
 
 FUZZ_FINAL = re.compile(r'^(fuzz|stress|inject|pressure): (?!FAIL)(.*?)[:,] (ok|FAIL\b.*)$')
 
 
-def parse_fuzz(text):
+def parse_fuzz(text, ctx):
     """svm-fuzz, svm-stress, svm-inject and svm-pressure: one test each,
     passed when the program's last 'fuzz: ...: ok' / 'stress: ..., ok' /
     'inject: ...: ok' / 'pressure: ..., ok'
     line says ok and it exited 0;
     a program that printed no such line (it crashed or was stopped by
     timeout) failed."""
-    cases, binary, order, final, exits = [], None, [], {}, {}
+    cases, binary, order, final, exits, stamp = [], None, [], {}, {}, None
+    starts, outs = {}, {}
     for line in text.splitlines():
+        m = STAMP.match(line)
+        if m:
+            stamp = float(m.group(1))
+            continue
         if line.startswith('FUZZ-Binary: '):
             binary = line.split(None, 1)[1].strip()
             order.append(binary)
+            starts[binary], outs[binary] = stamp, []
             continue
         if line.startswith('FUZZ-Exit: '):
             _, b, rc = line.split()
-            exits[b] = int(rc)
+            exits[b] = (int(rc), span(starts.get(b), stamp))
             continue
+        if binary:
+            outs[binary].append(line)
         m = FUZZ_FINAL.match(line)
         if m and binary:
             final[binary] = (m.group(3) == 'ok', line.strip())
     for b in order:
-        rc = exits.get(b)
+        rc, t = exits.get(b, (None, None))
         ok, line = final.get(b, (False, ''))
+        out = '\n'.join(outs[b])
         if ok and rc == 0:
-            cases.append(Case('fuzz', 'fuzz', b, 'pass', line))
+            cases.append(Case('fuzz', 'fuzz', b, 'pass', line, t))
         elif line:
             cases.append(Case('fuzz', 'fuzz', b, 'fail',
-                              line if not ok else f'{line} but exit status {rc}'))
+                              line if not ok else f'{line} but exit status {rc}', t, out))
         else:
             why = 'did not finish' if rc is None else f'exit status {rc}'
             if rc in (124, 137):
                 why += ' (stopped by timeout)'
-            cases.append(Case('fuzz', 'fuzz', b, 'fail', f'no final line; {why}'))
+            cases.append(Case('fuzz', 'fuzz', b, 'fail', f'no final line; {why}', t, out))
     return cases
 
 
-def parse_demo(text):
+def parse_demo(text, ctx):
     return []
 
 
@@ -161,6 +352,42 @@ def apply_known(cases, known):
             c.status, c.detail = 'fail', 'passed, but is listed in .ci/known-failures: remove it'
 
 
+def tail(text, n=OUTPUT_LINES):
+    lines = text.splitlines()
+    if len(lines) <= n:
+        return text
+    return f'[{len(lines) - n} earlier lines left out]\n' + '\n'.join(lines[-n:])
+
+
+def xml_clean(text):
+    """Text without the control characters XML 1.0 cannot carry (a
+    crashing test can print anything)."""
+    return re.sub(r'[\x00-\x08\x0b\x0c\x0e-\x1f]', '?', text)
+
+
+def xml_text(text):
+    return escape(xml_clean(text))
+
+
+def xml_attr(text):
+    return quoteattr(xml_clean(text))
+
+
+def junit_case(f, c, classname):
+    t = f' time="{c.time:.3f}"' if c.time is not None else ''
+    f.write(f'    <testcase classname={quoteattr(classname)} name={quoteattr(c.name)}{t}>')
+    if c.status == 'fail':
+        f.write(f'<failure message={xml_attr(c.detail or "failed")}>'
+                f'{xml_text(tail(c.output))}</failure>')
+        if c.output:
+            f.write(f'<system-out>{xml_text(tail(c.output))}</system-out>')
+    elif c.status == 'skip':
+        f.write(f'<skipped message={xml_attr(c.detail or "skipped")}/>')
+    elif c.status == 'xfail':
+        f.write(f'<skipped message={xml_attr("known upstream failure: " + c.detail)}/>')
+    f.write('</testcase>\n')
+
+
 def junit(path, cases):
     with open(path, 'w') as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n')
@@ -169,19 +396,12 @@ def junit(path, cases):
             groups.setdefault((c.suite, c.group), []).append(c)
         for (suite, group), cs in groups.items():
             fails = sum(c.status == 'fail' for c in cs)
-            skips = sum(c.status == 'skip' for c in cs)
+            skips = sum(c.status in ('skip', 'xfail') for c in cs)
+            secs = sum(c.time or 0.0 for c in cs)
             f.write(f'  <testsuite name={quoteattr(suite + "." + group)} tests="{len(cs)}" '
-                    f'failures="{fails}" skipped="{skips}">\n')
+                    f'failures="{fails}" skipped="{skips}" time="{secs:.3f}">\n')
             for c in cs:
-                f.write(f'    <testcase classname={quoteattr(suite + "." + group)} '
-                        f'name={quoteattr(c.name)}>')
-                if c.status == 'fail':
-                    f.write(f'<failure message={quoteattr(c.detail or "failed")}/>')
-                elif c.status == 'skip':
-                    f.write(f'<skipped message={quoteattr(c.detail or "skipped")}/>')
-                elif c.status == 'xfail':
-                    f.write(f'<skipped message={quoteattr("known upstream failure: " + c.detail)}/>')
-                f.write('</testcase>\n')
+                junit_case(f, c, suite + '.' + group)
             f.write('  </testsuite>\n')
         f.write('</testsuites>\n')
 
@@ -204,6 +424,11 @@ def main():
     ap.add_argument('--allow-skips', action='store_true')
     ap.add_argument('--guest-failed', action='store_true',
                     help='the guest runner reported a failure (hang, panic, kernel report)')
+    ap.add_argument('--kunit-py', default=os.path.join(
+        os.environ.get('BUILD') or os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                '..', 'build'),
+        'src', 'linux', 'tools', 'testing', 'kunit', 'kunit.py'),
+                    help="the kernel tree's kunit.py (default: build/src/linux's)")
     a = ap.parse_args()
 
     known = load_known(os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -221,7 +446,7 @@ def main():
             continue
         rc = int(open(rcf).read().strip() or 1)
         text = open(log, errors='replace').read() if os.path.exists(log) else ''
-        cases = PARSERS.get(s, parse_demo)(text)
+        cases = PARSERS.get(s, parse_demo)(text, a)
         apply_known(cases, known)
         note = ''
         if not cases:

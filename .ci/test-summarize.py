@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Checks .ci/summarize.py on a made-up guest run: the counts it prints,
+and the junit.xml a CI dashboard reads (times, failures with their output,
+dynamic subtests, KUnit through the kernel tree's kunit.py).
+
+    test-summarize.py [--kunit-py PATH]
+
+Run by check.sh; exit status 0 when every check holds.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KUNIT_PY = None
+
+HMM = """TAP version 13
+1..3
+# Starting 3 tests from 1 test cases.
+# NVSVM-UPTIME 10.00
+#  RUN           hmm.dev.first ...
+#            OK  hmm.dev.first
+# NVSVM-UPTIME 10.25
+ok 1 hmm.dev.first
+# NVSVM-UPTIME 10.25
+#  RUN           hmm.dev.second ...
+# hmm-tests.c:99:second:Expected ret (-14) == 0 (0)
+# second: Test terminated by assertion
+#          FAIL  hmm.dev.second
+# NVSVM-UPTIME 11.75
+not ok 2 hmm.dev.second
+# NVSVM-UPTIME 11.75
+#  RUN           hmm.dev.third ...
+# NVSVM-UPTIME 11.80
+ok 3 hmm.dev.third # SKIP no device
+# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0
+"""
+
+IGT = """# NVSVM-UPTIME 20.0
+IGT-Binary: nouveau_svm
+IGT-Version: 1.27.1-NO-GIT (x86_64) (Linux: 7.3.4 x86_64)
+Starting subtest: basic
+Subtest basic: SUCCESS (0.125s)
+Starting subtest: bad-bind
+Starting dynamic subtest: reserved0
+Dynamic subtest reserved0: SUCCESS (0.002s)
+Starting dynamic subtest: stride
+(nouveau_svm:77) CRITICAL: Test assertion failure function bad, file x.c:5:
+(nouveau_svm:77) CRITICAL: Failed assertion: err == -22
+Dynamic subtest stride: FAIL (0.004s)
+Subtest bad-bind: FAIL (0.010s)
+Starting subtest: needs-vram
+Test requirement not met in function f, file x.c:9:
+Subtest needs-vram: SKIP (0.000s)
+# NVSVM-UPTIME 21.5
+IGT-Exit: nouveau_svm 98
+# NVSVM-UPTIME 21.5
+IGT-Binary: crasher
+IGT-Version: 1.27.1-NO-GIT (x86_64) (Linux: 7.3.4 x86_64)
+Segmentation fault
+# NVSVM-UPTIME 22.0
+IGT-Exit: crasher 139
+"""
+
+FUZZ = """# NVSVM-UPTIME 30.0
+FUZZ-Binary: svm-fuzz
+fuzz: seed 7
+fuzz: 20 s, 100 ioctls: ok
+# NVSVM-UPTIME 50.5
+FUZZ-Exit: svm-fuzz 0
+# NVSVM-UPTIME 50.5
+FUZZ-Binary: svm-stress
+stress: seed 7
+stress: worker 2 saw stale data at 0x1000
+# NVSVM-UPTIME 51.0
+FUZZ-Exit: svm-stress 1
+"""
+
+KUNIT_A = """KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: suite_a
+    1..3
+    ok 1 a_first
+        KTAP version 1
+        # Subtest: a_param
+        ok 1 p0
+        ok 2 p1
+    # a_param: pass:2 fail:0 skip:0 total:2
+    ok 2 a_param
+    # a_last: EXPECTATION FAILED at x.c:3
+    Expected 1 == 2
+    not ok 3 a_last
+# suite_a: pass:2 fail:1 skip:0 total:3
+not ok 1 suite_a
+"""
+
+KUNIT_B = """KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: suite_b
+    1..1
+    ok 1 b_only # SKIP not on this machine
+ok 1 suite_b
+"""
+
+CONSOLE = """[    1.000000] Linux version 7.3.4
+[    5.000000] KTAP version 1
+[    5.000000] 1..1
+[    5.000001]     KTAP version 1
+[    5.000002]     # Subtest: suite_a
+[    5.000003]     1..3
+[    5.500003]     ok 1 a_first
+[    5.500010]         KTAP version 1
+[    5.500011]         # Subtest: a_param
+[    5.600011]         ok 1 p0
+[    5.800011]         ok 2 p1
+[    5.800012]     # a_param: pass:2 fail:0 skip:0 total:2
+[    5.800013]     ok 2 a_param
+[    5.800020] some driver: unrelated message
+[    5.800021]     # a_last: EXPECTATION FAILED at x.c:3
+[    5.800022]     Expected 1 == 2
+[    7.800022]     not ok 3 a_last
+[    7.800023] # suite_a: pass:2 fail:1 skip:0 total:3
+[    7.800024] not ok 1 suite_a
+"""
+
+
+def write(d, name, text):
+    with open(os.path.join(d, name), 'w') as f:
+        f.write(text)
+
+
+class SummarizeTest(unittest.TestCase):
+    """One made-up run, summarized once; each test checks one property."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        d = cls.tmp.name
+        write(d, 'hmm.log', HMM)
+        write(d, 'igt.log', IGT)
+        write(d, 'fuzz.log', FUZZ)
+        write(d, 'kunit.log', KUNIT_A + 'not ok - cannot load missing_test\n' + KUNIT_B)
+        write(d, 'console.log', CONSOLE)
+        for s, rc in (('hmm', 1), ('igt', 1), ('fuzz', 1), ('kunit', 1)):
+            write(d, s + '.rc', f'{rc}\n')
+        r = subprocess.run([sys.executable, os.path.join(HERE, 'summarize.py'), d,
+                            'hmm', 'kunit', 'igt', 'fuzz', '--kunit-py', KUNIT_PY],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cls.rc, cls.out = r.returncode, r.stdout
+        cls.root = ET.parse(os.path.join(d, 'junit.xml')).getroot()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def case(self, classname, name):
+        for c in self.root.iter('testcase'):
+            if c.get('classname') == classname and c.get('name') == name:
+                return c
+        self.fail(f'no testcase {classname} {name} in junit.xml')
+
+    def test_totals(self):
+        self.assertEqual(self.rc, 1)
+        # passed: hmm 1, kunit a_first p0 p1, igt basic reserved0, fuzz 1
+        self.assertIn('7 passed, 6 failed, 3 skipped', self.out)
+
+    def test_hmm_time_and_output(self):
+        c = self.case('hmm.hmm-tests', 'hmm.dev.second')
+        self.assertAlmostEqual(float(c.get('time')), 1.5)
+        self.assertIn('Expected ret (-14) == 0', c.find('failure').text)
+        self.assertNotIn('hmm.dev.first', c.find('system-out').text)
+        self.assertAlmostEqual(float(self.case('hmm.hmm-tests', 'hmm.dev.first').get('time')),
+                               0.25)
+        self.assertEqual(self.case('hmm.hmm-tests', 'hmm.dev.third')
+                         .find('skipped').get('message'), 'no device')
+
+    def test_igt_dynamic(self):
+        c = self.case('igt.nouveau_svm', 'bad-bind@stride')
+        self.assertAlmostEqual(float(c.get('time')), 0.004)
+        self.assertIn('Failed assertion: err == -22', c.find('failure').text)
+        self.assertIsNone(self.case('igt.nouveau_svm', 'bad-bind@reserved0').find('failure'))
+        names = [c.get('name') for c in self.root.iter('testcase')
+                 if c.get('classname') == 'igt.nouveau_svm']
+        # the parent is counted through its dynamic subtests
+        self.assertNotIn('bad-bind', names)
+        self.assertEqual(float(self.case('igt.nouveau_svm', 'basic').get('time')), 0.125)
+        self.assertIsNotNone(self.case('igt.nouveau_svm', 'needs-vram').find('skipped'))
+
+    def test_igt_binary_crash(self):
+        c = self.case('igt.crasher', '(binary)')
+        self.assertEqual(c.find('failure').get('message'), 'exit status 139')
+        self.assertIn('Segmentation fault', c.find('failure').text)
+        self.assertAlmostEqual(float(c.get('time')), 0.5)
+
+    def test_fuzz(self):
+        c = self.case('fuzz.fuzz', 'svm-stress')
+        self.assertIn('stale data', c.find('failure').text)
+        self.assertAlmostEqual(float(c.get('time')), 0.5)
+        self.assertAlmostEqual(float(self.case('fuzz.fuzz', 'svm-fuzz').get('time')), 20.5)
+
+    def test_kunit_through_kunit_py(self):
+        c = self.case('kunit.suite_a', 'a_last')
+        self.assertIsNotNone(c.find('failure'))
+        self.assertIn('EXPECTATION FAILED at x.c:3', c.find('system-out').text)
+        self.assertAlmostEqual(float(c.get('time')), 2.0, places=3)
+        self.assertAlmostEqual(float(self.case('kunit.suite_a', 'a_first').get('time')), 0.5,
+                               places=3)
+        p1 = self.case('kunit.suite_a.a_param', 'p1')
+        self.assertAlmostEqual(float(p1.get('time')), 0.2, places=3)
+        b = self.case('kunit.suite_b', 'b_only')
+        self.assertEqual(b.find('skipped').get('message'), 'not on this machine')
+        self.assertIsNone(b.get('time'))  # not on the console: no time
+
+    def test_kunit_module_not_loaded(self):
+        c = self.case('kunit.modprobe', 'missing_test')
+        self.assertEqual(c.find('failure').get('message'), 'cannot load the module')
+
+
+def main():
+    global KUNIT_PY
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--kunit-py', default=os.path.join(
+        HERE, '..', 'build', 'src', 'linux', 'tools', 'testing', 'kunit', 'kunit.py'))
+    a, rest = ap.parse_known_args()
+    KUNIT_PY = os.path.abspath(a.kunit_py)
+    if not os.path.exists(KUNIT_PY):
+        sys.exit(f'test-summarize: no kunit.py at {KUNIT_PY}: run make kernel first')
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=1)
+
+
+if __name__ == '__main__':
+    main()
