@@ -186,6 +186,47 @@ __noreturn void igt_exit(void);
 	__igt_subtest_f(igt_unique(__tmpchar), __VA_ARGS__)
 
 /*
+ * igt_subtest_with_dynamic("name") { ... igt_dynamic("case") { ... } ... }:
+ * a subtest whose results are those of the dynamic subtests it enters
+ * (SKIP when it enters none, FAIL when any fails).  Explicit failures are
+ * only allowed inside the dynamic blocks.
+ */
+extern jmp_buf igt_dynamic_jmpbuf;
+bool __igt_enter_dynamic_container(void);
+bool __igt_run_dynamic_subtest(const char *dynamic_subtest_name);
+
+#define igt_subtest_with_dynamic(name) \
+	for (; __igt_run_subtest((name), __FILE__, __LINE__) && \
+	       __igt_enter_dynamic_container() && \
+	       (sigsetjmp(igt_subtest_jmpbuf, 1) == 0); \
+	     igt_success())
+
+#define __igt_subtest_with_dynamic_f(tmp, ...) \
+	for (char tmp[256]; \
+	     snprintf(tmp, sizeof(tmp), __VA_ARGS__), \
+	     __igt_run_subtest(tmp, __FILE__, __LINE__) && \
+	     __igt_enter_dynamic_container() && \
+	     (sigsetjmp(igt_subtest_jmpbuf, 1) == 0); \
+	     igt_success())
+#define igt_subtest_with_dynamic_f(...) \
+	__igt_subtest_with_dynamic_f(igt_unique(__tmpchar), __VA_ARGS__)
+
+#define igt_dynamic(name) \
+	for (; __igt_run_dynamic_subtest((name)) && \
+	       (sigsetjmp(igt_dynamic_jmpbuf, 1) == 0); \
+	     igt_success())
+
+#define __igt_dynamic_f(tmp, ...) \
+	for (char tmp[256]; \
+	     snprintf(tmp, sizeof(tmp), __VA_ARGS__), \
+	     __igt_run_dynamic_subtest(tmp) && \
+	     (sigsetjmp(igt_dynamic_jmpbuf, 1) == 0); \
+	     igt_success())
+/* Like igt_dynamic() with a printf-formatted name (max 255 chars). */
+#define igt_dynamic_f(...) \
+	__igt_dynamic_f(igt_unique(__tmpchar), __VA_ARGS__)
+
+/*
  * igt_subtest_group { ... }: scopes fixture skips/failures and
  * igt_describe() to the enclosed block.
  */
@@ -388,7 +429,11 @@ static inline uint32_t igt_seconds_elapsed(struct timespec *start)
  */
 #define DRIVER_ANY	~(DRIVER_VGEM)
 
-/* Open /dev/dri/cardN (skips the (sub)test if nothing matches). */
+/*
+ * Open /dev/dri/cardN (skips the (sub)test if nothing matches).  Every
+ * open honours IGT_FORCE_DRIVER (with DRIVER_ANY: only that driver) and
+ * the device filters of --device / IGT_DEVICE.
+ */
 int drm_open_driver(int chipset);
 /* Open /dev/dri/renderDN; falls back to drm_open_driver(). */
 int drm_open_driver_render(int chipset);
@@ -399,6 +444,17 @@ int __drm_open_driver_render(int chipset);
 
 /* drmIoctl()-like wrapper (retries on EINTR/EAGAIN); a variable, not a function. */
 extern int (*igt_ioctl)(int fd, unsigned long request, void *arg);
+
+/* A pointer as a __u64 ioctl field, and back (ioctl_wrappers.h). */
+static inline uint64_t to_user_pointer(const void *ptr)
+{
+	return (uintptr_t)ptr;
+}
+
+static inline void *from_user_pointer(uint64_t u64)
+{
+	return (void *)(uintptr_t)u64;
+}
 
 #define do_or_die(x) igt_assert((x) == 0)
 

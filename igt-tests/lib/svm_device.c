@@ -73,35 +73,25 @@ enum svm_driver svm_driver(int fd)
 	return SVM_DRIVER_NONE;
 }
 
-static bool svm_driver_wanted(enum svm_driver drv)
-{
-	const char *want = getenv("NOUVEAU_SVM_DRIVER");
-
-	if (drv == SVM_DRIVER_NONE)
-		return false;
-	if (!want || !*want)
-		return true;
-	return !strcmp(want, drv == SVM_DRIVER_SIM ? SVM_SIM_NAME :
-						    SVM_NOUVEAU_NAME);
-}
-
+/*
+ * IGT's choice of device: __drm_open_driver_render(DRIVER_ANY) takes the
+ * render node of the device --device / IGT_DEVICE selects, or else the
+ * first render node whose driver IGT_FORCE_DRIVER names (any driver
+ * without it).  On a machine with several GPUs, DRM CI sets
+ * IGT_FORCE_DRIVER=nouveau; IGT_FORCE_DRIVER=nouveau_svm_sim picks the
+ * simulated GPU.
+ */
 int __svm_open(void)
 {
-	for (int minor = 128; minor < 192; minor++) {
-		char path[32];
-		int fd;
+	int fd = __drm_open_driver_render(DRIVER_ANY);
 
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", minor);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (svm_driver_wanted(svm_driver(fd))) {
-			igt_debug("SVM device: %s\n", path);
-			return fd;
-		}
+	if (fd < 0)
+		return -1;
+	if (svm_driver(fd) == SVM_DRIVER_NONE) {
 		close(fd);
+		return -1;
 	}
-	return -1;
+	return fd;
 }
 
 int svm_open(void)
@@ -109,11 +99,13 @@ int svm_open(void)
 	int fd = __svm_open();
 
 	igt_require_f(fd >= 0,
-		      "no SVM device: no render node of the simulated GPU (%s) "
-		      "nor of nouveau with NOUVEAU_SVM_CAP_MIRROR%s\n",
-		      SVM_SIM_NAME,
-		      getenv("NOUVEAU_SVM_DRIVER") ?
-		      " matching NOUVEAU_SVM_DRIVER" : "");
+		      "no SVM device: the render node IGT picks (%s%s) is "
+		      "neither the simulated GPU (%s) nor nouveau with "
+		      "NOUVEAU_SVM_CAP_MIRROR; on a machine with several GPUs, "
+		      "set IGT_FORCE_DRIVER or --device\n",
+		      getenv("IGT_FORCE_DRIVER") ? "IGT_FORCE_DRIVER=" : "the first",
+		      getenv("IGT_FORCE_DRIVER") ?: "",
+		      SVM_SIM_NAME);
 	return fd;
 }
 

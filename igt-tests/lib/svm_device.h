@@ -54,9 +54,10 @@ enum svm_driver {
 #define SVM_WAIT_TIMEOUT_NS	(30ll * 1000 * 1000 * 1000)
 
 /*
- * Open the first SVM-capable render node (/dev/dri/renderD128..191), or
- * return -1.  The environment variable NOUVEAU_SVM_DRIVER, set to
- * "nouveau_svm_sim" or "nouveau", restricts the choice to that driver.
+ * Open the render node IGT picks for DRIVER_ANY (__drm_open_driver_render():
+ * the first one, the one --device / IGT_DEVICE selects, or the first of
+ * the driver IGT_FORCE_DRIVER names, "nouveau_svm_sim" or "nouveau") and
+ * return it if it is an SVM device; else -1.
  */
 int __svm_open(void);
 /* The same, skipping the (sub)test when there is no such device. */
@@ -286,15 +287,5 @@ struct svm_counters svm_counters_sub(const struct svm_counters *b,
 /* Log @b - @a of every counter at debug level, under @what. */
 void svm_counters_log_delta(const char *what, const struct svm_counters *a,
 			    const struct svm_counters *b);
-
-static inline uint64_t to_user_pointer(const void *ptr)
-{
-	return (uintptr_t)ptr;
-}
-
-static inline void *from_user_pointer(uint64_t u64)
-{
-	return (void *)(uintptr_t)u64;
-}
 
 #endif /* SVM_DEVICE_H */
