@@ -391,125 +391,79 @@
  *	once a migration time slice (migrate_timeslice_ms), not as fast as
  *	the two can fault; the sum of all the adds is exact.
  *
- * SUBTEST: bad-svm-init-addr-unaligned
- * Description: SVM_INIT with an unaligned @unmanaged_addr: -EINVAL.
+ * SUBTEST: bad-svm-init
+ * Description: SVM_INIT with each invalid window, one dynamic subtest per case:
+ *	- addr-unaligned: SVM_INIT with an unaligned @unmanaged_addr: -EINVAL.
+ *	- size-unaligned: SVM_INIT with an unaligned @unmanaged_size: -EINVAL.
+ *	- overflow: SVM_INIT with a window that wraps around: -EOVERFLOW.
+ *	- above-user-limit: SVM_INIT with a window above the user address
+ *	  limit: -EFAULT.
  *
- * SUBTEST: bad-svm-init-size-unaligned
- * Description: SVM_INIT with an unaligned @unmanaged_size: -EINVAL.
- *
- * SUBTEST: bad-svm-init-overflow
- * Description: SVM_INIT with a window that wraps around: -EOVERFLOW.
- *
- * SUBTEST: bad-svm-init-above-user-limit
- * Description: SVM_INIT with a window above the user address limit: -EFAULT.
- *
- * SUBTEST: bad-svm-bind-reserved0
- * Description: SVM_BIND with @reserved0 set: -EINVAL.
- *
- * SUBTEST: bad-svm-bind-reserved1
- * Description: SVM_BIND with @reserved1 set: -EINVAL.
- *
- * SUBTEST: bad-svm-bind-header-high-bits
- * Description: SVM_BIND with @header bits above NOUVEAU_SVM_BIND_VALID_MASK:
- *	-EINVAL.
- *
- * SUBTEST: bad-svm-bind-command
- * Description: SVM_BIND with an unknown command: -EINVAL.
- *
- * SUBTEST: bad-svm-bind-target
- * Description: SVM_BIND with a target neither host (0) nor GPU VRAM: -EINVAL.
- *
- * SUBTEST: bad-svm-bind-stride
- * Description: SVM_BIND with @stride set: -EINVAL.
- *
- * SUBTEST: bad-svm-bind-empty-range
- * Description: SVM_BIND with @va_start == @va_end: -EINVAL.
- *
- * SUBTEST: bad-svm-bind-end-wraps
- * Description: SVM_BIND with @va_end rounding up past the top of the address
- *	space: -EOVERFLOW.
- *
- * SUBTEST: bad-svm-bind-npages
- * Description: SVM_BIND with @npages larger than the range: -EINVAL.
- *
- * SUBTEST: bad-svm-bind-above-user-limit
- * Description: SVM_BIND with a range above the user address limit: -EFAULT.
- *
- * SUBTEST: bad-svm-bind-overlaps-unmanaged
- * Description: SVM_BIND with a range overlapping the unmanaged window:
- *	-EINVAL.
- *
- * SUBTEST: bad-svm-bind-advise-policy-0
- * Description: SVM_BIND ADVISE_ATOMIC with policy 0 (reserved): -EINVAL.
- *
- * SUBTEST: bad-svm-bind-advise-policy-unknown
- * Description: SVM_BIND ADVISE_ATOMIC with an unknown policy: -EINVAL.
+ * SUBTEST: bad-svm-bind
+ * Description: SVM_BIND with each invalid field, one dynamic subtest per case:
+ *	- reserved0: SVM_BIND with @reserved0 set: -EINVAL.
+ *	- reserved1: SVM_BIND with @reserved1 set: -EINVAL.
+ *	- header-high-bits: SVM_BIND with @header bits above
+ *	  NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL.
+ *	- command: SVM_BIND with an unknown command: -EINVAL.
+ *	- target: SVM_BIND with a target neither host (0) nor GPU VRAM:
+ *	  -EINVAL.
+ *	- stride: SVM_BIND with @stride set: -EINVAL.
+ *	- empty-range: SVM_BIND with @va_start == @va_end: -EINVAL.
+ *	- end-wraps: SVM_BIND with @va_end rounding up past the top of the
+ *	  address space: -EOVERFLOW.
+ *	- npages: SVM_BIND with @npages larger than the range: -EINVAL.
+ *	- above-user-limit: SVM_BIND with a range above the user address
+ *	  limit: -EFAULT.
+ *	- overlaps-unmanaged: SVM_BIND with a range overlapping the unmanaged
+ *	  window: -EINVAL.
+ *	- advise-policy-0: SVM_BIND ADVISE_ATOMIC with policy 0 (reserved):
+ *	  -EINVAL.
+ *	- advise-policy-unknown: SVM_BIND ADVISE_ATOMIC with an unknown
+ *	  policy: -EINVAL.
  *
  * SUBTEST: bad-svm-bind-before-init
  * Description: SVM_BIND before SVM_INIT: -EINVAL.
  *
- * SUBTEST: bad-migrate-reserved0
- * Description: SVM_BIND MIGRATE to VRAM with @reserved0 set: -EINVAL.  Nothing
- *	moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-reserved1
- * Description: SVM_BIND MIGRATE to VRAM with @reserved1 set: -EINVAL.  Nothing
- *	moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-stride
- * Description: SVM_BIND MIGRATE to VRAM with @stride set: -EINVAL.  Nothing
- *	moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-header-high-bits
- * Description: SVM_BIND MIGRATE to VRAM with @header bits above
- *	NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL.  Nothing moves, and the valid
- *	request then works.
- *
- * SUBTEST: bad-migrate-command-3
- * Description: SVM_BIND MIGRATE to VRAM with command 3, the first unknown one:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-command-255
- * Description: SVM_BIND MIGRATE to VRAM with command 255: -EINVAL.  Nothing
- *	moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-target-1
- * Description: SVM_BIND MIGRATE to VRAM with target 1: -EINVAL.  Nothing moves,
- *	and the valid request then works.
- *
- * SUBTEST: bad-migrate-target-vram-1
- * Description: SVM_BIND MIGRATE to VRAM with target
- *	NOUVEAU_SVM_BIND_TARGET__GPU_VRAM + 1: -EINVAL.  Nothing moves, and
- *	the valid request then works.
- *
- * SUBTEST: bad-migrate-target-all-ones
- * Description: SVM_BIND MIGRATE to VRAM with every target bit set:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-empty-range
- * Description: SVM_BIND MIGRATE to VRAM with @va_start == @va_end:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-reversed-range
- * Description: SVM_BIND MIGRATE to VRAM with @va_end below @va_start:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-npages
- * Description: SVM_BIND MIGRATE to VRAM with @npages larger than the range:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-end-wraps
- * Description: SVM_BIND MIGRATE to VRAM with @va_end rounding up past the top
- *	of the address space: -EOVERFLOW.  Nothing moves, and the valid
- *	request then works.
- *
- * SUBTEST: bad-migrate-above-user-limit
- * Description: SVM_BIND MIGRATE to VRAM with a range above the user address
- *	limit: -EFAULT.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-migrate-overlaps-unmanaged
- * Description: SVM_BIND MIGRATE to VRAM with a range overlapping the unmanaged
- *	window: -EINVAL.  Nothing moves, and the valid request then works.
+ * SUBTEST: bad-migrate
+ * Description: SVM_BIND MIGRATE to VRAM with each invalid field, one dynamic subtest per case:
+ *	- reserved0: SVM_BIND MIGRATE to VRAM with @reserved0 set: -EINVAL.
+ *	  Nothing moves, and the valid request then works.
+ *	- reserved1: SVM_BIND MIGRATE to VRAM with @reserved1 set: -EINVAL.
+ *	  Nothing moves, and the valid request then works.
+ *	- stride: SVM_BIND MIGRATE to VRAM with @stride set: -EINVAL.  Nothing
+ *	  moves, and the valid request then works.
+ *	- header-high-bits: SVM_BIND MIGRATE to VRAM with @header bits above
+ *	  NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL.  Nothing moves, and the valid
+ *	  request then works.
+ *	- command-3: SVM_BIND MIGRATE to VRAM with command 3, the first
+ *	  unknown one: -EINVAL.  Nothing moves, and the valid request then
+ *	  works.
+ *	- command-255: SVM_BIND MIGRATE to VRAM with command 255: -EINVAL.
+ *	  Nothing moves, and the valid request then works.
+ *	- target-1: SVM_BIND MIGRATE to VRAM with target 1: -EINVAL.  Nothing
+ *	  moves, and the valid request then works.
+ *	- target-vram-1: SVM_BIND MIGRATE to VRAM with target
+ *	  NOUVEAU_SVM_BIND_TARGET__GPU_VRAM + 1: -EINVAL.  Nothing moves, and
+ *	  the valid request then works.
+ *	- target-all-ones: SVM_BIND MIGRATE to VRAM with every target bit set:
+ *	  -EINVAL.  Nothing moves, and the valid request then works.
+ *	- empty-range: SVM_BIND MIGRATE to VRAM with @va_start == @va_end:
+ *	  -EINVAL.  Nothing moves, and the valid request then works.
+ *	- reversed-range: SVM_BIND MIGRATE to VRAM with @va_end below
+ *	  @va_start: -EINVAL.  Nothing moves, and the valid request then
+ *	  works.
+ *	- npages: SVM_BIND MIGRATE to VRAM with @npages larger than the range:
+ *	  -EINVAL.  Nothing moves, and the valid request then works.
+ *	- end-wraps: SVM_BIND MIGRATE to VRAM with @va_end rounding up past
+ *	  the top of the address space: -EOVERFLOW.  Nothing moves, and the
+ *	  valid request then works.
+ *	- above-user-limit: SVM_BIND MIGRATE to VRAM with a range above the
+ *	  user address limit: -EFAULT.  Nothing moves, and the valid request
+ *	  then works.
+ *	- overlaps-unmanaged: SVM_BIND MIGRATE to VRAM with a range
+ *	  overlapping the unmanaged window: -EINVAL.  Nothing moves, and the
+ *	  valid request then works.
  *
  * SUBTEST: bad-migrate-before-init
  * Description: SVM_BIND MIGRATE to VRAM before SVM_INIT: -EINVAL.  Nothing
@@ -519,68 +473,45 @@
  * Description: SVM_BIND MIGRATE to VRAM from a process that inherited the file
  *	(fork): -EPERM.  Nothing moves, and the valid request then works.
  *
- * SUBTEST: bad-prefetch-reserved0
- * Description: SVM_BIND PREFETCH to VRAM with @reserved0 set: -EINVAL.  Nothing
- *	moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-reserved1
- * Description: SVM_BIND PREFETCH to VRAM with @reserved1 set: -EINVAL.  Nothing
- *	moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-stride
- * Description: SVM_BIND PREFETCH to VRAM with @stride set: -EINVAL.  Nothing
- *	moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-header-high-bits
- * Description: SVM_BIND PREFETCH to VRAM with @header bits above
- *	NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL.  Nothing moves, and the valid
- *	request then works.
- *
- * SUBTEST: bad-prefetch-command-3
- * Description: SVM_BIND PREFETCH to VRAM with command 3, the first unknown one:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-command-255
- * Description: SVM_BIND PREFETCH to VRAM with command 255: -EINVAL.  Nothing
- *	moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-target-1
- * Description: SVM_BIND PREFETCH to VRAM with target 1: -EINVAL.  Nothing moves,
- *	and the valid request then works.
- *
- * SUBTEST: bad-prefetch-target-vram-1
- * Description: SVM_BIND PREFETCH to VRAM with target
- *	NOUVEAU_SVM_BIND_TARGET__GPU_VRAM + 1: -EINVAL.  Nothing moves, and
- *	the valid request then works.
- *
- * SUBTEST: bad-prefetch-target-all-ones
- * Description: SVM_BIND PREFETCH to VRAM with every target bit set:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-empty-range
- * Description: SVM_BIND PREFETCH to VRAM with @va_start == @va_end:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-reversed-range
- * Description: SVM_BIND PREFETCH to VRAM with @va_end below @va_start:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-npages
- * Description: SVM_BIND PREFETCH to VRAM with @npages larger than the range:
- *	-EINVAL.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-end-wraps
- * Description: SVM_BIND PREFETCH to VRAM with @va_end rounding up past the top
- *	of the address space: -EOVERFLOW.  Nothing moves, and the valid
- *	request then works.
- *
- * SUBTEST: bad-prefetch-above-user-limit
- * Description: SVM_BIND PREFETCH to VRAM with a range above the user address
- *	limit: -EFAULT.  Nothing moves, and the valid request then works.
- *
- * SUBTEST: bad-prefetch-overlaps-unmanaged
- * Description: SVM_BIND PREFETCH to VRAM with a range overlapping the unmanaged
- *	window: -EINVAL.  Nothing moves, and the valid request then works.
+ * SUBTEST: bad-prefetch
+ * Description: SVM_BIND PREFETCH to VRAM with each invalid field, one dynamic subtest per case:
+ *	- reserved0: SVM_BIND PREFETCH to VRAM with @reserved0 set: -EINVAL.
+ *	  Nothing moves, and the valid request then works.
+ *	- reserved1: SVM_BIND PREFETCH to VRAM with @reserved1 set: -EINVAL.
+ *	  Nothing moves, and the valid request then works.
+ *	- stride: SVM_BIND PREFETCH to VRAM with @stride set: -EINVAL.
+ *	  Nothing moves, and the valid request then works.
+ *	- header-high-bits: SVM_BIND PREFETCH to VRAM with @header bits above
+ *	  NOUVEAU_SVM_BIND_VALID_MASK: -EINVAL.  Nothing moves, and the valid
+ *	  request then works.
+ *	- command-3: SVM_BIND PREFETCH to VRAM with command 3, the first
+ *	  unknown one: -EINVAL.  Nothing moves, and the valid request then
+ *	  works.
+ *	- command-255: SVM_BIND PREFETCH to VRAM with command 255: -EINVAL.
+ *	  Nothing moves, and the valid request then works.
+ *	- target-1: SVM_BIND PREFETCH to VRAM with target 1: -EINVAL.  Nothing
+ *	  moves, and the valid request then works.
+ *	- target-vram-1: SVM_BIND PREFETCH to VRAM with target
+ *	  NOUVEAU_SVM_BIND_TARGET__GPU_VRAM + 1: -EINVAL.  Nothing moves, and
+ *	  the valid request then works.
+ *	- target-all-ones: SVM_BIND PREFETCH to VRAM with every target bit
+ *	  set: -EINVAL.  Nothing moves, and the valid request then works.
+ *	- empty-range: SVM_BIND PREFETCH to VRAM with @va_start == @va_end:
+ *	  -EINVAL.  Nothing moves, and the valid request then works.
+ *	- reversed-range: SVM_BIND PREFETCH to VRAM with @va_end below
+ *	  @va_start: -EINVAL.  Nothing moves, and the valid request then
+ *	  works.
+ *	- npages: SVM_BIND PREFETCH to VRAM with @npages larger than the
+ *	  range: -EINVAL.  Nothing moves, and the valid request then works.
+ *	- end-wraps: SVM_BIND PREFETCH to VRAM with @va_end rounding up past
+ *	  the top of the address space: -EOVERFLOW.  Nothing moves, and the
+ *	  valid request then works.
+ *	- above-user-limit: SVM_BIND PREFETCH to VRAM with a range above the
+ *	  user address limit: -EFAULT.  Nothing moves, and the valid request
+ *	  then works.
+ *	- overlaps-unmanaged: SVM_BIND PREFETCH to VRAM with a range
+ *	  overlapping the unmanaged window: -EINVAL.  Nothing moves, and the
+ *	  valid request then works.
  *
  * SUBTEST: bad-prefetch-before-init
  * Description: SVM_BIND PREFETCH to VRAM before SVM_INIT: -EINVAL.  Nothing
@@ -593,133 +524,82 @@
  * SUBTEST: bad-getparam-param
  * Description: GETPARAM of an unknown parameter: -EINVAL.
  *
- * SUBTEST: bad-exec-cmd-op-0
- * Description: EXEC of a command with op 0 (DRM_NVSIM_OP_INVALID): -EINVAL,
- *	nothing runs.
+ * SUBTEST: bad-exec
+ * Description: DRM_NVSIM_EXEC with each invalid field, one dynamic subtest per case:
+ *	- cmd-op-0: EXEC of a command with op 0 (DRM_NVSIM_OP_INVALID):
+ *	  -EINVAL, nothing runs.
+ *	- cmd-op-99: EXEC of a command with an unknown op: -EINVAL, nothing
+ *	  runs.
+ *	- second-cmd-op: EXEC of a valid WRITE followed by a command with an
+ *	  unknown op: -EINVAL, and the WRITE did not run.
+ *	- cmd-flags: EXEC of a command with @flags set: -EINVAL, nothing runs.
+ *	- cmd-addr-unaligned: EXEC of a command with an unaligned @addr:
+ *	  -EINVAL, nothing runs.
+ *	- cmd-addr-overflow: EXEC of a command whose @addr + @size wraps:
+ *	  -EINVAL, nothing runs.
+ *	- cmd-size-0: EXEC of a command with @size 0: -EINVAL, nothing runs.
+ *	- cmd-size-unaligned: EXEC of a command whose @size is not a multiple
+ *	  of 8: -EINVAL, nothing runs.
+ *	- cmd-size-too-big: EXEC of a command larger than DRM_NVSIM_MAX_SIZE:
+ *	  -EINVAL, nothing runs.
+ *	- cmd-atomic-add-size: EXEC of an ATOMIC_ADD with @size other than 8:
+ *	  -EINVAL.
+ *	- cmd-atomic-cas-size: EXEC of an ATOMIC_CAS with @size other than 8:
+ *	  -EINVAL.
+ *	- cmd-atomic-add-addr-unaligned: EXEC of an ATOMIC_ADD whose @addr is
+ *	  4- but not 8-byte aligned: -EINVAL, nothing runs.
+ *	- cmd-atomic-cas-addr-unaligned: EXEC of an ATOMIC_CAS whose @addr is
+ *	  4- but not 8-byte aligned: -EINVAL, nothing runs.
+ *	- cmd-atomic-add-compare-nonzero: EXEC of an ATOMIC_ADD with @compare
+ *	  set (only a CAS has one): -EINVAL, nothing runs.
+ *	- cmd-src-nonzero: EXEC of a WRITE with @src set: -EINVAL, nothing
+ *	  runs.
+ *	- cmd-src-unaligned: EXEC of a COPY with an unaligned @src: -EINVAL,
+ *	  nothing runs.
+ *	- cmd-compare-nonzero: EXEC of a WRITE with @compare set: -EINVAL,
+ *	  nothing runs.
+ *	- count-0: EXEC of no command: -EINVAL.
+ *	- count-too-big: EXEC of more than DRM_NVSIM_MAX_CMDS commands:
+ *	  -EINVAL, nothing runs.
+ *	- flags: EXEC with an unknown flag: -EINVAL, nothing runs.
+ *	- channel: EXEC on a channel past DRM_NVSIM_CHANNELS: -EINVAL, nothing
+ *	  runs.
+ *	- cmds-invalid: EXEC with an unreadable @cmds pointer: -EFAULT.
+ *	- before-init: EXEC before SVM_INIT: -ENOENT, nothing runs.
  *
- * SUBTEST: bad-exec-cmd-op-99
- * Description: EXEC of a command with an unknown op: -EINVAL, nothing runs.
+ * SUBTEST: bad-wait
+ * Description: DRM_NVSIM_WAIT with each invalid field, one dynamic subtest per case:
+ *	- seqno-unknown: WAIT for a job number never handed out: -ENOENT.
+ *	- seqno-collected: WAIT for a job already collected: -ENOENT.
+ *	- pad: WAIT with @pad set: -EINVAL, and the job can still be collected
+ *	  with its results.
  *
- * SUBTEST: bad-exec-second-cmd-op
- * Description: EXEC of a valid WRITE followed by a command with an unknown
- *	op: -EINVAL, and the WRITE did not run.
+ * SUBTEST: bad-counters
+ * Description: DRM_NVSIM_COUNTERS with each invalid field, one dynamic subtest per case:
+ *	- flags: COUNTERS with @flags set: -EINVAL.
+ *	- values: COUNTERS with an unwritable @values pointer: -EFAULT.
+ *	- before-init: COUNTERS before SVM_INIT: -ENOENT.
  *
- * SUBTEST: bad-exec-cmd-flags
- * Description: EXEC of a command with @flags set: -EINVAL, nothing runs.
+ * SUBTEST: bad-config
+ * Description: DRM_NVSIM_CONFIG with each invalid field, one dynamic subtest per case:
+ *	- param-0: CONFIG of parameter 0 (DRM_NVSIM_PARAM_INVALID): -EINVAL,
+ *	  nothing changes.
+ *	- param-unknown: CONFIG of an unknown parameter: -EINVAL, nothing
+ *	  changes.
+ *	- wave-0: CONFIG of DRM_NVSIM_PARAM_WAVE_PAGES to 0: -EINVAL, nothing
+ *	  changes.
+ *	- wave-513: CONFIG of DRM_NVSIM_PARAM_WAVE_PAGES to 513: -EINVAL,
+ *	  nothing changes.
+ *	- pad: CONFIG with @pad set: -EINVAL, nothing changes.
  *
- * SUBTEST: bad-exec-cmd-addr-unaligned
- * Description: EXEC of a command with an unaligned @addr: -EINVAL, nothing
- *	runs.
- *
- * SUBTEST: bad-exec-cmd-addr-overflow
- * Description: EXEC of a command whose @addr + @size wraps: -EINVAL, nothing
- *	runs.
- *
- * SUBTEST: bad-exec-cmd-size-0
- * Description: EXEC of a command with @size 0: -EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-cmd-size-unaligned
- * Description: EXEC of a command whose @size is not a multiple of 8:
- *	-EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-cmd-size-too-big
- * Description: EXEC of a command larger than DRM_NVSIM_MAX_SIZE: -EINVAL,
- *	nothing runs.
- *
- * SUBTEST: bad-exec-cmd-atomic-add-size
- * Description: EXEC of an ATOMIC_ADD with @size other than 8: -EINVAL.
- *
- * SUBTEST: bad-exec-cmd-atomic-cas-size
- * Description: EXEC of an ATOMIC_CAS with @size other than 8: -EINVAL.
- *
- * SUBTEST: bad-exec-cmd-atomic-add-addr-unaligned
- * Description: EXEC of an ATOMIC_ADD whose @addr is 4- but not 8-byte
- *	aligned: -EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-cmd-atomic-cas-addr-unaligned
- * Description: EXEC of an ATOMIC_CAS whose @addr is 4- but not 8-byte
- *	aligned: -EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-cmd-atomic-add-compare-nonzero
- * Description: EXEC of an ATOMIC_ADD with @compare set (only a CAS has
- *	one): -EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-cmd-src-nonzero
- * Description: EXEC of a WRITE with @src set: -EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-cmd-src-unaligned
- * Description: EXEC of a COPY with an unaligned @src: -EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-cmd-compare-nonzero
- * Description: EXEC of a WRITE with @compare set: -EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-count-0
- * Description: EXEC of no command: -EINVAL.
- *
- * SUBTEST: bad-exec-count-too-big
- * Description: EXEC of more than DRM_NVSIM_MAX_CMDS commands: -EINVAL,
- *	nothing runs.
- *
- * SUBTEST: bad-exec-flags
- * Description: EXEC with an unknown flag: -EINVAL, nothing runs.
- *
- * SUBTEST: bad-exec-channel
- * Description: EXEC on a channel past DRM_NVSIM_CHANNELS: -EINVAL,
- *	nothing runs.
- *
- * SUBTEST: bad-exec-cmds-invalid
- * Description: EXEC with an unreadable @cmds pointer: -EFAULT.
- *
- * SUBTEST: bad-exec-before-init
- * Description: EXEC before SVM_INIT: -ENOENT, nothing runs.
- *
- * SUBTEST: bad-wait-seqno-unknown
- * Description: WAIT for a job number never handed out: -ENOENT.
- *
- * SUBTEST: bad-wait-seqno-collected
- * Description: WAIT for a job already collected: -ENOENT.
- *
- * SUBTEST: bad-wait-pad
- * Description: WAIT with @pad set: -EINVAL, and the job can still be
- *	collected with its results.
- *
- * SUBTEST: bad-counters-flags
- * Description: COUNTERS with @flags set: -EINVAL.
- *
- * SUBTEST: bad-counters-values
- * Description: COUNTERS with an unwritable @values pointer: -EFAULT.
- *
- * SUBTEST: bad-counters-before-init
- * Description: COUNTERS before SVM_INIT: -ENOENT.
- *
- * SUBTEST: bad-config-param-0
- * Description: CONFIG of parameter 0 (DRM_NVSIM_PARAM_INVALID): -EINVAL,
- *	nothing changes.
- *
- * SUBTEST: bad-config-param-unknown
- * Description: CONFIG of an unknown parameter: -EINVAL, nothing changes.
- *
- * SUBTEST: bad-config-wave-0
- * Description: CONFIG of DRM_NVSIM_PARAM_WAVE_PAGES to 0: -EINVAL, nothing
- *	changes.
- *
- * SUBTEST: bad-config-wave-513
- * Description: CONFIG of DRM_NVSIM_PARAM_WAVE_PAGES to 513: -EINVAL, nothing
- *	changes.
- *
- * SUBTEST: bad-config-pad
- * Description: CONFIG with @pad set: -EINVAL, nothing changes.
- *
- * SUBTEST: bad-inject-what-0
- * Description: INJECT of @what 0 (DRM_NVSIM_INJECT_INVALID): -EINVAL, and
- *	nothing is armed.
- *
- * SUBTEST: bad-inject-what-unknown
- * Description: INJECT of an unknown @what: -EINVAL, and nothing is armed.
- *
- * SUBTEST: bad-inject-count
- * Description: INJECT with @count above 1 << 20: -EINVAL, and nothing is
- *	armed.
+ * SUBTEST: bad-inject
+ * Description: DRM_NVSIM_INJECT with each invalid field, one dynamic subtest per case:
+ *	- what-0: INJECT of @what 0 (DRM_NVSIM_INJECT_INVALID): -EINVAL, and
+ *	  nothing is armed.
+ *	- what-unknown: INJECT of an unknown @what: -EINVAL, and nothing is
+ *	  armed.
+ *	- count: INJECT with @count above 1 << 20: -EINVAL, and nothing is
+ *	  armed.
  */
 
 #include <fcntl.h>
@@ -4832,10 +4712,15 @@ static void bad_migrate_subtests(int fd, const struct bind_ctx *c,
 {
 	const char *name = bind_command_name(command);
 
-	for (int i = 0; i < ARRAY_SIZE(bad_migrate); i++) {
-		igt_describe_f("SVM_BIND %s to VRAM %s", name, bad_migrate[i].desc);
-		igt_subtest_f("bad-%s-%s", name, bad_migrate[i].name)
-			test_bad_migrate(fd, c, &bad_migrate[i], command);
+	igt_describe_f("SVM_BIND %s to VRAM with each invalid field: its errno, nothing moves.",
+		       name);
+	igt_subtest_with_dynamic_f("bad-%s", name) {
+		for (int i = 0; i < ARRAY_SIZE(bad_migrate); i++) {
+			igt_debug("%s: SVM_BIND %s to VRAM %s\n", bad_migrate[i].name,
+				  name, bad_migrate[i].desc);
+			igt_dynamic(bad_migrate[i].name)
+				test_bad_migrate(fd, c, &bad_migrate[i], command);
+		}
 	}
 
 	igt_describe_f("SVM_BIND %s to VRAM before SVM_INIT: -EINVAL.", name);
@@ -4871,17 +4756,23 @@ igt_main
 		igt_subtest("basic-init")
 			basic_init();
 
-		for (int i = 0; i < ARRAY_SIZE(bad_init); i++) {
-			igt_describe(bad_init[i].desc);
-			igt_subtest_f("bad-svm-init-%s", bad_init[i].name)
-				test_bad_init(bad_init[i].addr, bad_init[i].size,
-					      bad_init[i].err);
+		igt_describe("SVM_INIT with each invalid window: its errno.");
+		igt_subtest_with_dynamic("bad-svm-init") {
+			for (int i = 0; i < ARRAY_SIZE(bad_init); i++) {
+				igt_debug("%s: %s\n", bad_init[i].name, bad_init[i].desc);
+				igt_dynamic(bad_init[i].name)
+					test_bad_init(bad_init[i].addr, bad_init[i].size,
+						      bad_init[i].err);
+			}
 		}
 
-		for (int i = 0; i < ARRAY_SIZE(bad_bind); i++) {
-			igt_describe(bad_bind[i].desc);
-			igt_subtest_f("bad-svm-bind-%s", bad_bind[i].name)
-				test_bad_bind(fd, &bc, &bad_bind[i]);
+		igt_describe("SVM_BIND with each invalid field: its errno.");
+		igt_subtest_with_dynamic("bad-svm-bind") {
+			for (int i = 0; i < ARRAY_SIZE(bad_bind); i++) {
+				igt_debug("%s: %s\n", bad_bind[i].name, bad_bind[i].desc);
+				igt_dynamic(bad_bind[i].name)
+					test_bad_bind(fd, &bc, &bad_bind[i]);
+			}
 		}
 
 		igt_describe("SVM_BIND before SVM_INIT: -EINVAL.");
@@ -5220,36 +5111,54 @@ igt_main
 			igt_fixture
 				svm_require_sim(fd, "the simulated GPU's private uAPI");
 
-			for (int i = 0; i < ARRAY_SIZE(bad_exec); i++) {
-				igt_describe(bad_exec[i].desc);
-				igt_subtest_f("bad-exec-%s", bad_exec[i].name)
-					test_bad_exec(fd, &ec, &bad_exec[i]);
+			igt_describe("DRM_NVSIM_EXEC with each invalid field: its errno.");
+			igt_subtest_with_dynamic("bad-exec") {
+				for (int i = 0; i < ARRAY_SIZE(bad_exec); i++) {
+					igt_debug("%s: %s\n", bad_exec[i].name, bad_exec[i].desc);
+					igt_dynamic(bad_exec[i].name)
+						test_bad_exec(fd, &ec, &bad_exec[i]);
+				}
 			}
 
-			for (int i = 0; i < ARRAY_SIZE(bad_wait); i++) {
-				igt_describe(bad_wait[i].desc);
-				igt_subtest_f("bad-wait-%s", bad_wait[i].name)
-					test_bad_wait(fd, bad_wait[i].kind,
-						      bad_wait[i].err);
+			igt_describe("DRM_NVSIM_WAIT with each invalid field: its errno.");
+			igt_subtest_with_dynamic("bad-wait") {
+				for (int i = 0; i < ARRAY_SIZE(bad_wait); i++) {
+					igt_debug("%s: %s\n", bad_wait[i].name, bad_wait[i].desc);
+					igt_dynamic(bad_wait[i].name)
+						test_bad_wait(fd, bad_wait[i].kind,
+							      bad_wait[i].err);
+				}
 			}
 
-			for (int i = 0; i < ARRAY_SIZE(bad_counters); i++) {
-				igt_describe(bad_counters[i].desc);
-				igt_subtest_f("bad-counters-%s", bad_counters[i].name)
-					test_bad_counters(fd, bad_counters[i].kind,
-							  bad_counters[i].err);
+			igt_describe("DRM_NVSIM_COUNTERS with each invalid field: its errno.");
+			igt_subtest_with_dynamic("bad-counters") {
+				for (int i = 0; i < ARRAY_SIZE(bad_counters); i++) {
+					igt_debug("%s: %s\n", bad_counters[i].name,
+						  bad_counters[i].desc);
+					igt_dynamic(bad_counters[i].name)
+						test_bad_counters(fd, bad_counters[i].kind,
+								  bad_counters[i].err);
+				}
 			}
 
-			for (int i = 0; i < ARRAY_SIZE(bad_config); i++) {
-				igt_describe(bad_config[i].desc);
-				igt_subtest_f("bad-config-%s", bad_config[i].name)
-					test_bad_config(fd, &bad_config[i].config);
+			igt_describe("DRM_NVSIM_CONFIG with each invalid field: its errno.");
+			igt_subtest_with_dynamic("bad-config") {
+				for (int i = 0; i < ARRAY_SIZE(bad_config); i++) {
+					igt_debug("%s: %s\n", bad_config[i].name,
+						  bad_config[i].desc);
+					igt_dynamic(bad_config[i].name)
+						test_bad_config(fd, &bad_config[i].config);
+				}
 			}
 
-			for (int i = 0; i < ARRAY_SIZE(bad_inject); i++) {
-				igt_describe(bad_inject[i].desc);
-				igt_subtest_f("bad-inject-%s", bad_inject[i].name)
-					test_bad_inject(fd, &bad_inject[i].inject);
+			igt_describe("DRM_NVSIM_INJECT with each invalid field: its errno.");
+			igt_subtest_with_dynamic("bad-inject") {
+				for (int i = 0; i < ARRAY_SIZE(bad_inject); i++) {
+					igt_debug("%s: %s\n", bad_inject[i].name,
+						  bad_inject[i].desc);
+					igt_dynamic(bad_inject[i].name)
+						test_bad_inject(fd, &bad_inject[i].inject);
+				}
 			}
 		}
 
