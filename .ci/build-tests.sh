@@ -3,8 +3,9 @@
 # build/igt:
 #  - upstream's hmm-tests from the base tree, against the kernel's uAPI
 #    headers (make headers_install output);
-#  - every igt-tests/*.c as an IGT binary linked against Debian's libigt.so.0
-#    with our own header (igt-tests/lib/igt.h);
+#  - every igt-tests/*.c and igt-tests/nouveau/nouveau_*.c as an IGT binary
+#    linked against Debian's libigt.so.0 with our own header
+#    (igt-tests/lib/igt.h);
 #  - the demo program, the benchmark (igt-tests/bench/svm-bench.c) and
 #    the profile workload (igt-tests/bench/svm-prof.c);
 #  - the fuzz suite's ioctl fuzzer, race stress, error-path stress and
@@ -95,12 +96,23 @@ IGT_CFLAGS=(-O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
 	    -idirafter "$SRC")
 shopt -s nullglob
 igt_lib=("$TOP"/igt-tests/lib/*.c)
-for src in "$TOP"/igt-tests/*.c; do
-	[ -e "$src" ] || continue
+# One binary per test file, as upstream IGT keeps them: igt-tests/*.c
+# (hmm_substrate) and igt-tests/nouveau/nouveau_*.c, whose shared code is
+# igt-tests/nouveau/nouveau_svm_common.c.
+nv=$TOP/igt-tests/nouveau
+for src in "$TOP"/igt-tests/*.c "$nv"/nouveau_*.c; do
+	[ "$src" != "$nv/nouveau_svm_common.c" ] || continue
 	bin=$I/$(basename "$src" .c)
-	if stale "$bin" "$src" "$TOP"/igt-tests/lib "$TOP/include/uapi"; then
+	extra=()
+	[ "$(dirname "$src")" != "$nv" ] || extra=(-I "$nv" "$nv/nouveau_svm_common.c")
+	if stale "$bin" "$src" "$TOP"/igt-tests/lib "$nv" "$TOP/include/uapi"; then
 		log "building IGT test $(basename "$bin")"
-		"${CC[@]}" "${IGT_CFLAGS[@]}" "$src" "${igt_lib[@]}" \
+		"${CC[@]}" "${IGT_CFLAGS[@]}" "$src" "${extra[@]}" "${igt_lib[@]}" \
 			-o "$bin" -ligt -lpthread
 	fi
+done
+# Binaries of test files that are gone (renamed, split) must not run.
+for bin in "$I"/*; do
+	n=$(basename "$bin")
+	[ -f "$TOP/igt-tests/$n.c" ] || [ -f "$nv/$n.c" ] || rm -f "$bin"
 done
