@@ -5,7 +5,8 @@
 #    headers (make headers_install output);
 #  - every igt-tests/*.c and igt-tests/nouveau/nouveau_*.c as an IGT binary
 #    linked against Debian's libigt.so.0 with our own header
-#    (igt-tests/lib/igt.h);
+#    (igt-tests/lib/igt.h), and checks that each binary's subtests are
+#    those its documentation block and igt-tests/svm.testlist name;
 #  - the demo program, the benchmark (igt-tests/bench/svm-bench.c) and
 #    the profile workload (igt-tests/bench/svm-prof.c);
 #  - the fuzz suite's ioctl fuzzer, race stress, error-path stress and
@@ -116,3 +117,22 @@ for bin in "$I"/*; do
 	n=$(basename "$bin")
 	[ -f "$TOP/igt-tests/$n.c" ] || [ -f "$nv/$n.c" ] || rm -f "$bin"
 done
+
+# Every subtest a binary lists has its "SUBTEST:" entry in the test's
+# documentation block, as IGT's testplan wants, and nothing else has one.
+for bin in "$I"/*; do
+	n=$(basename "$bin")
+	src=$TOP/igt-tests/$n.c
+	[ -f "$src" ] || src=$nv/$n.c
+	d=$(diff <("$bin" --list-subtests | sort) \
+		 <(sed -n 's/^ \* SUBTEST: //p' "$src" | sort)) ||
+		die "$n: its subtests (<) and its SUBTEST: documentation (>) differ:"$'\n'"$d"
+done
+
+# The test list make test runs, in igt_runner's format, names exactly the
+# binaries' subtests: a subtest left out of it would never run.
+d=$(diff <(for bin in "$I"/*; do
+		"$bin" --list-subtests | sed "s/^/igt@$(basename "$bin")@/"
+	  done | sort) \
+	 <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/igt-tests/svm.testlist" | sort)) ||
+	die "igt-tests/svm.testlist (>) and the IGT binaries' subtests (<) differ:"$'\n'"$d"

@@ -6,8 +6,9 @@
 #   hmm    upstream selftests/mm/hmm-tests against test_hmm (device-private
 #          and device-coherent variants)
 #   kunit  the project's KUnit modules (listed in kunit.modules)
-#   igt    every IGT binary in build/igt, with test_hmm and the simulated
-#          GPU loaded
+#   igt    the IGT subtests igt-tests/svm.testlist names, as igt_runner
+#          runs them (build/igt), with test_hmm and the simulated GPU
+#          loaded
 #   fuzz   the ioctl fuzzer (build/tests/svm-fuzz), the race stress
 #          (build/tests/svm-stress), the error-path stress
 #          (build/tests/svm-inject) and the memory-pressure stress
@@ -110,22 +111,43 @@ suite_kunit() {
 	return $rc
 }
 
+# The jobs of igt-tests/svm.testlist as igt_runner's multiple mode (-m)
+# makes them: one line "BINARY SUBTEST,SUBTEST,..." per run of
+# consecutive subtests of one binary, which then runs them in one process
+# (--run-subtest takes a comma-separated list).
+igt_jobs() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$T/igt-tests/svm.testlist" |
+		awk -F@ '$2 != bin { if (bin != "") print bin, subs; bin = $2; subs = $3; next }
+			 { subs = subs "," $3 }
+			 END { if (bin != "") print bin, subs }'
+}
+
+# NVSVM_IGT: a pattern of the binaries to run (default all);
+# NVSVM_IGT_ARGS: arguments that replace the list's subtests (e.g.
+# "--run-subtest gpu-read-malloc").
 suite_igt() {
 	load_test_hmm || return 1
 	$MP nouveau_svm_sim || return 1
-	local rc=0
-	for t in "$B"/igt/${NVSVM_IGT:-*}; do
-		[ -x "$t" ] || continue
+	local rc=0 name subs t r
+	igt_jobs > /tmp/igt.jobs || return 1
+	while read -r name subs; do
+		# shellcheck disable=SC2254 # NVSVM_IGT is a pattern
+		case $name in ${NVSVM_IGT:-*}) ;; *) continue ;; esac
+		t=$B/igt/$name
 		uptime_mark
-		echo "IGT-Binary: $(basename "$t")"
-		# shellcheck disable=SC2086 # NVSVM_IGT_ARGS is a list of arguments
-		bounded "${NVSVM_IGT_TIMEOUT:-300}" "$t" $NVSVM_IGT_ARGS
+		echo "IGT-Binary: $name"
+		if [ -n "$NVSVM_IGT_ARGS" ]; then
+			# shellcheck disable=SC2086 # a list of arguments
+			bounded "${NVSVM_IGT_TIMEOUT:-300}" "$t" $NVSVM_IGT_ARGS < /dev/null
+		else
+			bounded "${NVSVM_IGT_TIMEOUT:-300}" "$t" --run-subtest "$subs" < /dev/null
+		fi
 		r=$?
 		uptime_mark
-		echo "IGT-Exit: $(basename "$t") $r"
+		echo "IGT-Exit: $name $r"
 		# IGT exits 77 when every subtest skipped; the summary counts skips.
 		[ $r -eq 0 ] || [ $r -eq 77 ] || rc=1
-	done
+	done < /tmp/igt.jobs
 	ring_stats igt
 	return $rc
 }
