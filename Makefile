@@ -40,6 +40,8 @@ RESULTS   ?= $(CURDIR)/build/results
 GUEST_TIMEOUT ?= 900
 endif
 export KOBJ RESULTS
+# make check IGT_SRC=<igt-gpu-tools tree>: the IGT tests against its headers.
+export IGT_SRC
 
 # `make bench` output, and the bound on its guest run.
 BENCH         ?= $(CURDIR)/build/bench$(if $(filter 1,$(DEBUG)),-debug)
@@ -96,7 +98,8 @@ help:
 	@echo "  make profile perf in the guest: where one migration direction spends"
 	@echo "               its time, ours and test_hmm's (PROFILE_DIR=to-host|to-vram|first-touch|atomic)"
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code,"
-	@echo "               what our documentation renders (and Sphinx builds), then"
+	@echo "               what our documentation renders (and Sphinx builds), the"
+	@echo "               IGT tests against IGT's headers (IGT_SRC=<igt tree>), then"
 	@echo "               make kunit-uml"
 	@echo "  make kunit-uml  upstream's KUnit tests of TTM, which patch 0030"
 	@echo "               changes, on UML with kunit.py (the guest cannot run them)"

@@ -6,7 +6,9 @@
 #    building the page without a warning (.ci/check-sphinx.sh);
 #  - sparse (C=2) and W=1 on the objects built from our .c files, keeping
 #    every warning about our files;
-#  - summarize.py's junit.xml on a made-up run (.ci/test-summarize.py).
+#  - summarize.py's junit.xml on a made-up run (.ci/test-summarize.py);
+#  - with IGT_SRC=<igt-gpu-tools tree>, the IGT tests against IGT's own
+#    headers (.ci/check-igt-api.py).
 # Exit 1 if any of them said anything.
 . "$(dirname "$0")/common.sh"
 
@@ -62,6 +64,19 @@ out=""
 o=$(python3 "$TOP/.ci/test-summarize.py" --kunit-py "$SRC/tools/testing/kunit/kunit.py" 2>&1) ||
 	out=${o:-"test-summarize.py failed"}
 report "summarize.py's junit.xml on a made-up run" "$out"
+
+# The IGT tests against IGT's own headers, where an IGT source tree is
+# given: Debian ships none (.ci/check-igt-api.py).
+if [ -n "${IGT_SRC:-}" ]; then
+	out=""
+	o=$(python3 "$TOP/.ci/check-igt-api.py" "$IGT_SRC" "$SRC" "$KOBJ/usr/include" 2>&1) ||
+		out=${o:-"check-igt-api.py failed"}
+	[ -n "$out" ] || printf '%s\n' "$o"
+	report "IGT tests against the headers of $IGT_SRC" "$out"
+else
+	echo "check: IGT tests against IGT's own headers: NOT RUN, no IGT source tree" \
+		"(make check IGT_SRC=<igt-gpu-tools checkout>; Debian ships no IGT headers)"
+fi
 
 out=""
 if [ ${#cfiles[@]} -gt 0 ]; then

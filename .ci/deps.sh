@@ -6,7 +6,7 @@
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio kmod rsync
       xz-utils ccache sparse qemu-system-x86 qemu-utils intel-gpu-tools
       libdrm-dev python3 gnuplot-nox perl binutils python3-sphinx python3-yaml
-      graphviz)
+      graphviz libcairo2-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
