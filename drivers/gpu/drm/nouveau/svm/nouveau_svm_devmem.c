@@ -535,6 +535,35 @@ static void nouveau_svm_devmem_unaccount(struct nouveau_svm_devmem *d)
 	nouveau_svm_chunk_unhold(d->chunk);
 }
 
+static void nouveau_svm_stats_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct nouveau_svm_stats, ref));
+}
+
+/**
+ * nouveau_svm_stats_get() - take a reference on a client's counters
+ * @stats: the counters
+ *
+ * Context: Any context.
+ * Return: @stats.
+ */
+struct nouveau_svm_stats *nouveau_svm_stats_get(struct nouveau_svm_stats *stats)
+{
+	kref_get(&stats->ref);
+	return stats;
+}
+
+/**
+ * nouveau_svm_stats_put() - drop a reference on a client's counters
+ * @stats: the counters, freed with their last reference
+ *
+ * Context: Any context.
+ */
+void nouveau_svm_stats_put(struct nouveau_svm_stats *stats)
+{
+	kref_put(&stats->ref, nouveau_svm_stats_release);
+}
+
 static void nouveau_svm_vram_free_work(struct work_struct *work)
 {
 	struct nouveau_svm_vram *vram = container_of(work, typeof(*vram), free_work);

@@ -135,6 +135,67 @@ static void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
 	nouveau_svm_range_atomic_clear(r);
 }
 
+/**
+ * nouveau_svm_replay_time() - when a fault batch's replay returned
+ * @sdev: the device
+ * @batch: the batch's number (&nouveau_svm_dev.batch when it was served)
+ *
+ * Context: process context (the fault worker, MMU notifiers); takes the
+ * replay lock.
+ * Return: the time, or 0 if the batch has not been replayed yet or is older
+ * than the last NOUVEAU_SVM_REPLAYS batches.
+ */
+ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch)
+{
+	const struct nouveau_svm_replay *r =
+		&sdev->replays[batch & (NOUVEAU_SVM_REPLAYS - 1)];
+	ktime_t at = 0;
+
+	spin_lock(&sdev->replay_lock);
+	if (r->batch == batch)
+		at = r->at;
+	spin_unlock(&sdev->replay_lock);
+	return at;
+}
+
+/**
+ * nouveau_svm_replay_returned() - whether a fault batch's replay returned
+ * @sdev: the device
+ * @batch: the batch's number (&nouveau_svm_dev.batch when it was served)
+ *
+ * Context: process context (MMU notifiers); takes the replay lock.
+ * Return: true once the batch's replay has returned, the stalled accesses
+ * free to retry; also for a batch older than the last NOUVEAU_SVM_REPLAYS.
+ */
+bool nouveau_svm_replay_returned(struct nouveau_svm_dev *sdev, u64 batch)
+{
+	const struct nouveau_svm_replay *r =
+		&sdev->replays[batch & (NOUVEAU_SVM_REPLAYS - 1)];
+	bool returned;
+
+	/* Replays are recorded in batch order: a newer one in the slot came after. */
+	spin_lock(&sdev->replay_lock);
+	returned = r->batch >= batch;
+	spin_unlock(&sdev->replay_lock);
+	return returned;
+}
+
+/**
+ * nouveau_svm_replay_issued() - whether a fault batch's replay has started
+ * @sdev: the device
+ * @batch: the batch's number (&nouveau_svm_dev.batch when it was served)
+ *
+ * Until it returns (nouveau_svm_replay_returned()), the replay is on its
+ * way: it takes no lock of the core's.
+ *
+ * Context: Any context.
+ * Return: true once the fault worker has started the batch's replay.
+ */
+bool nouveau_svm_replay_issued(struct nouveau_svm_dev *sdev, u64 batch)
+{
+	return batch <= READ_ONCE(sdev->replay_issued);
+}
+
 /*
  * The end of the GPU's atomic time slice in @r: the slice starts when the
  * replay of the batch that granted it returns, the GPU's first chance to
@@ -278,6 +339,75 @@ void nouveau_svm_vm_gpu_unmap_all(struct nouveau_svm_vm *vm)
 	up_write(&gpusvm->notifier_lock);
 }
 
+/**
+ * nouveau_svm_dev_gpu_unmap_all() - take every SVM mapping off the GPU
+ * @sdev: the device
+ *
+ * For a backend whose GPU page tables, or whose device memory's
+ * addresses, may not survive while the device sleeps: every GPU page
+ * table entry the core wrote goes, so that nothing the GPU reaches later
+ * depends on them.  The pages themselves, in system or device memory,
+ * stay; the next GPU access faults and maps them again at the backend's
+ * current addresses.  Each VM is held as &nouveau_svm_dev.held while it is
+ * unmapped, so that its teardown waits (see "Locking").  No VM's lock
+ * is taken, only its notifier lock (nouveau_svm_vm_gpu_unmap_all()):
+ * suspend and resume call this while tasks are frozen, and a frozen task
+ * may hold a VM's lock.
+ *
+ * Context: Process context; takes &nouveau_svm_dev.unmap_lock, then
+ * &nouveau_svm_dev.vms_lock briefly and each VM's notifier lock in turn.
+ */
+void nouveau_svm_dev_gpu_unmap_all(struct nouveau_svm_dev *sdev)
+{
+	struct nouveau_svm_vm *vm;
+	unsigned long inst = 0;
+
+	mutex_lock(&sdev->unmap_lock);
+	for (;; inst++) {
+		mutex_lock(&sdev->vms_lock);
+		vm = xa_find(&sdev->vms, &inst, ULONG_MAX, XA_PRESENT);
+		WRITE_ONCE(sdev->held, vm);
+		mutex_unlock(&sdev->vms_lock);
+		if (!vm)
+			break;
+		nouveau_svm_vm_gpu_unmap_all(vm);
+		mutex_lock(&sdev->vms_lock);
+		/* Everything done with the VM comes before its release. */
+		smp_store_release(&sdev->held, NULL);
+		mutex_unlock(&sdev->vms_lock);
+		wake_up_all(&sdev->serving_wq);
+	}
+	mutex_unlock(&sdev->unmap_lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_dev_gpu_unmap_all);
+
+/* Neither a server nor nouveau_svm_dev_gpu_unmap_all() holds @vm. */
+static bool nouveau_svm_dev_lets_go(struct nouveau_svm_dev *sdev,
+				    struct nouveau_svm_vm *vm)
+{
+	/* Pairs with the release in nouveau_svm_dev_unserve_vm(). */
+	if (smp_load_acquire(&vm->serving))
+		return false;
+	/* Pairs with the release in nouveau_svm_dev_gpu_unmap_all(). */
+	return smp_load_acquire(&sdev->held) != vm;
+}
+
+/**
+ * nouveau_svm_dev_wait_unserved() - wait until the fault servers let go of a VM
+ * @sdev: the device
+ * @vm: a VM already taken off &nouveau_svm_dev.vms, so that no server
+ *	can take it up again
+ *
+ * Context: Process context, no lock of the VM held; sleeps until the
+ * server of @vm's faults, if any, has finished them, and
+ * nouveau_svm_dev_gpu_unmap_all() has done with @vm.
+ */
+void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
+				   struct nouveau_svm_vm *vm)
+{
+	wait_event(sdev->serving_wq, nouveau_svm_dev_lets_go(sdev, vm));
+}
+
 /*
  * Let the backend free the page tables of the 2 MiB block around @addr
  * once no range is left in it (ranges never cross a block); VM lock held.
@@ -324,35 +454,6 @@ static void nouveau_svm_vm_gc_work(struct work_struct *work)
 	mutex_lock(&vm->lock);
 	nouveau_svm_vm_gc(vm);
 	mutex_unlock(&vm->lock);
-}
-
-static void nouveau_svm_stats_release(struct kref *ref)
-{
-	kfree(container_of(ref, struct nouveau_svm_stats, ref));
-}
-
-/**
- * nouveau_svm_stats_get() - take a reference on a client's counters
- * @stats: the counters
- *
- * Context: Any context.
- * Return: @stats.
- */
-struct nouveau_svm_stats *nouveau_svm_stats_get(struct nouveau_svm_stats *stats)
-{
-	kref_get(&stats->ref);
-	return stats;
-}
-
-/**
- * nouveau_svm_stats_put() - drop a reference on a client's counters
- * @stats: the counters, freed with their last reference
- *
- * Context: Any context.
- */
-void nouveau_svm_stats_put(struct nouveau_svm_stats *stats)
-{
-	kref_put(&stats->ref, nouveau_svm_stats_release);
 }
 
 /*
