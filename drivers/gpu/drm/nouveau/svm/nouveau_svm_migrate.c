@@ -301,38 +301,6 @@ static u64 nouveau_svm_snapshot_count(struct nouveau_svm_migration *m,
 	return n;
 }
 
-/**
- * nouveau_svm_hmm_range_fault() - hmm_range_fault() until the CPU side holds still
- * @mm: the process, its mmap lock held for read
- * @range: what to get, with its notifier; notifier_seq is set here
- *
- * Retries while an invalidation races with the walk (-EBUSY), dropping the
- * mmap lock between tries, for at most HMM_RANGE_DEFAULT_TIMEOUT.  The
- * caller must not use a VMA it looked up before: the lock may have been
- * dropped.
- *
- * Context: Process context, mmap lock held for read (held again on return);
- * may sleep.
- * Return: 0, or hmm_range_fault()'s error (-EBUSY when the time ran out).
- */
-int nouveau_svm_hmm_range_fault(struct mm_struct *mm, struct hmm_range *range)
-{
-	unsigned long timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
-	int ret;
-
-	mmap_assert_locked(mm);
-	do {
-		range->notifier_seq = mmu_interval_read_begin(range->notifier);
-		ret = hmm_range_fault(range);
-		if (ret != -EBUSY)
-			break;
-		mmap_read_unlock(mm);
-		cond_resched();
-		mmap_read_lock(mm);
-	} while (time_before(jiffies, timeout));
-	return ret;
-}
-
 /* Note [@start, @end) as all in VRAM, to map, if @m maps such runs. */
 static void nouveau_svm_migration_note_vram(struct nouveau_svm_migration *m,
 					    u64 start, u64 end)

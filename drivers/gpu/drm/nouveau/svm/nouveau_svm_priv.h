@@ -12,6 +12,9 @@
 struct dev_pagemap;
 struct hmm_range;
 
+/* Retries of one fault when the CPU side keeps changing under it. */
+#define NOUVEAU_SVM_FAULT_RETRIES	16
+
 /**
  * struct nouveau_svm_range - a drm_gpusvm range of an SVM VM
  * @base: the drm_gpusvm range it embeds
@@ -73,6 +76,10 @@ struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 					     const struct nouveau_svm_window *unmanaged);
 void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
 void nouveau_svm_vm_gpu_unmap_all(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_gc(struct nouveau_svm_vm *vm);
+void nouveau_svm_range_sync(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r);
+void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
+				 struct nouveau_svm_range *r);
 int nouveau_svm_vm_fault(struct nouveau_svm_vm *vm, u64 addr, bool write,
 			 struct nouveau_svm_served *served);
 int nouveau_svm_vm_map_vram(struct nouveau_svm_vm *vm, u64 addr,
