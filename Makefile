@@ -13,10 +13,11 @@ KOBJ      := $(CURDIR)/build/kernel-debug
 FRAGMENTS := Kconfig/test-kernel.config Kconfig/debug-kernel.config
 RESULTS   ?= $(CURDIR)/build/results-debug
 GUEST_TIMEOUT ?= 2700
-# The checkers slow the guest several times over under TCG: the suites'
-# own limits (.ci/guest-suites.sh) grow with it, and still add up to less
-# than GUEST_TIMEOUT (boot, hmm, kunit, two IGT binaries, the fuzzer and
-# the stress, kmemleak scan).
+# The checkers slow the guest several times over under TCG: the bounds of
+# each program (.ci/guest-suites.sh) grow with it.  They stop one stuck
+# program each (hmm-tests, each IGT job, each fuzz program); they do not
+# add up to less than GUEST_TIMEOUT, which bounds the whole run (about 20
+# minutes of it is used).
 NVSVM_HMM_TIMEOUT ?= 1200
 NVSVM_IGT_TIMEOUT ?= 450
 NVSVM_FUZZ_SLACK ?= 240
@@ -51,7 +52,7 @@ BENCH_TIMEOUT ?= 720
 BENCH_MEM     ?= 6G
 
 # Which suites `make test` runs, and arguments for one of them, e.g.
-#   make test SUITES=igt IGT_ARGS="--run-subtest gpu-read-malloc"
+#   make test SUITES=igt IGT=nouveau_svm_mirror IGT_ARGS="--run-subtest gpu-read-malloc"
 #   make test SUITES=hmm HMM_ARGS="-r hmm.hmm_device_private.migrate"
 SUITES   ?= hmm kunit igt fuzz
 HMM_ARGS ?=

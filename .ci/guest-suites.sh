@@ -73,11 +73,15 @@ uptime_mark() {
 # Copies standard input to standard output and puts an uptime mark before
 # each line that starts or ends a kselftest harness test ("#  RUN ...",
 # "ok N ...", "not ok N ...").  The shell reads a pipe a byte at a time, so
-# each mark is taken as its line arrives (awk would read ahead).
+# each mark is taken as its line arrives (awk would read ahead).  It stops
+# at the line "# NVSVM-END", not at the end of the input: a test's
+# process left behind (the harness runs each in a process group of its
+# own, which timeout(1) does not kill) may hold the pipe open forever.
 stamp_tap() {
 	local line up _
 	while IFS= read -r line || [ -n "$line" ]; do
 		case $line in
+		"# NVSVM-END") return 0 ;;
 		"#  RUN "* | "ok "[0-9]* | "not ok "[0-9]*)
 			read -r up _ < /proc/uptime
 			echo "# NVSVM-UPTIME $up" ;;
@@ -88,16 +92,20 @@ stamp_tap() {
 
 # The harness's output goes through stamp_tap line by line (stdbuf), so
 # each mark is taken when its line is written; /bin/sh has no pipefail, so
-# hmm-tests' status travels through a file.
+# hmm-tests' status travels through a file (no file: the run failed).
 suite_hmm() {
+	local rc
 	load_test_hmm || return 1
 	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 	cd /tmp || return 1
+	rm -f /tmp/hmm-tests.rc
 	# shellcheck disable=SC2086 # NVSVM_HMM_ARGS is a list of arguments
 	{ bounded "${NVSVM_HMM_TIMEOUT:-600}" stdbuf -oL -eL \
 		"$B/tests/hmm-tests" $NVSVM_HMM_ARGS 2>&1
-	  echo $? > /tmp/hmm-tests.rc; } | stamp_tap
-	return "$(cat /tmp/hmm-tests.rc)"
+	  echo $? > /tmp/hmm-tests.rc
+	  echo "# NVSVM-END"; } | stamp_tap
+	rc=$(cat /tmp/hmm-tests.rc 2>/dev/null)
+	return "${rc:-1}"
 }
 
 suite_kunit() {
@@ -136,6 +144,7 @@ suite_igt() {
 		t=$B/igt/$name
 		uptime_mark
 		echo "IGT-Binary: $name"
+		echo "IGT-Job: ${NVSVM_IGT_ARGS:+(IGT_ARGS) }$subs"
 		if [ -n "$NVSVM_IGT_ARGS" ]; then
 			# shellcheck disable=SC2086 # a list of arguments
 			bounded "${NVSVM_IGT_TIMEOUT:-300}" "$t" $NVSVM_IGT_ARGS < /dev/null

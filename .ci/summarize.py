@@ -57,24 +57,39 @@ def tap_status(ok, directive):
 
 def parse_hmm(text, ctx):
     """kselftest harness: top-level 'ok N fixture.variant.test' lines; the
-    output of a test is what it printed from its '#  RUN' line on."""
-    cases, stamp, start, out = [], None, None, []
+    output of a test is what it printed from its '#  RUN' line on.  A test
+    that started and has no result (the harness was killed in it) failed,
+    and so did the run when fewer results came than its plan ('1..N')
+    promised."""
+    cases, stamp, start, out, running, plan = [], None, None, [], None, None
     for line in text.splitlines():
         m = STAMP.match(line)
         if m:
             stamp = float(m.group(1))
             continue
+        m = re.match(r'1\.\.(\d+)$', line)
+        if m and plan is None:
+            plan = int(m.group(1))
+            continue
         if line.startswith('#  RUN '):
             start, out = stamp, [line]
+            running = line[len('#  RUN '):].strip().removesuffix(' ...').strip()
             continue
         m = TAP.match(line)
         if m and not m.group(1):
             cases.append(Case('hmm', 'hmm-tests', m.group(3),
                               tap_status(m.group(2), m.group(4)), m.group(5) or '',
                               span(start, stamp), '\n'.join(out + [line])))
-            start, out = None, []
+            start, out, running = None, [], None
             continue
         out.append(line)
+    if running:
+        cases.append(Case('hmm', 'hmm-tests', running, 'fail',
+                          'no result: the harness stopped in it', span(start, stamp),
+                          '\n'.join(out)))
+    if plan is not None and len(cases) < plan:
+        cases.append(Case('hmm', 'hmm-tests', '(plan)', 'fail',
+                          f'{plan - len(cases)} of {plan} planned tests have no result'))
     return cases
 
 
@@ -130,7 +145,8 @@ def kunit_case(path, el):
     elif skip is not None:
         status, detail = 'skip', (skip.text or '')
     out = el.find('system-out')
-    return Case('kunit', '.'.join(path) or 'kunit', el.get('name'), status, detail,
+    return Case('kunit', '.'.join(path) or 'kunit', el.get('name') or '(unnamed case)',
+                status, detail,
                 None, out.text if out is not None and out.text else '')
 
 
@@ -194,79 +210,118 @@ def igt_status(word):
     return {'SUCCESS': 'pass', 'SKIP': 'skip'}.get(word, 'fail')
 
 
-class IgtBinary:
-    """What parse_igt knows of the binary it is reading."""
+class IgtJob:
+    """One run of one IGT binary (between IGT-Binary and IGT-Exit), as
+    parse_igt reads it."""
 
     def __init__(self, name, start):
         self.name, self.start = name, start
+        self.listed = None      # the subtests the test list gave it
         self.subtest, self.dynamic = None, None
         self.out, self.dyn_out, self.children = [], [], []
+        self.all = []           # the last lines it printed
+        self.cases = []         # what it reported, in order
+        self.reported = set()   # the subtests it printed a result for
 
 
-def igt_dynamic_result(b, cases, m):
+def igt_dynamic_result(b, m):
     """A dynamic subtest's result: a case named SUBTEST@DYNAMIC, as
     igt_runner names it."""
     c = Case('igt', b.name, f'{b.subtest}@{m.group(2)}', igt_status(m.group(3)), '',
              float(m.group(4)) if m.group(4) else None, '\n'.join(b.dyn_out))
-    cases.append(c)
+    b.cases.append(c)
     b.children.append(c)
     b.dynamic, b.dyn_out = None, []
 
 
-def igt_subtest_result(b, cases, m):
+def igt_subtest_result(b, m):
     """A subtest's result.  One with dynamic subtests is counted through
     them, and only a failure of its own that none of them shows counts it
     as well (IGT fails the subtest when any dynamic one failed)."""
     st = igt_status(m.group(3))
     kids = b.children
     if not kids or (st == 'fail' and not any(k.status == 'fail' for k in kids)):
-        cases.append(Case('igt', b.name, m.group(2), st, '',
-                          float(m.group(4)) if m.group(4) else None, '\n'.join(b.out)))
+        b.cases.append(Case('igt', b.name, m.group(2), st, '',
+                            float(m.group(4)) if m.group(4) else None, '\n'.join(b.out)))
+    b.reported.add(m.group(2))
     b.subtest, b.out, b.children = None, [], []
+
+
+def igt_job_end(b, rc, t):
+    """What a job's exit says beyond its result lines: a subtest it was in
+    when it died (killed, aborted: IGT prints no result then), each listed
+    subtest it never reached (igt_runner's "notrun"), and a bad exit or no
+    subtest at all, as a case "(binary)"."""
+    cases = b.cases
+    if b.subtest is not None:
+        name = f'{b.subtest}@{b.dynamic}' if b.dynamic else b.subtest
+        cases.append(Case('igt', b.name, name, 'fail',
+                          f'no result: the binary exited {rc} in it', t,
+                          '\n'.join(b.out + b.dyn_out)))
+        b.reported.add(b.subtest)
+    for sub in b.listed or []:
+        if sub not in b.reported:
+            cases.append(Case('igt', b.name, sub, 'fail',
+                              f'not run: the binary exited {rc} before it'))
+    if rc not in (0, 77) and not any(c.status == 'fail' for c in cases):
+        cases.append(Case('igt', b.name, '(binary)', 'fail', f'exit status {rc}', t,
+                          '\n'.join(b.all)))
+    elif not cases:
+        cases.append(Case('igt', b.name, '(binary)', 'fail', 'ran no subtest', t,
+                          '\n'.join(b.all)))
+    return cases
+
+
+def igt_line(b, line):
+    """One line a job printed: a start, a result or output."""
+    m = IGT_START.match(line)
+    if m:
+        if m.group(1):
+            b.dynamic, b.dyn_out = m.group(2), [line]
+        else:
+            b.subtest, b.out, b.children = m.group(2), [line], []
+        return
+    m = IGT_RESULT.match(line)
+    if m and m.group(1) == 'Dynamic subtest':
+        b.dyn_out.append(line)
+        igt_dynamic_result(b, m)
+    elif m:
+        b.out.append(line)
+        igt_subtest_result(b, m)
+    else:
+        (b.dyn_out if b.dynamic else b.out).append(line)
 
 
 def parse_igt(text, ctx):
     """IGT's own lines: 'Starting subtest: X', 'Subtest X: RESULT (Ts)',
     and the same for dynamic subtests; a subtest's output is what was
-    printed between its start and its result.  Between binaries,
-    guest-suites.sh writes IGT-Binary/IGT-Exit lines and uptime marks."""
-    cases, seen, exits, b, stamp = [], set(), {}, IgtBinary('igt', None), None
+    printed between its start and its result.  Around each job,
+    guest-suites.sh writes IGT-Binary, IGT-Job (the subtests the test list
+    gave it) and IGT-Exit lines, and uptime marks."""
+    cases, b, stamp = [], None, None
     for line in text.splitlines():
         m = STAMP.match(line)
         if m:
             stamp = float(m.group(1))
             continue
         if line.startswith('IGT-Binary: '):
-            b = IgtBinary(line.split(None, 1)[1].strip(), stamp)
+            b = IgtJob(line.split(None, 1)[1].strip(), stamp)
+            continue
+        if b is None:
+            continue
+        if line.startswith('IGT-Job: '):
+            subs = line.split(None, 1)[1].strip() if len(line.split(None, 1)) > 1 else ''
+            if not subs.startswith('(IGT_ARGS)'):
+                b.listed = [x for x in subs.split(',') if x]
             continue
         if line.startswith('IGT-Exit: '):
-            _, name, rc = line.split()
-            exits[name] = (int(rc), span(b.start, stamp), '\n'.join(b.out[-OUTPUT_LINES:]))
+            cases += igt_job_end(b, int(line.split()[2]), span(b.start, stamp))
+            b = None
             continue
-        m = IGT_START.match(line)
-        if m:
-            if m.group(1):
-                b.dynamic, b.dyn_out = m.group(2), [line]
-            else:
-                b.subtest, b.out, b.children = m.group(2), [line], []
-            continue
-        m = IGT_RESULT.match(line)
-        if m and m.group(1) == 'Dynamic subtest':
-            b.dyn_out.append(line)
-            igt_dynamic_result(b, cases, m)
-            seen.add(b.name)
-            continue
-        if m:
-            b.out.append(line)
-            igt_subtest_result(b, cases, m)
-            seen.add(b.name)
-            continue
-        (b.dyn_out if b.dynamic else b.out).append(line)
-    for name, (rc, t, out) in exits.items():
-        if rc not in (0, 77) and not any(c.group == name and c.status == 'fail' for c in cases):
-            cases.append(Case('igt', name, '(binary)', 'fail', f'exit status {rc}', t, out))
-        elif name not in seen:
-            cases.append(Case('igt', name, '(binary)', 'fail', 'ran no subtest', t, out))
+        b.all = (b.all + [line])[-OUTPUT_LINES:]
+        igt_line(b, line)
+    if b is not None:
+        cases += igt_job_end(b, -1, None)
     return cases
 
 
@@ -360,9 +415,9 @@ def tail(text, n=OUTPUT_LINES):
 
 
 def xml_clean(text):
-    """Text without the control characters XML 1.0 cannot carry (a
-    crashing test can print anything)."""
-    return re.sub(r'[\x00-\x08\x0b\x0c\x0e-\x1f]', '?', text)
+    """Text without the characters XML 1.0 cannot carry (a crashing test
+    can print anything)."""
+    return re.sub('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]', '?', text)
 
 
 def xml_text(text):
@@ -375,7 +430,7 @@ def xml_attr(text):
 
 def junit_case(f, c, classname):
     t = f' time="{c.time:.3f}"' if c.time is not None else ''
-    f.write(f'    <testcase classname={quoteattr(classname)} name={quoteattr(c.name)}{t}>')
+    f.write(f'    <testcase classname={xml_attr(classname)} name={xml_attr(c.name)}{t}>')
     if c.status == 'fail':
         f.write(f'<failure message={xml_attr(c.detail or "failed")}>'
                 f'{xml_text(tail(c.output))}</failure>')
@@ -389,7 +444,7 @@ def junit_case(f, c, classname):
 
 
 def junit(path, cases):
-    with open(path, 'w') as f:
+    with open(path, 'w', encoding='utf-8') as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n')
         groups = {}
         for c in cases:
@@ -398,7 +453,7 @@ def junit(path, cases):
             fails = sum(c.status == 'fail' for c in cs)
             skips = sum(c.status in ('skip', 'xfail') for c in cs)
             secs = sum(c.time or 0.0 for c in cs)
-            f.write(f'  <testsuite name={quoteattr(suite + "." + group)} tests="{len(cs)}" '
+            f.write(f'  <testsuite name={xml_attr(suite + "." + group)} tests="{len(cs)}" '
                     f'failures="{fails}" skipped="{skips}" time="{secs:.3f}">\n')
             for c in cs:
                 junit_case(f, c, suite + '.' + group)
@@ -452,7 +507,10 @@ def main():
         if not cases:
             cases = [Case(s, s, '(suite)', 'fail', 'ran no test')]
             note = 'ran no test'
-        elif rc != 0 and not any(c.status in ('fail', 'xfail') for c in cases):
+        elif rc != 0 and not any(c.status == 'fail' for c in cases) and \
+                not (rc == 1 and any(c.status == 'xfail' for c in cases)):
+            # a known failure explains exit status 1 (a test failed), never
+            # a timeout or a signal
             cases.append(Case(s, s, '(suite)', 'fail', f'exit status {rc}'))
             note = f'exit status {rc}'
         p = sum(c.status == 'pass' for c in cases)

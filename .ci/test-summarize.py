@@ -223,6 +223,101 @@ class SummarizeTest(unittest.TestCase):
         self.assertEqual(c.find('failure').get('message'), 'cannot load the module')
 
 
+HMM_KILLED = """TAP version 13
+1..4
+# NVSVM-UPTIME 1.0
+#  RUN           hmm.hmm_device_coherent.migrate_anon_huge_err ...
+# NVSVM-UPTIME 1.5
+not ok 1 hmm.hmm_device_coherent.migrate_anon_huge_err
+# NVSVM-UPTIME 1.5
+#  RUN           hmm.dev.bad\x02name ...
+# NVSVM-UPTIME 1.6
+ok 2 hmm.dev.bad\x02name
+# NVSVM-UPTIME 1.6
+#  RUN           hmm.dev.hangs ...
+# hangs: still going \ufffe
+"""
+
+IGT_KILLED = """# NVSVM-UPTIME 1.0
+IGT-Binary: bin_a
+IGT-Job: first,fam,last
+Starting subtest: first
+Subtest first: FAIL (0.100s)
+Starting subtest: fam
+Starting dynamic subtest: d0
+Dynamic subtest d0: SUCCESS (0.001s)
+Starting dynamic subtest: d1
+d1 is stuck here
+# NVSVM-UPTIME 9.0
+IGT-Exit: bin_a 124
+# NVSVM-UPTIME 9.0
+IGT-Binary: bin_c
+IGT-Job: a,b
+Starting subtest: a
+Subtest a: SUCCESS (0.001s)
+Starting subtest: b
+# NVSVM-UPTIME 9.5
+IGT-Exit: bin_c 139
+# NVSVM-UPTIME 9.5
+IGT-Binary: bin_c
+IGT-Job: c
+Starting subtest: c
+Subtest c: SUCCESS (0.001s)
+# NVSVM-UPTIME 9.6
+IGT-Exit: bin_c 0
+"""
+
+
+class SummarizeKilledTest(unittest.TestCase):
+    """Runs cut short: a test that never printed its result, subtests a
+    killed binary never reached, a known failure next to a timeout."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        d = cls.tmp.name
+        with open(os.path.join(d, 'hmm.log'), 'w', encoding='utf-8') as f:
+            f.write(HMM_KILLED)
+        write(d, 'igt.log', IGT_KILLED)
+        write(d, 'hmm.rc', '124\n')
+        write(d, 'igt.rc', '1\n')
+        r = subprocess.run([sys.executable, os.path.join(HERE, 'summarize.py'), d,
+                            'hmm', 'igt', '--kunit-py', KUNIT_PY],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cls.rc, cls.out = r.returncode, r.stdout
+        cls.root = ET.parse(os.path.join(d, 'junit.xml')).getroot()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    case = SummarizeTest.case
+
+    def test_hmm_stopped_in_a_test(self):
+        self.assertEqual(self.rc, 1)
+        c = self.case('hmm.hmm-tests', 'hmm.dev.hangs')
+        self.assertIn('no result', c.find('failure').get('message'))
+        self.assertIn('still going', c.find('failure').text)
+        p = self.case('hmm.hmm-tests', '(plan)')
+        self.assertIn('1 of 4', p.find('failure').get('message'))
+
+    def test_names_stay_xml(self):
+        # a control character in a name: ET.parse above would have failed
+        self.case('hmm.hmm-tests', 'hmm.dev.bad?name')
+
+    def test_igt_killed_in_dynamic_subtest(self):
+        c = self.case('igt.bin_a', 'fam@d1')
+        self.assertIn('exited 124', c.find('failure').get('message'))
+        self.assertIn('d1 is stuck here', c.find('failure').text)
+        n = self.case('igt.bin_a', 'last')
+        self.assertIn('not run', n.find('failure').get('message'))
+
+    def test_igt_same_binary_twice(self):
+        b = self.case('igt.bin_c', 'b')
+        self.assertIn('exited 139', b.find('failure').get('message'))
+        self.assertIsNone(self.case('igt.bin_c', 'c').find('failure'))
+
+
 def main():
     global KUNIT_PY
     ap = argparse.ArgumentParser()

@@ -99,11 +99,11 @@ int svm_open(void)
 	int fd = __svm_open();
 
 	igt_require_f(fd >= 0,
-		      "no SVM device: the render node IGT picks (%s%s) is "
-		      "neither the simulated GPU (%s) nor nouveau with "
-		      "NOUVEAU_SVM_CAP_MIRROR; on a machine with several GPUs, "
-		      "set IGT_FORCE_DRIVER or --device\n",
-		      getenv("IGT_FORCE_DRIVER") ? "IGT_FORCE_DRIVER=" : "the first",
+		      "no SVM device: no render node%s%s, or it is neither the "
+		      "simulated GPU (%s) nor nouveau with NOUVEAU_SVM_CAP_MIRROR; "
+		      "on a machine with several GPUs, set IGT_FORCE_DRIVER or "
+		      "--device\n",
+		      getenv("IGT_FORCE_DRIVER") ? " of IGT_FORCE_DRIVER=" : "",
 		      getenv("IGT_FORCE_DRIVER") ?: "",
 		      SVM_SIM_NAME);
 	return fd;
