@@ -43,6 +43,7 @@
  * caller passes.
  */
 
+#include <kunit/visibility.h>
 #include <linux/bitfield.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -143,7 +144,7 @@ bool nvsvm_hw_copy_class_supported(u32 oclass)
 		return false;
 	}
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_copy_class_supported);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_copy_class_supported);
 
 /**
  * nvsvm_hw_copy_size() - dwords of the stream nvsvm_hw_copy_encode() writes
@@ -180,7 +181,7 @@ int nvsvm_hw_copy_size(const struct drm_pagemap_addr *sys,
 		return -EINVAL;
 	return NVSVM_HW_COPY_PHYS_DW + extents * NVSVM_HW_COPY_LAUNCH_DW + extra;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_copy_size);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_copy_size);
 
 /* SET_SEMAPHORE_A, _B, _PAYLOAD for @sem. */
 static void nvsvm_hw_push_sem(struct nvsvm_hw_push *p,
@@ -355,4 +356,4 @@ int nvsvm_hw_copy_encode(u32 oclass, enum nouveau_svm_copy_dir dir, u64 vram,
 		nvsvm_hw_push_clear(&p, vram, npages, sem);
 	return p.n;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_copy_encode);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_copy_encode);

@@ -31,6 +31,7 @@
  * the caller passes.
  */
 
+#include <kunit/visibility.h>
 #include <linux/bitfield.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -169,7 +170,7 @@ int nvsvm_hw_fault_decode(u32 oclass, const u32 *entry,
 		return -EAGAIN;
 	return fault->access ? 0 : -EOPNOTSUPP;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_fault_decode);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_fault_decode);
 
 /**
  * nvsvm_hw_fault_token() - pack the faulting unit into a fault token
@@ -186,7 +187,7 @@ u32 nvsvm_hw_fault_token(u8 hub, u8 gpc, u8 client)
 	       FIELD_PREP(NVSVM_HW_FAULT_TOKEN_GPC, gpc) |
 	       FIELD_PREP(NVSVM_HW_FAULT_TOKEN_CLIENT, client);
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_fault_token);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_fault_token);
 
 /**
  * nvsvm_hw_fault_token_unpack() - the faulting unit a fault token names
@@ -205,7 +206,7 @@ void nvsvm_hw_fault_token_unpack(u32 token, u8 *hub, u8 *gpc, u8 *client)
 	*gpc = FIELD_GET(NVSVM_HW_FAULT_TOKEN_GPC, token);
 	*client = FIELD_GET(NVSVM_HW_FAULT_TOKEN_CLIENT, token);
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_fault_token_unpack);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_fault_token_unpack);
 
 /**
  * nvsvm_hw_fault_pending() - entries between GET and PUT of a fault ring
@@ -226,7 +227,7 @@ int nvsvm_hw_fault_pending(u32 get, u32 put, u32 entries)
 		return -EINVAL;
 	return put >= get ? put - get : entries - get + put;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_fault_pending);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_fault_pending);
 
 /**
  * nvsvm_hw_fault_next() - the ring index after @get
@@ -240,7 +241,7 @@ u32 nvsvm_hw_fault_next(u32 get, u32 entries)
 {
 	return get + 1 >= entries ? 0 : get + 1;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_fault_next);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_fault_next);
 
 /**
  * nvsvm_hw_fault_index() - the ring index in a GET or PUT register value
@@ -259,7 +260,7 @@ u32 nvsvm_hw_fault_index(u32 oclass, u32 reg)
 {
 	return oclass == MAXWELL_FAULT_BUFFER_A ? reg : reg & NVSVM_HW_FAULT_PTR;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_fault_index);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_fault_index);
 
 /**
  * nvsvm_hw_fault_get_writes() - the GET writes that hand entries back
@@ -292,4 +293,4 @@ unsigned int nvsvm_hw_fault_get_writes(u32 oclass, bool replayable, u32 get,
 		    NVSVM_HW_FAULT_GETPTR_CORRUPTED;
 	return 2;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_fault_get_writes);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_fault_get_writes);

@@ -46,6 +46,7 @@
  * caller passes.
  */
 
+#include <kunit/visibility.h>
 #include <linux/align.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -96,7 +97,7 @@ u64 nvsvm_hw_pfn_encode(u64 addr, u32 proto, u32 flags, u64 vram_base)
 		pfn |= NVIF_VMM_PFNMAP_V0_A;
 	return pfn;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_pfn_encode);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_pfn_encode);
 
 /* Whether nvkm can take @flags: readable, atomics only with writes. */
 static bool nvsvm_hw_pfn_flags_valid(u32 flags)
@@ -202,7 +203,7 @@ int nvsvm_hw_pfnmap_next(const struct nouveau_svm_map *map, u64 vram_base,
 	args->size = (u64)n << args->page;
 	return n;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_pfnmap_next);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_pfnmap_next);
 
 /**
  * nvsvm_hw_pt_spans() - where page tables are held in a 2 MiB block
@@ -241,7 +242,7 @@ unsigned int nvsvm_hw_pt_spans(u64 block, u8 shift, const struct nvsvm_hw_span *
 		span[n++] = (struct nvsvm_hw_span) { um->end, end };
 	return n;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_pt_spans);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_pt_spans);
 
 /**
  * nvsvm_hw_span_clip() - narrow a span to [@start, @end)
@@ -258,7 +259,7 @@ bool nvsvm_hw_span_clip(struct nvsvm_hw_span *span, u64 start, u64 end)
 	span->end = min(span->end, end);
 	return span->start < span->end;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_span_clip);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_span_clip);
 
 /**
  * nvsvm_hw_dma_direct() - whether SVM may hand a device's DMA addresses to
@@ -285,4 +286,4 @@ bool nvsvm_hw_dma_direct(bool iommu_mapped, const struct iommu_domain *domain,
 		return false;
 	return !iommu_mapped || (domain && domain->type == IOMMU_DOMAIN_IDENTITY);
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_dma_direct);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_dma_direct);

@@ -94,6 +94,7 @@
  * nvsvm_hw_recover (the backend holds its channel lock).
  */
 
+#include <kunit/visibility.h>
 #include <linux/bits.h>
 #include <linux/delay.h>
 #include <linux/errno.h>
@@ -123,7 +124,7 @@ void nvsvm_hw_recover_init(struct nvsvm_hw_recover *rec, bool per_channel)
 {
 	*rec = (struct nvsvm_hw_recover) { .per_channel = per_channel };
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_recover_init);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_recover_init);
 
 /**
  * nvsvm_hw_recover_fetch() - what to do with a fault read from the buffer
@@ -142,7 +143,7 @@ enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch(struct nvsvm_hw_recover *rec
 	rec->drained++;
 	return NVSVM_HW_RECOVER_DRAIN;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_recover_fetch);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_recover_fetch);
 
 /**
  * nvsvm_hw_recover_set_resumable() - say which engines' channels resume
@@ -158,7 +159,7 @@ void nvsvm_hw_recover_set_resumable(struct nvsvm_hw_recover *rec,
 {
 	memcpy(rec->resumable, resumable, sizeof(rec->resumable));
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_recover_set_resumable);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_recover_set_resumable);
 
 /* A non-replayable fault of MMU engine @engine leaves a resumable channel. */
 static bool nvsvm_hw_recover_resumable(const struct nvsvm_hw_recover *rec,
@@ -201,7 +202,7 @@ enum nvsvm_hw_recover_action nvsvm_hw_recover_fetch_nr(struct nvsvm_hw_recover *
 		return nvsvm_hw_recover_cancel(rec, inst, true);
 	return NVSVM_HW_RECOVER_SERVE;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_recover_fetch_nr);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_recover_fetch_nr);
 
 /**
  * nvsvm_hw_recover_cancel() - how to cancel a fault the core gave up on
@@ -231,7 +232,7 @@ enum nvsvm_hw_recover_action nvsvm_hw_recover_cancel(struct nvsvm_hw_recover *re
 		rec->overflows++;
 	return rec->per_channel ? NVSVM_HW_RECOVER_KILL : NVSVM_HW_RECOVER_CANCEL;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_recover_cancel);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_recover_cancel);
 
 /**
  * nvsvm_hw_recover_cancel_steps() - the steps of a cancel the core asked for
@@ -265,7 +266,7 @@ unsigned int nvsvm_hw_recover_cancel_steps(struct nvsvm_hw_recover *rec,
 		       NVSVM_HW_CANCEL_STOP;
 	return NVSVM_HW_CANCEL_UNIT;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_recover_cancel_steps);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_recover_cancel_steps);
 
 /**
  * nvsvm_hw_recover_forget() - a channel is destroyed
@@ -286,7 +287,7 @@ void nvsvm_hw_recover_forget(struct nvsvm_hw_recover *rec, u64 inst)
 		return;
 	rec->killed[i] = rec->killed[--rec->nr];
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_recover_forget);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_recover_forget);
 
 /* A slot before @i resumes the channel and engine of @slots[@i]. */
 static bool nvsvm_hw_slot_resumed(const struct nvsvm_hw_slot *slots, unsigned int i)
@@ -341,7 +342,7 @@ unsigned int nvsvm_hw_slots_resume(struct nvsvm_hw_slot *slots, unsigned int n)
 	}
 	return left;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_slots_resume);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_slots_resume);
 
 /**
  * nvsvm_hw_resume() - resume a channel after its served non-replayable fault
@@ -371,7 +372,7 @@ int nvsvm_hw_resume(nvsvm_hw_resume_try_t try, void *arg)
 		usleep_range(NVSVM_HW_RESUME_WAIT_US, 2 * NVSVM_HW_RESUME_WAIT_US);
 	}
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_resume);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_resume);
 
 /**
  * nvsvm_hw_recover_resume_end() - what becomes of a channel after its resume
@@ -418,4 +419,4 @@ bool nvsvm_hw_recover_resume_end(struct nvsvm_hw_recover *rec, u64 inst,
 	}
 	return true;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_recover_resume_end);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_recover_resume_end);

@@ -82,6 +82,7 @@
  * is flushed), which serializes every call on it.
  */
 
+#include <kunit/visibility.h>
 #include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -255,7 +256,7 @@ unsigned int nvsvm_hw_ring_drain(struct nvsvm_hw_ring *ring,
 	nvsvm_hw_ring_write_get(ring, cleared);
 	return n;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_ring_drain);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_ring_drain);
 
 /**
  * nvsvm_hw_ring_take() - start reading a ring another owner had
@@ -279,4 +280,4 @@ void nvsvm_hw_ring_take(struct nvsvm_hw_ring *ring)
 	ring->get = get < 0 ? 0 : get;
 	ring->stalls = 0;
 }
-EXPORT_SYMBOL_GPL(nvsvm_hw_ring_take);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_ring_take);
