@@ -280,22 +280,12 @@ int nvsvm_hw_pfnmap_next(const struct nouveau_svm_map *map, u64 vram_base,
 			 struct nvsvm_hw_pfn_cursor *cur,
 			 struct nvif_vmm_pfnmap_v0 *args, unsigned int max);
 
-/**
- * struct nvsvm_hw_span - GPU virtual addresses [@start, @end)
- * @start: the first
- * @end: the one just past the last
- */
-struct nvsvm_hw_span {
-	u64 start;
-	u64 end;
-};
-
 /* The backend holds page tables per 2 MiB block of the address space. */
 #define NVSVM_HW_PT_BLOCK_SHIFT	NVSVM_HW_PFN_SHIFT_2M
 
-unsigned int nvsvm_hw_pt_spans(u64 block, u8 shift, const struct nvsvm_hw_span *um,
-			       struct nvsvm_hw_span span[2]);
-bool nvsvm_hw_span_clip(struct nvsvm_hw_span *span, u64 start, u64 end);
+unsigned int nvsvm_hw_pt_spans(u64 block, u8 shift, const struct nouveau_svm_window *um,
+			       struct nouveau_svm_window span[2]);
+bool nvsvm_hw_span_clip(struct nouveau_svm_window *span, u64 start, u64 end);
 
 /*
  * Copy engine.  Every class from PASCAL_DMA_COPY_A to AMPERE_DMA_COPY_B

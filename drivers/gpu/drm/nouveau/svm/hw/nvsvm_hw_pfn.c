@@ -221,8 +221,8 @@ EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_pfnmap_next);
  * Return: the number of spans written, 0 to 2; 0 for an unaligned @block
  * or an unknown @shift.
  */
-unsigned int nvsvm_hw_pt_spans(u64 block, u8 shift, const struct nvsvm_hw_span *um,
-			       struct nvsvm_hw_span span[2])
+unsigned int nvsvm_hw_pt_spans(u64 block, u8 shift, const struct nouveau_svm_window *um,
+			       struct nouveau_svm_window span[2])
 {
 	u64 end = block + SZ_2M;
 	unsigned int n = 0;
@@ -231,15 +231,15 @@ unsigned int nvsvm_hw_pt_spans(u64 block, u8 shift, const struct nvsvm_hw_span *
 	    (shift != NVSVM_HW_PFN_SHIFT_4K && shift != NVSVM_HW_PFN_SHIFT_2M))
 		return 0;
 	if (um->start >= um->end || um->end <= block || um->start >= end) {
-		span[0] = (struct nvsvm_hw_span) { block, end };
+		span[0] = (struct nouveau_svm_window) { block, end };
 		return 1;
 	}
 	if (shift == NVSVM_HW_PFN_SHIFT_2M)
 		return 0;
 	if (um->start > block)
-		span[n++] = (struct nvsvm_hw_span) { block, um->start };
+		span[n++] = (struct nouveau_svm_window) { block, um->start };
 	if (um->end < end)
-		span[n++] = (struct nvsvm_hw_span) { um->end, end };
+		span[n++] = (struct nouveau_svm_window) { um->end, end };
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_pt_spans);
@@ -253,7 +253,7 @@ EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_pt_spans);
  * Context: Any context.
  * Return: whether anything of @span is left.
  */
-bool nvsvm_hw_span_clip(struct nvsvm_hw_span *span, u64 start, u64 end)
+bool nvsvm_hw_span_clip(struct nouveau_svm_window *span, u64 start, u64 end)
 {
 	span->start = max(span->start, start);
 	span->end = min(span->end, end);

@@ -115,18 +115,14 @@ int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm)
 /* The spans of block @idx that page tables are held for at @shift. */
 static unsigned int nvsvm_nvif_pt_spans(const struct nouveau_svm_vm *vm,
 					unsigned long idx, u8 shift,
-					struct nvsvm_hw_span span[2])
+					struct nouveau_svm_window span[2])
 {
-	const struct nvsvm_hw_span um = {
-		.start = vm->unmanaged.start,
-		.end = vm->unmanaged.end,
-	};
-
-	return nvsvm_hw_pt_spans((u64)idx << NVSVM_HW_PT_BLOCK_SHIFT, shift, &um, span);
+	return nvsvm_hw_pt_spans((u64)idx << NVSVM_HW_PT_BLOCK_SHIFT, shift, &vm->unmanaged,
+				 span);
 }
 
 /* Drop the page-table references of the first @n spans. */
-static void nvsvm_nvif_pt_put(struct nvif_vmm *vmm, const struct nvsvm_hw_span *span,
+static void nvsvm_nvif_pt_put(struct nvif_vmm *vmm, const struct nouveau_svm_window *span,
 			      unsigned int n, u8 shift)
 {
 	int ret;
@@ -139,7 +135,7 @@ static void nvsvm_nvif_pt_put(struct nvif_vmm *vmm, const struct nvsvm_hw_span *
 }
 
 /* Take page-table references on @n spans, all or none. */
-static int nvsvm_nvif_pt_get(struct nvif_vmm *vmm, const struct nvsvm_hw_span *span,
+static int nvsvm_nvif_pt_get(struct nvif_vmm *vmm, const struct nouveau_svm_window *span,
 			     unsigned int n, u8 shift)
 {
 	unsigned int i;
@@ -162,7 +158,7 @@ static int nvsvm_nvif_pt_get(struct nvif_vmm *vmm, const struct nvsvm_hw_span *s
 static void nvsvm_nvif_pt_clear(struct nouveau_svm_vm *vm, struct nvif_vmm *vmm,
 				unsigned long idx, u8 shift, u64 start, u64 end)
 {
-	struct nvsvm_hw_span span[2];
+	struct nouveau_svm_window span[2];
 	unsigned int n, i;
 	int ret;
 
@@ -189,7 +185,7 @@ static void nvsvm_nvif_pt_clear(struct nouveau_svm_vm *vm, struct nvif_vmm *vmm,
 static void nvsvm_nvif_pt_release(struct nouveau_svm_vm *vm, unsigned long idx, u8 shift)
 {
 	struct nvsvm_nvif_vm *hvm = vm->priv;
-	struct nvsvm_hw_span span[2];
+	struct nouveau_svm_window span[2];
 
 	lockdep_assert_held(&vm->lock);
 	drm_gpusvm_notifier_lock(&vm->gpusvm);
@@ -204,7 +200,7 @@ static int nvsvm_nvif_pt_hold(struct nouveau_svm_vm *vm, unsigned long idx, u8 s
 {
 	struct nvsvm_nvif_vm *hvm = vm->priv;
 	void *held = xa_load(&hvm->pts, idx);
-	struct nvsvm_hw_span span[2];
+	struct nouveau_svm_window span[2];
 	unsigned int n;
 	int ret;
 
@@ -255,7 +251,7 @@ void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm)
 {
 	struct nvsvm_nvif_vm *hvm = vm->priv;
 	struct nvif_vmm *vmm = hvm->vmm;
-	struct nvsvm_hw_span span[2];
+	struct nouveau_svm_window span[2];
 	unsigned long idx;
 	void *held;
 

@@ -492,9 +492,9 @@ struct span_case {
 	const char *name;
 	u64 block;
 	u8 shift;
-	struct nvsvm_hw_span um;
+	struct nouveau_svm_window um;
 	unsigned int n;
-	struct nvsvm_hw_span span[2];
+	struct nouveau_svm_window span[2];
 };
 
 static const struct span_case span_cases[] = {
@@ -526,7 +526,7 @@ KUNIT_ARRAY_PARAM(span, span_cases, span_case_desc);
 static void pt_spans(struct kunit *test)
 {
 	const struct span_case *c = test->param_value;
-	struct nvsvm_hw_span span[2] = {};
+	struct nouveau_svm_window span[2] = {};
 	unsigned int i, n;
 
 	n = nvsvm_hw_pt_spans(c->block, c->shift, &c->um, span);
@@ -540,17 +540,17 @@ static void pt_spans(struct kunit *test)
 /* Clipping keeps the overlap, and says when there is none. */
 static void span_clip(struct kunit *test)
 {
-	struct nvsvm_hw_span s = { B(8), B(9) };
+	struct nouveau_svm_window s = { B(8), B(9) };
 
 	KUNIT_EXPECT_TRUE(test, nvsvm_hw_span_clip(&s, B(8) + SZ_64K, B(8) + SZ_128K));
 	KUNIT_EXPECT_EQ(test, s.start, B(8) + SZ_64K);
 	KUNIT_EXPECT_EQ(test, s.end, B(8) + SZ_128K);
-	s = (struct nvsvm_hw_span) { B(8), B(9) };
+	s = (struct nouveau_svm_window) { B(8), B(9) };
 	KUNIT_EXPECT_TRUE(test, nvsvm_hw_span_clip(&s, 0, U64_MAX));
 	KUNIT_EXPECT_EQ(test, s.start, B(8));
 	KUNIT_EXPECT_EQ(test, s.end, B(9));
 	KUNIT_EXPECT_FALSE(test, nvsvm_hw_span_clip(&s, B(9), B(10)));
-	s = (struct nvsvm_hw_span) { B(8), B(9) };
+	s = (struct nouveau_svm_window) { B(8), B(9) };
 	KUNIT_EXPECT_FALSE(test, nvsvm_hw_span_clip(&s, B(2), B(8)));
 }
 
