@@ -130,13 +130,13 @@ struct nvsim_pt {
 /**
  * struct nvsim_ring_entry - a slot of the fault ring
  * @fault: the fault as the core fetches it
- * @svm: the VM of the faulting job (for the batch statistics; the VM
+ * @nvm: the VM of the faulting job (for the batch statistics; the VM
  *	purges its entries before it goes)
  * @chan: the faulting job's channel in its file
  */
 struct nvsim_ring_entry {
 	struct nouveau_svm_fault fault;
-	struct nvsim_vm *svm;
+	struct nvsim_vm *nvm;
 	u32 chan;
 };
 
@@ -371,7 +371,7 @@ struct nvsim_file {
  * struct nvsim_job - one EXEC: a command list on its way through the engine
  * @ref: references, see DOC: Locking
  * @link: entry in &nvsim_engine.queue while queued
- * @svm: the VM the commands run in
+ * @nvm: the VM the commands run in
  * @nfile: the file that submitted the job (compared, never dereferenced by
  *	the engine)
  * @cmds: kernel copy of the commands; the engine writes their results
@@ -396,7 +396,7 @@ struct nvsim_file {
 struct nvsim_job {
 	struct kref ref;
 	struct list_head link;
-	struct nvsim_vm *svm;
+	struct nvsim_vm *nvm;
 	struct nvsim_file *nfile;
 	struct drm_nvsim_cmd *cmds;
 	struct drm_nvsim_cmd __user *ucmds;
@@ -426,7 +426,7 @@ int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map
 void nvsim_pt_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end);
 int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map);
 void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end);
-int nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need,
+int nvsim_pt_translate(struct nvsim_vm *nvm, u64 va, u64 need,
 		       struct page **page, bool *vram);
 
 /* nvsim_fault.c: the fault ring */
@@ -434,7 +434,7 @@ int nvsim_fault_ring_init(struct nvsim_fault_ring *ring, unsigned int size);
 void nvsim_fault_ring_fini(struct nvsim_fault_ring *ring);
 bool nvsim_fault_post(struct nvsim_fault_ring *ring,
 		      const struct nouveau_svm_fault *fault,
-		      struct nvsim_vm *svm, u32 chan);
+		      struct nvsim_vm *nvm, u32 chan);
 void nvsim_fault_purge(struct nvsim_fault_ring *ring, u64 inst);
 void nvsim_fault_inject_overflow(struct nvsim_fault_ring *ring, u32 count);
 unsigned int nvsim_fault_fetch(struct nouveau_svm_dev *sdev,
@@ -448,8 +448,8 @@ void nvsim_fault_cancel(struct nouveau_svm_dev *sdev,
 int nvsim_engine_init(struct nvsim_engine *engine, unsigned int nr_runners,
 		      const char *name);
 void nvsim_engine_fini(struct nvsim_engine *engine);
-void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm);
-int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
+void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *nvm);
+int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *nvm,
 		     const struct drm_nvsim_exec *args, u32 *seqno);
 int nvsim_job_collect(struct nvsim_file *nfile, u32 seqno, long timeout,
 		      bool exec, int *status);

@@ -133,7 +133,7 @@ static int nvsim_ioctl_exec(struct drm_device *drm, void *data,
 {
 	struct nvsim_file *nfile = file->driver_priv;
 	struct drm_nvsim_exec *args = data;
-	struct nvsim_vm *svm;
+	struct nvsim_vm *nvm;
 	int status = 0;
 	u32 seqno;
 	int ret;
@@ -143,11 +143,11 @@ static int nvsim_ioctl_exec(struct drm_device *drm, void *data,
 	    !args->count || args->count > DRM_NVSIM_MAX_CMDS)
 		return -EINVAL;
 
-	svm = nvsim_file_vm(nfile);
-	if (IS_ERR(svm))
-		return PTR_ERR(svm);
+	nvm = nvsim_file_vm(nfile);
+	if (IS_ERR(nvm))
+		return PTR_ERR(nvm);
 
-	ret = nvsim_job_submit(nfile, svm, args, &seqno);
+	ret = nvsim_job_submit(nfile, nvm, args, &seqno);
 	if (ret)
 		return ret;
 	args->seqno = seqno;
@@ -175,16 +175,16 @@ static int nvsim_ioctl_wait(struct drm_device *drm, void *data,
 {
 	struct nvsim_file *nfile = file->driver_priv;
 	struct drm_nvsim_wait *args = data;
-	struct nvsim_vm *svm;
+	struct nvsim_vm *nvm;
 	int status = 0;
 	int ret;
 
 	if (args->pad || args->timeout_ns < 0)
 		return -EINVAL;
 
-	svm = nvsim_file_vm(nfile);
-	if (IS_ERR(svm))
-		return PTR_ERR(svm);
+	nvm = nvsim_file_vm(nfile);
+	if (IS_ERR(nvm))
+		return PTR_ERR(nvm);
 	if (args->seqno > U32_MAX)
 		return -ENOENT;
 
@@ -194,9 +194,9 @@ static int nvsim_ioctl_wait(struct drm_device *drm, void *data,
 	return ret;
 }
 
-static void nvsim_read_sim_counters(const struct nvsim_vm *svm, u64 *values)
+static void nvsim_read_sim_counters(const struct nvsim_vm *nvm, u64 *values)
 {
-	const struct nvsim_vm_stats *s = &svm->stats;
+	const struct nvsim_vm_stats *s = &nvm->stats;
 
 	values[DRM_NVSIM_COUNTER_MIXED_BATCHES] = atomic64_read(&s->mixed_batches);
 	values[DRM_NVSIM_COUNTER_CHANNEL_BATCHES] = atomic64_read(&s->channel_batches);

@@ -173,7 +173,7 @@ static void nvsim_job_post_faults(struct nvsim_job *job,
 	for (i = n; i > 1; i--)
 		swap(f[i - 1], f[get_random_u32_below(i)]);
 	for (i = 0; i < n; i++) {
-		if (nvsim_fault_post(&job->svm->ndev->ring, &f[i], job->svm,
+		if (nvsim_fault_post(&job->nvm->ndev->ring, &f[i], job->nvm,
 				     job->chan))
 			tally->posted++;
 		else
@@ -192,22 +192,22 @@ static void nvsim_job_fault(struct nvsim_job *job, u64 va, u64 need,
 		nvsim_job_post_faults(job, tally);
 	runner->misses[runner->nmisses++] = (struct nouveau_svm_fault){
 		.addr = va & PAGE_MASK,
-		.inst = job->svm->vm->inst,
+		.inst = job->nvm->vm->inst,
 		.token = job->token,
 		.access = nvsim_need_access(need),
 	};
 	tally->missed++;
 }
 
-static int nvsim_probe_page(struct nvsim_vm *svm, u64 va, u64 need)
+static int nvsim_probe_page(struct nvsim_vm *nvm, u64 va, u64 need)
 {
 	struct page *page;
 	bool vram;
 	int ret;
 
-	spin_lock(&svm->tlb_lock);
-	ret = nvsim_pt_translate(svm, va, need, &page, &vram);
-	spin_unlock(&svm->tlb_lock);
+	spin_lock(&nvm->tlb_lock);
+	ret = nvsim_pt_translate(nvm, va, need, &page, &vram);
+	spin_unlock(&nvm->tlb_lock);
 	return ret;
 }
 
@@ -218,7 +218,7 @@ static void nvsim_probe_range(struct nvsim_job *job, u64 start, u64 end,
 	int ret;
 
 	for (va = start & PAGE_MASK; va < end; va += PAGE_SIZE) {
-		ret = nvsim_probe_page(job->svm, va, need);
+		ret = nvsim_probe_page(job->nvm, va, need);
 		if (ret == -EFAULT)
 			nvsim_job_fault(job, va, need, tally);
 		else if (ret)
@@ -286,23 +286,23 @@ static void nvsim_access_copy(struct page *src, u64 va, __le64 *w,
  * against the CPU (see DOC: Exec engine).  An unmap of @va in the window
  * waits for the write: the page stays the one the entry mapped.
  */
-static void nvsim_atomic_sys(struct nvsim_vm *svm, struct drm_nvsim_cmd *cmd,
+static void nvsim_atomic_sys(struct nvsim_vm *nvm, struct drm_nvsim_cmd *cmd,
 			     u64 va, struct page *page, bool window)
-	__must_hold(&svm->tlb_lock)
+	__must_hold(&nvm->tlb_lock)
 {
 	unsigned int window_us = min_t(unsigned int, READ_ONCE(atomic_window_us),
 				       USEC_PER_SEC);
 	u64 *p = kmap_local_page(page) + offset_in_page(va);
 	u64 old = READ_ONCE(*p);
 
-	lockdep_assert_held(&svm->ndev->engine.atomic_unit);
+	lockdep_assert_held(&nvm->ndev->engine.atomic_unit);
 	window &= window_us > 0;
 	if (window) {
 		kunmap_local(p);
-		svm->atomic_va = va & PAGE_MASK;
-		spin_unlock(&svm->tlb_lock);
+		nvm->atomic_va = va & PAGE_MASK;
+		spin_unlock(&nvm->tlb_lock);
 		fsleep(window_us);
-		spin_lock(&svm->tlb_lock);
+		spin_lock(&nvm->tlb_lock);
 		p = kmap_local_page(page) + offset_in_page(va);
 	}
 	if (cmd->op == DRM_NVSIM_OP_ATOMIC_ADD)
@@ -311,8 +311,8 @@ static void nvsim_atomic_sys(struct nvsim_vm *svm, struct drm_nvsim_cmd *cmd,
 		WRITE_ONCE(*p, cmd->value);
 	kunmap_local(p);
 	if (window) {
-		svm->atomic_va = NVSIM_NO_ATOMIC;
-		wake_up_all(&svm->atomic_wq);
+		nvm->atomic_va = NVSIM_NO_ATOMIC;
+		wake_up_all(&nvm->atomic_wq);
 	}
 	cmd->result = old;
 }
@@ -370,8 +370,8 @@ static void nvsim_chunk_access(struct drm_nvsim_cmd *cmd, u64 pos, u64 len,
 static bool nvsim_chunk_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
 			     u64 pos, u64 len, struct nvsim_tally *tally)
 {
-	struct nvsim_vm *svm = job->svm;
-	struct mutex *unit = &svm->ndev->engine.atomic_unit;
+	struct nvsim_vm *nvm = job->nvm;
+	struct mutex *unit = &nvm->ndev->engine.atomic_unit;
 	bool atomic = nvsim_cmd_is_atomic(cmd);
 	struct page *dst, *src = NULL;
 	u64 need = nvsim_cmd_need(cmd);
@@ -381,20 +381,20 @@ static bool nvsim_chunk_exec(struct nvsim_job *job, struct drm_nvsim_cmd *cmd,
 
 	if (atomic)
 		mutex_lock(unit);
-	spin_lock(&svm->tlb_lock);
-	ret = nvsim_pt_translate(svm, va, need, &dst, &vram);
+	spin_lock(&nvm->tlb_lock);
+	ret = nvsim_pt_translate(nvm, va, need, &dst, &vram);
 	if (!ret && cmd->op == DRM_NVSIM_OP_COPY) {
 		va = cmd->src + pos;
 		need = NVSIM_PTE_VALID;
-		ret = nvsim_pt_translate(svm, va, need, &src, &src_vram);
+		ret = nvsim_pt_translate(nvm, va, need, &src, &src_vram);
 	}
 	if (!ret && atomic && !vram) {
-		nvsim_atomic_sys(svm, cmd, va, dst, !job->atomic_slept);
+		nvsim_atomic_sys(nvm, cmd, va, dst, !job->atomic_slept);
 		job->atomic_slept = true;
 	} else if (!ret) {
 		nvsim_chunk_access(cmd, pos, len, dst, src);
 	}
-	spin_unlock(&svm->tlb_lock);
+	spin_unlock(&nvm->tlb_lock);
 	if (atomic)
 		mutex_unlock(unit);
 
@@ -791,7 +791,7 @@ void nvsim_engine_fini(struct nvsim_engine *engine)
 }
 
 static bool nvsim_engine_runs_vm(struct nvsim_engine *engine,
-				 struct nvsim_vm *svm)
+				 struct nvsim_vm *nvm)
 {
 	struct nvsim_job *job;
 	bool runs = false;
@@ -800,7 +800,7 @@ static bool nvsim_engine_runs_vm(struct nvsim_engine *engine,
 	spin_lock(&engine->lock);
 	for (i = 0; i < engine->nr_runners; i++) {
 		job = engine->runners[i].job;
-		if (job && job->svm == svm)
+		if (job && job->nvm == nvm)
 			runs = true;
 	}
 	spin_unlock(&engine->lock);
@@ -810,28 +810,28 @@ static bool nvsim_engine_runs_vm(struct nvsim_engine *engine,
 /**
  * nvsim_engine_flush_vm() - make the engine leave a VM for good
  * @engine: the engine
- * @svm: the VM, which goes away
+ * @nvm: the VM, which goes away
  *
- * Marks @svm dying so that no job is queued on it any more, fails its
+ * Marks @nvm dying so that no job is queued on it any more, fails its
  * queued jobs with -ENODEV, stops its running jobs with -ENODEV, and waits
  * until no runner runs it.
  *
  * Context: process context, no lock of the simulated GPU held; sleeps.
  */
-void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm)
+void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *nvm)
 {
 	struct nvsim_job *job, *next;
 	LIST_HEAD(failed);
 	unsigned int i;
 
 	spin_lock(&engine->lock);
-	svm->dying = true;
+	nvm->dying = true;
 	list_for_each_entry_safe(job, next, &engine->queue, link)
-		if (job->svm == svm)
+		if (job->nvm == nvm)
 			list_move_tail(&job->link, &failed);
 	for (i = 0; i < engine->nr_runners; i++) {
 		job = engine->runners[i].job;
-		if (job && job->svm == svm && !job->abort)
+		if (job && job->nvm == nvm && !job->abort)
 			job->abort = -ENODEV;
 	}
 	spin_unlock(&engine->lock);
@@ -842,7 +842,7 @@ void nvsim_engine_flush_vm(struct nvsim_engine *engine, struct nvsim_vm *svm)
 		nvsim_job_end(job, -ENODEV);
 		nvsim_job_put(job);
 	}
-	wait_event(engine->idle_wq, !nvsim_engine_runs_vm(engine, svm));
+	wait_event(engine->idle_wq, !nvsim_engine_runs_vm(engine, nvm));
 }
 
 /**
@@ -955,7 +955,7 @@ static struct drm_nvsim_cmd *nvsim_cmds_copy(const struct drm_nvsim_cmd __user *
 
 /* Copy in and check the commands of @args into a new job. */
 static struct nvsim_job *nvsim_job_create(struct nvsim_file *nfile,
-					  struct nvsim_vm *svm,
+					  struct nvsim_vm *nvm,
 					  const struct drm_nvsim_exec *args)
 {
 	struct nvsim_job *job;
@@ -982,7 +982,7 @@ static struct nvsim_job *nvsim_job_create(struct nvsim_file *nfile,
 	kref_init(&job->ref);
 	INIT_LIST_HEAD(&job->link);
 	init_completion(&job->done);
-	job->svm = svm;
+	job->nvm = nvm;
 	job->nfile = nfile;
 	job->count = args->count;
 	job->chan = args->channel;
@@ -1003,7 +1003,7 @@ static int nvsim_engine_queue(struct nvsim_engine *engine,
 	int ret = 0;
 
 	spin_lock(&engine->lock);
-	if (job->svm->dying) {
+	if (job->nvm->dying) {
 		ret = -ENODEV;
 	} else {
 		/* Token 0 is never used, so a zeroed fault names no job. */
@@ -1022,22 +1022,22 @@ static int nvsim_engine_queue(struct nvsim_engine *engine,
 /**
  * nvsim_job_submit() - check a command list and queue it on the engine
  * @nfile: the submitting file
- * @svm: the file's VM
+ * @nvm: the file's VM
  * @args: the EXEC arguments, whose own fields are already checked
  * @seqno: out, the job's number in @nfile
  *
- * Context: process context of EXEC, in the mm of @svm; may sleep.
+ * Context: process context of EXEC, in the mm of @nvm; may sleep.
  * Return: 0; -EFAULT if the commands cannot be read; -EINVAL for a bad
  * command; -ENOMEM; -EBUSY when the file has 2^32 jobs uncollected;
  * -ENODEV if the VM is going away.
  */
-int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *svm,
+int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *nvm,
 		     const struct drm_nvsim_exec *args, u32 *seqno)
 {
 	struct nvsim_job *job;
 	int ret;
 
-	job = nvsim_job_create(nfile, svm, args);
+	job = nvsim_job_create(nfile, nvm, args);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
 	job->exec_owned = !(args->flags & DRM_NVSIM_EXEC_ASYNC);

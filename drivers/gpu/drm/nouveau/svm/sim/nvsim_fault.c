@@ -90,7 +90,7 @@ static unsigned int nvsim_fault_slot(struct nvsim_fault_ring *ring,
 
 /* Whether the next fault is dropped; counts the drop if it is. */
 static bool nvsim_fault_drop(struct nvsim_fault_ring *ring,
-			     struct nvsim_vm *svm)
+			     struct nvsim_vm *nvm)
 {
 	lockdep_assert_held(&ring->lock);
 	if (ring->inject_drop) {
@@ -103,7 +103,7 @@ static bool nvsim_fault_drop(struct nvsim_fault_ring *ring,
 		return false;
 	}
 	ring->stats.dropped++;
-	atomic64_inc(&svm->stats.dropped_faults);
+	atomic64_inc(&nvm->stats.dropped_faults);
 	return true;
 }
 
@@ -111,7 +111,7 @@ static bool nvsim_fault_drop(struct nvsim_fault_ring *ring,
  * nvsim_fault_post() - post a fault, as the GPU's MMU does on a miss
  * @ring: the ring
  * @fault: the fault
- * @svm: the VM of the faulting job
+ * @nvm: the VM of the faulting job
  * @chan: the faulting job's channel
  *
  * Context: any context; takes the ring lock.
@@ -119,16 +119,16 @@ static bool nvsim_fault_drop(struct nvsim_fault_ring *ring,
  */
 bool nvsim_fault_post(struct nvsim_fault_ring *ring,
 		      const struct nouveau_svm_fault *fault,
-		      struct nvsim_vm *svm, u32 chan)
+		      struct nvsim_vm *nvm, u32 chan)
 {
 	struct nvsim_ring_entry *e;
 	bool posted = false;
 
 	spin_lock(&ring->lock);
-	if (!nvsim_fault_drop(ring, svm)) {
+	if (!nvsim_fault_drop(ring, nvm)) {
 		e = &ring->entries[nvsim_fault_slot(ring, ring->count)];
 		e->fault = *fault;
-		e->svm = svm;
+		e->nvm = nvm;
 		e->chan = chan;
 		ring->count++;
 		posted = true;
@@ -195,7 +195,7 @@ static void nvsim_fault_stat_vm(struct nvsim_fault_ring *ring,
 				const struct nvsim_ring_entry *e,
 				unsigned int n, bool mixed)
 {
-	struct nvsim_vm *svm = e[0].svm;
+	struct nvsim_vm *nvm = e[0].nvm;
 	unsigned int i, dups = 0;
 	bool channels = false;
 
@@ -207,13 +207,13 @@ static void nvsim_fault_stat_vm(struct nvsim_fault_ring *ring,
 			channels = true;
 	}
 	ring->stats.duplicates += dups;
-	atomic64_add(dups, &svm->stats.duplicate_faults);
+	atomic64_add(dups, &nvm->stats.duplicate_faults);
 	if (channels) {
 		ring->stats.multichannel++;
-		atomic64_inc(&svm->stats.channel_batches);
+		atomic64_inc(&nvm->stats.channel_batches);
 	}
 	if (mixed)
-		atomic64_inc(&svm->stats.mixed_batches);
+		atomic64_inc(&nvm->stats.mixed_batches);
 }
 
 /* Count what the batch of @ring->scratch[0] to [@n - 1] holds. */

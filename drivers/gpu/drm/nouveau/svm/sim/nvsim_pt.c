@@ -69,30 +69,30 @@ static struct nvsim_vm *to_nvsim_vm(struct nouveau_svm_vm *vm)
 int nvsim_vm_init(struct nouveau_svm_vm *vm)
 {
 	struct nvsim_device *ndev = to_nvsim_device(vm->sdev);
-	struct nvsim_vm *svm;
+	struct nvsim_vm *nvm;
 
-	svm = kzalloc_obj(*svm, GFP_KERNEL_ACCOUNT);
-	if (!svm)
+	nvm = kzalloc_obj(*nvm, GFP_KERNEL_ACCOUNT);
+	if (!nvm)
 		return -ENOMEM;
 
-	svm->vm = vm;
-	svm->ndev = ndev;
-	spin_lock_init(&svm->tlb_lock);
-	xa_init(&svm->pts);
-	svm->atomic_va = NVSIM_NO_ATOMIC;
-	init_waitqueue_head(&svm->atomic_wq);
-	vm->priv = svm;
+	nvm->vm = vm;
+	nvm->ndev = ndev;
+	spin_lock_init(&nvm->tlb_lock);
+	xa_init(&nvm->pts);
+	nvm->atomic_va = NVSIM_NO_ATOMIC;
+	init_waitqueue_head(&nvm->atomic_wq);
+	vm->priv = nvm;
 	return 0;
 }
 
-static void nvsim_pt_free_all(struct nvsim_vm *svm)
+static void nvsim_pt_free_all(struct nvsim_vm *nvm)
 {
 	struct nvsim_pt *pt;
 	unsigned long idx;
 
-	xa_for_each(&svm->pts, idx, pt)
+	xa_for_each(&nvm->pts, idx, pt)
 		kfree(pt);
-	xa_destroy(&svm->pts);
+	xa_destroy(&nvm->pts);
 }
 
 /*
@@ -126,14 +126,14 @@ static void nvsim_vm_detach(struct nouveau_svm_vm *vm)
  */
 void nvsim_vm_fini(struct nouveau_svm_vm *vm)
 {
-	struct nvsim_vm *svm = to_nvsim_vm(vm);
-	struct nvsim_device *ndev = svm->ndev;
+	struct nvsim_vm *nvm = to_nvsim_vm(vm);
+	struct nvsim_device *ndev = nvm->ndev;
 
-	nvsim_engine_flush_vm(&ndev->engine, svm);
+	nvsim_engine_flush_vm(&ndev->engine, nvm);
 	nvsim_fault_purge(&ndev->ring, vm->inst);
 	nvsim_vm_detach(vm);
-	nvsim_pt_free_all(svm);
-	kfree(svm);
+	nvsim_pt_free_all(nvm);
+	kfree(nvm);
 }
 
 /**
@@ -148,27 +148,27 @@ void nvsim_vm_fini(struct nouveau_svm_vm *vm)
  */
 int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
-	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	struct nvsim_vm *nvm = to_nvsim_vm(vm);
 	u64 start = map->start, end = map->start + ((u64)map->npages << PAGE_SHIFT);
 	unsigned long idx;
 	struct nvsim_pt *pt;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	if (!svm)
+	if (!nvm)
 		return -ENODEV;
 	if (start >= end)
 		return 0;
 
 	for (idx = start >> NVSIM_PDE_SHIFT;
 	     idx <= (end - 1) >> NVSIM_PDE_SHIFT; idx++) {
-		if (xa_load(&svm->pts, idx))
+		if (xa_load(&nvm->pts, idx))
 			continue;
 		/* The GPU page table of a process: charged to it. */
 		pt = kzalloc_obj(*pt, GFP_KERNEL_ACCOUNT);
 		if (!pt)
 			return -ENOMEM;
-		ret = xa_insert(&svm->pts, idx, pt, GFP_KERNEL_ACCOUNT);
+		ret = xa_insert(&nvm->pts, idx, pt, GFP_KERNEL_ACCOUNT);
 		if (ret) {
 			kfree(pt);
 			return ret;
@@ -206,19 +206,19 @@ static bool nvsim_pt_in_use(const struct nvsim_pt *pt)
  */
 void nvsim_pt_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end)
 {
-	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	struct nvsim_vm *nvm = to_nvsim_vm(vm);
 	unsigned long idx;
 	struct nvsim_pt *pt;
 
 	lockdep_assert_held(&vm->lock);
-	if (!svm || start >= end)
+	if (!nvm || start >= end)
 		return;
 
 	for (idx = start >> NVSIM_PDE_SHIFT;
 	     idx <= (end - 1) >> NVSIM_PDE_SHIFT; idx++) {
-		spin_lock(&svm->tlb_lock);
-		pt = xa_erase(&svm->pts, idx);
-		spin_unlock(&svm->tlb_lock);
+		spin_lock(&nvm->tlb_lock);
+		pt = xa_erase(&nvm->pts, idx);
+		spin_unlock(&nvm->tlb_lock);
 		WARN(pt && nvsim_pt_in_use(pt),
 		     "nvsim: page table of %llx freed with valid entries\n",
 		     (u64)idx << NVSIM_PDE_SHIFT);
@@ -247,11 +247,11 @@ static u64 nvsim_pte_flags(u32 map_flags, u64 aperture)
 }
 
 /* Turn a valid 2 MiB entry into the 512 4 KiB entries it stands for. */
-static void nvsim_pt_split(struct nvsim_vm *svm, struct nvsim_pt *pt)
+static void nvsim_pt_split(struct nvsim_vm *nvm, struct nvsim_pt *pt)
 {
 	unsigned int i;
 
-	lockdep_assert_held(&svm->tlb_lock);
+	lockdep_assert_held(&nvm->tlb_lock);
 	if (!(pt->pde & NVSIM_PTE_VALID))
 		return;
 	for (i = 0; i < NVSIM_PT_ENTRIES; i++)
@@ -265,30 +265,30 @@ static void nvsim_pt_split(struct nvsim_vm *svm, struct nvsim_pt *pt)
  * entry if they cover exactly the page-table page, 4 KiB entries
  * otherwise.  The pages lie in one page-table page.
  */
-static void nvsim_pt_write(struct nvsim_vm *svm, struct nvsim_pt *pt, u64 va,
+static void nvsim_pt_write(struct nvsim_vm *nvm, struct nvsim_pt *pt, u64 va,
 			   unsigned long npages, u64 addr, u64 flags)
 {
 	unsigned int first = (va >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1);
 	unsigned long i;
 
-	spin_lock(&svm->tlb_lock);
+	spin_lock(&nvm->tlb_lock);
 	if (npages == NVSIM_PT_ENTRIES) {
 		memset(pt->pte, 0, sizeof(pt->pte));
 		pt->pde = (addr & NVSIM_PTE_ADDR) | flags;
 	} else {
-		nvsim_pt_split(svm, pt);
+		nvsim_pt_split(nvm, pt);
 		for (i = 0; i < npages; i++)
 			pt->pte[first + i] = ((addr + (i << PAGE_SHIFT)) &
 					      NVSIM_PTE_ADDR) | flags;
 	}
-	spin_unlock(&svm->tlb_lock);
+	spin_unlock(&nvm->tlb_lock);
 }
 
 /*
  * Write one DMA entry of @map, mapping @npages pages from @va on; it may
  * span several page-table pages (an order above 9), each of which exists.
  */
-static void nvsim_pt_map_entry(struct nvsim_vm *svm, u64 va,
+static void nvsim_pt_map_entry(struct nvsim_vm *nvm, u64 va,
 			       unsigned long npages, u64 addr, u64 flags)
 {
 	unsigned long n;
@@ -297,8 +297,8 @@ static void nvsim_pt_map_entry(struct nvsim_vm *svm, u64 va,
 	while (npages) {
 		n = min_t(unsigned long, npages, NVSIM_PT_ENTRIES -
 			  ((va >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1)));
-		pt = xa_load(&svm->pts, va >> NVSIM_PDE_SHIFT);
-		nvsim_pt_write(svm, pt, va, n, addr, flags);
+		pt = xa_load(&nvm->pts, va >> NVSIM_PDE_SHIFT);
+		nvsim_pt_write(nvm, pt, va, n, addr, flags);
 		va += (u64)n << PAGE_SHIFT;
 		addr += (u64)n << PAGE_SHIFT;
 		npages -= n;
@@ -310,7 +310,7 @@ static void nvsim_pt_map_entry(struct nvsim_vm *svm, u64 va,
  * aperture of the map call's first entry, and a VRAM one lies inside the
  * VRAM.
  */
-static bool nvsim_pt_entry_valid(struct nvsim_vm *svm,
+static bool nvsim_pt_entry_valid(struct nvsim_vm *nvm,
 				 const struct nouveau_svm_map *map,
 				 const struct drm_pagemap_addr *dma,
 				 unsigned long npages)
@@ -321,14 +321,14 @@ static bool nvsim_pt_entry_valid(struct nvsim_vm *svm,
 	case DRM_INTERCONNECT_SYSTEM:
 		return true;
 	case NOUVEAU_SVM_PROTO_VRAM:
-		return nvsim_vram_contains(&svm->ndev->vram, dma->addr, npages);
+		return nvsim_vram_contains(&nvm->ndev->vram, dma->addr, npages);
 	default:
 		return false;
 	}
 }
 
 /* Check that @map can be written without allocating: see nvsim_pt_map(). */
-static int nvsim_pt_map_check(struct nvsim_vm *svm,
+static int nvsim_pt_map_check(struct nvsim_vm *nvm,
 			      const struct nouveau_svm_map *map)
 {
 	u64 end = map->start + ((u64)map->npages << PAGE_SHIFT);
@@ -337,13 +337,13 @@ static int nvsim_pt_map_check(struct nvsim_vm *svm,
 
 	for (i = 0, j = 0; i < map->npages; i += n, j++) {
 		n = min(1UL << map->dma[j].order, map->npages - i);
-		if (!nvsim_pt_entry_valid(svm, map, &map->dma[j], n))
+		if (!nvsim_pt_entry_valid(nvm, map, &map->dma[j], n))
 			return -EINVAL;
 	}
 
 	for (idx = map->start >> NVSIM_PDE_SHIFT;
 	     idx <= (end - 1) >> NVSIM_PDE_SHIFT; idx++)
-		if (!xa_load(&svm->pts, idx))
+		if (!xa_load(&nvm->pts, idx))
 			return -ENOMEM;
 	return 0;
 }
@@ -368,19 +368,19 @@ static int nvsim_pt_map_check(struct nvsim_vm *svm,
  */
 int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
-	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	struct nvsim_vm *nvm = to_nvsim_vm(vm);
 	unsigned long i, j, n;
 	u64 flags, base = 0;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
 	lockdep_assert_held(&vm->gpusvm.notifier_lock);
-	if (!svm)
+	if (!nvm)
 		return -ENODEV;
 	if (!map->npages)
 		return 0;
 
-	ret = nvsim_pt_map_check(svm, map);
+	ret = nvsim_pt_map_check(nvm, map);
 	if (ret)
 		return ret;
 
@@ -388,41 +388,41 @@ int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 
 	/* A VRAM entry holds the VRAM's GPU address plus the offset. */
 	if (nvsim_pte_aperture(map) == NVSIM_PTE_APERTURE_VRAM)
-		base = READ_ONCE(svm->ndev->vram.addr);
+		base = READ_ONCE(nvm->ndev->vram.addr);
 	for (i = 0, j = 0; i < map->npages; i += n, j++) {
 		n = min(1UL << map->dma[j].order, map->npages - i);
-		nvsim_pt_map_entry(svm, map->start + ((u64)i << PAGE_SHIFT), n,
+		nvsim_pt_map_entry(nvm, map->start + ((u64)i << PAGE_SHIFT), n,
 				   base + map->dma[j].addr, flags);
 	}
 	return 0;
 }
 
 /* Clear [@start, @end) of one page-table page. */
-static void nvsim_pt_clear(struct nvsim_vm *svm, struct nvsim_pt *pt,
+static void nvsim_pt_clear(struct nvsim_vm *nvm, struct nvsim_pt *pt,
 			   u64 start, u64 end)
 {
 	unsigned int first = (start >> PAGE_SHIFT) & (NVSIM_PT_ENTRIES - 1);
 	unsigned int n = (end - start) >> PAGE_SHIFT;
 
-	spin_lock(&svm->tlb_lock);
+	spin_lock(&nvm->tlb_lock);
 	if (n == NVSIM_PT_ENTRIES) {
 		pt->pde = 0;
 		memset(pt->pte, 0, sizeof(pt->pte));
 	} else {
-		nvsim_pt_split(svm, pt);
+		nvsim_pt_split(nvm, pt);
 		memset(&pt->pte[first], 0, n * sizeof(pt->pte[0]));
 	}
-	spin_unlock(&svm->tlb_lock);
+	spin_unlock(&nvm->tlb_lock);
 }
 
 /* Whether the VM's in-flight atomic (if any) lies in [@start, @end). */
-static bool nvsim_atomic_in(struct nvsim_vm *svm, u64 start, u64 end)
+static bool nvsim_atomic_in(struct nvsim_vm *nvm, u64 start, u64 end)
 {
 	bool in;
 
-	spin_lock(&svm->tlb_lock);
-	in = svm->atomic_va >= start && svm->atomic_va < end;
-	spin_unlock(&svm->tlb_lock);
+	spin_lock(&nvm->tlb_lock);
+	in = nvm->atomic_va >= start && nvm->atomic_va < end;
+	spin_unlock(&nvm->tlb_lock);
 	return in;
 }
 
@@ -444,36 +444,36 @@ static bool nvsim_atomic_in(struct nvsim_vm *svm, u64 start, u64 end)
  */
 void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
 {
-	struct nvsim_vm *svm = to_nvsim_vm(vm);
+	struct nvsim_vm *nvm = to_nvsim_vm(vm);
 	struct nvsim_pt *pt;
 	unsigned long idx;
 	u64 pt_start;
 
 	lockdep_assert(lockdep_is_held(&vm->lock) ||
 		       lockdep_is_held_type(&vm->gpusvm.notifier_lock, 0));
-	if (!svm || start >= end)
+	if (!nvm || start >= end)
 		return;
 
-	xa_for_each_range(&svm->pts, idx, pt, start >> NVSIM_PDE_SHIFT,
+	xa_for_each_range(&nvm->pts, idx, pt, start >> NVSIM_PDE_SHIFT,
 			  (end - 1) >> NVSIM_PDE_SHIFT) {
 		pt_start = (u64)idx << NVSIM_PDE_SHIFT;
-		nvsim_pt_clear(svm, pt, max(start, pt_start),
+		nvsim_pt_clear(nvm, pt, max(start, pt_start),
 			       min(end, pt_start + SZ_2M));
 	}
-	wait_event(svm->atomic_wq, !nvsim_atomic_in(svm, start, end));
+	wait_event(nvm->atomic_wq, !nvsim_atomic_in(nvm, start, end));
 }
 
 /* The page behind a system-memory entry's DMA address, through the IOMMU. */
-static int nvsim_pt_sys_page(struct nvsim_vm *svm, dma_addr_t addr, u64 need,
+static int nvsim_pt_sys_page(struct nvsim_vm *nvm, dma_addr_t addr, u64 need,
 			     struct page **page)
 {
-	*page = nvsim_iommu_lookup(&svm->ndev->iommu, addr,
+	*page = nvsim_iommu_lookup(&nvm->ndev->iommu, addr,
 				   need & NVSIM_PTE_WRITE);
 	if (*page)
 		return 0;
 	WARN_ONCE(1, "nvsim: GPU access through unmapped DMA address %pad\n",
 		  &addr);
-	atomic64_inc(&svm->stats.dma_errors);
+	atomic64_inc(&nvm->stats.dma_errors);
 	return -ENXIO;
 }
 
@@ -482,9 +482,9 @@ static int nvsim_pt_sys_page(struct nvsim_vm *svm, dma_addr_t addr, u64 need,
  * address outside the VRAM (an entry written before the VRAM moved that
  * the core did not drop: see nvsim_vram_move()).
  */
-static int nvsim_pt_vram_page(struct nvsim_vm *svm, u64 addr, struct page **page)
+static int nvsim_pt_vram_page(struct nvsim_vm *nvm, u64 addr, struct page **page)
 {
-	struct nvsim_vram *vram = &svm->ndev->vram;
+	struct nvsim_vram *vram = &nvm->ndev->vram;
 	u64 offset = addr - READ_ONCE(vram->addr);
 
 	if (offset >= vram->size) {
@@ -497,7 +497,7 @@ static int nvsim_pt_vram_page(struct nvsim_vm *svm, u64 addr, struct page **page
 
 /**
  * nvsim_pt_translate() - look a virtual address up as the GPU's MMU would
- * @svm: the VM
+ * @nvm: the VM
  * @va: the virtual address
  * @need: the NVSIM_PTE_* bits the access needs
  * @page: out, on a hit, the page @va lies in
@@ -518,7 +518,7 @@ static int nvsim_pt_vram_page(struct nvsim_vm *svm, u64 addr, struct page **page
  * that is not mapped for the GPU, or a VRAM address outside the VRAM (a
  * bug of the core: the job fails).
  */
-int nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need,
+int nvsim_pt_translate(struct nvsim_vm *nvm, u64 va, u64 need,
 		       struct page **page, bool *vram)
 {
 	unsigned long off = 0;
@@ -526,8 +526,8 @@ int nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need,
 	u64 addr;
 	u64 pte;
 
-	lockdep_assert_held(&svm->tlb_lock);
-	pt = xa_load(&svm->pts, va >> NVSIM_PDE_SHIFT);
+	lockdep_assert_held(&nvm->tlb_lock);
+	pt = xa_load(&nvm->pts, va >> NVSIM_PDE_SHIFT);
 	if (!pt)
 		return -EFAULT;
 
@@ -543,6 +543,6 @@ int nvsim_pt_translate(struct nvsim_vm *svm, u64 va, u64 need,
 	addr = (pte & NVSIM_PTE_ADDR) + ((u64)off << PAGE_SHIFT);
 	*vram = FIELD_GET(NVSIM_PTE_APERTURE, pte) == NVSIM_PTE_APERTURE_VRAM;
 	if (*vram)
-		return nvsim_pt_vram_page(svm, addr, page);
-	return nvsim_pt_sys_page(svm, addr, need, page);
+		return nvsim_pt_vram_page(nvm, addr, page);
+	return nvsim_pt_sys_page(nvm, addr, need, page);
 }
