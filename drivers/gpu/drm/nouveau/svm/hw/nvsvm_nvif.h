@@ -36,7 +36,7 @@ struct nouveau_drm;
 #define NVSVM_NVIF_FAULT_MAX	(NVSVM_NVIF_TOKEN_SLOT >> 17)
 
 /**
- * struct nvsvm_nvif_fault - a fault buffer
+ * struct nvsvm_nvif_fault_ring - a fault buffer
  * @object: the fault buffer object (MAXWELL_ or VOLTA_FAULT_BUFFER_A),
  *	mapped: the entries are read through it
  * @notify: its event, which wakes the core's fault worker
@@ -49,7 +49,7 @@ struct nouveau_drm;
  * @ring: the ring protocol's state (fault worker, or suspend/resume)
  * @max: the most faults of this buffer one batch takes
  */
-struct nvsvm_nvif_fault {
+struct nvsvm_nvif_fault_ring {
 	struct nvif_object object;
 	struct nvif_event notify;
 	s32 oclass;
@@ -99,7 +99,7 @@ struct nvsvm_nvif_copy {
  *	@nrfault.entries is 0 without it)
  * @slots: the backend's side of each fault of the batch being served, by
  *	slot (fault worker)
- * @batch: faults in that batch (fault worker)
+ * @nslots: faults in that batch, the slots in use (fault worker)
  * @batches: batches fetched so far (fault worker)
  * @replay: that batch holds replayable faults (fault worker)
  * @copy: the copy engine and VRAM
@@ -121,10 +121,10 @@ struct nouveau_svm {
 	struct nvsvm_hw_recover recover;
 
 	struct nouveau_svm_file idle;
-	struct nvsvm_nvif_fault fault;
-	struct nvsvm_nvif_fault nrfault;
+	struct nvsvm_nvif_fault_ring fault;
+	struct nvsvm_nvif_fault_ring nrfault;
 	struct nvsvm_hw_slot *slots;
-	unsigned int batch;
+	unsigned int nslots;
 	u64 batches;
 	bool replay;
 	struct nvsvm_nvif_copy copy;

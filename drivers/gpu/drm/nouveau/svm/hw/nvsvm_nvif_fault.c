@@ -82,7 +82,7 @@
  *   kill (nouveau_channel_kill(), a spinlock inside, and the channel's
  *   NVIF_CHAN_V0_ERROR method, nvkm's channel spinlock inside) runs
  *   under it, so that nouveau_svmm_part() waits for it.
- * - &nvsvm_nvif_fault.ring, &nouveau_svm.slots and &nouveau_svm.batch
+ * - &nvsvm_nvif_fault_ring.ring, &nouveau_svm.slots and &nouveau_svm.nslots
  *   belong to the core's fault worker, which never runs twice at once;
  *   suspend and resume touch them only after blocking the events and
  *   stopping the worker (nouveau_svm_fault_stop()).
@@ -381,7 +381,7 @@ static bool nvsvm_nvif_nr_take(struct nouveau_svm *svm, int decoded, const u32 *
 /* What a drain of one buffer fills in: see nvsvm_nvif_fault_drain(). */
 struct nvsvm_nvif_drain {
 	struct nouveau_svm *svm;
-	struct nvsvm_nvif_fault *fb;
+	struct nvsvm_nvif_fault_ring *fb;
 	struct nouveau_svm_fault *faults;
 	unsigned int n;
 };
@@ -406,35 +406,35 @@ static bool nvsvm_nvif_drain_take(void *arg, const u32 *e)
 
 static u32 nvsvm_nvif_ring_rd_entry(void *priv, u32 off)
 {
-	struct nvsvm_nvif_fault *fb = priv;
+	struct nvsvm_nvif_fault_ring *fb = priv;
 
 	return nvif_rd32(&fb->object, off);
 }
 
 static void nvsvm_nvif_ring_wr_entry(void *priv, u32 off, u32 val)
 {
-	struct nvsvm_nvif_fault *fb = priv;
+	struct nvsvm_nvif_fault_ring *fb = priv;
 
 	nvif_wr32(&fb->object, off, val);
 }
 
 static u32 nvsvm_nvif_ring_rd_get(void *priv)
 {
-	struct nvsvm_nvif_fault *fb = priv;
+	struct nvsvm_nvif_fault_ring *fb = priv;
 
 	return nvif_rd32(fb->device, fb->getaddr);
 }
 
 static u32 nvsvm_nvif_ring_rd_put(void *priv)
 {
-	struct nvsvm_nvif_fault *fb = priv;
+	struct nvsvm_nvif_fault_ring *fb = priv;
 
 	return nvif_rd32(fb->device, fb->putaddr);
 }
 
 static void nvsvm_nvif_ring_wr_get(void *priv, u32 val)
 {
-	struct nvsvm_nvif_fault *fb = priv;
+	struct nvsvm_nvif_fault_ring *fb = priv;
 
 	nvif_wr32(fb->device, fb->getaddr, val);
 }
@@ -449,7 +449,7 @@ static const struct nvsvm_hw_ring_ops nvsvm_nvif_ring_ops = {
 
 /* Report what a drain of @fb found that is worth saying. */
 static void nvsvm_nvif_drain_report(struct nouveau_svm *svm,
-				    struct nvsvm_nvif_fault *fb,
+				    struct nvsvm_nvif_fault_ring *fb,
 				    const struct nvsvm_hw_ring_stat *st)
 {
 	if ((st->put_flags & NVSVM_HW_FAULT_OVERFLOW) && fb->nr)
@@ -469,7 +469,7 @@ static void nvsvm_nvif_drain_report(struct nouveau_svm *svm,
  * all; returns the new @n.
  */
 static unsigned int nvsvm_nvif_fault_drain(struct nouveau_svm *svm,
-					   struct nvsvm_nvif_fault *fb,
+					   struct nvsvm_nvif_fault_ring *fb,
 					   struct nouveau_svm_fault *faults,
 					   unsigned int n, unsigned int max)
 {
@@ -528,7 +528,7 @@ unsigned int nvsvm_nvif_fault_fetch(struct nouveau_svm_dev *sdev,
 	nr = n;
 	n = nvsvm_nvif_fault_drain(svm, &svm->fault, faults, n, max);
 	svm->replay = n > nr;
-	svm->batch = n;
+	svm->nslots = n;
 	svm->batches += !!n;
 	return n;
 }
@@ -552,9 +552,9 @@ void nvsvm_nvif_fault_replay(struct nouveau_svm_dev *sdev)
 	if (svm->replay)
 		nvsvm_nvif_replay_all(svm);
 
-	if (!nvsvm_hw_slots_resume(svm->slots, svm->batch))
+	if (!nvsvm_hw_slots_resume(svm->slots, svm->nslots))
 		return;
-	for (i = 0; i < svm->batch; i++)
+	for (i = 0; i < svm->nslots; i++)
 		if (svm->slots[i].state == NVSVM_HW_SLOT_RESUME)
 			nvsvm_nvif_nr_resume(svm, &svm->slots[i]);
 }
@@ -579,7 +579,7 @@ void nvsvm_nvif_fault_cancel(struct nouveau_svm_dev *sdev,
 	unsigned int slot = FIELD_GET(NVSVM_NVIF_TOKEN_SLOT, fault->token);
 	struct nvsvm_hw_slot *s;
 
-	if (WARN_ON(slot >= svm->batch))
+	if (WARN_ON(slot >= svm->nslots))
 		return;
 	s = &svm->slots[slot];
 	switch (s->state) {
@@ -618,7 +618,7 @@ static int nvsvm_nvif_nr_event(struct nvif_event *event, void *repv, u32 repc)
  * blocked; @fb->nr says which of the GPU's buffers.
  */
 static int nvsvm_nvif_fault_object(struct nouveau_svm *svm,
-				   struct nvsvm_nvif_fault *fb, s32 oclass,
+				   struct nvsvm_nvif_fault_ring *fb, s32 oclass,
 				   nvif_event_func func)
 {
 	struct nvif_object *device = &svm->drm->client.device.object;
@@ -661,7 +661,7 @@ err_object:
 	return ret;
 }
 
-static void nvsvm_nvif_fault_object_fini(struct nvsvm_nvif_fault *fb)
+static void nvsvm_nvif_fault_object_fini(struct nvsvm_nvif_fault_ring *fb)
 {
 	if (!fb->entries)
 		return;
@@ -732,7 +732,7 @@ int nvsvm_nvif_fault_init(struct nouveau_svm *svm)
 		{ MAXWELL_FAULT_BUFFER_A, 0 },
 		{}
 	};
-	struct nvsvm_nvif_fault *fb = &svm->fault;
+	struct nvsvm_nvif_fault_ring *fb = &svm->fault;
 	int cid, ret;
 
 	cid = nvif_mclass(&svm->drm->client.device.object, buffers);
@@ -770,7 +770,7 @@ void nvsvm_nvif_fault_suspend(struct nouveau_svm *svm)
 
 /* Take @fb over from nvkm, and allow its event. */
 static void nvsvm_nvif_fault_start(struct nouveau_svm *svm,
-				   struct nvsvm_nvif_fault *fb)
+				   struct nvsvm_nvif_fault_ring *fb)
 {
 	if (!fb->entries)
 		return;
