@@ -84,7 +84,6 @@
 
 #include <linux/hmm.h>
 #include <linux/hugetlb.h>
-#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>

@@ -75,7 +75,6 @@ struct nouveau_svm_served {
 struct nouveau_svm_vm *nouveau_svm_vm_create(struct nouveau_svm_dev *sdev,
 					     const struct nouveau_svm_window *unmanaged);
 void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm);
-void nouveau_svm_vm_gpu_unmap_all(struct nouveau_svm_vm *vm);
 void nouveau_svm_vm_gc(struct nouveau_svm_vm *vm);
 void nouveau_svm_range_sync(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r);
 void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
@@ -96,10 +95,6 @@ int nouveau_svm_hmm_range_fault(struct mm_struct *mm, struct hmm_range *range);
 int nouveau_svm_vm_migrate_locked(struct nouveau_svm_vm *vm,
 				  const struct nouveau_svm_window *w);
 
-ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch);
-bool nouveau_svm_replay_returned(struct nouveau_svm_dev *sdev, u64 batch);
-bool nouveau_svm_replay_issued(struct nouveau_svm_dev *sdev, u64 batch);
-
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 bool nouveau_svm_fail_snapshot(void);
 #else
@@ -108,8 +103,6 @@ static inline bool nouveau_svm_fail_snapshot(void)
 	return false;
 }
 #endif
-void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
-				   struct nouveau_svm_vm *vm);
 
 struct nouveau_svm_stats *nouveau_svm_stats_get(struct nouveau_svm_stats *stats);
 void nouveau_svm_stats_put(struct nouveau_svm_stats *stats);

@@ -4,17 +4,18 @@
  * migration or an atomic grant finds or creates the range around an
  * address, gets its pages with HMM and writes them into the GPU page
  * table through the backend, under the VM lock and, for the write, the
- * notifier lock (see "Locking" in nouveau_svm_vm.c).
+ * notifier lock held for read (see "Locking" in nouveau_svm_vm.c).
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
 
 #include <linux/hmm.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <drm/drm_pagemap.h>
-#include <drm/nouveau_drm.h>
 
 #include "nouveau_svm_priv.h"
 #include "nouveau_svm_trace.h"

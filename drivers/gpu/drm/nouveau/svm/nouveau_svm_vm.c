@@ -31,12 +31,13 @@
 #include <linux/bitmap.h>
 #include <linux/cgroup_dmem.h>
 #include <linux/delay.h>
+#include <linux/export.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <drm/nouveau_drm.h>
 
 #include "nouveau_svm_priv.h"
 #include "nouveau_svm_trace.h"
@@ -106,7 +107,8 @@ static void nouveau_svm_range_atomic_clear(struct nouveau_svm_range *r)
  * Forget what of @r nouveau_svm_vm_gpu_unmap_all() took off the GPU since
  * it was mapped (that counted it off the statistics already).
  *
- * Context: The VM's notifier lock held.
+ * Context: The VM's notifier lock held for write, or for read with the
+ * VM lock held (the range's state is written).
  */
 void nouveau_svm_range_sync(struct nouveau_svm_vm *vm, struct nouveau_svm_range *r)
 {
@@ -151,7 +153,7 @@ void nouveau_svm_range_gpu_unmap(struct nouveau_svm_vm *vm,
  * Return: the time, or 0 if the batch has not been replayed yet or is older
  * than the last NOUVEAU_SVM_REPLAYS batches.
  */
-ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch)
+static ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch)
 {
 	const struct nouveau_svm_replay *r =
 		&sdev->replays[batch & (NOUVEAU_SVM_REPLAYS - 1)];
@@ -173,7 +175,7 @@ ktime_t nouveau_svm_replay_time(struct nouveau_svm_dev *sdev, u64 batch)
  * Return: true once the batch's replay has returned, the stalled accesses
  * free to retry; also for a batch older than the last NOUVEAU_SVM_REPLAYS.
  */
-bool nouveau_svm_replay_returned(struct nouveau_svm_dev *sdev, u64 batch)
+static bool nouveau_svm_replay_returned(struct nouveau_svm_dev *sdev, u64 batch)
 {
 	const struct nouveau_svm_replay *r =
 		&sdev->replays[batch & (NOUVEAU_SVM_REPLAYS - 1)];
@@ -197,7 +199,7 @@ bool nouveau_svm_replay_returned(struct nouveau_svm_dev *sdev, u64 batch)
  * Context: Any context.
  * Return: true once the fault worker has started the batch's replay.
  */
-bool nouveau_svm_replay_issued(struct nouveau_svm_dev *sdev, u64 batch)
+static bool nouveau_svm_replay_issued(struct nouveau_svm_dev *sdev, u64 batch)
 {
 	return batch <= READ_ONCE(sdev->replay_issued);
 }
@@ -332,7 +334,7 @@ static const struct drm_gpusvm_ops nouveau_svm_gpusvm_ops = {
  *
  * Context: Process context; takes the VM's notifier lock (write).
  */
-void nouveau_svm_vm_gpu_unmap_all(struct nouveau_svm_vm *vm)
+static void nouveau_svm_vm_gpu_unmap_all(struct nouveau_svm_vm *vm)
 {
 	struct drm_gpusvm *gpusvm = &vm->gpusvm;
 
@@ -355,10 +357,10 @@ void nouveau_svm_vm_gpu_unmap_all(struct nouveau_svm_vm *vm)
  * depends on them.  The pages themselves, in system or device memory,
  * stay; the next GPU access faults and maps them again at the backend's
  * current addresses.  Each VM is held as &nouveau_svm_dev.held while it is
- * unmapped, so that its teardown waits (see "Locking").  No VM's lock
- * is taken, only its notifier lock (nouveau_svm_vm_gpu_unmap_all()):
- * suspend and resume call this while tasks are frozen, and a frozen task
- * may hold a VM's lock.
+ * unmapped, so that its teardown waits (see "Locking" in
+ * nouveau_svm_fault.c).  No VM's lock is taken, only its notifier lock
+ * (nouveau_svm_vm_gpu_unmap_all()): suspend and resume call this while
+ * tasks are frozen, and a frozen task may hold a VM's lock.
  *
  * Context: Process context; takes &nouveau_svm_dev.unmap_lock, then
  * &nouveau_svm_dev.vms_lock briefly and each VM's notifier lock in turn.
@@ -408,8 +410,8 @@ static bool nouveau_svm_dev_lets_go(struct nouveau_svm_dev *sdev,
  * server of @vm's faults, if any, has finished them, and
  * nouveau_svm_dev_gpu_unmap_all() has done with @vm.
  */
-void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
-				   struct nouveau_svm_vm *vm)
+static void nouveau_svm_dev_wait_unserved(struct nouveau_svm_dev *sdev,
+					  struct nouveau_svm_vm *vm)
 {
 	wait_event(sdev->serving_wq, nouveau_svm_dev_lets_go(sdev, vm));
 }
@@ -436,7 +438,8 @@ static void nouveau_svm_vm_release(struct nouveau_svm_vm *vm, u64 addr)
  * nouveau_svm_vm_gc() - remove the ranges the CPU unmapped
  * @vm: the VM
  *
- * Context: Process context, the VM lock held.
+ * Context: Process context, the VM lock held; takes the VM's gc_lock and
+ * (through drm_gpusvm_range_remove()) its notifier lock; may sleep.
  */
 void nouveau_svm_vm_gc(struct nouveau_svm_vm *vm)
 {
@@ -596,3 +599,4 @@ void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm)
 	nouveau_svm_stats_put(vm->stats);
 	kfree(vm);
 }
+
