@@ -88,11 +88,20 @@ if [ ${#cfiles[@]} -gt 0 ]; then
 	# loses the qualifier stripping of READ_ONCE() and friends.
 	# -k: sparse exits non-zero on what it reports, and every object
 	# must still be checked; the messages decide, not make's status.
+	# drivers/gpu/drm/Makefile descends into both nouveau/ and
+	# nouveau/svm/, so each object is built twice, once with each
+	# directory's flags.  The build with the wrong ones would fail on
+	# includes the other directory adds (nouveau's for the nvif backend,
+	# svm/ for the trace header): KCFLAGS gives both builds both sets.
+	nv=$SRC/drivers/gpu/drm/nouveau
 	raw=$("${KMAKE[@]}" -k W=1 C=2 CHECK=sparse \
-		CHECKFLAGS="-D__typeof_unqual__=__typeof__" "${objs[@]}" 2>&1) || true
+		CHECKFLAGS="-D__typeof_unqual__=__typeof__" \
+		KCFLAGS="-I$nv/include -I$nv/include/nvkm -I$nv/nvkm -I$nv/nvkm/subdev/gsp -I$nv -I$nv/svm" \
+		"${objs[@]}" 2>&1) || true
 	pat=$(printf '%s\n' "${cfiles[@]%.c}" "${kfiles[@]}" | sed 's/[.[\*^$]/\\&/g' |
 	      paste -sd'|')
-	ours=$(printf '%s\n' "$raw" | grep -E "(^|/)($pat)[^ ]*:[0-9]+(:[0-9]+)?: (warning|error)" ||
+	ours=$(printf '%s\n' "$raw" |
+	       grep -E "(^|/)($pat)[^ ]*:[0-9]+(:[0-9]+)?: (warning|error|fatal error)" ||
 	       true)
 	# sparse 0.6.4 cannot parse 7.3's modinfo macros: it reports "bad
 	# constant expression" on every MODULE_*() and module_param() line.
@@ -115,7 +124,11 @@ if [ ${#cfiles[@]} -gt 0 ]; then
 	done <<< "$ours"
 	[ $dropped -eq 0 ] ||
 		echo "check: sparse: dropped $dropped 'bad constant expression' on MODULE_*()/module_param() lines (sparse 0.6.4 vs 7.3's modinfo macros)"
-	if [ "$(printf '%s\n' "$raw" | grep -c '^  CHECK ')" -lt ${#objs[@]} ]; then
+	# make's own error for one of our objects (a failed build whose
+	# message names no file of ours, e.g. a missing header)
+	failed=$(printf '%s\n' "$raw" | grep -E '\*\*\* \[.*(svm/).*\.o\] Error' || true)
+	[ -z "$failed" ] || out+="$failed"$'\n'
+	if [ "$(printf '%s\n' "$raw" | grep '^  CHECK ' | sort -u | wc -l)" -lt ${#objs[@]} ]; then
 		out+="sparse checked fewer than ${#objs[@]} file(s):"$'\n'
 		out+=$(printf '%s\n' "$raw" | tail -n 20)$'\n'
 	fi
