@@ -103,8 +103,8 @@ struct nouveau_svm_map {
 struct nouveau_svm_backend_ops {
 	/**
 	 * @vm_init: Required.  Create the GPU address space of a new SVM VM,
-	 * whose faults are to carry the context number the core gave it in
-	 * &nouveau_svm_vm.inst.  Context: process context of SVM_INIT, no
+	 * whose faults are to carry the context number the core gave it
+	 * (nouveau_svm_vm_inst()).  Context: process context of SVM_INIT, no
 	 * core lock held; may sleep.  Return: 0 or a negative errno.
 	 */
 	int (*vm_init)(struct nouveau_svm_vm *vm);
@@ -397,55 +397,6 @@ struct nouveau_svm_dev {
 };
 
 /**
- * struct nouveau_svm_vm - one client's SVM address space
- * @gpusvm: the drm_gpusvm it embeds (its notifier lock protects the GPU
- *	page table's contents against invalidation)
- * @sdev: the device
- * @lock: the "driver SVM lock" of drm_gpusvm: serialises range creation
- *	and removal (fault service, garbage collection, teardown)
- * @unmanaged: the window reserved for driver buffers, never mirrored
- * @atomic_policy: NOUVEAU_SVM_ATOMIC__* of the addresses userspace
- *	advised, as xarray values; device-exclusive elsewhere (its own lock)
- * @inst: the context number the backend's faults carry, from 1
- * @priv: the backend's data
- * @batch: the last fault batch that held faults of the VM (its server)
- * @serving: a fault server serves the VM now (&nouveau_svm_dev.vms_lock);
- *	its teardown waits until none does
- * @map_epoch: bumped each time nouveau_svm_vm_gpu_unmap_all() takes the
- *	whole VM off the GPU (notifier lock): a range mapped in an older
- *	epoch is no longer mapped
- * @dead: the backend's vm_fini ran; the notifier unmaps nothing more on
- *	the GPU (notifier lock)
- * @gc_lock: protects @gc_list
- * @gc_list: unmapped ranges waiting for garbage collection
- * @gc_work: garbage collector
- * @stats: counters (see &struct nouveau_svm_stats)
- * @dmem_css: the dmem cgroup of the process that created the VM, which
- *	its VRAM is charged to, whoever migrates it (NULL without the dmem
- *	controller)
- */
-struct nouveau_svm_vm {
-	struct drm_gpusvm gpusvm;
-	struct nouveau_svm_dev *sdev;
-	struct mutex lock; /* drm_gpusvm driver lock: range tree changes */
-	struct nouveau_svm_window unmanaged;
-	struct maple_tree atomic_policy;
-	u64 inst;
-	void *priv;
-	u64 batch;
-	bool serving;
-	u64 map_epoch;
-	bool dead;
-
-	spinlock_t gc_lock; /* protects gc_list */
-	struct list_head gc_list;
-	struct work_struct gc_work;
-
-	struct nouveau_svm_stats *stats;
-	struct cgroup_subsys_state *dmem_css;
-};
-
-/**
  * struct nouveau_svm_file - SVM state of an open DRM file
  * @lock: protects @vm
  * @vm: the file's SVM VM, NULL before SVM_INIT
@@ -473,9 +424,35 @@ u64 nouveau_svm_devmem_used(struct nouveau_svm_dev *sdev);
 int nouveau_svm_chunk_evict(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 int nouveau_svm_devmem_evict(struct nouveau_svm_dev *sdev);
 
+u64 nouveau_svm_dev_caps(const struct nouveau_svm_dev *sdev);
+
+void *nouveau_svm_vm_priv(const struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_set_priv(struct nouveau_svm_vm *vm, void *priv);
+struct nouveau_svm_dev *nouveau_svm_vm_dev(const struct nouveau_svm_vm *vm);
+u64 nouveau_svm_vm_inst(const struct nouveau_svm_vm *vm);
+const struct nouveau_svm_window *nouveau_svm_vm_unmanaged(const struct nouveau_svm_vm *vm);
+const struct nouveau_svm_stats *nouveau_svm_vm_stats(const struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_lock(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_unlock(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_notifier_lock(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_notifier_unlock(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_notifier_lock_write(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_notifier_unlock_write(struct nouveau_svm_vm *vm);
+#ifdef CONFIG_LOCKDEP
+void nouveau_svm_vm_assert_held(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_assert_notifier_held(struct nouveau_svm_vm *vm);
+void nouveau_svm_vm_assert_unmap_held(struct nouveau_svm_vm *vm);
+#else
+static inline void nouveau_svm_vm_assert_held(struct nouveau_svm_vm *vm) { }
+static inline void nouveau_svm_vm_assert_notifier_held(struct nouveau_svm_vm *vm) { }
+static inline void nouveau_svm_vm_assert_unmap_held(struct nouveau_svm_vm *vm) { }
+#endif
+
 void nouveau_svm_file_init(struct nouveau_svm_file *sfile);
 void nouveau_svm_file_fini(struct nouveau_svm_file *sfile);
 struct nouveau_svm_vm *nouveau_svm_file_vm(struct nouveau_svm_file *sfile);
+int nouveau_svm_file_call_vm(struct nouveau_svm_file *sfile,
+			     void (*fn)(struct nouveau_svm_vm *vm, void *arg), void *arg);
 void nouveau_svm_file_show_fdinfo(struct nouveau_svm_file *sfile,
 				  struct drm_printer *p);
 

@@ -526,3 +526,18 @@ void nouveau_svm_dev_fini(struct nouveau_svm_dev *sdev)
 	mutex_destroy(&sdev->vms_lock);
 }
 EXPORT_SYMBOL_GPL(nouveau_svm_dev_fini);
+
+/**
+ * nouveau_svm_dev_caps() - what SVM a device offers
+ * @sdev: the device
+ *
+ * Context: Any context, after nouveau_svm_dev_init(); read without a
+ * lock, it may race with the device memory's init and fini, which set
+ * and clear NOUVEAU_SVM_CAP_MIGRATE_VRAM.
+ * Return: NOUVEAU_SVM_CAP_* bits, as NOUVEAU_GETPARAM_SVM_CAPS reports them.
+ */
+u64 nouveau_svm_dev_caps(const struct nouveau_svm_dev *sdev)
+{
+	return sdev->caps;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_dev_caps);

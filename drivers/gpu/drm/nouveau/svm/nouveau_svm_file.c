@@ -59,6 +59,35 @@ void nouveau_svm_file_fini(struct nouveau_svm_file *sfile)
 EXPORT_SYMBOL_GPL(nouveau_svm_file_fini);
 
 /**
+ * nouveau_svm_file_call_vm() - call a function with a file's SVM VM
+ * @sfile: the file's SVM state
+ * @fn: the function; the VM cannot go away while it runs
+ * @arg: its argument
+ *
+ * For what any holder of the file may do with the VM, such as read its
+ * counters: unlike nouveau_svm_file_vm(), the caller need not be the
+ * process the VM mirrors.
+ *
+ * Context: Process context; takes the file's lock around @fn, which must
+ * not call back into the file's SVM state.
+ * Return: 0 after calling @fn; -ENOENT before SVM_INIT (@fn not called).
+ */
+int nouveau_svm_file_call_vm(struct nouveau_svm_file *sfile,
+			     void (*fn)(struct nouveau_svm_vm *vm, void *arg), void *arg)
+{
+	int ret = 0;
+
+	mutex_lock(&sfile->lock);
+	if (sfile->vm)
+		fn(sfile->vm, arg);
+	else
+		ret = -ENOENT;
+	mutex_unlock(&sfile->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_file_call_vm);
+
+/**
  * nouveau_svm_file_vm() - the SVM VM an ioctl of this file may use
  * @sfile: the file's SVM state
  *

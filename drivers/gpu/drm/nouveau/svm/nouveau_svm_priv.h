@@ -16,6 +16,55 @@ struct hmm_range;
 #define NOUVEAU_SVM_FAULT_RETRIES	16
 
 /**
+ * struct nouveau_svm_vm - one client's SVM address space
+ * @gpusvm: the drm_gpusvm it embeds (its notifier lock protects the GPU
+ *	page table's contents against invalidation)
+ * @sdev: the device
+ * @lock: the "driver SVM lock" of drm_gpusvm: serialises range creation
+ *	and removal (fault service, garbage collection, teardown)
+ * @unmanaged: the window reserved for driver buffers, never mirrored
+ * @atomic_policy: NOUVEAU_SVM_ATOMIC__* of the addresses userspace
+ *	advised, as xarray values; device-exclusive elsewhere (its own lock)
+ * @inst: the context number the backend's faults carry, from 1
+ * @priv: the backend's data
+ * @batch: the last fault batch that held faults of the VM (its server)
+ * @serving: a fault server serves the VM now (&nouveau_svm_dev.vms_lock);
+ *	its teardown waits until none does
+ * @map_epoch: bumped each time nouveau_svm_vm_gpu_unmap_all() takes the
+ *	whole VM off the GPU (notifier lock): a range mapped in an older
+ *	epoch is no longer mapped
+ * @dead: the backend's vm_fini ran; the notifier unmaps nothing more on
+ *	the GPU (notifier lock)
+ * @gc_lock: protects @gc_list
+ * @gc_list: unmapped ranges waiting for garbage collection
+ * @gc_work: garbage collector
+ * @stats: counters (see &struct nouveau_svm_stats)
+ * @dmem_css: the dmem cgroup of the process that created the VM, which
+ *	its VRAM is charged to, whoever migrates it (NULL without the dmem
+ *	controller)
+ */
+struct nouveau_svm_vm {
+	struct drm_gpusvm gpusvm;
+	struct nouveau_svm_dev *sdev;
+	struct mutex lock; /* drm_gpusvm driver lock: range tree changes */
+	struct nouveau_svm_window unmanaged;
+	struct maple_tree atomic_policy;
+	u64 inst;
+	void *priv;
+	u64 batch;
+	bool serving;
+	u64 map_epoch;
+	bool dead;
+
+	spinlock_t gc_lock; /* protects gc_list */
+	struct list_head gc_list;
+	struct work_struct gc_work;
+
+	struct nouveau_svm_stats *stats;
+	struct cgroup_subsys_state *dmem_css;
+};
+
+/**
  * struct nouveau_svm_range - a drm_gpusvm range of an SVM VM
  * @base: the drm_gpusvm range it embeds
  * @pages: its pages and their DMA mappings (1:1 layout)

@@ -33,6 +33,7 @@
 #include <linux/delay.h>
 #include <linux/export.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/moduleparam.h>
@@ -600,3 +601,218 @@ void nouveau_svm_vm_destroy(struct nouveau_svm_vm *vm)
 	kfree(vm);
 }
 
+/**
+ * nouveau_svm_vm_priv() - the backend's data of a VM
+ * @vm: the VM
+ *
+ * Context: Any context; the backend decides what keeps the data alive
+ * (set in @vm_init, cleared with nouveau_svm_vm_set_priv() under the VM
+ * lock and the notifier lock for write).
+ * Return: what the backend last set, NULL before @vm_init set it.
+ */
+void *nouveau_svm_vm_priv(const struct nouveau_svm_vm *vm)
+{
+	return vm->priv;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_priv);
+
+/**
+ * nouveau_svm_vm_set_priv() - set the backend's data of a VM
+ * @vm: the VM
+ * @priv: the data
+ *
+ * Context: In @vm_init, before the VM is in use, no lock needed;
+ * afterwards, with the VM lock and the notifier lock for write held
+ * (nouveau_svm_vm_lock(), nouveau_svm_vm_notifier_lock_write()), so that
+ * no op of the VM's runs meanwhile.
+ */
+void nouveau_svm_vm_set_priv(struct nouveau_svm_vm *vm, void *priv)
+{
+	vm->priv = priv;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_set_priv);
+
+/**
+ * nouveau_svm_vm_dev() - the device of a VM
+ * @vm: the VM
+ *
+ * Context: Any context.
+ * Return: the device.
+ */
+struct nouveau_svm_dev *nouveau_svm_vm_dev(const struct nouveau_svm_vm *vm)
+{
+	return vm->sdev;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_dev);
+
+/**
+ * nouveau_svm_vm_inst() - the context number of a VM
+ * @vm: the VM
+ *
+ * The number the backend's faults of the VM must carry
+ * (&nouveau_svm_fault.inst), given before @vm_init and kept for the VM's
+ * life.
+ *
+ * Context: Any context.
+ * Return: the number, from 1.
+ */
+u64 nouveau_svm_vm_inst(const struct nouveau_svm_vm *vm)
+{
+	return vm->inst;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_inst);
+
+/**
+ * nouveau_svm_vm_unmanaged() - the window of a VM that is never mirrored
+ * @vm: the VM
+ *
+ * Context: Any context; the window is set before @vm_init and never
+ * changes.
+ * Return: the window SVM_INIT reserved for the driver's own buffers.
+ */
+const struct nouveau_svm_window *nouveau_svm_vm_unmanaged(const struct nouveau_svm_vm *vm)
+{
+	return &vm->unmanaged;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_unmanaged);
+
+/**
+ * nouveau_svm_vm_stats() - the counters of a VM's client
+ * @vm: the VM
+ *
+ * Context: Any context, for as long as the VM lives.
+ * Return: the counters, to read with atomic64_read().
+ */
+const struct nouveau_svm_stats *nouveau_svm_vm_stats(const struct nouveau_svm_vm *vm)
+{
+	return vm->stats;
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_stats);
+
+/**
+ * nouveau_svm_vm_lock() - take a VM's lock
+ * @vm: the VM
+ *
+ * The VM lock is drm_gpusvm's driver lock (see "Locking"): while a backend
+ * holds it, no range is created or removed and no @map_prepare, @map or
+ * @map_release of the VM runs.
+ *
+ * Context: Process context, no lock of the VM held; may sleep.
+ */
+void nouveau_svm_vm_lock(struct nouveau_svm_vm *vm)
+{
+	mutex_lock(&vm->lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_lock);
+
+/**
+ * nouveau_svm_vm_unlock() - release a VM's lock
+ * @vm: the VM
+ *
+ * Context: The VM lock held (nouveau_svm_vm_lock()).
+ */
+void nouveau_svm_vm_unlock(struct nouveau_svm_vm *vm)
+{
+	mutex_unlock(&vm->lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_unlock);
+
+/**
+ * nouveau_svm_vm_notifier_lock() - take a VM's notifier lock for read
+ * @vm: the VM
+ *
+ * drm_gpusvm's notifier lock: held for read, no MMU notifier of the VM
+ * unmaps anything meanwhile.  Taken after the VM lock when both are; the
+ * notifier lock is taken in reclaim, so nothing that may enter reclaim
+ * (allocating with GFP_KERNEL) may be done while it is held.
+ *
+ * Context: Process context; may sleep.
+ */
+void nouveau_svm_vm_notifier_lock(struct nouveau_svm_vm *vm)
+{
+	drm_gpusvm_notifier_lock(&vm->gpusvm);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_notifier_lock);
+
+/**
+ * nouveau_svm_vm_notifier_unlock() - release a VM's notifier lock (read)
+ * @vm: the VM
+ *
+ * Context: The notifier lock held for read.
+ */
+void nouveau_svm_vm_notifier_unlock(struct nouveau_svm_vm *vm)
+{
+	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_notifier_unlock);
+
+/**
+ * nouveau_svm_vm_notifier_lock_write() - take a VM's notifier lock for write
+ * @vm: the VM
+ *
+ * Held for write, neither an MMU notifier's @unmap nor a @map of the VM
+ * runs meanwhile.  The same order and allocation rules as
+ * nouveau_svm_vm_notifier_lock() apply.
+ *
+ * Context: Process context; may sleep.
+ */
+void nouveau_svm_vm_notifier_lock_write(struct nouveau_svm_vm *vm)
+{
+	down_write(&vm->gpusvm.notifier_lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_notifier_lock_write);
+
+/**
+ * nouveau_svm_vm_notifier_unlock_write() - release a VM's notifier lock (write)
+ * @vm: the VM
+ *
+ * Context: The notifier lock held for write.
+ */
+void nouveau_svm_vm_notifier_unlock_write(struct nouveau_svm_vm *vm)
+{
+	up_write(&vm->gpusvm.notifier_lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_notifier_unlock_write);
+
+#ifdef CONFIG_LOCKDEP
+/**
+ * nouveau_svm_vm_assert_held() - check that a VM's lock is held
+ * @vm: the VM
+ *
+ * Context: Any context; a lockdep check (an empty inline without lockdep).
+ */
+void nouveau_svm_vm_assert_held(struct nouveau_svm_vm *vm)
+{
+	lockdep_assert_held(&vm->lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_assert_held);
+
+/**
+ * nouveau_svm_vm_assert_notifier_held() - check that a VM's notifier lock is held
+ * @vm: the VM
+ *
+ * Context: Any context; a lockdep check of the lock held for read or
+ * write (an empty inline without lockdep).
+ */
+void nouveau_svm_vm_assert_notifier_held(struct nouveau_svm_vm *vm)
+{
+	lockdep_assert_held(&vm->gpusvm.notifier_lock);
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_assert_notifier_held);
+
+/**
+ * nouveau_svm_vm_assert_unmap_held() - check the context of an @unmap call
+ * @vm: the VM
+ *
+ * An @unmap runs with the VM lock held or the notifier lock held for
+ * write (see &nouveau_svm_backend_ops.unmap).
+ *
+ * Context: Any context; a lockdep check (an empty inline without lockdep).
+ */
+void nouveau_svm_vm_assert_unmap_held(struct nouveau_svm_vm *vm)
+{
+	lockdep_assert(lockdep_is_held(&vm->lock) ||
+		       lockdep_is_held_type(&vm->gpusvm.notifier_lock, 0));
+}
+EXPORT_SYMBOL_GPL(nouveau_svm_vm_assert_unmap_held);
+#endif

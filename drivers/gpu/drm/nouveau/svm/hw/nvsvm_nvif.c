@@ -219,7 +219,6 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
 	if (!svm)
 		return;
 	if (!svm->unavailable) {
-		WARN_ON(!xa_empty(&svm->sdev.vms));
 		if (svm->copy.size)
 			nvsvm_nvif_stop_devmem(svm);
 		nvsvm_nvif_fault_fini(svm);
@@ -348,7 +347,7 @@ int nouveau_svm_getparam(struct nouveau_drm *drm, u64 param, u64 *value)
 
 	switch (param) {
 	case NOUVEAU_GETPARAM_SVM_CAPS:
-		*value = svm && !svm->unavailable ? svm->sdev.caps : 0;
+		*value = svm && !svm->unavailable ? nouveau_svm_dev_caps(&svm->sdev) : 0;
 		return 0;
 	case NOUVEAU_GETPARAM_SVM_UNAVAILABLE:
 		*value = svm ? svm->unavailable : NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED;
@@ -517,6 +516,12 @@ void nouveau_svmm_fini(struct nouveau_svmm **psvmm)
 	*psvmm = NULL;
 }
 
+/* The context number of a channel's VM (nouveau_svm_file_call_vm()). */
+static void nvsvm_nvif_chan_ctx(struct nouveau_svm_vm *vm, void *ctx)
+{
+	*(u64 *)ctx = nouveau_svm_vm_inst(vm);
+}
+
 /**
  * nouveau_svmm_join() - a channel of an SVM VMM is created
  * @svmm: the client's SVM state, NULL for a VMM without SVM
@@ -541,9 +546,7 @@ int nouveau_svmm_join(struct nouveau_svmm *svmm, struct nouveau_channel *chan)
 		return -ENOMEM;
 	c->chan = chan;
 	c->inst = chan->inst;
-	mutex_lock(&svmm->sfile.lock);
-	c->ctx = svmm->sfile.vm ? svmm->sfile.vm->inst : 0;
-	mutex_unlock(&svmm->sfile.lock);
+	nouveau_svm_file_call_vm(&svmm->sfile, nvsvm_nvif_chan_ctx, &c->ctx);
 
 	mutex_lock(&svm->chan_lock);
 	c->gen = ++svm->chan_gen;

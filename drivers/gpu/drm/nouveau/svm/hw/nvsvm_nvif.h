@@ -142,10 +142,10 @@ struct nouveau_svmm {
 };
 
 /**
- * struct nvsvm_nvif_vm - the backend's side of one SVM VM (vm->priv)
+ * struct nvsvm_nvif_vm - the backend's side of one SVM VM (nouveau_svm_vm_priv())
  * @svm: the device's
  * @vmm: the client's SVM VMM (the VM is detached by clearing
- *	&nouveau_svm_vm.priv, under the VM's lock and the notifier lock)
+ *	its nouveau_svm_vm_priv(), under the VM's lock and the notifier lock)
  * @args: PFNMAP arguments, allocated once (the VM's lock)
  * @pts: the page size each 2 MiB block's page tables are held at, by
  *	block index, as xa_mk_value() (written under the VM's lock, erased
@@ -163,7 +163,7 @@ struct nvsvm_nvif_vm {
  * @head: entry in &nouveau_svm.chans
  * @chan: the channel
  * @inst: its instance block address, as fault entries carry it
- * @ctx: &nouveau_svm_vm.inst of its VM
+ * @ctx: nouveau_svm_vm_inst() of its VM
  * @gen: its join generation, from 1: a new channel may reuse @inst, never
  *	@gen
  */

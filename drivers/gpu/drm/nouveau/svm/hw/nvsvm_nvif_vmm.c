@@ -50,10 +50,11 @@
 /**
  * DOC: Locking
  *
- * - &nouveau_svm_vm.priv is cleared by vm_fini under both the VM's lock and
- *   the notifier lock (write); map and map_prepare hold the first, unmap
- *   one of the two, so each sees either the backend's VM or NULL, never
- *   one being freed.
+ * - The VM's backend data (nouveau_svm_vm_priv()) is cleared by vm_fini
+ *   under both the VM's lock and the notifier lock (write), taken with
+ *   nouveau_svm_vm_lock() and nouveau_svm_vm_notifier_lock_write(); map
+ *   and map_prepare hold the first, unmap one of the two, so each sees
+ *   either the backend's VM or NULL, never one being freed.
  * - &nvsvm_nvif_vm.pts, the page size each 2 MiB block is held at, is
  *   written under the VM's lock only (map_prepare, map_release, vm_fini).
  *   An entry leaves it under the notifier lock too, before its page
@@ -89,7 +90,7 @@
  */
 int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm)
 {
-	struct nouveau_svm *svm = nvsvm_nvif(vm->sdev);
+	struct nouveau_svm *svm = nvsvm_nvif(nouveau_svm_vm_dev(vm));
 	struct nvsvm_nvif_vm *hvm;
 
 	lockdep_assert_held(&svm->attach_lock);
@@ -108,7 +109,7 @@ int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm)
 	hvm->svm = svm;
 	hvm->vmm = svm->attach;
 	xa_init(&hvm->pts);
-	vm->priv = hvm;
+	nouveau_svm_vm_set_priv(vm, hvm);
 	return 0;
 }
 
@@ -117,8 +118,8 @@ static unsigned int nvsvm_nvif_pt_spans(const struct nouveau_svm_vm *vm,
 					unsigned long idx, u8 shift,
 					struct nouveau_svm_window span[2])
 {
-	return nvsvm_hw_pt_spans((u64)idx << NVSVM_HW_PT_BLOCK_SHIFT, shift, &vm->unmanaged,
-				 span);
+	return nvsvm_hw_pt_spans((u64)idx << NVSVM_HW_PT_BLOCK_SHIFT, shift,
+				 nouveau_svm_vm_unmanaged(vm), span);
 }
 
 /* Drop the page-table references of the first @n spans. */
@@ -184,21 +185,21 @@ static void nvsvm_nvif_pt_clear(struct nouveau_svm_vm *vm, struct nvif_vmm *vmm,
  */
 static void nvsvm_nvif_pt_release(struct nouveau_svm_vm *vm, unsigned long idx, u8 shift)
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_nvif_vm *hvm = nouveau_svm_vm_priv(vm);
 	struct nouveau_svm_window span[2];
 
-	lockdep_assert_held(&vm->lock);
-	drm_gpusvm_notifier_lock(&vm->gpusvm);
+	nouveau_svm_vm_assert_held(vm);
+	nouveau_svm_vm_notifier_lock(vm);
 	nvsvm_nvif_pt_clear(vm, hvm->vmm, idx, shift, 0, U64_MAX);
 	xa_erase(&hvm->pts, idx);
-	drm_gpusvm_notifier_unlock(&vm->gpusvm);
+	nouveau_svm_vm_notifier_unlock(vm);
 	nvsvm_nvif_pt_put(hvm->vmm, span, nvsvm_nvif_pt_spans(vm, idx, shift, span), shift);
 }
 
 /* Hold block @idx at @shift, letting go of the other page size first. */
 static int nvsvm_nvif_pt_hold(struct nouveau_svm_vm *vm, unsigned long idx, u8 shift)
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_nvif_vm *hvm = nouveau_svm_vm_priv(vm);
 	void *held = xa_load(&hvm->pts, idx);
 	struct nouveau_svm_window span[2];
 	unsigned int n;
@@ -249,18 +250,18 @@ static bool nvsvm_nvif_pt_held(struct nvsvm_nvif_vm *hvm, u64 addr, u64 size, u8
  */
 void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm)
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_nvif_vm *hvm = nouveau_svm_vm_priv(vm);
 	struct nvif_vmm *vmm = hvm->vmm;
 	struct nouveau_svm_window span[2];
 	unsigned long idx;
 	void *held;
 
-	mutex_lock(&vm->lock);
-	down_write(&vm->gpusvm.notifier_lock);
+	nouveau_svm_vm_lock(vm);
+	nouveau_svm_vm_notifier_lock_write(vm);
 	xa_for_each(&hvm->pts, idx, held)
 		nvsvm_nvif_pt_clear(vm, vmm, idx, xa_to_value(held), 0, U64_MAX);
-	vm->priv = NULL;
-	up_write(&vm->gpusvm.notifier_lock);
+	nouveau_svm_vm_set_priv(vm, NULL);
+	nouveau_svm_vm_notifier_unlock_write(vm);
 
 	xa_for_each(&hvm->pts, idx, held) {
 		u8 shift = xa_to_value(held);
@@ -268,7 +269,7 @@ void nvsvm_nvif_vm_fini(struct nouveau_svm_vm *vm)
 		nvsvm_nvif_pt_put(vmm, span, nvsvm_nvif_pt_spans(vm, idx, shift, span), shift);
 	}
 	xa_destroy(&hvm->pts);
-	mutex_unlock(&vm->lock);
+	nouveau_svm_vm_unlock(vm);
 
 	kvfree(hvm->args);
 	kfree(hvm);
@@ -279,7 +280,7 @@ static int nvsvm_nvif_map_runs(struct nouveau_svm_vm *vm, const struct nouveau_s
 			       int (*run)(struct nouveau_svm_vm *vm,
 					  const struct nvif_vmm_pfnmap_v0 *args))
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_nvif_vm *hvm = nouveau_svm_vm_priv(vm);
 	struct nvsvm_hw_pfn_cursor cur = {};
 	int n, ret;
 
@@ -328,7 +329,7 @@ static int nvsvm_nvif_prepare_run(struct nouveau_svm_vm *vm,
  */
 int nvsvm_nvif_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
-	lockdep_assert_held(&vm->lock);
+	nouveau_svm_vm_assert_held(vm);
 	return nvsvm_nvif_map_runs(vm, map, nvsvm_nvif_prepare_run);
 }
 
@@ -346,11 +347,11 @@ int nvsvm_nvif_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_m
  */
 void nvsvm_nvif_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end)
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_nvif_vm *hvm = nouveau_svm_vm_priv(vm);
 	unsigned long idx;
 	void *held;
 
-	lockdep_assert_held(&vm->lock);
+	nouveau_svm_vm_assert_held(vm);
 	if (!hvm || start >= end)
 		return;
 	for (idx = start >> NVSVM_HW_PT_BLOCK_SHIFT;
@@ -365,7 +366,7 @@ void nvsvm_nvif_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end)
 static int nvsvm_nvif_map_run(struct nouveau_svm_vm *vm,
 			      const struct nvif_vmm_pfnmap_v0 *args)
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_nvif_vm *hvm = nouveau_svm_vm_priv(vm);
 
 	if (WARN_ON_ONCE(!nvsvm_nvif_pt_held(hvm, args->addr, args->size, args->page)))
 		return -EINVAL;
@@ -389,8 +390,8 @@ static int nvsvm_nvif_map_run(struct nouveau_svm_vm *vm,
  */
 int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 {
-	lockdep_assert_held(&vm->lock);
-	lockdep_assert_held(&vm->gpusvm.notifier_lock);
+	nouveau_svm_vm_assert_held(vm);
+	nouveau_svm_vm_assert_notifier_held(vm);
 	return nvsvm_nvif_map_runs(vm, map, nvsvm_nvif_map_run);
 }
 
@@ -411,7 +412,7 @@ int nvsvm_nvif_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
  */
 void nvsvm_nvif_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
 {
-	struct nvsvm_nvif_vm *hvm = vm->priv;
+	struct nvsvm_nvif_vm *hvm = nouveau_svm_vm_priv(vm);
 	unsigned long idx;
 	void *held;
 

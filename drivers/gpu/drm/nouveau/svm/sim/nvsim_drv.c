@@ -87,7 +87,7 @@ static struct nvsim_vm *nvsim_file_vm(struct nvsim_file *nfile)
 
 	if (IS_ERR(vm))
 		return ERR_CAST(vm);
-	return vm->priv;
+	return nouveau_svm_vm_priv(vm);
 }
 
 static int nvsim_ioctl_getparam(struct drm_device *drm, void *data,
@@ -98,7 +98,7 @@ static int nvsim_ioctl_getparam(struct drm_device *drm, void *data,
 
 	switch (args->param) {
 	case NOUVEAU_GETPARAM_SVM_CAPS:
-		args->value = sdev->caps;
+		args->value = nouveau_svm_dev_caps(sdev);
 		return 0;
 	case NOUVEAU_GETPARAM_FB_SIZE:
 		args->value = nouveau_svm_devmem_size(sdev);
@@ -205,9 +205,10 @@ static void nvsim_read_sim_counters(const struct nvsim_vm *nvm, u64 *values)
 	values[DRM_NVSIM_COUNTER_DMA_ERRORS] = atomic64_read(&s->dma_errors);
 }
 
-static void nvsim_read_counters(struct nouveau_svm_vm *vm, u64 *values)
+static void nvsim_read_counters(struct nouveau_svm_vm *vm, void *arg)
 {
-	const struct nouveau_svm_stats *s = vm->stats;
+	const struct nouveau_svm_stats *s = nouveau_svm_vm_stats(vm);
+	u64 *values = arg;
 
 	values[DRM_NVSIM_COUNTER_FAULTS] = atomic64_read(&s->faults);
 	values[DRM_NVSIM_COUNTER_FAULT_BATCHES] = atomic64_read(&s->batches);
@@ -230,26 +231,18 @@ static void nvsim_read_counters(struct nouveau_svm_vm *vm, u64 *values)
 	values[DRM_NVSIM_COUNTER_COPY_LAUNCHES] = atomic64_read(&s->copy_launches);
 	values[DRM_NVSIM_COUNTER_COPY_FAILURES] = atomic64_read(&s->copy_failures);
 	values[DRM_NVSIM_COUNTER_VRAM_PAGES] = atomic64_read(&s->vram_pages);
-	nvsim_read_sim_counters(vm->priv, values);
+	nvsim_read_sim_counters(nouveau_svm_vm_priv(vm), values);
 }
 
 /*
  * Counters are readable from any process that has the file (the uAPI
- * lists no -EPERM for them), so the VM is looked up under the file's lock
- * rather than through nouveau_svm_file_vm(), which checks the mm.
+ * lists no -EPERM for them), so the VM is reached with
+ * nouveau_svm_file_call_vm() rather than nouveau_svm_file_vm(), which
+ * checks the mm.
  */
 static int nvsim_file_counters(struct nvsim_file *nfile, u64 *values)
 {
-	struct nouveau_svm_file *sfile = &nfile->sfile;
-	int ret = 0;
-
-	mutex_lock(&sfile->lock);
-	if (sfile->vm)
-		nvsim_read_counters(sfile->vm, values);
-	else
-		ret = -ENOENT;
-	mutex_unlock(&sfile->lock);
-	return ret;
+	return nouveau_svm_file_call_vm(&nfile->sfile, nvsim_read_counters, values);
 }
 
 static int nvsim_ioctl_counters(struct drm_device *drm, void *data,

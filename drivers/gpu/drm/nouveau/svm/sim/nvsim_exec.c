@@ -192,7 +192,7 @@ static void nvsim_job_fault(struct nvsim_job *job, u64 va, u64 need,
 		nvsim_job_post_faults(job, tally);
 	runner->misses[runner->nmisses++] = (struct nouveau_svm_fault){
 		.addr = va & PAGE_MASK,
-		.inst = job->nvm->vm->inst,
+		.inst = nouveau_svm_vm_inst(job->nvm->vm),
 		.token = job->token,
 		.access = nvsim_need_access(need),
 	};

@@ -53,7 +53,7 @@
  */
 static struct nvsim_vm *to_nvsim_vm(struct nouveau_svm_vm *vm)
 {
-	return vm->priv;
+	return nouveau_svm_vm_priv(vm);
 }
 
 /**
@@ -68,7 +68,7 @@ static struct nvsim_vm *to_nvsim_vm(struct nouveau_svm_vm *vm)
  */
 int nvsim_vm_init(struct nouveau_svm_vm *vm)
 {
-	struct nvsim_device *ndev = to_nvsim_device(vm->sdev);
+	struct nvsim_device *ndev = to_nvsim_device(nouveau_svm_vm_dev(vm));
 	struct nvsim_vm *nvm;
 
 	nvm = kzalloc_obj(*nvm, GFP_KERNEL_ACCOUNT);
@@ -81,7 +81,7 @@ int nvsim_vm_init(struct nouveau_svm_vm *vm)
 	xa_init(&nvm->pts);
 	nvm->atomic_va = NVSIM_NO_ATOMIC;
 	init_waitqueue_head(&nvm->atomic_wq);
-	vm->priv = nvm;
+	nouveau_svm_vm_set_priv(vm, nvm);
 	return 0;
 }
 
@@ -102,11 +102,11 @@ static void nvsim_pt_free_all(struct nvsim_vm *nvm)
  */
 static void nvsim_vm_detach(struct nouveau_svm_vm *vm)
 {
-	mutex_lock(&vm->lock);
-	down_write(&vm->gpusvm.notifier_lock);
-	vm->priv = NULL;
-	up_write(&vm->gpusvm.notifier_lock);
-	mutex_unlock(&vm->lock);
+	nouveau_svm_vm_lock(vm);
+	nouveau_svm_vm_notifier_lock_write(vm);
+	nouveau_svm_vm_set_priv(vm, NULL);
+	nouveau_svm_vm_notifier_unlock_write(vm);
+	nouveau_svm_vm_unlock(vm);
 }
 
 /**
@@ -130,7 +130,7 @@ void nvsim_vm_fini(struct nouveau_svm_vm *vm)
 	struct nvsim_device *ndev = nvm->ndev;
 
 	nvsim_engine_flush_vm(&ndev->engine, nvm);
-	nvsim_fault_purge(&ndev->ring, vm->inst);
+	nvsim_fault_purge(&ndev->ring, nouveau_svm_vm_inst(vm));
 	nvsim_vm_detach(vm);
 	nvsim_pt_free_all(nvm);
 	kfree(nvm);
@@ -154,7 +154,7 @@ int nvsim_pt_map_prepare(struct nouveau_svm_vm *vm, const struct nouveau_svm_map
 	struct nvsim_pt *pt;
 	int ret;
 
-	lockdep_assert_held(&vm->lock);
+	nouveau_svm_vm_assert_held(vm);
 	if (!nvm)
 		return -ENODEV;
 	if (start >= end)
@@ -210,7 +210,7 @@ void nvsim_pt_map_release(struct nouveau_svm_vm *vm, u64 start, u64 end)
 	unsigned long idx;
 	struct nvsim_pt *pt;
 
-	lockdep_assert_held(&vm->lock);
+	nouveau_svm_vm_assert_held(vm);
 	if (!nvm || start >= end)
 		return;
 
@@ -373,8 +373,8 @@ int nvsim_pt_map(struct nouveau_svm_vm *vm, const struct nouveau_svm_map *map)
 	u64 flags, base = 0;
 	int ret;
 
-	lockdep_assert_held(&vm->lock);
-	lockdep_assert_held(&vm->gpusvm.notifier_lock);
+	nouveau_svm_vm_assert_held(vm);
+	nouveau_svm_vm_assert_notifier_held(vm);
 	if (!nvm)
 		return -ENODEV;
 	if (!map->npages)
@@ -449,8 +449,7 @@ void nvsim_pt_unmap(struct nouveau_svm_vm *vm, u64 start, u64 end)
 	unsigned long idx;
 	u64 pt_start;
 
-	lockdep_assert(lockdep_is_held(&vm->lock) ||
-		       lockdep_is_held_type(&vm->gpusvm.notifier_lock, 0));
+	nouveau_svm_vm_assert_unmap_held(vm);
 	if (!nvm || start >= end)
 		return;
 
