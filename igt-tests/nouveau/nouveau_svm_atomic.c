@@ -1101,15 +1101,6 @@ static void atomic_readonly_cancel(int fd)
 	munmap(w, size);
 }
 
-/*
- * igt_fixture, igt_subtest and igt_subtest_group arm sigsetjmp() in the
- * functions below; gcc then flags every local that lives across them (the loop
- * indices, the group counters of the macros, fd).  None is changed between
- * a sigsetjmp() and the siglongjmp() back to it, so the warning is noise:
- * upstream IGT builds with -Wno-clobbered for the same reason.
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-
 igt_main
 {
 	int fd = -1;
@@ -1119,11 +1110,8 @@ igt_main
 
 	/* GPU work: the simulated GPU, or nouveau through the device layer. */
 	igt_subtest_group {
-		igt_fixture {
-			fd = svm_open();
-			svm_require_gpu_ops(fd);
-			svm_init(fd, 0, 0);
-		}
+		igt_fixture
+			fd = svm_open_gpu();
 
 		/* GPU atomics on system memory. */
 		igt_subtest_group {

@@ -1012,15 +1012,6 @@ static void test_bad_inject(int fd, const struct drm_nvsim_inject *bad)
 	munmap(p, size);
 }
 
-/*
- * igt_fixture, igt_subtest and igt_subtest_group arm sigsetjmp() in the
- * functions below; gcc then flags every local that lives across them (the loop
- * indices, the group counters of the macros, fd).  None is changed between
- * a sigsetjmp() and the siglongjmp() back to it, so the warning is noise:
- * upstream IGT builds with -Wno-clobbered for the same reason.
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-
 /* The bad-migrate or bad-prefetch subtests of @command. */
 static void bad_migrate_subtests(int fd, const struct bind_ctx *c,
 				 uint32_t command)
@@ -1122,9 +1113,7 @@ igt_main
 		struct exec_ctx ec = {};
 
 		igt_fixture {
-			fd = svm_open();
-			svm_require_gpu_ops(fd);
-			svm_init(fd, 0, 0);
+			fd = svm_open_gpu();
 			exec_ctx_init(&ec);
 		}
 

@@ -13,6 +13,15 @@
 
 size_t ps;
 
+int svm_open_gpu(void)
+{
+	int fd = svm_open();
+
+	svm_require_gpu_ops(fd);
+	svm_init(fd, 0, 0);
+	return fd;
+}
+
 void *map_anon(size_t size, int prot)
 {
 	void *p = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

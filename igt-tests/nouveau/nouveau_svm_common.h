@@ -34,8 +34,24 @@
 
 #define THP_SIZE	(2ull << 20)
 
+/*
+ * igt_fixture, igt_subtest and igt_subtest_group arm sigsetjmp() in the
+ * tests' igt_main; gcc then flags every local that lives across them (the
+ * loop indices, the group counters of the macros, fd).  None is changed
+ * between a sigsetjmp() and the siglongjmp() back to it, so the warning is
+ * noise: upstream IGT builds with -Wno-clobbered for the same reason.
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+
 /* The CPU's page size; each test's first fixture sets it. */
 extern size_t ps;
+
+/*
+ * The SVM device, skipping unless it can run GPU work through the device
+ * layer, after SVM_INIT without an unmanaged window: the fixture of the
+ * tests that run GPU work.
+ */
+int svm_open_gpu(void);
 
 /* A private anonymous mapping of @size bytes with @prot; asserts it worked. */
 void *map_anon(size_t size, int prot);

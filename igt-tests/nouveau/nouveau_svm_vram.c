@@ -1660,15 +1660,6 @@ static void atomic_policy_migrate_bounded(int fd)
 	munmap(counter - ps / 8, 3 * ps);
 }
 
-/*
- * igt_fixture, igt_subtest and igt_subtest_group arm sigsetjmp() in the
- * functions below; gcc then flags every local that lives across them (the loop
- * indices, the group counters of the macros, fd).  None is changed between
- * a sigsetjmp() and the siglongjmp() back to it, so the warning is noise:
- * upstream IGT builds with -Wno-clobbered for the same reason.
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-
 igt_main
 {
 	int fd = -1;
@@ -1678,11 +1669,8 @@ igt_main
 
 	/* GPU work: the simulated GPU, or nouveau through the device layer. */
 	igt_subtest_group {
-		igt_fixture {
-			fd = svm_open();
-			svm_require_gpu_ops(fd);
-			svm_init(fd, 0, 0);
-		}
+		igt_fixture
+			fd = svm_open_gpu();
 
 		/* Device memory: migration to VRAM and back. */
 		igt_subtest_group {
