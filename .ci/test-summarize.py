@@ -136,7 +136,32 @@ def write(d, name, text):
         f.write(text)
 
 
-class SummarizeTest(unittest.TestCase):
+def summarize(cls, *suites):
+    """Runs summarize.py on the made-up run in cls.tmp: its status, output
+    and junit.xml's root become cls.rc, cls.out and cls.root."""
+    d = cls.tmp.name
+    r = subprocess.run([sys.executable, os.path.join(HERE, 'summarize.py'), d, *suites,
+                        '--kunit-py', KUNIT_PY],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cls.rc, cls.out = r.returncode, r.stdout
+    cls.root = ET.parse(os.path.join(d, 'junit.xml')).getroot()
+
+
+class MadeUpRun(unittest.TestCase):
+    """A made-up run summarized once (setUpClass); its junit.xml cases."""
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def case(self, classname, name):
+        for c in self.root.iter('testcase'):
+            if c.get('classname') == classname and c.get('name') == name:
+                return c
+        self.fail(f'no testcase {classname} {name} in junit.xml')
+
+
+class SummarizeTest(MadeUpRun):
     """One made-up run, summarized once; each test checks one property."""
 
     @classmethod
@@ -150,21 +175,7 @@ class SummarizeTest(unittest.TestCase):
         write(d, 'console.log', CONSOLE)
         for s, rc in (('hmm', 1), ('igt', 1), ('fuzz', 1), ('kunit', 1)):
             write(d, s + '.rc', f'{rc}\n')
-        r = subprocess.run([sys.executable, os.path.join(HERE, 'summarize.py'), d,
-                            'hmm', 'kunit', 'igt', 'fuzz', '--kunit-py', KUNIT_PY],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        cls.rc, cls.out = r.returncode, r.stdout
-        cls.root = ET.parse(os.path.join(d, 'junit.xml')).getroot()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
-    def case(self, classname, name):
-        for c in self.root.iter('testcase'):
-            if c.get('classname') == classname and c.get('name') == name:
-                return c
-        self.fail(f'no testcase {classname} {name} in junit.xml')
+        summarize(cls, 'hmm', 'kunit', 'igt', 'fuzz')
 
     def test_totals(self):
         self.assertEqual(self.rc, 1)
@@ -268,7 +279,7 @@ IGT-Exit: bin_c 0
 """
 
 
-class SummarizeKilledTest(unittest.TestCase):
+class SummarizeKilledTest(MadeUpRun):
     """Runs cut short: a test that never printed its result, subtests a
     killed binary never reached, a known failure next to a timeout."""
 
@@ -281,17 +292,7 @@ class SummarizeKilledTest(unittest.TestCase):
         write(d, 'igt.log', IGT_KILLED)
         write(d, 'hmm.rc', '124\n')
         write(d, 'igt.rc', '1\n')
-        r = subprocess.run([sys.executable, os.path.join(HERE, 'summarize.py'), d,
-                            'hmm', 'igt', '--kunit-py', KUNIT_PY],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        cls.rc, cls.out = r.returncode, r.stdout
-        cls.root = ET.parse(os.path.join(d, 'junit.xml')).getroot()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
-    case = SummarizeTest.case
+        summarize(cls, 'hmm', 'igt')
 
     def test_hmm_stopped_in_a_test(self):
         self.assertEqual(self.rc, 1)
