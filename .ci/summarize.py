@@ -150,29 +150,42 @@ def kunit_case(path, el):
                 None, out.text if out is not None and out.text else '')
 
 
-CONSOLE_KTAP = re.compile(r'^\[\s*(\d+\.\d+)\] ( *)(?:K?TAP version \d+|1\.\.\d+|# Subtest: .*'
-                          r'|(?:not )?ok \d+ (?:- )?(\S.*?)(?:\s+#.*)?)\s*$')
+CONSOLE_KTAP = re.compile(r'^\[\s*(?P<ts>\d+\.\d+)\] *(?:K?TAP version \d+|1\.\.\d+'
+                          r'|# Subtest: (?P<suite>\S+)'
+                          r'|(?:not )?ok \d+ (?:- )?(?P<name>\S.*?)(?:\s+#.*)?)\s*$')
 
 
-def kunit_times(cases, console):
-    """Gives each KUnit case the time from the KTAP line the kernel printed
-    before its result to its result, from the printk timestamps of the
-    console, matching the cases in order.  A case whose result is not found
-    keeps no time."""
-    if not os.path.exists(console):
-        return
+def console_ktap(console):
+    """The KTAP lines of the console: (timestamp, suite started or None,
+    result's name or None), in order."""
     events = []
-    for line in open(console, errors='replace'):
-        m = CONSOLE_KTAP.match(line.rstrip('\n'))
-        if m:
-            events.append((float(m.group(1)), m.group(3)))
-    i = 0
+    if os.path.exists(console):
+        for line in open(console, errors='replace'):
+            m = CONSOLE_KTAP.match(line.rstrip('\n'))
+            if m:
+                events.append((float(m.group('ts')), m.group('suite'), m.group('name')))
+    return events
+
+
+def kunit_times(cases, events):
+    """Gives the cases of one KTAP document the time from the KTAP line the
+    kernel printed before each result to the result, from the console's
+    printk timestamps.  The search starts at the console's "# Subtest:"
+    line of the document's first suite (modules do not load in the order
+    kunit.log lists them) and follows the cases in order.  A case whose
+    result is not found keeps no time."""
+    if not cases:
+        return
+    suite = cases[0].group.split('.')[0]
+    i = next((k for k, e in enumerate(events) if e[1] == suite), None)
+    if i is None:
+        return
     for c in cases:
-        j = next((k for k in range(max(i, 1), len(events)) if events[k][1] == c.name), None)
+        j = next((k for k in range(i + 1, len(events)) if events[k][2] == c.name), None)
         if j is None:
             continue
         c.time = span(events[j - 1][0], events[j][0])
-        i = j + 1
+        i = j
 
 
 def parse_kunit(text, ctx):
@@ -188,7 +201,7 @@ def parse_kunit(text, ctx):
     if docs and not os.path.exists(ctx.kunit_py):
         return cases + [Case('kunit', 'kunit', '(parse)', 'fail',
                              f'no kunit.py at {ctx.kunit_py}: run make kernel')]
-    parsed = []
+    parsed, events = [], console_ktap(os.path.join(ctx.results, 'console.log'))
     for n, doc in enumerate(docs):
         try:
             root = kunit_py_junit(ctx.kunit_py, doc)
@@ -196,8 +209,9 @@ def parse_kunit(text, ctx):
             cases.append(Case('kunit', 'kunit', f'(document {n + 1})', 'fail', str(e),
                               None, '\n'.join(doc)))
             continue
-        parsed += [kunit_case(p, el) for p, el in junit_leaves(root, [])]
-    kunit_times(parsed, os.path.join(ctx.results, 'console.log'))
+        doc_cases = [kunit_case(p, el) for p, el in junit_leaves(root, [])]
+        kunit_times(doc_cases, events)
+        parsed += doc_cases
     return cases + parsed
 
 
