@@ -370,7 +370,8 @@ enum nvsvm_hw_recover_action {
  *	engine reset)
  * @resumable: bitmap of the MMU engine ids whose non-replayable faults
  *	leave a channel that can be resumed (copy engines and PBDMAs, as
- *	nvkm names them: NVIF_CLB069_V0_ENGINES, patch 0023)
+ *	nvkm names them: NVIF_CLB069_V0_ENGINES, from
+ *	nvkm_fifo_fault_resumable())
  * @nr: entries used in @killed
  * @killed: instances of channels killed and not yet destroyed
  * @drained: faults dropped because their channel was killed

@@ -30,8 +30,8 @@
  *
  * A HOST entry's address is the DMA address drm_gpusvm mapped the page
  * at, as the core hands it over: the raw PFNMAP takes it as it is
- * (nvkm_vmm_map.pfn_dma, patch 0012), where the older PFNMAP wanted a CPU
- * physical address and DMA mapped the page itself.
+ * (NVIF_VMM_RAW_V0_PFNMAP, nvkm_vmm_map.pfn_dma), where the older PFNMAP
+ * wanted a CPU physical address and DMA mapped the page itself.
  *
  * The raw operations work on page tables the backend took references on
  * beforehand, per 2 MiB block of the address space and at one page size

@@ -22,10 +22,10 @@
  * then issues the targeted cancel, so that the stalled unit lets go of
  * the access, and then has nvkm stop the channel in hardware: block it
  * and ask for a preempt off its engine, as nvkm_chan_error() does in
- * nvkm's own recovery (the channel method of patch 0022); the steps and
- * their order are nvsvm_hw_recover_cancel_steps()'s.  The preempt
- * is not waited for, and whether a channel stopped this way leaves its
- * engine without nvkm's recovery resetting it is unverified.
+ * nvkm's own recovery (the channel's NVIF_CHAN_V0_ERROR method); the steps
+ * and their order are nvsvm_hw_recover_cancel_steps()'s.  The preempt is
+ * not waited for, and whether a channel stopped this way leaves its engine
+ * without nvkm's recovery resetting it is unverified.
  *
  * Every later lookup of a fault's channel (cancel, resume, recovery)
  * also checks the channel's join generation, kept in the fault's slot

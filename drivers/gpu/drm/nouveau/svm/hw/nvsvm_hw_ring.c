@@ -39,9 +39,10 @@
  *   clears the packets it copied before it writes GET;
  *   kgmmuFaultBufferMap_IMPL() clears the whole buffer before
  *   kgmmuEnableFaultBuffer_GV100() enables it).  nvkm allocates the
- *   buffers cleared, and patch 0020 has nvkm's own loop read VALID
- *   first and clear it.  A live ring cannot be scrubbed from here: the
- *   slots from PUT on are the GPU's to claim at any moment.
+ *   buffers cleared, and nvkm's own loop (gv100_fault_buffer_process())
+ *   reads VALID first and clears it.  A live ring cannot be scrubbed
+ *   from here: the slots from PUT on are the GPU's to claim at any
+ *   moment.
  *   nvsvm_hw_ring_take() therefore only reads GET, as UVM does when it
  *   takes the buffer.
  * - The VALID bits software clears must reach the buffer before GET

@@ -291,7 +291,7 @@ out:
  *
  * Context: Process context (system or runtime suspend); may sleep.
  * Return: 0; -EBUSY when pages could not leave VRAM: SVM is resumed and
- * the suspend must fail (patch 0029).
+ * the suspend must fail (nouveau_do_suspend() then fails it).
  */
 int nouveau_svm_suspend(struct nouveau_drm *drm)
 {
@@ -317,7 +317,8 @@ int nouveau_svm_suspend(struct nouveau_drm *drm)
  * @drm: the device
  *
  * Does nothing unless nouveau_svm_suspend() ran: nouveau also calls it
- * when a suspend fails, wherever it failed (patch 0025).
+ * when a suspend fails, wherever it failed (every error exit of
+ * nouveau_do_suspend()).
  *
  * Context: Process context (resume); may sleep.
  */

@@ -36,12 +36,13 @@
  * region).  Nothing is reserved at load.
  *
  * Graphics wins: a chunk takes free VRAM only (nouveau_bo_new_evictable(),
- * patch 0027), and when TTM needs VRAM, for graphics or at suspend, it
- * evicts chunks like any other buffer: a chunk buffer's evict hook asks
- * the core to move the chunk's pages back to their processes
- * (nouveau_svm_chunk_evict()), and the buffer leaves VRAM without a copy;
- * a chunk whose pages are in the middle of a migration stays and TTM
- * evicts something else, as xe_bo_move() does for xe's SVM buffers.
+ * a VRAM buffer whose owner empties it when TTM evicts it), and when TTM
+ * needs VRAM, for graphics or at suspend, it evicts chunks like any other
+ * buffer: a chunk buffer's evict hook asks the core to move the chunk's
+ * pages back to their processes (nouveau_svm_chunk_evict()), and the
+ * buffer leaves VRAM without a copy; a chunk whose pages are in the middle
+ * of a migration stays and TTM evicts something else, as xe_bo_move() does
+ * for xe's SVM buffers.
  * When no VRAM is free, the core makes room among its own chunks by its
  * own LRU.  NVIDIA's UVM shares VRAM with RM the same way (uvm_pmm_gpu.c
  * in open-gpu-kernel-modules): it takes 2 MiB root chunks
@@ -64,17 +65,17 @@
  * charges a buffer to the task that makes it, but a chunk is made by
  * whichever task needs room first (the fault worker, in the root
  * cgroup, or one process's MIGRATE) and then holds pages of several
- * processes.  So chunk buffers are uncharged (TTM_PL_FLAG_UNCHARGED,
- * patches 0030 and 0031) and the core charges each allocation in them to
- * the cgroup of the process it is for (the cgroup at SVM_INIT, whatever
- * task migrates; nvsvm_nvif_copy_region()).  An SVM charge over a limit
- * evicts SVM allocations charged inside the cgroup whose limit it hits,
- * never buffers (the fault path must not wait for other work's fences);
- * a buffer's charge over a limit evicts buffers only, since no cgroup is
- * charged for a chunk and TTM never evicts one for a limit.  Lowering
- * dmem.max evicts both: the region's reclaim callback evicts the
- * cgroup's buffers, then its SVM allocations for what is left
- * (nouveau_svm_dmem_reclaim(), patches 0032 and 0033).  Under a VRAM
+ * processes.  So chunk buffers are placed with TTM_PL_FLAG_UNCHARGED,
+ * which TTM charges to no cgroup, and the core charges each allocation in
+ * them to the cgroup of the process it is for (the cgroup at SVM_INIT,
+ * whatever task migrates; nvsvm_nvif_copy_region()).  An SVM charge over a
+ * limit evicts SVM allocations charged inside the cgroup whose limit it
+ * hits, never buffers (the fault path must not wait for other work's
+ * fences); a buffer's charge over a limit evicts buffers only, since no
+ * cgroup is charged for a chunk and TTM never evicts one for a limit.
+ * Lowering dmem.max evicts both: the region's reclaim callback
+ * (nouveau_ttm_vram_reclaim()) evicts the cgroup's buffers, then its SVM
+ * allocations for what is left (nouveau_svm_dmem_reclaim()).  Under a VRAM
  * shortage TTM evicts a chunk as unprotected memory, whatever dmem.min or
  * dmem.low the processes whose pages it holds have.
  */
@@ -308,8 +309,9 @@ int nvsvm_nvif_copy_init(struct nouveau_svm *svm)
 }
 
 /*
- * The evict hook of a chunk's buffer (patch 0027): TTM wants the VRAM
- * back.  Called with the buffer reserved; nvsvm_nvif_chunk_free() clears
+ * The evict hook of a chunk's buffer (nouveau_bo_new_evictable(); called
+ * from nouveau_bo_move() instead of a copy): TTM wants the VRAM back.
+ * Called with the buffer reserved; nvsvm_nvif_chunk_free() clears
  * @priv under the same reservation before the chunk goes.  A chunk the
  * core could not give back at teardown (nouveau_svm_devmem_fini() leaks
  * what is still in use) stays.

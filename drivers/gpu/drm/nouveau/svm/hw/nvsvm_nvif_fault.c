@@ -49,21 +49,22 @@
  * release at an SVM address) raise non-replayable faults: the MMU writes
  * them to a second buffer, and the channel is marked faulted and left off
  * its engine or PBDMA, stalling nothing else.  nvkm recovers every such
- * channel by itself; the backend takes that buffer over from nvkm
- * (NVIF_CLB069_V0_TYPE_NON_REPLAYABLE, patch 0016) and reads it in the
- * same fetch as the replayable one, first.  Its entries have the
- * replayable buffer's format.
+ * channel by itself; the backend takes that buffer over from nvkm (a
+ * VOLTA_FAULT_BUFFER_A object of type NVIF_CLB069_V0_TYPE_NON_REPLAYABLE,
+ * nvkm_ufault_new()) and reads it in the same fetch as the replayable
+ * one, first.  Its entries have the replayable buffer's format.
  *
  * A fault of an SVM channel goes to the core like any other, and its slot
  * keeps the entry.  After the batch, the channel of each such fault the
- * core did not cancel is resumed (NVIF_CLB069_V0_RESUME: nvkm clears the
- * channel's ENG_FAULTED or PBDMA_FAULTED, patch 0015) and retries the
- * access, which succeeds where the core mapped the page and faults again
- * after a transient error.  A fault the core cancels, a fault of a channel
- * that is not an SVM channel, one no mapping can serve, one of a killed
- * channel and one whose channel cannot be resumed go back to nvkm
- * (NVIF_CLB069_V0_RECOVER), which recovers the channel as it did before;
- * an SVM channel is killed first (see "Channel recovery").
+ * core did not cancel is resumed (NVIF_CLB069_V0_RESUME:
+ * nvkm_fifo_fault_resume() clears the channel's ENG_FAULTED or
+ * PBDMA_FAULTED) and retries the access, which succeeds where the core
+ * mapped the page and faults again after a transient error.  A fault the
+ * core cancels, a fault of a channel that is not an SVM channel, one no
+ * mapping can serve, one of a killed channel and one whose channel cannot
+ * be resumed go back to nvkm (NVIF_CLB069_V0_RECOVER), which recovers the
+ * channel as it did before; an SVM channel is killed first (see "Channel
+ * recovery").
  *
  * The backend holds the buffer from resume (the first at device init) to
  * suspend (the last at teardown); meanwhile, as without SVM, nvkm
@@ -122,9 +123,9 @@ static struct nvsvm_nvif_chan *nvsvm_nvif_chan_find(struct nouveau_svm *svm,
 /*
  * The targeted cancel of the unit @token names, in channel @hwinst.
  * nvkm cancels a GPC unit's faults only while FECS runs the channel's
- * group (patch 0024) and says -EAGAIN otherwise: the fault then replays
- * and comes back, and is cancelled again then (a known channel's as a
- * fault of a killed channel, NVSVM_HW_RECOVER_DRAIN).
+ * group (gp100_vmm_fault_cancel()) and says -EAGAIN otherwise: the fault
+ * then replays and comes back, and is cancelled again then (a known
+ * channel's as a fault of a killed channel, NVSVM_HW_RECOVER_DRAIN).
  */
 static void nvsvm_nvif_cancel_hw(struct nouveau_svm *svm, u64 hwinst, u32 token)
 {
@@ -165,7 +166,8 @@ static void nvsvm_nvif_kill(struct nouveau_svm *svm, struct nvsvm_nvif_chan *c)
 /*
  * Stop killed channel @inst of generation @gen in hardware, after the
  * targeted cancel let its stalled unit go: nvkm blocks it and asks for a
- * preempt off its engine, as its recovery does (patch 0022).
+ * preempt off its engine, as its recovery does (the channel's
+ * NVIF_CHAN_V0_ERROR method, nvkm_chan_error()).
  */
 static void nvsvm_nvif_stop(struct nouveau_svm *svm, u64 inst, u64 gen)
 {

@@ -37,9 +37,9 @@
  * the pages.
  *
  * A host entry carries the DMA address drm_gpusvm mapped the page at;
- * nvkm maps nothing itself for the raw PFNMAP (patch 0012), so clearing an
- * entry is a write of zero and a TLB flush, with no DMA unmapping that
- * could race the GPU's last accesses.
+ * nvkm maps nothing itself for the raw PFNMAP (nvkm_vmm_map.pfn_dma), so
+ * clearing an entry is a write of zero and a TLB flush, with no DMA
+ * unmapping that could race the GPU's last accesses.
  *
  * Left to nvkm: writing an entry maps the page table's memory for the CPU
  * (nvkm_kmap()), which can allocate when nvkm's BAR2 window has evicted

@@ -437,8 +437,9 @@ static void fault_ring_put_ahead_of_data(struct kunit *test)
  * must not take what the first consumed for new faults: it waits for
  * the new entries.  This holds because every owner clears VALID in what
  * it consumes, as the backend's drain does (this case tests that drain
- * as the first owner; nvkm's loop, patch 0020, is not in KUnit's reach):
- * an owner that does not leaves stale entries the second owner reads.
+ * as the first owner; nvkm's loop, gv100_fault_buffer_process(), which
+ * clears VALID too, is not in KUnit's reach): an owner that does not
+ * leaves stale entries the second owner reads.
  */
 static void fault_ring_handover_no_stale(struct kunit *test)
 {
