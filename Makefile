@@ -81,7 +81,8 @@ PROFILE_OUT  ?= $(CURDIR)/build/profile
 LOCK := mkdir -p build && flock build/.lock $(MAKE) --no-print-directory
 
 .PHONY: help deps kernel tests test demo bench profile fuzz check kunit-uml \
-	clean _kernel _tests _test _demo _bench _profile _fuzz _check _kunit_uml
+	series series-check clean _kernel _tests _test _demo _bench _profile \
+	_fuzz _check _kunit_uml _series _series_check
 
 help:
 	@echo "nouveau SVM pipeline"
@@ -101,7 +102,11 @@ help:
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code,"
 	@echo "               what our documentation renders (and Sphinx builds), the"
 	@echo "               IGT tests against IGT's headers (IGT_SRC=<igt tree>), then"
-	@echo "               make kunit-uml"
+	@echo "               make kunit-uml and make series-check"
+	@echo "  make series  the patch series for upstream, from the pinned base as"
+	@echo "               patches/series.plan orders it, in build/series/patches"
+	@echo "  make series-check  build it patch by patch (W=1, link, checkpatch);"
+	@echo "               make check runs it"
 	@echo "  make kunit-uml  upstream's KUnit tests of TTM, which patch 0030"
 	@echo "               changes, on UML with kunit.py (the guest cannot run them)"
 	@echo "  make kernel  only build the guest kernel and modules"
@@ -131,6 +136,10 @@ check: deps
 	@$(LOCK) _check
 kunit-uml: deps
 	@$(LOCK) _kunit_uml
+series: deps
+	@$(LOCK) _series
+series-check: deps
+	@$(LOCK) _series_check
 
 _kernel:
 	@$(CI)/build-kernel.sh $(addprefix $(CURDIR)/,$(FRAGMENTS))
@@ -192,9 +201,17 @@ _fuzz: _tests
 	 guest_failed=; [ $$rc -eq 3 ] && guest_failed=--guest-failed; \
 	 $(CI)/summarize.py $(FUZZ_OUT) fuzz $$guest_failed
 
-# Both run whatever the first says; either failing fails the target.
+# All run whatever the others say; any failing fails the target.
 _check: _kernel
-	@rc=0; $(CI)/check.sh || rc=1; $(CI)/kunit-uml.sh || rc=1; exit $$rc
+	@rc=0; $(CI)/check.sh || rc=1; $(CI)/kunit-uml.sh || rc=1; \
+	 { $(CI)/series.sh && $(CI)/series-check.sh; } || rc=1; exit $$rc
+
+_series:
+	@$(CI)/series.sh
+
+# series.sh after the kernel, not beside it: both lay out build/src/linux.
+_series_check: _kernel
+	@$(CI)/series.sh && $(CI)/series-check.sh
 
 _kunit_uml: _kernel
 	@$(CI)/kunit-uml.sh

@@ -6,7 +6,8 @@
 #    building the page without a warning (.ci/check-sphinx.sh);
 #  - sparse (C=2) and W=1 on the objects built from our .c files, keeping
 #    every warning about our files;
-#  - summarize.py's junit.xml on a made-up run (.ci/test-summarize.py);
+#  - summarize.py's junit.xml on a made-up run (.ci/test-summarize.py),
+#    make-series.py's trimming of a step's Kbuild files on a made-up one;
 #  - with IGT_SRC=<igt-gpu-tools tree>, the IGT tests against IGT's own
 #    headers (.ci/check-igt-api.py).
 # Exit 1 if any of them said anything.
@@ -64,6 +65,12 @@ out=""
 o=$(python3 "$TOP/.ci/test-summarize.py" --kunit-py "$SRC/tools/testing/kunit/kunit.py" 2>&1) ||
 	out=${o:-"test-summarize.py failed"}
 report "summarize.py's junit.xml on a made-up run" "$out"
+
+# make series' trimming of svm/Makefile and svm/Kconfig to a step's files.
+out=""
+o=$(python3 "$TOP/.ci/make-series.py" --self-test 2>&1) ||
+	out=${o:-"make-series.py --self-test failed"}
+report "make-series.py's Makefile and Kconfig trimming on a made-up directory" "$out"
 
 # The IGT tests against IGT's own headers, where an IGT source tree is
 # given: Debian ships none (.ci/check-igt-api.py).

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Lay out the kernel source tree under build/src/linux: the pristine base,
-# then patches/*.patch in order, then drivers/, include/ and Documentation/
-# copied over it.  A change to the base or to patches/ starts again from a
-# pristine tree, every file of it newer than any object built before; an
-# edit to an overlay file copies only that file (rsync --checksum), so
-# kbuild rebuilds only what changed.
+# then patches/*.patch in the order patches/series.plan gives them, then
+# drivers/, include/ and Documentation/ copied over it, less the upstream
+# files the series removes (the plan's "remove" lines): the tree the patch
+# series ends at (make series checks that).  A change to the base or to patches/ starts again
+# from a pristine tree, every file of it newer than any object built
+# before; an edit to an overlay file copies only that file (rsync
+# --checksum), so kbuild rebuilds only what changed.
 . "$(dirname "$0")/common.sh"
 
 tarball=$("$TOP/.ci/fetch-kernel.sh")
@@ -15,7 +17,25 @@ stamp_now() {
 		echo "$tarball"
 		cd "$TOP" && find patches -name '*.patch' -print0 | sort -z |
 			xargs -0r sha256sum
+		plan_patches
+		removed_files
 	} | sha256sum | cut -d' ' -f1
+}
+
+# The patches in the series' order: the plan's "patch N" and "from N".
+plan_patches() {
+	local n hits
+	awk '$1 == "patch" || $1 == "from" { print $2 }' "$TOP/patches/series.plan" |
+	while read -r n; do
+		hits=("$TOP"/patches/"$n"-*.patch)
+		[ ${#hits[@]} -eq 1 ] && [ -e "${hits[0]}" ] ||
+			die "series.plan: patch $n is ${#hits[@]} files in patches/"
+		echo "${hits[0]}"
+	done
+}
+
+removed_files() {
+	awk '$1 == "remove" { print $2 }' "$TOP/patches/series.plan"
 }
 
 overlay_files() {
@@ -23,9 +43,11 @@ overlay_files() {
 }
 
 apply_patches() {
-	local p
-	for p in "$TOP"/patches/*.patch; do
-		[ -e "$p" ] || continue
+	local p list
+	list=$(plan_patches) || exit 1
+	[ "$(wc -l <<<"$list")" -eq "$(find "$TOP/patches" -name '*.patch' | wc -l)" ] ||
+		die "patches/ has a patch that series.plan does not list"
+	for p in $list; do
 		if ! out=$(cd "$SRC" && patch -p1 --batch --forward \
 				--no-backup-if-mismatch < "$p" 2>&1); then
 			echo "$out" >&2
@@ -48,8 +70,11 @@ if [ "$(cat "$BUILD/src/stamp" 2>/dev/null)" != "$stamp" ] ||
 	# tarball's mtime, older than its object, and kbuild would keep the
 	# patched object; new mtimes rebuild everything (from ccache).
 	tar -C "$SRC" --strip-components=1 --touch -xf "$tarball"
-	log "applying $(find "$TOP/patches" -name '*.patch' | wc -l) patch(es)"
+	log "applying $(plan_patches | wc -l) patch(es) in series.plan's order"
 	apply_patches
+	removed_files | while read -r f; do
+		rm -- "$SRC/$f" || die "series.plan removes $f, which is not in the tree"
+	done
 	echo "$stamp" > "$BUILD/src/stamp"
 fi
 
