@@ -123,9 +123,27 @@ void svm_require_sim(int fd, const char *what)
 		      what, SVM_SIM_NAME);
 }
 
+int __svm_gpu_engine(int fd, enum svm_engine engine, const char **why)
+{
+	*why = NULL;
+	if (svm_driver(fd) != SVM_DRIVER_NOUVEAU)
+		return 0;
+	return svm_nv_engine(fd, engine, why);
+}
+
+void svm_gpu_engine(int fd, enum svm_engine engine)
+{
+	const char *why;
+	int ret = __svm_gpu_engine(fd, engine, &why);
+
+	igt_require_f(ret != -ENODEV, "%s\n", why);
+	igt_assert_eq(ret, 0);
+}
+
 bool svm_gpu_atomic_results(int fd)
 {
-	return svm_driver(fd) == SVM_DRIVER_SIM;
+	return svm_driver(fd) == SVM_DRIVER_SIM ||
+	       svm_nv_engine_of(fd) == SVM_ENGINE_SHADER;
 }
 
 void svm_require_atomics(int fd)
@@ -420,8 +438,9 @@ static void gpu_require_cmds(int fd, const struct drm_nvsim_cmd *cmds,
 
 		igt_require_f(!why, "%s\n", why);
 		igt_require_f(!results || !atomic || svm_gpu_atomic_results(fd),
-			      "nouveau: GPU atomics here are semaphore reductions, "
-			      "which do not return the old value\n");
+			      "nouveau: GPU atomics on the copy path are "
+			      "semaphore reductions, which do not return the "
+			      "old value\n");
 	}
 }
 

@@ -13,16 +13,20 @@
  *
  * GPU work (the gpu_* helpers) runs on both.  The simulated GPU executes
  * the commands itself (its private EXEC/WAIT uAPI).  On nouveau the layer
- * runs the same commands as copy-engine copies and host semaphore
- * reductions at the SVM addresses through the ordinary nouveau uAPI
- * (channel, GEM, pushbuf; svm_device_nouveau.c): READ, WRITE, FILL, COPY
- * and, on Volta and newer for words below 1 TiB, ATOMIC_ADD without its
- * old value; not ATOMIC_CAS.  The asserting helpers skip the (sub)test,
- * with the reason, for a command the device cannot run or a result it
- * cannot give; the "__" ones return -EOPNOTSUPP.  On nouveau, SVM_INIT
- * without an unmanaged window gets one of the layer's own, for its
- * buffers.  The nouveau path is built here but has never run: no NVIDIA
- * GPU exists on the machines this project is built on.
+ * runs the same commands at the SVM addresses through the ordinary
+ * nouveau uAPI (channel, GEM, pushbuf; svm_device_nouveau.c), on the
+ * engine the test chose (svm_gpu_engine()): by default as compute
+ * shaders, which run every command, atomics with their old value
+ * included, and fault through the replayable fault buffer; or as
+ * copy-engine copies and host semaphore reductions (READ, WRITE, FILL,
+ * COPY and, on Volta and newer for words below 1 TiB, ATOMIC_ADD without
+ * its old value), which fault through the non-replayable path.  The
+ * asserting helpers skip the (sub)test, with the reason, for a command
+ * the device cannot run or a result it cannot give; the "__" ones return
+ * -EOPNOTSUPP.  On nouveau, SVM_INIT without an unmanaged window gets one
+ * of the layer's own, for its buffers.  The nouveau path is built here
+ * but has never run: no NVIDIA GPU exists on the machines this project is
+ * built on.
  *
  * What only the simulated GPU has: error injection (svm_inject()), the
  * counters ioctl, the engine settings and the raw EXEC/WAIT ioctls; on
@@ -76,7 +80,35 @@ void svm_require_sim(int fd, const char *what);
  * returns the old value.  Skips when the file is not there.
  */
 long svm_set_param(const char *path, long value);
-/* Whether GPU atomics on @fd give back the old value (the sim's do). */
+/*
+ * Where GPU work runs on nouveau.  The compute path is what programs use
+ * (OpenCL, CUDA-style kernels): shader loads, stores and atomics, whose
+ * faults are replayable; it is every file's engine until it chooses
+ * another.  The copy path runs the commands as copy-engine copies and
+ * host semaphore reductions, whose faults are not replayable (Volta and
+ * newer report them in a buffer of their own).  The simulated GPU runs
+ * every command itself, whichever is chosen.
+ */
+enum svm_engine {
+	SVM_ENGINE_SHADER,
+	SVM_ENGINE_COPY,
+};
+
+/*
+ * Run @fd's later GPU work on @engine (after SVM_INIT): 0, -EINVAL for an
+ * unknown engine, -ENOENT before SVM_INIT, -EPERM from a process that
+ * inherited the file, or -ENODEV with *@why saying why this GPU cannot
+ * (no compute path: no compute class of Pascal to Ada, or its first use
+ * failed; or the copy path on Pascal, where its faults kill the channel).
+ * Always 0 on the simulated GPU.
+ */
+int __svm_gpu_engine(int fd, enum svm_engine engine, const char **why);
+/* The same, skipping the (sub)test with the reason when the GPU cannot. */
+void svm_gpu_engine(int fd, enum svm_engine engine);
+/*
+ * Whether GPU atomics on @fd give back the old value: the simulated GPU's
+ * and nouveau's compute path do, the copy path's semaphores do not.
+ */
 bool svm_gpu_atomic_results(int fd);
 /* Skip unless @fd has NOUVEAU_SVM_CAP_ATOMIC_SYSMEM (GPU atomics). */
 void svm_require_atomics(int fd);

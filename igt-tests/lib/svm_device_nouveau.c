@@ -2,22 +2,27 @@
 /*
  * svm_device_nouveau.c - the device layer's GPU operations on real nouveau
  * hardware: the commands of the simulated GPU's EXEC (&struct
- * drm_nvsim_cmd) run as copy-engine copies and host semaphore reductions
- * at the process's own (SVM) addresses.
+ * drm_nvsim_cmd) run at the process's own (SVM) addresses, as compute
+ * shaders or as copy-engine copies and host semaphore reductions.
  *
  * BUILT HERE, NEVER RUN: no NVIDIA GPU exists on the machines this project
- * is built on.  Everything below follows the uAPI in nouveau_drm.h and the
- * class headers of the 7.3 tree, and is meant to first run on a kernel-CI
- * GPU runner.
+ * is built on.  Everything below follows the uAPI in nouveau_drm.h, the
+ * class headers of the 7.3 tree and NVIDIA's published ones, and is meant
+ * to first run on a kernel-CI GPU runner.
  *
- * Copy-engine and host (semaphore) accesses raise non-replayable faults.
- * On Volta and newer the SVM backend is built to serve them from the
- * non-replayable fault buffer and resume the channel, so that a job can
- * touch memory the GPU has not mapped yet, as on the simulated GPU (not
- * run on a GPU either).  Pascal has no such buffer:
- * there a copy-engine fault kills the channel, so only work on ranges
- * already mapped (by a PREFETCH, or an earlier fault from a compute
- * engine) can succeed, and a fault-driven subtest fails with -EFAULT.
+ * Two engines (svm_nv_engine(); svm_gpu_engine() in svm_device.h):
+ *  - The compute path, every file's engine by default: the SMs' loads,
+ *    stores and atomics, as OpenCL and CUDA-style kernels make them.
+ *    Their faults go through the replayable fault buffer, which the SVM
+ *    backend serves and replays (cancels on a bad access, which kills the
+ *    channel).  Pascal to Ada, with the compute class the GPU takes
+ *    (svm_nv_compute.c) and shaders of our own (svm_nv_isa.c,
+ *    svm_nv_shaders.c).
+ *  - The copy path: copy-engine copies and host semaphore reductions,
+ *    whose faults are not replayable.  On Volta and newer the SVM backend
+ *    serves them from the non-replayable buffer and resumes the channel;
+ *    Pascal has no such buffer, there a copy-engine fault kills the
+ *    channel, and svm_nv_engine() refuses the copy path.
  *
  * How a file gets its GPU:
  *  - SVM_INIT first (the kernel puts the client's channels and buffers in
@@ -26,10 +31,14 @@
  *    1 TiB, see svm_nv_init()): GEM buffers get their GPU addresses there,
  *    as Mesa's nvc0 does with its cut-out.
  *  - At the first job: a GART buffer for the push buffer and the fence,
- *    another for staging data, a channel on the copy engine
- *    (DRM_NOUVEAU_CHANNEL_ALLOC, NOUVEAU_FIFO_ENGINE_CE) and the newest
- *    copy class it accepts, AMPERE_DMA_COPY_B down to PASCAL_DMA_COPY_A
- *    (DRM_NOUVEAU_GROBJ_ALLOC), bound to subchannel 4.
+ *    another for staging data.  The compute path adds a channel on the
+ *    graphics engine (DRM_NOUVEAU_CHANNEL_ALLOC, NOUVEAU_FIFO_ENGINE_GR)
+ *    with the newest compute class it accepts, ADA_COMPUTE_A down to
+ *    PASCAL_COMPUTE_A, on subchannel 1, and a GART buffer for the shaders,
+ *    the QMD and the launch's parameters (SVM_NV_CP_*).  The copy path adds
+ *    a channel on the copy engine (NOUVEAU_FIFO_ENGINE_CE) with the newest
+ *    copy class it accepts, AMPERE_DMA_COPY_B down to PASCAL_DMA_COPY_A,
+ *    on subchannel 4.  Objects are made with DRM_NOUVEAU_GROBJ_ALLOC.
  *  - Work goes through DRM_NOUVEAU_GEM_PUSHBUF (the channel allocation has
  *    switched the client to the legacy uAPI; VM_BIND is not for SVM
  *    clients).  Each push ends with a host semaphore release of a sequence
@@ -40,13 +49,22 @@
  *    kernel cancelled a fault of the job.  The job's status is then
  *    -EFAULT and the layer makes a new channel for the next job.
  *
- * The commands:
- *  - READ: copy-engine copy from the SVM address to the staging buffer,
- *    checksum on the CPU; WRITE: the pattern on the CPU into staging, copy
- *    to the SVM address; both in staging-sized pieces.  FILL: the copy
- *    engine's remap with two 32-bit constants, straight to the SVM
- *    address.  COPY: one copy-engine copy between the two SVM addresses
+ * The commands on the compute path (one launch each, one thread per
+ * 64-bit word, 128 threads per CTA, so that a launch faults on all its
+ * pages at once):
+ *  - READ: a COPY shader from the SVM address to the staging buffer,
+ *    checksum on the CPU; WRITE: the pattern on the CPU into staging, a
+ *    COPY shader to the SVM address; both in staging-sized pieces.  FILL:
+ *    a FILL shader.  COPY: a COPY shader between the two SVM addresses
  *    (overlap is not ordered, unlike on the simulated GPU).
+ *  - ATOMIC_ADD and ATOMIC_CAS: one thread's 64-bit atomic at system
+ *    scope, whose old value it stores into the compute buffer: @result.
+ *    Any address a process has.
+ *
+ * The commands on the copy path:
+ *  - READ and WRITE as above with copy-engine copies; FILL: the copy
+ *    engine's remap with two 32-bit constants, straight to the SVM
+ *    address; COPY: one copy-engine copy between the two SVM addresses.
  *  - ATOMIC_ADD: a host semaphore release with reduction IADD of a 64-bit
  *    payload at the SVM address (Volta and newer: SEM_EXECUTE).  It does
  *    not return the old value (@result is 0), and host semaphore addresses
@@ -57,7 +75,7 @@
  *    AMPERE_DMA_COPY_A (only AMPERE_DMA_COPY_B's clc7b5.h adds
  *    SET_SEMAPHORE_PAYLOAD_UPPER): no 64-bit add there.
  *  - ATOMIC_CAS: nothing in the host or the copy engine compares and
- *    exchanges (that needs a shader): refused with -EOPNOTSUPP.
+ *    exchanges: refused with -EOPNOTSUPP.
  *
  * Per-file state is kept by file descriptor and told apart from a later
  * file under the same number by fdinfo's drm-client-id (a kernel without
@@ -77,32 +95,24 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-#include "drivers/gpu/drm/nouveau/include/nvhw/class/cl906f.h"
 #include "drivers/gpu/drm/nouveau/include/nvhw/class/cla0b5.h"
 #include "drivers/gpu/drm/nouveau/include/nvhw/class/clc36f.h"
 #include "drivers/gpu/drm/nouveau/include/nvif/class.h"
 
 #include "igt.h"
 #include "svm_device_nouveau.h"
+#include "svm_nv_compute.h"
+#include "svm_nv_isa.h"
+#include "svm_nv_push.h"
 
 /* ------------------------------------------------------------------ */
 /* Method encoding                                                     */
 /* ------------------------------------------------------------------ */
-
-/*
- * A field of a class header is written "hi:lo"; (0 ? hi:lo) is lo and
- * (1 ? hi:lo) is hi.
- */
-#define NV_LO(f)		(0 ? f)
-#define NV_HI(f)		(1 ? f)
-#define NV_MASK(f)		(0xffffffffu >> (31 - (NV_HI(f) - NV_LO(f))))
-#define NV_FIELD(f, v)		(((uint32_t)(v) & NV_MASK(f)) << NV_LO(f))
-/* Class @c, method @m, field @f: the value @v, or the named value @d. */
-#define NV_VAL(c, m, f, v)	NV_FIELD(c##_##m##_##f, v)
-#define NV_DEF(c, m, f, d)	NV_VAL(c, m, f, c##_##m##_##f##_##d)
 
 /*
  * OFFSET_IN_UPPER and OFFSET_OUT_UPPER of the Pascal to Ampere copy classes:
@@ -117,9 +127,6 @@
  * (NVA06F_SUBCHANNEL_COPY_ENGINE in NVIDIA's published cla06fsubch.h).
  */
 #define SVM_NV_SUBC_CE		4
-/* Method 0 of a subchannel binds an object; Kepler and newer take its class. */
-#define SVM_NV_SET_OBJECT	0x0000
-
 /* Chipsets from GV100 on have the Volta host class's SEM_* methods. */
 #define SVM_NV_CHIPSET_VOLTA	0x140
 /* Host semaphore addresses: SEM_ADDR_HI_OFFSET 7:0 over 32 low bits. */
@@ -137,6 +144,18 @@
 #define SVM_NV_WINDOW_SIZE	(64ull << 20)
 #define SVM_NV_WINDOW_HINT	(512ull << 30)
 #define SVM_NV_ASYNC_JOBS	64
+/*
+ * The compute buffer: the shaders (each 128-byte aligned, with at least
+ * SVM_NV_CODE_PREFETCH mapped after the last), then the QMD, the launch's
+ * parameters (constant buffer 0) and the word an atomic's old value goes
+ * to.  One launch at a time: the jobs of a file are serialised.
+ */
+#define SVM_NV_CP_SIZE		(32 << 10)
+#define SVM_NV_CP_CODE		0
+#define SVM_NV_CP_CODE_SIZE	(16 << 10)
+#define SVM_NV_CP_QMD		(20 << 10)
+#define SVM_NV_CP_PARAMS	(24 << 10)
+#define SVM_NV_CP_RESULT	(28 << 10)
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -165,6 +184,12 @@ struct svm_nv_bo {
 	size_t size;
 };
 
+/* A channel and the engine object bound to its subchannel. */
+struct svm_nv_chan {
+	int id;			/* -1: none (yet, or killed) */
+	uint32_t oclass;
+};
+
 struct svm_nv_job {
 	uint64_t seqno;
 	int status;
@@ -179,8 +204,16 @@ struct svm_nv_ctx {
 	void *window;		/* the layer's own window, or NULL */
 	bool bos_ready;
 	struct svm_nv_bo ctl, staging;
-	int channel;		/* -1: none (yet, or killed) */
-	uint32_t ce_class;
+	struct svm_nv_chan ce;	/* the copy engine's channel */
+	struct svm_nv_chan gr;	/* the graphics engine's, for compute */
+	enum svm_engine engine;	/* where the jobs run */
+	/* The compute path, once a compute object was made (cp.map set). */
+	struct svm_nv_compute_cfg cfg;
+	struct svm_nv_bo cp;	/* code, QMD, parameters: SVM_NV_CP_* */
+	uint32_t code_off[SVM_NV_SHADERS], code_regs[SVM_NV_SHADERS];
+	/* Why there is no compute path (its first use failed), or NULL. */
+	const char *no_compute;
+	char no_compute_buf[192];
 	uint32_t fence_seqno;
 	uint64_t async_seqno;
 	struct svm_nv_job jobs[SVM_NV_ASYNC_JOBS];
@@ -228,6 +261,7 @@ static void svm_nv_ctx_forget(struct svm_nv_ctx *c)
 {
 	svm_nv_bo_unmap(&c->ctl);
 	svm_nv_bo_unmap(&c->staging);
+	svm_nv_bo_unmap(&c->cp);
 	if (c->window)
 		munmap(c->window, SVM_NV_WINDOW_SIZE);
 	pthread_mutex_destroy(&c->lock);
@@ -278,7 +312,9 @@ static int svm_nv_ctx_add(int fd, void *window)
 	c->client_id = svm_nv_client_id(fd);
 	c->chipset = svm_nv_chipset(fd);
 	c->window = window;
-	c->channel = -1;
+	c->ce.id = -1;
+	c->gr.id = -1;
+	c->engine = SVM_ENGINE_SHADER;
 	pthread_mutex_lock(&svm_nv_table_lock);
 	/* A context still here is a closed file's (SVM_INIT just worked). */
 	if (svm_nv_table[fd] && svm_nv_table[fd]->pid == c->pid)
@@ -368,6 +404,17 @@ static int svm_nv_bo_new(int fd, size_t size, struct svm_nv_bo *bo)
 	return ret;
 }
 
+/* Unmap and close @bo (the kernel object goes with the file otherwise). */
+static void svm_nv_bo_close(int fd, struct svm_nv_bo *bo)
+{
+	struct drm_gem_close req = { .handle = bo->handle };
+
+	if (!bo->map)
+		return;
+	svm_nv_bo_unmap(bo);
+	svm_nv_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &req);
+}
+
 /* The fence and staging buffers, made once per file after SVM_INIT. */
 static int svm_nv_bos_init(struct svm_nv_ctx *c)
 {
@@ -389,56 +436,166 @@ static int svm_nv_bos_init(struct svm_nv_ctx *c)
 	return 0;
 }
 
-static void svm_nv_channel_free(struct svm_nv_ctx *c)
+static void svm_nv_chan_free(struct svm_nv_ctx *c, struct svm_nv_chan *ch)
 {
-	struct drm_nouveau_channel_free req = { .channel = c->channel };
+	struct drm_nouveau_channel_free req = { .channel = ch->id };
 
-	if (c->channel >= 0)
+	if (ch->id >= 0)
 		svm_nv_ioctl(c->fd, DRM_IOCTL_NOUVEAU_CHANNEL_FREE, &req);
-	c->channel = -1;
+	ch->id = -1;
 }
 
-/* Bind the newest copy class of Pascal to Ampere the channel accepts. */
-static int svm_nv_ce_object(struct svm_nv_ctx *c)
+/* Bind the first of @classes (newest first) that the channel accepts. */
+static int svm_nv_chan_object(struct svm_nv_ctx *c, struct svm_nv_chan *ch,
+			      const uint32_t *classes, unsigned int n)
 {
-	static const uint32_t classes[] = {
-		AMPERE_DMA_COPY_B, AMPERE_DMA_COPY_A, TURING_DMA_COPY_A,
-		VOLTA_DMA_COPY_A, PASCAL_DMA_COPY_B, PASCAL_DMA_COPY_A,
-	};
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(classes); i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		struct svm_nv_grobj_alloc req = {
-			.channel = c->channel,
-			.handle = 0xce000000 | classes[i],
+			.channel = ch->id,
+			.handle = 0xbeef0000 | (classes[i] & 0xffff),
 			.oclass = classes[i],
 		};
 
 		if (!svm_nv_ioctl(c->fd, SVM_NV_IOCTL_GROBJ_ALLOC, &req)) {
-			c->ce_class = classes[i];
-			igt_debug("nouveau: copy class %#x\n", classes[i]);
+			ch->oclass = classes[i];
+			igt_debug("nouveau: class %#x on channel %d\n",
+				  classes[i], ch->id);
 			return 0;
 		}
 	}
 	return -ENODEV;
 }
 
-static int svm_nv_channel_open(struct svm_nv_ctx *c)
+/*
+ * A channel on @engine (NOUVEAU_FIFO_ENGINE_*) with an object of @classes:
+ * 0 or -errno, with *@what saying which step failed.
+ */
+static int svm_nv_chan_open(struct svm_nv_ctx *c, struct svm_nv_chan *ch,
+			    uint32_t engine, const uint32_t *classes,
+			    unsigned int n, const char **what)
 {
 	struct drm_nouveau_channel_alloc req = {
 		.fb_ctxdma_handle = ~0u,
-		.tt_ctxdma_handle = NOUVEAU_FIFO_ENGINE_CE,
+		.tt_ctxdma_handle = engine,
 	};
 	int ret;
 
-	if (c->channel >= 0)
+	if (ch->id >= 0)
 		return 0;
+	*what = "DRM_NOUVEAU_CHANNEL_ALLOC failed";
 	ret = svm_nv_ioctl(c->fd, DRM_IOCTL_NOUVEAU_CHANNEL_ALLOC, &req);
 	if (ret)
 		return ret;
-	c->channel = req.channel;
-	ret = svm_nv_ce_object(c);
+	ch->id = req.channel;
+	*what = "the channel takes none of the classes tried";
+	ret = svm_nv_chan_object(c, ch, classes, n);
 	if (ret)
-		svm_nv_channel_free(c);
+		svm_nv_chan_free(c, ch);
+	return ret;
+}
+
+/* The copy engine's channel with the newest copy class of Pascal to Ampere. */
+static int svm_nv_ce_open(struct svm_nv_ctx *c)
+{
+	static const uint32_t classes[] = {
+		AMPERE_DMA_COPY_B, AMPERE_DMA_COPY_A, TURING_DMA_COPY_A,
+		VOLTA_DMA_COPY_A, PASCAL_DMA_COPY_B, PASCAL_DMA_COPY_A,
+	};
+	const char *what;
+
+	return svm_nv_chan_open(c, &c->ce, NOUVEAU_FIFO_ENGINE_CE, classes,
+				ARRAY_SIZE(classes), &what);
+}
+
+/* Assemble every shader into the compute buffer: 0 or -errno. */
+static int svm_nv_code_load(struct svm_nv_ctx *c)
+{
+	uint32_t *code = (uint32_t *)((char *)c->cp.map + SVM_NV_CP_CODE);
+	unsigned int off = 0;
+
+	for (unsigned int s = 0; s < SVM_NV_SHADERS; s++) {
+		const struct svm_nv_insn *prog;
+		unsigned int n;
+		int words;
+
+		prog = svm_nv_shader(c->cfg.isa, s, &n);
+		words = svm_nv_assemble(c->cfg.isa, prog, n, code + off / 4,
+					(SVM_NV_CP_CODE_SIZE - off) / 4);
+		if (words < 0)
+			return words;
+		for (int i = 0; i < words; i++)
+			code[off / 4 + i] = htole32(code[off / 4 + i]);
+		c->code_off[s] = SVM_NV_CP_CODE + off;
+		c->code_regs[s] = svm_nv_registers(prog, n);
+		off += words * 4;
+	}
+	/* The instruction prefetch reads up to 2 KiB past the last one. */
+	igt_assert(off + SVM_NV_CODE_PREFETCH <= SVM_NV_CP_QMD);
+	return 0;
+}
+
+/* Give up the compute path for good: @what failed with @err. */
+static int svm_nv_no_compute(struct svm_nv_ctx *c, const char *what, int err)
+{
+	snprintf(c->no_compute_buf, sizeof(c->no_compute_buf),
+		 "nouveau: no compute path: %s (%s)", what, strerror(-err));
+	c->no_compute = c->no_compute_buf;
+	return -ENODEV;
+}
+
+/*
+ * The compute path's first use: the configuration of the class the GPU
+ * took, the compute buffer, the shaders.  0, or -ENODEV with
+ * c->no_compute saying why there is no compute path.
+ */
+static int svm_nv_compute_init(struct svm_nv_ctx *c)
+{
+	int ret;
+
+	if (svm_nv_compute_cfg(c->chipset, c->gr.oclass, &c->cfg))
+		return svm_nv_no_compute(c, "the compute class is not the one "
+					 "this chipset's generation has", -ENODEV);
+	ret = svm_nv_bo_new(c->fd, SVM_NV_CP_SIZE, &c->cp);
+	if (ret)
+		return svm_nv_no_compute(c, "DRM_NOUVEAU_GEM_NEW of the compute "
+					 "buffer failed", ret);
+	if (c->cp.gpu_addr + SVM_NV_CP_SIZE > SVM_NV_QMD_ADDR_LIMIT) {
+		svm_nv_bo_close(c->fd, &c->cp);
+		return svm_nv_no_compute(c, "the compute buffer lies above 1 TiB, "
+					 "out of SEND_PCAS_A's reach", -ENOSPC);
+	}
+	ret = svm_nv_code_load(c);
+	if (ret) {
+		svm_nv_bo_close(c->fd, &c->cp);
+		return svm_nv_no_compute(c, "the shaders do not assemble", ret);
+	}
+	return 0;
+}
+
+/*
+ * The graphics channel with the newest compute class the GPU takes, and
+ * the compute path behind it.  0 or -errno; when its first use fails the
+ * compute path is given up (-ENODEV from then on, the reason in
+ * c->no_compute), so that the subtests skip rather than retry and fail.
+ */
+static int svm_nv_gr_open(struct svm_nv_ctx *c)
+{
+	bool first = !c->cp.map;
+	const char *what;
+	int ret;
+
+	if (c->no_compute)
+		return -ENODEV;
+	ret = svm_nv_chan_open(c, &c->gr, NOUVEAU_FIFO_ENGINE_GR,
+			       svm_nv_compute_classes, svm_nv_compute_nclasses,
+			       &what);
+	if (ret)
+		return first ? svm_nv_no_compute(c, what, ret) : ret;
+	if (!first)
+		return 0;
+	ret = svm_nv_compute_init(c);
+	if (ret)
+		svm_nv_chan_free(c, &c->gr);
 	return ret;
 }
 
@@ -446,41 +603,11 @@ static int svm_nv_channel_open(struct svm_nv_ctx *c)
 /* Push buffer                                                         */
 /* ------------------------------------------------------------------ */
 
-struct svm_nv_push {
-	uint32_t *start, *cur, *end;
-};
-
 static void svm_nv_push_begin(struct svm_nv_ctx *c, struct svm_nv_push *p)
 {
 	p->start = (uint32_t *)((char *)c->ctl.map + SVM_NV_PUSH_OFFSET);
 	p->cur = p->start;
 	p->end = (uint32_t *)((char *)c->ctl.map + SVM_NV_CTL_SIZE);
-}
-
-/* An incrementing method header: @count data words follow. */
-static uint32_t svm_nv_hdr(unsigned int subc, uint32_t mthd, unsigned int count)
-{
-	return NV_DEF(NV906F, DMA, SEC_OP, INC_METHOD) |
-	       NV_VAL(NV906F, DMA, METHOD_COUNT, count) |
-	       NV_VAL(NV906F, DMA, METHOD_SUBCHANNEL, subc) |
-	       NV_VAL(NV906F, DMA, METHOD_ADDRESS, mthd >> 2);
-}
-
-/* @count methods from @mthd on @subc with the data @data. */
-static void svm_nv_mthd(struct svm_nv_push *p, unsigned int subc, uint32_t mthd,
-			const uint32_t *data, unsigned int count)
-{
-	/* Every job pushes a few dozen words into 60 KiB. */
-	igt_assert(p->cur + 1 + count <= p->end);
-	*p->cur++ = svm_nv_hdr(subc, mthd, count);
-	for (unsigned int i = 0; i < count; i++)
-		*p->cur++ = data[i];
-}
-
-static void svm_nv_mthd1(struct svm_nv_push *p, unsigned int subc,
-			 uint32_t mthd, uint32_t data)
-{
-	svm_nv_mthd(p, subc, mthd, &data, 1);
 }
 
 static uint32_t svm_nv_upper(uint64_t addr)
@@ -618,13 +745,16 @@ static volatile uint32_t *svm_nv_fence_word(struct svm_nv_ctx *c)
 	return (volatile uint32_t *)c->ctl.map;
 }
 
-static int svm_nv_pushbuf(struct svm_nv_ctx *c, const struct svm_nv_push *p)
+static int svm_nv_pushbuf(struct svm_nv_ctx *c, struct svm_nv_chan *ch,
+			  const struct svm_nv_push *p)
 {
 	const uint32_t gart = NOUVEAU_GEM_DOMAIN_GART;
 	struct drm_nouveau_gem_pushbuf_bo bos[] = {
 		{ .handle = c->ctl.handle, .read_domains = gart,
 		  .write_domains = gart, .valid_domains = gart },
 		{ .handle = c->staging.handle, .read_domains = gart,
+		  .write_domains = gart, .valid_domains = gart },
+		{ .handle = c->cp.handle, .read_domains = gart,
 		  .write_domains = gart, .valid_domains = gart },
 	};
 	struct drm_nouveau_gem_pushbuf_push push = {
@@ -633,8 +763,9 @@ static int svm_nv_pushbuf(struct svm_nv_ctx *c, const struct svm_nv_push *p)
 		.length = (p->cur - p->start) * sizeof(uint32_t),
 	};
 	struct drm_nouveau_gem_pushbuf req = {
-		.channel = c->channel,
-		.nr_buffers = ARRAY_SIZE(bos),
+		.channel = ch->id,
+		/* The compute buffer, once there is one. */
+		.nr_buffers = c->cp.map ? 3 : 2,
 		.buffers = to_user_pointer(bos),
 		.nr_push = 1,
 		.push = to_user_pointer(&push),
@@ -684,38 +815,39 @@ static int svm_nv_wait_fence(struct svm_nv_ctx *c, uint32_t seqno)
 }
 
 /*
- * Fence and submit @p, wait for it: DONE, KILLED or -errno.  A killed or
- * timed-out channel is freed: the next job gets a new one.
+ * Fence and submit @p on @ch, wait for it: DONE, KILLED or -errno.  A
+ * killed or timed-out channel is freed: the next job gets a new one.
  */
-static int svm_nv_kick(struct svm_nv_ctx *c, struct svm_nv_push *p)
+static int svm_nv_kick(struct svm_nv_ctx *c, struct svm_nv_chan *ch,
+		       struct svm_nv_push *p)
 {
 	uint32_t seqno = ++c->fence_seqno;
 	int ret;
 
 	svm_nv_fence(c, p, seqno);
-	ret = svm_nv_pushbuf(c, p);
+	ret = svm_nv_pushbuf(c, ch, p);
 	if (ret == -ENODEV) {
 		/* Killed by an earlier job's fault we did not see end. */
-		svm_nv_channel_free(c);
+		svm_nv_chan_free(c, ch);
 		return SVM_NV_KILLED;
 	}
 	if (ret)
 		return ret;
 	ret = svm_nv_wait_fence(c, seqno);
 	if (ret != SVM_NV_DONE)
-		svm_nv_channel_free(c);
+		svm_nv_chan_free(c, ch);
 	return ret;
 }
 
 /* A push on a live channel with its copy object bound to subchannel 4. */
 static int svm_nv_push_open(struct svm_nv_ctx *c, struct svm_nv_push *p)
 {
-	int ret = svm_nv_channel_open(c);
+	int ret = svm_nv_ce_open(c);
 
 	if (ret)
 		return ret;
 	svm_nv_push_begin(c, p);
-	svm_nv_mthd1(p, SVM_NV_SUBC_CE, SVM_NV_SET_OBJECT, c->ce_class);
+	svm_nv_mthd1(p, SVM_NV_SUBC_CE, SVM_NV_SET_OBJECT, c->ce.oclass);
 	return 0;
 }
 
@@ -735,6 +867,31 @@ static uint64_t svm_nv_checksum(const void *buf, size_t n, uint64_t first)
 	return sum;
 }
 
+/* One copy-engine copy of @len bytes from @src to @dst: DONE, KILLED or -errno. */
+static int svm_nv_ce_copy_job(struct svm_nv_ctx *c, uint64_t dst, uint64_t src,
+			      uint64_t len)
+{
+	struct svm_nv_push p;
+	int ret = svm_nv_push_open(c, &p);
+
+	if (ret)
+		return ret;
+	svm_nv_ce_copy(&p, dst, src, len);
+	return svm_nv_kick(c, &c->ce, &p);
+}
+
+static int svm_nv_cp_copy_job(struct svm_nv_ctx *c, uint64_t dst, uint64_t src,
+			      uint64_t len);
+
+/* Copy @len bytes on the file's engine: DONE, KILLED or -errno. */
+static int svm_nv_copy(struct svm_nv_ctx *c, uint64_t dst, uint64_t src,
+		       uint64_t len)
+{
+	if (c->engine == SVM_ENGINE_SHADER)
+		return svm_nv_cp_copy_job(c, dst, src, len);
+	return svm_nv_ce_copy_job(c, dst, src, len);
+}
+
 /* READ and WRITE: through the staging buffer, a piece at a time. */
 static int svm_nv_staged(struct svm_nv_ctx *c, struct drm_nvsim_cmd *cmd,
 			 bool write)
@@ -743,18 +900,13 @@ static int svm_nv_staged(struct svm_nv_ctx *c, struct drm_nvsim_cmd *cmd,
 
 	for (uint64_t off = 0; off < cmd->size; off += SVM_NV_STAGING_SIZE) {
 		uint64_t len = cmd->size - off, svm = cmd->addr + off;
-		struct svm_nv_push p;
 		int ret;
 
 		len = len < SVM_NV_STAGING_SIZE ? len : SVM_NV_STAGING_SIZE;
 		if (write)
 			svm_pattern(c->staging.map, len, cmd->value + off / 8);
-		ret = svm_nv_push_open(c, &p);
-		if (ret)
-			return ret;
-		svm_nv_ce_copy(&p, write ? svm : c->staging.gpu_addr,
-			       write ? c->staging.gpu_addr : svm, len);
-		ret = svm_nv_kick(c, &p);
+		ret = svm_nv_copy(c, write ? svm : c->staging.gpu_addr,
+				  write ? c->staging.gpu_addr : svm, len);
 		if (ret != SVM_NV_DONE)
 			return ret;
 		if (!write)
@@ -775,7 +927,7 @@ static int svm_nv_atomic_add(struct svm_nv_ctx *c, struct svm_nv_push *p,
 			NV_DEF(NVC36F, SEM_EXECUTE, RELEASE_TIMESTAMP, DIS) |
 			NV_DEF(NVC36F, SEM_EXECUTE, REDUCTION, IADD) |
 			NV_DEF(NVC36F, SEM_EXECUTE, REDUCTION_FORMAT, UNSIGNED));
-	return svm_nv_kick(c, p);
+	return svm_nv_kick(c, &c->ce, p);
 }
 
 /* One command that needs no staging: one push. */
@@ -800,11 +952,139 @@ static int svm_nv_direct(struct svm_nv_ctx *c, struct drm_nvsim_cmd *cmd)
 	default:
 		return -EINVAL;
 	}
-	return svm_nv_kick(c, &p);
+	return svm_nv_kick(c, &c->ce, &p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands on the compute engine                                      */
+/* ------------------------------------------------------------------ */
+
+static bool svm_nv_shader_is_atomic(enum svm_nv_shader s)
+{
+	return s == SVM_NV_SHADER_ATOMIC_ADD || s == SVM_NV_SHADER_ATOMIC_CAS;
+}
+
+/* Constant buffer 0 of the next launch: @prm, little endian. */
+static void svm_nv_cp_params(struct svm_nv_ctx *c,
+			     const struct svm_nv_params *prm)
+{
+	struct svm_nv_params *cb0;
+
+	cb0 = (struct svm_nv_params *)((char *)c->cp.map + SVM_NV_CP_PARAMS);
+	memset(cb0, 0, SVM_NV_CB_ALIGN);
+	cb0->dst = htole64(prm->dst);
+	cb0->src = htole64(prm->src);
+	cb0->value = htole64(prm->value);
+	cb0->compare = htole64(prm->compare);
+	cb0->result = htole64(prm->result);
+	cb0->count = htole32(prm->count);
+}
+
+/* The QMD of shader @s over @count words (one thread for an atomic). */
+static int svm_nv_cp_qmd(struct svm_nv_ctx *c, enum svm_nv_shader s,
+			 uint32_t count)
+{
+	uint32_t *qmd = (uint32_t *)((char *)c->cp.map + SVM_NV_CP_QMD);
+	bool one = svm_nv_shader_is_atomic(s);
+	/* Pascal takes an offset from the program region: the buffer. */
+	uint64_t base = c->cfg.qmd == SVM_NV_QMD_V02_01 ? 0 : c->cp.gpu_addr;
+	struct svm_nv_grid g = {
+		.program = base + c->code_off[s],
+		.registers = c->code_regs[s],
+		.ctas = one ? 1 : (count + SVM_NV_CTA_THREADS - 1) /
+				  SVM_NV_CTA_THREADS,
+		.threads = one ? 1 : SVM_NV_CTA_THREADS,
+		.cb0 = c->cp.gpu_addr + SVM_NV_CP_PARAMS,
+		.cb0_size = SVM_NV_CB_ALIGN,
+	};
+	int ret = svm_nv_qmd_pack(&c->cfg, &g, qmd);
+
+	for (unsigned int i = 0; !ret && i < SVM_NV_QMD_WORDS; i++)
+		qmd[i] = htole32(qmd[i]);
+	return ret;
+}
+
+/*
+ * Launch shader @s with @prm and wait for its end: DONE, KILLED or
+ * -errno.  The shader's faults are the SMs': replayable.
+ */
+static int svm_nv_cp_launch(struct svm_nv_ctx *c, enum svm_nv_shader s,
+			    const struct svm_nv_params *prm)
+{
+	struct svm_nv_push p;
+	int ret = svm_nv_gr_open(c);
+
+	if (ret)
+		return ret;
+	svm_nv_cp_params(c, prm);
+	ret = svm_nv_cp_qmd(c, s, prm->count);
+	if (ret)
+		return ret;
+	svm_nv_push_begin(c, &p);
+	svm_nv_compute_setup(&p, &c->cfg, c->cp.gpu_addr);
+	svm_nv_compute_launch(&p, &c->cfg, c->cp.gpu_addr + SVM_NV_CP_QMD);
+	return svm_nv_kick(c, &c->gr, &p);
+}
+
+static int svm_nv_cp_copy_job(struct svm_nv_ctx *c, uint64_t dst, uint64_t src,
+			      uint64_t len)
+{
+	const struct svm_nv_params prm = {
+		.dst = dst, .src = src, .count = len / 8,
+	};
+
+	return svm_nv_cp_launch(c, SVM_NV_SHADER_COPY, &prm);
+}
+
+/* An atomic on the word at @cmd->addr; its old value in @cmd->result. */
+static int svm_nv_cp_atomic(struct svm_nv_ctx *c, struct drm_nvsim_cmd *cmd)
+{
+	struct svm_nv_params prm = {
+		.dst = cmd->addr,
+		.value = cmd->value,
+		.compare = cmd->compare,
+		.count = 1,
+	};
+	volatile uint64_t *old;
+	int ret = svm_nv_gr_open(c);
+
+	if (ret)
+		return ret;
+	prm.result = c->cp.gpu_addr + SVM_NV_CP_RESULT;
+	old = (volatile uint64_t *)((char *)c->cp.map + SVM_NV_CP_RESULT);
+	*old = 0;
+	ret = svm_nv_cp_launch(c, cmd->op == DRM_NVSIM_OP_ATOMIC_ADD ?
+				  SVM_NV_SHADER_ATOMIC_ADD :
+				  SVM_NV_SHADER_ATOMIC_CAS, &prm);
+	if (ret == SVM_NV_DONE)
+		cmd->result = le64toh(*old);
+	return ret;
+}
+
+static int svm_nv_cp_run_cmd(struct svm_nv_ctx *c, struct drm_nvsim_cmd *cmd)
+{
+	struct svm_nv_params fill = {
+		.dst = cmd->addr, .value = cmd->value, .count = cmd->size / 8,
+	};
+
+	switch (cmd->op) {
+	case DRM_NVSIM_OP_READ:
+		return svm_nv_staged(c, cmd, false);
+	case DRM_NVSIM_OP_WRITE:
+		return svm_nv_staged(c, cmd, true);
+	case DRM_NVSIM_OP_FILL:
+		return svm_nv_cp_launch(c, SVM_NV_SHADER_FILL, &fill);
+	case DRM_NVSIM_OP_COPY:
+		return svm_nv_cp_copy_job(c, cmd->addr, cmd->src, cmd->size);
+	default:
+		return svm_nv_cp_atomic(c, cmd);
+	}
 }
 
 static int svm_nv_run_cmd(struct svm_nv_ctx *c, struct drm_nvsim_cmd *cmd)
 {
+	if (c->engine == SVM_ENGINE_SHADER)
+		return svm_nv_cp_run_cmd(c, cmd);
 	switch (cmd->op) {
 	case DRM_NVSIM_OP_READ:
 		return svm_nv_staged(c, cmd, false);
@@ -815,35 +1095,61 @@ static int svm_nv_run_cmd(struct svm_nv_ctx *c, struct drm_nvsim_cmd *cmd)
 	}
 }
 
-static const char *svm_nv_unsupported(uint32_t chipset,
-				      const struct drm_nvsim_cmd *cmd)
+/* Why the copy engine and host cannot run @cmd, or NULL. */
+static const char *svm_nv_ce_unsupported(uint32_t chipset,
+					 const struct drm_nvsim_cmd *cmd)
 {
 	switch (cmd->op) {
 	case DRM_NVSIM_OP_ATOMIC_CAS:
-		return "nouveau: no GPU compare-and-swap here: host and copy-engine "
-		       "semaphores of Pascal to Ampere have no compare-exchange "
-		       "(that needs a shader)";
+		return "nouveau: no compare-and-swap on the copy engine: host and "
+		       "copy-engine semaphores of Pascal to Ampere have no "
+		       "compare-exchange (the compute path has)";
 	case DRM_NVSIM_OP_ATOMIC_ADD:
 		if (chipset < SVM_NV_CHIPSET_VOLTA)
-			return "nouveau: no 64-bit GPU atomic add before Volta: "
-			       "Pascal's semaphores reduce 32-bit words";
+			return "nouveau: no 64-bit atomic add on Pascal's copy "
+			       "engine: its semaphores reduce 32-bit words";
 		if (cmd->addr + 8 > SVM_NV_SEM_ADDR_LIMIT)
-			return "nouveau: GPU atomics are host semaphore reductions, "
-			       "whose addresses have 40 bits: this word is above 1 TiB";
+			return "nouveau: atomics on the copy engine are host "
+			       "semaphore reductions, whose addresses have 40 "
+			       "bits: this word is above 1 TiB";
 		return NULL;
 	default:
 		return NULL;
 	}
 }
 
+/*
+ * Why the file's engine cannot run @cmd, or NULL: the compute path runs
+ * every command where the GPU has one (finding out makes the compute
+ * objects).
+ */
+static const char *svm_nv_unsupported(struct svm_nv_ctx *c,
+				      const struct drm_nvsim_cmd *cmd)
+{
+	if (c->engine == SVM_ENGINE_COPY)
+		return svm_nv_ce_unsupported(c->chipset, cmd);
+	if (!c->cp.map)
+		svm_nv_gr_open(c);
+	return c->no_compute;
+}
+
 const char *svm_nv_cmd_unsupported(int fd, const struct drm_nvsim_cmd *cmd)
 {
-	return svm_nv_unsupported(svm_nv_chipset(fd), cmd);
+	struct svm_nv_ctx *c = svm_nv_ctx_lookup(fd);
+	const char *why;
+
+	/* Before SVM_INIT, or inherited: the submission says so. */
+	if (!c || c->pid != getpid())
+		return NULL;
+	pthread_mutex_lock(&c->lock);
+	why = svm_nv_unsupported(c, cmd);
+	pthread_mutex_unlock(&c->lock);
+	return why;
 }
 
 /* The checks of the simulated GPU's EXEC, where they apply here. */
-static int svm_nv_cmds_check(const struct svm_nv_ctx *c,
-			     const struct drm_nvsim_cmd *cmds, unsigned int count)
+static int svm_nv_cmds_check(const struct drm_nvsim_cmd *cmds,
+			     unsigned int count)
 {
 	if (!count || count > DRM_NVSIM_MAX_CMDS)
 		return -EINVAL;
@@ -855,9 +1161,21 @@ static int svm_nv_cmds_check(const struct svm_nv_ctx *c,
 		    cmd->addr % 8 || cmd->src % 8 || cmd->size % 8 ||
 		    !cmd->size || cmd->size > DRM_NVSIM_MAX_SIZE)
 			return -EINVAL;
-		if (svm_nv_unsupported(c->chipset, cmd))
-			return -EOPNOTSUPP;
+		if ((cmd->op == DRM_NVSIM_OP_ATOMIC_ADD ||
+		     cmd->op == DRM_NVSIM_OP_ATOMIC_CAS) && cmd->size != 8)
+			return -EINVAL;
 	}
+	return 0;
+}
+
+/* -EOPNOTSUPP when a command of the job cannot run on the file's engine. */
+static int svm_nv_cmds_runnable(struct svm_nv_ctx *c,
+				const struct drm_nvsim_cmd *cmds,
+				unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++)
+		if (svm_nv_unsupported(c, &cmds[i]))
+			return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -879,12 +1197,14 @@ int svm_nv_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
 	c = svm_nv_ctx_for_job(fd, &ret);
 	if (!c)
 		return ret;
-	ret = svm_nv_cmds_check(c, cmds, count);
+	ret = svm_nv_cmds_check(cmds, count);
 	if (ret)
 		return ret;
 	pthread_mutex_lock(&c->lock);
 	/* No room for them in the caller's unmanaged window, or above 1 TiB. */
 	ret = svm_nv_bos_init(c) ? -ENOSPC : 0;
+	if (!ret)
+		ret = svm_nv_cmds_runnable(c, cmds, count);
 	*status = 0;
 	for (unsigned int i = 0; !ret && i < count; i++) {
 		ret = svm_nv_run_cmd(c, &cmds[i]);
@@ -945,4 +1265,38 @@ int svm_nv_wait(int fd, uint64_t seqno, int *status)
 	}
 	pthread_mutex_unlock(&c->lock);
 	return ret;
+}
+
+int svm_nv_engine(int fd, enum svm_engine engine, const char **why)
+{
+	struct svm_nv_ctx *c;
+	int ret;
+
+	*why = NULL;
+	if (engine != SVM_ENGINE_SHADER && engine != SVM_ENGINE_COPY)
+		return -EINVAL;
+	c = svm_nv_ctx_for_job(fd, &ret);
+	if (!c)
+		return ret;
+	pthread_mutex_lock(&c->lock);
+	if (engine == SVM_ENGINE_SHADER) {
+		if (!c->cp.map)
+			svm_nv_gr_open(c);
+		*why = c->no_compute;
+	} else if (c->chipset < SVM_NV_CHIPSET_VOLTA) {
+		*why = "nouveau: copy-engine faults are not replayable, and "
+		       "Pascal has no buffer for the others: they kill the "
+		       "channel";
+	}
+	if (!*why)
+		c->engine = engine;
+	pthread_mutex_unlock(&c->lock);
+	return *why ? -ENODEV : 0;
+}
+
+enum svm_engine svm_nv_engine_of(int fd)
+{
+	struct svm_nv_ctx *c = svm_nv_ctx_lookup(fd);
+
+	return c ? c->engine : SVM_ENGINE_SHADER;
 }

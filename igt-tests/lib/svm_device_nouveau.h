@@ -5,9 +5,10 @@
  *
  * svm_device.c calls these on a file of nouveau with
  * NOUVEAU_SVM_CAP_MIRROR; they take the same commands as the simulated
- * GPU's EXEC (&struct drm_nvsim_cmd) and run them as copy-engine copies
- * and host semaphore reductions at the process's own addresses.  See the
- * top of svm_device_nouveau.c for how, and for what is not possible.
+ * GPU's EXEC (&struct drm_nvsim_cmd) and run them at the process's own
+ * addresses, as compute shaders or as copy-engine copies and host
+ * semaphore reductions (svm_nv_engine()).  See the top of
+ * svm_device_nouveau.c for how, and for what is not possible.
  *
  * This path is built here but has never run: no NVIDIA GPU exists on the
  * machines this project is built on.
@@ -29,8 +30,8 @@
 int svm_nv_init(int fd, uint64_t addr, uint64_t size);
 
 /*
- * Why @cmd cannot run on the nouveau file @fd, or NULL when it can.
- * Nothing of a job runs when one of its commands cannot.
+ * Why @cmd cannot run on the nouveau file @fd's engine, or NULL when it
+ * can.  Nothing of a job runs when one of its commands cannot.
  */
 const char *svm_nv_cmd_unsupported(int fd, const struct drm_nvsim_cmd *cmd);
 
@@ -57,5 +58,16 @@ int svm_nv_submit(int fd, struct drm_nvsim_cmd *cmds, unsigned int count,
 int svm_nv_submit_async(int fd, struct drm_nvsim_cmd *cmds,
 			unsigned int count, uint64_t *seqno);
 int svm_nv_wait(int fd, uint64_t seqno, int *status);
+
+/*
+ * Run the file's later jobs on @engine: 0, -EINVAL for an unknown
+ * engine, -ENOENT before SVM_INIT, -EPERM from a process that inherited
+ * the file, or -ENODEV with *@why saying why this GPU cannot (finding out
+ * makes the compute objects).
+ */
+int svm_nv_engine(int fd, enum svm_engine engine, const char **why);
+
+/* The engine the file's jobs run on (SVM_ENGINE_SHADER before SVM_INIT). */
+enum svm_engine svm_nv_engine_of(int fd);
 
 #endif /* SVM_DEVICE_NOUVEAU_H */
