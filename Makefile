@@ -25,7 +25,7 @@ export NVSVM_HMM_TIMEOUT NVSVM_IGT_TIMEOUT NVSVM_FUZZ_SLACK
 # Our suites first: lockdep switches itself off at the first report of any
 # checker, so an upstream report in hmm must not leave kunit and igt
 # unwatched.
-SUITES   ?= kunit igt fuzz hmm
+SUITES   ?= kunit igt nouveau fuzz hmm
 # hmm-tests' benchmark_thp_migration (a timing table, not a check) cannot
 # finish within its built-in 120 s under KASAN and TCG; the harness then
 # kills it with device memory still migrated, and a later test's
@@ -54,7 +54,13 @@ BENCH_MEM     ?= 6G
 # Which suites `make test` runs, and arguments for one of them, e.g.
 #   make test SUITES=igt IGT=nouveau_svm_mirror IGT_ARGS="--run-subtest gpu-read-malloc"
 #   make test SUITES=hmm HMM_ARGS="-r hmm.hmm_device_private.migrate"
-SUITES   ?= hmm kunit igt fuzz
+# The nouveau suite runs the IGT binaries on nouveau's path
+# (IGT_FORCE_DRIVER=nouveau), where this machine has no GPU; make test
+# NOUVEAU_SVM_DRIVER=nouveau runs it alone.
+ifeq ($(NOUVEAU_SVM_DRIVER),nouveau)
+SUITES   := nouveau
+endif
+SUITES   ?= hmm kunit igt nouveau fuzz
 HMM_ARGS ?=
 IGT_ARGS ?=
 KUNIT_ARGS ?=
@@ -113,7 +119,8 @@ help:
 	@echo "  make tests   only build the test programs (needs the kernel)"
 	@echo "  make clean   remove build/ (the caches in ~/.cache stay)"
 	@echo "Options: DEBUG=1 (debug kernel), SUITES=..., HMM_ARGS=..., IGT_ARGS=...,"
-	@echo "         FUZZ_SEED=..."
+	@echo "         FUZZ_SEED=..., NOUVEAU_SVM_DRIVER=nouveau (the IGT binaries on"
+	@echo "         nouveau's path only: the nouveau suite)"
 
 deps:
 	@$(CI)/deps.sh

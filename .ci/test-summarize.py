@@ -331,6 +331,56 @@ class SummarizeKilledTest(MadeUpRun):
         self.assertIsNone(self.case('igt.bin_c', 'c').find('failure'))
 
 
+# The nouveau suite: bin_dev skipped its subtests and said there is no
+# nouveau render node; bin_host ran its checks; bin_mute skipped one
+# subtest without that reason.
+NOUVEAU = """IGT-Binary: bin_dev
+IGT-Job: a,b
+Test requirement not met in function svm_open, file lib.c:100:
+Test requirement: fd >= 0
+no SVM device: no render node of IGT_FORCE_DRIVER=nouveau, or it is neither ...
+Subtest a: SKIP (0.000s)
+Subtest b: SKIP (0.000s)
+IGT-Exit: bin_dev 77
+IGT-Binary: bin_host
+IGT-Job: c
+Starting subtest: c
+Subtest c: SUCCESS (0.001s)
+IGT-Exit: bin_host 0
+IGT-Binary: bin_mute
+IGT-Job: d
+Starting subtest: d
+Test requirement: something else
+Subtest d: SKIP (0.000s)
+IGT-Exit: bin_mute 77
+"""
+
+
+class SummarizeNouveauTest(MadeUpRun):
+    """The nouveau suite: skips that say there is no NVIDIA GPU are
+    expected and counted apart; another skip still fails the run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        write(cls.tmp.name, 'nouveau.log', NOUVEAU)
+        write(cls.tmp.name, 'nouveau.rc', '0\n')
+        summarize(cls, 'nouveau')
+
+    def test_counts(self):
+        self.assertIn('2 nouveau-path subtest(s) skipped', self.out)
+        self.assertIn('1 passed, 0 failed, 1 skipped', self.out)
+
+    def test_unexplained_skip_fails_the_run(self):
+        self.assertEqual(self.rc, 1)
+        self.assertIn('SKIP bin_mute: d', self.out)
+
+    def test_junit(self):
+        a = self.case('nouveau.bin_dev', 'a').find('skipped')
+        self.assertIn('no NVIDIA GPU', a.get('message'))
+        self.assertIsNone(self.case('nouveau.bin_host', 'c').find('skipped'))
+
+
 def main():
     global KUNIT_PY
     ap = argparse.ArgumentParser()
