@@ -41,8 +41,10 @@ RESULTS   ?= $(CURDIR)/build/results
 GUEST_TIMEOUT ?= 900
 endif
 export KOBJ RESULTS
-# make check IGT_SRC=<igt-gpu-tools tree>: the IGT tests against its headers.
-export IGT_SRC
+# make check IGT_SRC=<igt-gpu-tools tree>: the IGT tests against its headers;
+# NV_CLASS_DOC=<open-gpu-doc>/classes/compute: the IGT compute path against
+# NVIDIA's published class headers.
+export IGT_SRC NV_CLASS_DOC
 
 # `make bench` output, and the bound on its guest run.
 BENCH         ?= $(CURDIR)/build/bench$(if $(filter 1,$(DEBUG)),-debug)
@@ -107,7 +109,9 @@ help:
 	@echo "               its time, ours and test_hmm's (PROFILE_DIR=to-host|to-vram|first-touch|atomic)"
 	@echo "  make check   checkpatch --strict, sparse, W=1 and kernel-doc on our code,"
 	@echo "               what our documentation renders (and Sphinx builds), the"
-	@echo "               IGT tests against IGT's headers (IGT_SRC=<igt tree>), then"
+	@echo "               IGT tests against IGT's headers (IGT_SRC=<igt tree>), the"
+	@echo "               IGT compute path against NVIDIA's class headers"
+	@echo "               (NV_CLASS_DOC=<open-gpu-doc>/classes/compute), then"
 	@echo "               make kunit-uml and make series-check"
 	@echo "  make series  the patch series for upstream, from the pinned base as"
 	@echo "               patches/series.plan orders it, in build/series/patches"

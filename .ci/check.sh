@@ -9,7 +9,10 @@
 #  - summarize.py's junit.xml on a made-up run (.ci/test-summarize.py),
 #    make-series.py's trimming of a step's Kbuild files on a made-up one;
 #  - with IGT_SRC=<igt-gpu-tools tree>, the IGT tests against IGT's own
-#    headers (.ci/check-igt-api.py).
+#    headers (.ci/check-igt-api.py);
+#  - with NV_CLASS_DOC=<open-gpu-doc>/classes/compute, the IGT compute
+#    path's QMD fields and methods against NVIDIA's published headers
+#    (.ci/check-nv-classes.c).
 # Exit 1 if any of them said anything.
 . "$(dirname "$0")/common.sh"
 
@@ -83,6 +86,25 @@ if [ -n "${IGT_SRC:-}" ]; then
 else
 	echo "check: IGT tests against IGT's own headers: NOT RUN, no IGT source tree" \
 		"(make check IGT_SRC=<igt-gpu-tools checkout>; Debian ships no IGT headers)"
+fi
+
+# The IGT compute path's QMD fields and methods against NVIDIA's published
+# class headers, where a copy is given: Debian ships none
+# (.ci/check-nv-classes.c).  Their nvtypes.h is not among them; nothing
+# the check reads needs it, so an empty one stands for it.
+if [ -n "${NV_CLASS_DOC:-}" ]; then
+	tmp=$(mktemp -d)
+	: > "$tmp/nvtypes.h"
+	out=$(gcc -O0 -Wall -Wextra -Wno-unused-parameter -Werror -D_GNU_SOURCE \
+		-I "$TOP/igt-tests/lib" -I "$NV_CLASS_DOC" -I "$tmp" \
+		-isystem "$KOBJ/usr/include" -idirafter "$SRC" \
+		"$TOP/.ci/check-nv-classes.c" -o "$tmp/check-nv-classes" -ligt 2>&1) &&
+		out=$("$tmp/check-nv-classes" 2>&1 | grep -v '^every ') || true
+	rm -rf "$tmp"
+	report "the compute path's QMDs and methods against $NV_CLASS_DOC" "$out"
+else
+	echo "check: the compute path against NVIDIA's class headers: NOT RUN" \
+		"(make check NV_CLASS_DOC=<open-gpu-doc checkout>/classes/compute)"
 fi
 
 out=""
