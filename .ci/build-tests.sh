@@ -7,8 +7,9 @@
 #    linked against Debian's libigt.so.0 with our own header
 #    (igt-tests/lib/igt.h), and checks that each binary's subtests are
 #    those its documentation block and igt-tests/svm.testlist name;
-#  - the demo program, the benchmark (igt-tests/bench/svm-bench.c) and
-#    the profile workload (igt-tests/bench/svm-prof.c);
+#  - the demo program, the benchmark (igt-tests/bench/svm-bench.c),
+#    the profile workload (igt-tests/bench/svm-prof.c) and the compute
+#    path's shader listing (igt-tests/tools/svm-nv-shaders.c);
 #  - the fuzz suite's ioctl fuzzer, race stress, error-path stress and
 #    memory-pressure stress
 #    (igt-tests/fuzz/);
@@ -62,6 +63,18 @@ if [ -f "$prof" ] && stale "$T/svm-prof" "$prof" "$TOP/igt-tests/lib/svm_plain.h
 	log "building the profile workload"
 	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
 		-isystem "$KHDR" -I "$SRC" "$prof" -o "$T/svm-prof"
+fi
+
+# The compute path's shader listing (igt-tests/tools/svm-nv-shaders.c):
+# the shaders as the IGT layer assembles them, for reading and for
+# envytools' or NVIDIA's disassemblers (plain C, no IGT).
+nvsh=$TOP/igt-tests/tools/svm-nv-shaders.c
+nvsh_deps=("$TOP/igt-tests/lib/svm_nv_isa.c" "$TOP/igt-tests/lib/svm_nv_shaders.c")
+if [ -f "$nvsh" ] && stale "$T/svm-nv-shaders" "$nvsh" "${nvsh_deps[@]}" \
+	"$TOP/igt-tests/lib/svm_nv_isa.h"; then
+	log "building the shader listing"
+	"${CC[@]}" -O2 -Wall -Wextra -D_GNU_SOURCE -I "$TOP/igt-tests/lib" \
+		"$nvsh" "${nvsh_deps[@]}" -o "$T/svm-nv-shaders"
 fi
 
 # The fuzz suite's programs: the ioctl fuzzer, the race stress and the
