@@ -1003,7 +1003,8 @@ static int nouveau_svm_vram_try_alloc(struct nouveau_svm_vram *vram, u64 size,
 
 /*
  * @size bytes of VRAM for migration @migration, evicting least recently
- * used allocations (not the migration's own) while VRAM is full.  Other
+ * used allocations (not the migration's own) while VRAM is full and no
+ * released allocation has room to give back (the free work).  Other
  * clients allocate and evict at the same time: the room an eviction made
  * may go to one of them, and allocations being migrated or evicted are off
  * the LRU list for a moment.  So it keeps evicting, and waits a little when
@@ -1030,6 +1031,13 @@ static int nouveau_svm_vram_alloc(struct nouveau_svm_vram *vram, u64 size, u64 m
 			break;
 		if (fatal_signal_pending(current))
 			return -EINTR;
+		/*
+		 * Released allocations give their room back in the free work:
+		 * take that before evicting anything (a range just migrated
+		 * to system memory left it).
+		 */
+		if (flush_work(&vram->free_work))
+			continue;
 		if (!nouveau_svm_vram_evict_one(vram, &v)) {
 			/*
 			 * Nothing else to evict will come: no room to wait for.
