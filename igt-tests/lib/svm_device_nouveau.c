@@ -964,7 +964,16 @@ static bool svm_nv_shader_is_atomic(enum svm_nv_shader s)
 	return s == SVM_NV_SHADER_ATOMIC_ADD || s == SVM_NV_SHADER_ATOMIC_CAS;
 }
 
-/* Constant buffer 0 of the next launch: @prm, little endian. */
+/* The word of the compute buffer an atomic's old value goes to. */
+static volatile uint64_t *svm_nv_cp_result(struct svm_nv_ctx *c)
+{
+	return (volatile uint64_t *)((char *)c->cp.map + SVM_NV_CP_RESULT);
+}
+
+/*
+ * Constant buffer 0 of the next launch: @prm, little endian, with the
+ * result word's address (the word cleared).
+ */
 static void svm_nv_cp_params(struct svm_nv_ctx *c,
 			     const struct svm_nv_params *prm)
 {
@@ -976,8 +985,9 @@ static void svm_nv_cp_params(struct svm_nv_ctx *c,
 	cb0->src = htole64(prm->src);
 	cb0->value = htole64(prm->value);
 	cb0->compare = htole64(prm->compare);
-	cb0->result = htole64(prm->result);
+	cb0->result = htole64(c->cp.gpu_addr + SVM_NV_CP_RESULT);
 	cb0->count = htole32(prm->count);
+	*svm_nv_cp_result(c) = 0;
 }
 
 /* The QMD of shader @s over @count words (one thread for an atomic). */
@@ -1039,25 +1049,19 @@ static int svm_nv_cp_copy_job(struct svm_nv_ctx *c, uint64_t dst, uint64_t src,
 /* An atomic on the word at @cmd->addr; its old value in @cmd->result. */
 static int svm_nv_cp_atomic(struct svm_nv_ctx *c, struct drm_nvsim_cmd *cmd)
 {
-	struct svm_nv_params prm = {
+	const struct svm_nv_params prm = {
 		.dst = cmd->addr,
 		.value = cmd->value,
 		.compare = cmd->compare,
 		.count = 1,
 	};
-	volatile uint64_t *old;
-	int ret = svm_nv_gr_open(c);
+	int ret;
 
-	if (ret)
-		return ret;
-	prm.result = c->cp.gpu_addr + SVM_NV_CP_RESULT;
-	old = (volatile uint64_t *)((char *)c->cp.map + SVM_NV_CP_RESULT);
-	*old = 0;
 	ret = svm_nv_cp_launch(c, cmd->op == DRM_NVSIM_OP_ATOMIC_ADD ?
 				  SVM_NV_SHADER_ATOMIC_ADD :
 				  SVM_NV_SHADER_ATOMIC_CAS, &prm);
 	if (ret == SVM_NV_DONE)
-		cmd->result = le64toh(*old);
+		cmd->result = le64toh(*svm_nv_cp_result(c));
 	return ret;
 }
 

@@ -25,6 +25,10 @@
 
 #include "svm_nv_isa.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Bits @lo to @lo + @width - 1 of the little-endian words @w. */
 static void put(uint64_t *w, unsigned int lo, unsigned int width, uint64_t v)
 {
@@ -34,11 +38,6 @@ static void put(uint64_t *w, unsigned int lo, unsigned int width, uint64_t v)
 	w[lo / 64] |= v << (lo % 64);
 	if (lo % 64 + width > 64)
 		w[lo / 64 + 1] |= v >> (64 - lo % 64);
-}
-
-static bool is_reg(unsigned int r)
-{
-	return r <= 254 || r == SVM_NV_RZ;
 }
 
 /* A register pair (or quad) starting at @r: aligned, and not past R254. */
@@ -413,9 +412,8 @@ int svm_nv_encode(enum svm_nv_isa isa, const struct svm_nv_insn *insn,
 		  const struct svm_nv_sched *sched, uint64_t w[2])
 {
 	w[0] = w[1] = 0;
-	if (insn->guard > SVM_NV_PT || !is_reg(insn->d) || !is_reg(insn->a) ||
-	    !is_reg(insn->b) || !is_reg(insn->c) || insn->cb % 4 ||
-	    insn->cb > 0xfffc)
+	/* Every 8-bit register number is one: R0..R254, or RZ. */
+	if (insn->guard > SVM_NV_PT || insn->cb % 4 || insn->cb > 0xfffc)
 		return -EINVAL;
 	switch (isa) {
 	case SVM_NV_ISA_SM50:
@@ -525,61 +523,37 @@ static unsigned int reg_end(unsigned int r, unsigned int width)
 	return r == SVM_NV_RZ ? 0 : r + width;
 }
 
-/* The end of the registers @i names, as its operands' widths say. */
+/* How many registers each operand names (d, a, b, c), 0 for none. */
+static const uint8_t operand_regs[][4] = {
+	[SVM_NV_OP_S2R] = { 1 },
+	[SVM_NV_OP_MOV_CB] = { 1 },
+	[SVM_NV_OP_MOV_IMM] = { 1 },
+	[SVM_NV_OP_ISCADD] = { 1, 1, 1 },
+	[SVM_NV_OP_IADD_CC_CB] = { 1, 1 },
+	[SVM_NV_OP_IADD_X_CB] = { 1, 1 },
+	[SVM_NV_OP_IMAD_IMM] = { 1, 1, 0, 1 },
+	[SVM_NV_OP_IMAD_WIDE_CB] = { 2, 1, 1 },
+	[SVM_NV_OP_ISETP_GE_CB] = { 0, 1 },	/* d is a predicate */
+	[SVM_NV_OP_LDG64] = { 2, 2 },
+	[SVM_NV_OP_STG64] = { 0, 2, 2 },
+	[SVM_NV_OP_ATOM_ADD64] = { 2, 2, 2 },
+	[SVM_NV_OP_ATOM_CAS64] = { 2, 2, 2, 2 },
+};
+
+/* One past the last register @i names. */
 static unsigned int insn_reg_end(const struct svm_nv_insn *i)
 {
-	unsigned int e[4] = { 0 };
+	const unsigned int r[4] = { i->d, i->a, i->b, i->c };
+	unsigned int end = 0;
 
-	switch (i->op) {
-	case SVM_NV_OP_S2R:
-	case SVM_NV_OP_MOV_CB:
-	case SVM_NV_OP_MOV_IMM:
-		e[0] = reg_end(i->d, 1);
-		break;
-	case SVM_NV_OP_ISCADD:
-		e[0] = reg_end(i->d, 1);
-		e[1] = reg_end(i->a, 1);
-		e[2] = reg_end(i->b, 1);
-		break;
-	case SVM_NV_OP_IADD_CC_CB:
-	case SVM_NV_OP_IADD_X_CB:
-		e[0] = reg_end(i->d, 1);
-		e[1] = reg_end(i->a, 1);
-		break;
-	case SVM_NV_OP_IMAD_IMM:
-		e[0] = reg_end(i->d, 1);
-		e[1] = reg_end(i->a, 1);
-		e[2] = reg_end(i->c, 1);
-		break;
-	case SVM_NV_OP_IMAD_WIDE_CB:
-		e[0] = reg_end(i->d, 2);
-		e[1] = reg_end(i->a, 1);
-		e[2] = reg_end(i->b, 1);
-		break;
-	case SVM_NV_OP_ISETP_GE_CB:
-		e[1] = reg_end(i->a, 1);
-		break;
-	case SVM_NV_OP_LDG64:
-		e[0] = reg_end(i->d, 2);
-		e[1] = reg_end(i->a, 2);
-		break;
-	case SVM_NV_OP_STG64:
-		e[1] = reg_end(i->a, 2);
-		e[2] = reg_end(i->b, 2);
-		break;
-	case SVM_NV_OP_ATOM_ADD64:
-	case SVM_NV_OP_ATOM_CAS64:
-		e[0] = reg_end(i->d, 2);
-		e[1] = reg_end(i->a, 2);
-		e[2] = reg_end(i->b, 2);
-		e[3] = i->op == SVM_NV_OP_ATOM_CAS64 ? reg_end(i->c, 2) : 0;
-		break;
-	default:
-		break;
+	if (i->op >= ARRAY_SIZE(operand_regs))
+		return 0;
+	for (unsigned int k = 0; k < 4; k++) {
+		unsigned int e = reg_end(r[k], operand_regs[i->op][k]);
+
+		end = operand_regs[i->op][k] && e > end ? e : end;
 	}
-	for (unsigned int k = 1; k < 4; k++)
-		e[0] = e[k] > e[0] ? e[k] : e[0];
-	return e[0];
+	return end;
 }
 
 unsigned int svm_nv_registers(const struct svm_nv_insn *prog, unsigned int n)

@@ -133,7 +133,7 @@ struct svm_nv_params {
 	uint64_t src;		/* 0x08: COPY: words read */
 	uint64_t value;		/* 0x10: FILL: the word; ADD: addend; CAS: new */
 	uint64_t compare;	/* 0x18: CAS: the expected word */
-	uint64_t result;	/* 0x20: atomics: where the old word goes */
+	uint64_t result;	/* 0x20: atomics: where the old word goes (the layer's) */
 	uint32_t count;		/* 0x28: COPY, FILL: words, one per thread */
 	uint32_t pad;
 };

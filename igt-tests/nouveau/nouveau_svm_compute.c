@@ -41,7 +41,8 @@
  *	128-byte multiple that ends by branching to itself; every
  *	instruction stalls 15 cycles and waits for every scoreboard, and
  *	each variable-latency one sets scoreboard 0 for its result and 1 for
- *	its sources; one dynamic subtest per family and shader.
+ *	its sources; one dynamic subtest per family and shader, and
+ *	register-count: the registers a program names, as its QMD gets them.
  *
  * SUBTEST: qmd
  * Description: The QMD of one launch, every word against the published
@@ -477,7 +478,8 @@ static void check_shader(enum svm_nv_isa isa, enum svm_nv_shader s)
 	regs = svm_nv_registers(prog, n);
 	igt_debug("%s %s: %d bytes, %u registers\n", isa_names[isa],
 		  svm_nv_shader_name(s), words * 4, regs);
-	igt_assert(regs >= 8 && regs <= 16);
+	/* The last pair each names: R8:R9 (copy, fill, add), R10:R11 (cas). */
+	igt_assert_eq_u32(regs, s == SVM_NV_SHADER_ATOMIC_CAS ? 12 : 10);
 	if (isa == SVM_NV_ISA_SM50)
 		check_sm50_program(code, words, prog, n);
 	else
@@ -486,8 +488,40 @@ static void check_shader(enum svm_nv_isa isa, enum svm_nv_shader s)
 	igt_assert_eq(svm_nv_assemble(isa, prog, n, code, words - 1), -ENOSPC);
 }
 
+/*
+ * The register count of one-instruction programs: each operand counts as
+ * wide as it is (a 64-bit one is a pair), a predicate destination and RZ
+ * not at all.
+ */
+static void check_register_count(void)
+{
+	static const struct {
+		struct svm_nv_insn insn;
+		unsigned int regs;
+	} cases[] = {
+		{ X(S2R, .d = 20, .imm = SVM_NV_SR_TID_X), 21 },
+		{ X(MOV_CB, .d = 9, .cb = 0x10), 10 },
+		{ X(ISCADD, .d = 1, .a = 2, .b = 11, .imm = 3), 12 },
+		{ X(ISETP_GE_CB, .d = 6, .a = 3, .cb = 8), 4 },
+		{ X(IMAD_IMM, .d = 1, .a = 2, .imm = 8, .c = 7), 8 },
+		{ X(IMAD_WIDE_CB, .d = 30, .a = 2, .b = 3, .cb = 8), 32 },
+		{ X(LDG64, .d = 8, .a = 2), 10 },
+		{ X(STG64, .a = SVM_NV_RZ, .b = 4), 6 },
+		{ X(IADD_X_CB, .d = 5, .a = SVM_NV_RZ, .cb = 4), 6 },
+		{ X(ATOM_CAS64, .d = 2, .a = 4, .b = 8, .c = 12), 14 },
+		{ X(EXIT), 0 },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++)
+		igt_assert_f(svm_nv_registers(&cases[i].insn, 1) == cases[i].regs,
+			     "case %u: %u registers, want %u\n", i,
+			     svm_nv_registers(&cases[i].insn, 1), cases[i].regs);
+}
+
 static void test_shaders(void)
 {
+	igt_dynamic("register-count")
+		check_register_count();
 	for (unsigned int isa = 0; isa < ARRAY_SIZE(isa_names); isa++)
 		for (unsigned int s = 0; s < SVM_NV_SHADERS; s++)
 			igt_dynamic_f("%s-%s", isa_names[isa],
