@@ -15,6 +15,7 @@
 #include <drm/drm_pagemap.h>
 
 #include "../../include/nvhw/drf.h"
+#include "../../include/nvhw/class/cl906f.h"
 #include "../../include/nvif/if000c.h"
 #include "../nouveau_svm.h"
 
@@ -307,6 +308,39 @@ bool nvsvm_hw_span_clip(struct nouveau_svm_window *span, u64 start, u64 end);
  * NVA06F_SUBCHANNEL_COPY_ENGINE of NVIDIA's published cla06fsubch.h.
  */
 #define NVSVM_HW_COPY_SUBC	4
+/*
+ * Subchannel the host methods (MEM_OP_*) name: the host runs them on any,
+ * and UVM's pushes name 0 (UVM_SUBCHANNEL_HOST in uvm_push_macros.h).
+ */
+#define NVSVM_HW_HOST_SUBC	0
+
+/**
+ * struct nvsvm_hw_push - one pushbuffer being written
+ * @buf: the dwords
+ * @n: dwords written
+ * @subc: the subchannel the method headers name
+ */
+struct nvsvm_hw_push {
+	u32 *buf;
+	unsigned int n;
+	u8 subc;
+};
+
+/* The header of @count incrementing methods from @mthd, and no data. */
+static inline void nvsvm_hw_push_incr(struct nvsvm_hw_push *p, u32 mthd,
+				      u32 count)
+{
+	p->buf[p->n++] = NVVAL(NV906F, DMA, METHOD_ADDRESS, mthd >> 2) |
+			 NVVAL(NV906F, DMA, METHOD_SUBCHANNEL, p->subc) |
+			 NVVAL(NV906F, DMA, METHOD_COUNT, count) |
+			 NVDEF(NV906F, DMA, SEC_OP, INC_METHOD);
+}
+
+/* One dword of data for the methods of the last header. */
+static inline void nvsvm_hw_push_data(struct nvsvm_hw_push *p, u32 data)
+{
+	p->buf[p->n++] = data;
+}
 
 /**
  * struct nvsvm_hw_copy_sem - semaphore the last launch releases
@@ -330,6 +364,45 @@ int nvsvm_hw_copy_encode(u32 oclass, enum nouveau_svm_copy_dir dir, u64 vram,
 			 unsigned long npages,
 			 const struct nvsvm_hw_copy_sem *sem,
 			 u32 *buf, unsigned int max);
+
+/*
+ * Host MEM_OP streams of replay and cancel, for channels of GPUs whose MMU
+ * registers GSP-RM owns (nvsvm_hw_memop.c).  Each stream is one burst of
+ * MEM_OP_A..D: a header and four dwords.
+ */
+#define NVSVM_HW_MEMOP_DW	5
+
+/**
+ * struct nvsvm_hw_pdb - a page directory base, as MEM_OP_C and _D take it
+ * @addr: physical address of the page directory (4 KiB aligned)
+ * @aperture: where it is: NVC36F_MEM_OP_C_TLB_INVALIDATE_PDB_APERTURE_*
+ *	(0 VRAM, 2 coherent and 3 non-coherent system memory)
+ */
+struct nvsvm_hw_pdb {
+	u64 addr;
+	u8 aperture;
+};
+
+/**
+ * enum nvsvm_hw_cancel_va_mode - which accesses a VA-global cancel cancels
+ * @NVSVM_HW_CANCEL_VA_ALL: every access to the page (the address is bad)
+ * @NVSVM_HW_CANCEL_VA_WRITE_AND_ATOMIC: writes and atomics only (the page
+ *	is mapped read-only)
+ */
+enum nvsvm_hw_cancel_va_mode {
+	NVSVM_HW_CANCEL_VA_ALL,
+	NVSVM_HW_CANCEL_VA_WRITE_AND_ATOMIC,
+};
+
+bool nvsvm_hw_memop_class_supported(u32 oclass);
+unsigned int nvsvm_hw_memop_engine_bits(u32 oclass);
+int nvsvm_hw_memop_replay(u32 oclass, bool ack_all, u32 *buf, unsigned int max);
+int nvsvm_hw_memop_cancel_targeted(u32 oclass, u8 gpc, u8 client, u32 *buf,
+				   unsigned int max);
+int nvsvm_hw_memop_cancel_va(u32 oclass, const struct nvsvm_hw_pdb *pdb,
+			     u64 addr, u16 engine,
+			     enum nvsvm_hw_cancel_va_mode mode, u32 *buf,
+			     unsigned int max);
 
 /**
  * enum nvsvm_hw_recover_action - what the backend does with a fault when

@@ -53,7 +53,6 @@
 #include <linux/wordpart.h>
 
 #include "../../include/nvif/class.h"
-#include "../../include/nvhw/class/cl906f.h"
 #include "../../include/nvhw/class/cla0b5.h"
 #include "nvsvm_hw.h"
 
@@ -66,33 +65,13 @@
 /* Most pages one launch may cover: a clear's line length is 32 bits. */
 #define NVSVM_HW_COPY_MAX_PAGES	(U32_MAX / (SZ_4K / 8))
 
-/* One pushbuffer being written: @n dwords at @buf. */
-struct nvsvm_hw_push {
-	u32 *buf;
-	unsigned int n;
-};
-
-/* The header of @count incrementing methods from @mthd, and no data. */
-static void nvsvm_hw_push_incr(struct nvsvm_hw_push *p, u32 mthd, u32 count)
-{
-	p->buf[p->n++] = NVVAL(NV906F, DMA, METHOD_ADDRESS, mthd >> 2) |
-			 NVVAL(NV906F, DMA, METHOD_SUBCHANNEL, NVSVM_HW_COPY_SUBC) |
-			 NVVAL(NV906F, DMA, METHOD_COUNT, count) |
-			 NVDEF(NV906F, DMA, SEC_OP, INC_METHOD);
-}
-
 /* Method @mthd with data @data (13 bits) inside the header. */
 static void nvsvm_hw_push_immd(struct nvsvm_hw_push *p, u32 mthd, u32 data)
 {
 	p->buf[p->n++] = NVVAL(NV906F, DMA, METHOD_ADDRESS, mthd >> 2) |
-			 NVVAL(NV906F, DMA, METHOD_SUBCHANNEL, NVSVM_HW_COPY_SUBC) |
+			 NVVAL(NV906F, DMA, METHOD_SUBCHANNEL, p->subc) |
 			 NVVAL(NV906F, DMA, IMMD_DATA, data) |
 			 NVDEF(NV906F, DMA, SEC_OP, IMMD_DATA_METHOD);
-}
-
-static void nvsvm_hw_push_data(struct nvsvm_hw_push *p, u32 data)
-{
-	p->buf[p->n++] = data;
 }
 
 /*
@@ -335,7 +314,7 @@ int nvsvm_hw_copy_encode(u32 oclass, enum nouveau_svm_copy_dir dir, u64 vram,
 			 const struct nvsvm_hw_copy_sem *sem,
 			 u32 *buf, unsigned int max)
 {
-	struct nvsvm_hw_push p = { .buf = buf };
+	struct nvsvm_hw_push p = { .buf = buf, .subc = NVSVM_HW_COPY_SUBC };
 	int size;
 
 	if (!nvsvm_hw_copy_class_supported(oclass) ||
