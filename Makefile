@@ -43,8 +43,10 @@ endif
 export KOBJ RESULTS
 # make check IGT_SRC=<igt-gpu-tools tree>: the IGT tests against its headers;
 # NV_CLASS_DOC=<open-gpu-doc>/classes/compute: the IGT compute path against
-# NVIDIA's published class headers.
-export IGT_SRC NV_CLASS_DOC
+# NVIDIA's published class headers; NV_HOST_CLASSES=<open-gpu-kernel-modules
+# 570.144 or later>/kernel-open/nvidia-uvm: the backend's MEM_OP fields
+# against NVIDIA's host class headers.
+export IGT_SRC NV_CLASS_DOC NV_HOST_CLASSES
 
 # `make bench` output, and the bound on its guest run.
 BENCH         ?= $(CURDIR)/build/bench$(if $(filter 1,$(DEBUG)),-debug)
@@ -111,7 +113,10 @@ help:
 	@echo "               what our documentation renders (and Sphinx builds), the"
 	@echo "               IGT tests against IGT's headers (IGT_SRC=<igt tree>), the"
 	@echo "               IGT compute path against NVIDIA's class headers"
-	@echo "               (NV_CLASS_DOC=<open-gpu-doc>/classes/compute), then"
+	@echo "               (NV_CLASS_DOC=<open-gpu-doc>/classes/compute), the"
+	@echo "               backend's MEM_OP fields against NVIDIA's host classes"
+	@echo "               (NV_HOST_CLASSES=<open-gpu-kernel-modules 570.144+>/"
+	@echo "               kernel-open/nvidia-uvm), then"
 	@echo "               make kunit-uml and make series-check"
 	@echo "  make series  the patch series for upstream, from the pinned base as"
 	@echo "               patches/series.plan orders it, in build/series/patches"

@@ -12,7 +12,10 @@
 #    headers (.ci/check-igt-api.py);
 #  - with NV_CLASS_DOC=<open-gpu-doc>/classes/compute, the IGT compute
 #    path's QMD fields and methods against NVIDIA's published headers
-#    (.ci/check-nv-classes.c).
+#    (.ci/check-nv-classes.c);
+#  - with NV_HOST_CLASSES=<open-gpu-kernel-modules 570.144 or later>/
+#    kernel-open/nvidia-uvm, the backend's MEM_OP replay and cancel fields
+#    against NVIDIA's host class headers (.ci/check-nv-host-classes.c).
 # Exit 1 if any of them said anything.
 . "$(dirname "$0")/common.sh"
 
@@ -105,6 +108,32 @@ if [ -n "${NV_CLASS_DOC:-}" ]; then
 else
 	echo "check: the compute path against NVIDIA's class headers: NOT RUN" \
 		"(make check NV_CLASS_DOC=<open-gpu-doc checkout>/classes/compute)"
+fi
+
+# The backend's MEM_OP fields (svm/hw/nvsvm_hw_memop.c, with Linux's
+# clc36f.h) against NVIDIA's clc46f.h to clc96f.h, where a copy is given;
+# the one field the encoder defines itself, Hopper's and Blackwell's
+# engine id, is passed from its GENMASK(hi, lo).
+if [ -n "${NV_HOST_CLASSES:-}" ]; then
+	tmp=$(mktemp -d)
+	printf 'typedef unsigned int NvU32;\ntypedef unsigned int NvV32;\n' > "$tmp/nvtypes.h"
+	memop=drivers/gpu/drm/nouveau/svm/hw/nvsvm_hw_memop.c
+	eng=$(sed -n 's/^#define NVSVM_HW_C86F_MEM_OP_A_CANCEL_MMU_ENGINE_ID[[:space:]]*GENMASK(\([0-9]*\), \([0-9]*\))$/\1 \2/p' "$memop")
+	if [ -z "$eng" ]; then
+		out="no NVSVM_HW_C86F_MEM_OP_A_CANCEL_MMU_ENGINE_ID in $memop"
+	else
+		set -- $eng
+		out=$(gcc -O0 -Wall -Wextra -Werror -I "$NV_HOST_CLASSES" -I "$tmp" \
+			-DLINUX_CLC36F="\"$SRC/drivers/gpu/drm/nouveau/include/nvhw/class/clc36f.h\"" \
+			-DOURS_ENGINE_HI="$1" -DOURS_ENGINE_LO="$2" \
+			"$TOP/.ci/check-nv-host-classes.c" -o "$tmp/check-nv-host-classes" 2>&1) &&
+			out=$("$tmp/check-nv-host-classes" 2>&1 | grep -v '^every ') || true
+	fi
+	rm -rf "$tmp"
+	report "the backend's MEM_OP fields against $NV_HOST_CLASSES" "$out"
+else
+	echo "check: the backend's MEM_OP fields against NVIDIA's host classes: NOT RUN" \
+		"(make check NV_HOST_CLASSES=<open-gpu-kernel-modules 570.144+>/kernel-open/nvidia-uvm)"
 fi
 
 out=""
