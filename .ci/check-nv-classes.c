@@ -14,7 +14,7 @@
  * Copyright (c) 2026 The nouveau SVM authors
  */
 
-#include <stdio.h>
+#include "check-nv-fields.h"
 
 #include "svm_nv_compute.c"
 
@@ -45,30 +45,8 @@ static const unsigned long nvif_classes[] = {
 #include "clc9c0.h"
 #include "clc9c0qmd.h"
 
-/* The headers write a QMD field MW(hi:lo) and a method field hi:lo. */
+/* The headers write a QMD field MW(hi:lo). */
 #define MW(x)		x
-#define HI(f)		(1 ? f)
-#define LO(f)		(0 ? f)
-
-static int bad;
-
-static void field(const char *name, unsigned int hi, unsigned int lo,
-		  unsigned int want_hi, unsigned int want_lo)
-{
-	if (hi == want_hi && lo == want_lo)
-		return;
-	printf("%s: ours %u:%u, the header's %u:%u\n", name, hi, lo,
-	       want_hi, want_lo);
-	bad = 1;
-}
-
-static void value(const char *name, unsigned long ours, unsigned long want)
-{
-	if (ours == want)
-		return;
-	printf("%s: ours %#lx, the header's %#lx\n", name, ours, want);
-	bad = 1;
-}
 
 /* A fixed field of ours ("hi, lo") against header field @h. */
 #define FIXED(ours, h)	field(#h, ours, HI(h), LO(h))

@@ -22,37 +22,13 @@
  * Copyright (c) 2026 The nouveau SVM authors
  */
 
-#include <stdio.h>
+#include "check-nv-fields.h"
 
 #include LINUX_CLC36F
 #include "clc46f.h"
 #include "clc56f.h"
 #include "clc86f.h"
 #include "clc96f.h"
-
-/* The headers write a method field hi:lo. */
-#define HI(f)	(1 ? f)
-#define LO(f)	(0 ? f)
-
-static int bad;
-
-static void field(const char *name, unsigned int hi, unsigned int lo,
-		  unsigned int want_hi, unsigned int want_lo)
-{
-	if (hi == want_hi && lo == want_lo)
-		return;
-	printf("%s: ours %u:%u, the header's %u:%u\n", name, hi, lo,
-	       want_hi, want_lo);
-	bad = 1;
-}
-
-static void value(const char *name, unsigned long ours, unsigned long want)
-{
-	if (ours == want)
-		return;
-	printf("%s: ours %#lx, the header's %#lx\n", name, ours, want);
-	bad = 1;
-}
 
 /* Field @f of MEM_OP_* in class @P, against clc36f.h's. */
 #define F(P, f)	field(#P "_" #f, HI(NVC36F_##f), LO(NVC36F_##f), \

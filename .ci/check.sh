@@ -91,19 +91,29 @@ else
 		"(make check IGT_SRC=<igt-gpu-tools checkout>; Debian ships no IGT headers)"
 fi
 
+# Build .ci/$1.c, a check of our fields against NVIDIA's class headers,
+# with the gcc arguments that follow, and run it: it prints each
+# difference, and "every ..." when there is none.  NVIDIA's headers
+# include an nvtypes.h they do not come with; what they use of it
+# stands in for it.
+nv_header_check() {
+	local prog=$1 tmp out
+	shift
+	tmp=$(mktemp -d)
+	printf 'typedef unsigned int NvU32;\ntypedef unsigned int NvV32;\n' > "$tmp/nvtypes.h"
+	out=$(gcc -O0 -Wall -Wextra -Wno-unused-parameter -Werror -D_GNU_SOURCE \
+		-I "$TOP/.ci" -I "$tmp" "$TOP/.ci/$prog.c" "$@" -o "$tmp/$prog" 2>&1) &&
+		out=$("$tmp/$prog" 2>&1 | grep -v '^every ') || true
+	rm -rf "$tmp"
+	printf '%s' "$out"
+}
+
 # The IGT compute path's QMD fields and methods against NVIDIA's published
 # class headers, where a copy is given: Debian ships none
-# (.ci/check-nv-classes.c).  Their nvtypes.h is not among them; nothing
-# the check reads needs it, so an empty one stands for it.
+# (.ci/check-nv-classes.c).
 if [ -n "${NV_CLASS_DOC:-}" ]; then
-	tmp=$(mktemp -d)
-	: > "$tmp/nvtypes.h"
-	out=$(gcc -O0 -Wall -Wextra -Wno-unused-parameter -Werror -D_GNU_SOURCE \
-		-I "$TOP/igt-tests/lib" -I "$NV_CLASS_DOC" -I "$tmp" \
-		-isystem "$KOBJ/usr/include" -idirafter "$SRC" \
-		"$TOP/.ci/check-nv-classes.c" -o "$tmp/check-nv-classes" -ligt 2>&1) &&
-		out=$("$tmp/check-nv-classes" 2>&1 | grep -v '^every ') || true
-	rm -rf "$tmp"
+	out=$(nv_header_check check-nv-classes -I "$TOP/igt-tests/lib" \
+		-I "$NV_CLASS_DOC" -isystem "$KOBJ/usr/include" -idirafter "$SRC" -ligt)
 	report "the compute path's QMDs and methods against $NV_CLASS_DOC" "$out"
 else
 	echo "check: the compute path against NVIDIA's class headers: NOT RUN" \
@@ -115,21 +125,16 @@ fi
 # the one field the encoder defines itself, Hopper's and Blackwell's
 # engine id, is passed from its GENMASK(hi, lo).
 if [ -n "${NV_HOST_CLASSES:-}" ]; then
-	tmp=$(mktemp -d)
-	printf 'typedef unsigned int NvU32;\ntypedef unsigned int NvV32;\n' > "$tmp/nvtypes.h"
 	memop=drivers/gpu/drm/nouveau/svm/hw/nvsvm_hw_memop.c
 	eng=$(sed -n 's/^#define NVSVM_HW_C86F_MEM_OP_A_CANCEL_MMU_ENGINE_ID[[:space:]]*GENMASK(\([0-9]*\), \([0-9]*\))$/\1 \2/p' "$memop")
 	if [ -z "$eng" ]; then
 		out="no NVSVM_HW_C86F_MEM_OP_A_CANCEL_MMU_ENGINE_ID in $memop"
 	else
 		set -- $eng
-		out=$(gcc -O0 -Wall -Wextra -Werror -I "$NV_HOST_CLASSES" -I "$tmp" \
+		out=$(nv_header_check check-nv-host-classes -I "$NV_HOST_CLASSES" \
 			-DLINUX_CLC36F="\"$SRC/drivers/gpu/drm/nouveau/include/nvhw/class/clc36f.h\"" \
-			-DOURS_ENGINE_HI="$1" -DOURS_ENGINE_LO="$2" \
-			"$TOP/.ci/check-nv-host-classes.c" -o "$tmp/check-nv-host-classes" 2>&1) &&
-			out=$("$tmp/check-nv-host-classes" 2>&1 | grep -v '^every ') || true
+			-DOURS_ENGINE_HI="$1" -DOURS_ENGINE_LO="$2")
 	fi
-	rm -rf "$tmp"
 	report "the backend's MEM_OP fields against $NV_HOST_CLASSES" "$out"
 else
 	echo "check: the backend's MEM_OP fields against NVIDIA's host classes: NOT RUN" \
