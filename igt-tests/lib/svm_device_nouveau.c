@@ -19,10 +19,12 @@
  *    (svm_nv_compute.c) and shaders of our own (svm_nv_isa.c,
  *    svm_nv_shaders.c).
  *  - The copy path: copy-engine copies and host semaphore reductions,
- *    whose faults are not replayable.  On Volta and newer the SVM backend
- *    serves them from the non-replayable buffer and resumes the channel;
- *    Pascal has no such buffer, there a copy-engine fault kills the
- *    channel, and svm_nv_engine() refuses the copy path.
+ *    whose faults are not replayable.  Where the kernel says it serves
+ *    them (NOUVEAU_SVM_CAP_COPY_FAULTS: Volta and newer without GSP-RM)
+ *    the SVM backend serves them from the non-replayable buffer and
+ *    resumes the channel; elsewhere (Pascal, which has no such buffer,
+ *    and GSP-RM, which keeps it) a copy-engine fault kills the channel,
+ *    and svm_nv_engine() refuses the copy path.
  *
  * How a file gets its GPU:
  *  - SVM_INIT first (the kernel puts the client's channels and buffers in
@@ -1274,6 +1276,7 @@ int svm_nv_wait(int fd, uint64_t seqno, int *status)
 int svm_nv_engine(int fd, enum svm_engine engine, const char **why)
 {
 	struct svm_nv_ctx *c;
+	uint64_t caps = 0;
 	int ret;
 
 	*why = NULL;
@@ -1282,15 +1285,19 @@ int svm_nv_engine(int fd, enum svm_engine engine, const char **why)
 	c = svm_nv_ctx_for_job(fd, &ret);
 	if (!c)
 		return ret;
+	/* Asked before the lock: a failed query reads as no capability. */
+	if (__svm_getparam(fd, NOUVEAU_GETPARAM_SVM_CAPS, &caps))
+		caps = 0;
 	pthread_mutex_lock(&c->lock);
 	if (engine == SVM_ENGINE_SHADER) {
 		if (!c->cp.map)
 			svm_nv_gr_open(c);
 		*why = c->no_compute;
-	} else if (c->chipset < SVM_NV_CHIPSET_VOLTA) {
-		*why = "nouveau: copy-engine faults are not replayable, and "
-		       "Pascal has no buffer for the others: they kill the "
-		       "channel";
+	} else if (!(caps & NOUVEAU_SVM_CAP_COPY_FAULTS)) {
+		*why = "nouveau: copy-engine and host faults are not served "
+		       "here (no NOUVEAU_SVM_CAP_COPY_FAULTS: Pascal has no "
+		       "buffer for them, and under GSP-RM the firmware keeps "
+		       "them): they kill the channel";
 	}
 	if (!*why)
 		c->engine = engine;

@@ -332,12 +332,26 @@ void nouveau_svm_resume(struct nouveau_drm *drm)
 	nvsvm_nvif_fault_resume(svm);
 }
 
+/* The device's SVM capabilities: the core's, and the backend's own. */
+static u64 nvsvm_nvif_caps(struct nouveau_svm *svm)
+{
+	u64 caps = nouveau_svm_dev_caps(&svm->sdev);
+
+	if (READ_ONCE(svm->copy_faults))
+		caps |= NOUVEAU_SVM_CAP_COPY_FAULTS;
+	return caps;
+}
+
 /**
  * nouveau_svm_getparam() - answer the SVM parameters of GETPARAM
  * @drm: the device
  * @param: NOUVEAU_GETPARAM_SVM_CAPS, NOUVEAU_GETPARAM_SVM_UNAVAILABLE or
  *	NOUVEAU_GETPARAM_SVM_VRAM_USED
  * @value: the answer
+ *
+ * The capabilities are the core's (nouveau_svm_dev_caps()) and
+ * NOUVEAU_SVM_CAP_COPY_FAULTS while the backend holds the non-replayable
+ * fault buffer (see "Non-replayable faults").
  *
  * Context: Process context (ioctl).
  * Return: 0, or -EINVAL for another @param.
@@ -348,7 +362,7 @@ int nouveau_svm_getparam(struct nouveau_drm *drm, u64 param, u64 *value)
 
 	switch (param) {
 	case NOUVEAU_GETPARAM_SVM_CAPS:
-		*value = svm && !svm->unavailable ? nouveau_svm_dev_caps(&svm->sdev) : 0;
+		*value = svm && !svm->unavailable ? nvsvm_nvif_caps(svm) : 0;
 		return 0;
 	case NOUVEAU_GETPARAM_SVM_UNAVAILABLE:
 		*value = svm ? svm->unavailable : NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED;

@@ -103,6 +103,9 @@ struct nvsvm_nvif_copy {
  * @batches: batches fetched so far (fault worker)
  * @replay: that batch holds replayable faults (fault worker)
  * @copy: the copy engine and VRAM
+ * @copy_faults: the backend serves non-replayable faults: it holds the
+ *	non-replayable buffer (set at resume, cleared at suspend; read
+ *	without a lock by GETPARAM)
  * @devmem: the core has device memory, for nouveau_svm_dmem_reclaim()
  *	(set with release semantics once it has, cleared before it goes)
  */
@@ -128,6 +131,7 @@ struct nouveau_svm {
 	u64 batches;
 	bool replay;
 	struct nvsvm_nvif_copy copy;
+	bool copy_faults;
 	bool devmem;
 };
 

@@ -72,7 +72,9 @@
  * other clients' channels wait for the fault worker to hand them back.
  *
  * Pascal has no such buffer: there a copy-engine fault raises nvkm's MMU
- * fault interrupt, and nvkm recovers the channel.
+ * fault interrupt, and nvkm recovers the channel.  Userspace learns which
+ * it is from NOUVEAU_SVM_CAP_COPY_FAULTS, set while the backend holds the
+ * buffer.
  */
 
 /**
@@ -767,6 +769,7 @@ void nvsvm_nvif_fault_suspend(struct nouveau_svm *svm)
 	if (svm->nrfault.entries)
 		nvif_event_block(&svm->nrfault.notify);
 	nouveau_svm_fault_stop(&svm->sdev);
+	WRITE_ONCE(svm->copy_faults, false);
 	nvsvm_nvif_fault_object_fini(&svm->nrfault);
 }
 
@@ -795,6 +798,8 @@ void nvsvm_nvif_fault_resume(struct nouveau_svm *svm)
 	nvsvm_nvif_nr_init(svm);
 	nvsvm_nvif_fault_start(svm, &svm->fault);
 	nvsvm_nvif_fault_start(svm, &svm->nrfault);
+	/* Read by GETPARAM without a lock (nvsvm_nvif_caps()). */
+	WRITE_ONCE(svm->copy_faults, svm->nrfault.entries != 0);
 	/* Faults may have come while the events were blocked. */
 	nouveau_svm_fault_notify(&svm->sdev);
 }
