@@ -403,6 +403,9 @@ int nvsvm_hw_memop_cancel_va(u32 oclass, const struct nvsvm_hw_pdb *pdb,
 			     u64 addr, u16 engine,
 			     enum nvsvm_hw_cancel_va_mode mode, u32 *buf,
 			     unsigned int max);
+int nvsvm_hw_memop_cancel(u32 oclass, const struct nvsvm_hw_pdb *pdb,
+			  u64 addr, u16 engine, u32 token, u8 access, u32 *buf,
+			  unsigned int max);
 
 /**
  * enum nvsvm_hw_recover_action - what the backend does with a fault when

@@ -326,3 +326,47 @@ int nvsvm_hw_memop_cancel_va(u32 oclass, const struct nvsvm_hw_pdb *pdb,
 	return nvsvm_hw_memop_push(&op, buf, max);
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_memop_cancel_va);
+
+/**
+ * nvsvm_hw_memop_cancel() - the stream that cancels one replayable fault
+ * @oclass: the channel's host class (nvsvm_hw_memop_class_supported())
+ * @pdb: page directory base of the faulting channel's VM, NULL when the
+ *	channel is not known (it went with its faults still pending)
+ * @addr: the faulting address (its 4 KiB page is cancelled)
+ * @engine: the MMU engine that faulted (&nvsvm_hw_fault_info.engine)
+ * @token: the unit that faulted (nvsvm_hw_fault_token())
+ * @access: the fault's &enum nouveau_svm_access
+ * @buf: where to write the stream
+ * @max: room at @buf, in dwords (NVSVM_HW_MEMOP_DW is enough)
+ *
+ * With @pdb, a VA-global cancel of @engine's accesses to the page
+ * (nvsvm_hw_memop_cancel_va()), as UVM cancels from Volta on: every
+ * access for a read, whose page cannot be read; only writes and atomics
+ * for a write or an atomic, whose page may be readable, so that reads of
+ * it by other channels of the VM go on (uvm_gpu_replayable_faults.c picks
+ * the mode the same way).  Without @pdb, the targeted cancel of the
+ * faulting GPC unit (nvsvm_hw_memop_cancel_targeted()).
+ *
+ * Context: Any context.
+ * Return: the number of dwords written; -ENOENT for a hub unit's fault
+ * without @pdb, which no stream here reaches; otherwise as the stream's
+ * encoder returns.  Nothing is written on error.
+ */
+int nvsvm_hw_memop_cancel(u32 oclass, const struct nvsvm_hw_pdb *pdb,
+			  u64 addr, u16 engine, u32 token, u8 access, u32 *buf,
+			  unsigned int max)
+{
+	enum nvsvm_hw_cancel_va_mode mode = NVSVM_HW_CANCEL_VA_ALL;
+	u8 hub, gpc, client;
+
+	if (access == NOUVEAU_SVM_ACCESS_WRITE || access == NOUVEAU_SVM_ACCESS_ATOMIC)
+		mode = NVSVM_HW_CANCEL_VA_WRITE_AND_ATOMIC;
+	if (pdb)
+		return nvsvm_hw_memop_cancel_va(oclass, pdb, ALIGN_DOWN(addr, SZ_4K),
+						engine, mode, buf, max);
+	nvsvm_hw_fault_token_unpack(token, &hub, &gpc, &client);
+	if (hub)
+		return -ENOENT;
+	return nvsvm_hw_memop_cancel_targeted(oclass, gpc, client, buf, max);
+}
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_memop_cancel);

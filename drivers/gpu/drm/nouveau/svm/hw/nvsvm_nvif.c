@@ -19,10 +19,14 @@
  * engine and VRAM (nvsvm_nvif_copy.c).
  *
  * Supported: Pascal, Volta, Turing and Ampere GPUs that nvkm drives
- * itself, without GSP-RM firmware, and with direct DMA (no IOMMU
- * translation nor bounce buffers).  Elsewhere SVM_INIT fails with -ENODEV,
- * NOUVEAU_GETPARAM_SVM_CAPS reads 0 and NOUVEAU_GETPARAM_SVM_UNAVAILABLE
- * says why.  None of this has run on a GPU yet.
+ * itself, and Turing, Ampere and Ada GPUs that run GSP-RM firmware, with
+ * direct DMA (no IOMMU translation nor bounce buffers).  Under GSP-RM,
+ * faults are replayed and cancelled with host methods on a privileged
+ * channel of SVM's own (see "Replay and cancel under GSP-RM"), and
+ * non-replayable faults stay the firmware's.  Elsewhere SVM_INIT
+ * fails with -ENODEV, NOUVEAU_GETPARAM_SVM_CAPS reads 0 and
+ * NOUVEAU_GETPARAM_SVM_UNAVAILABLE says why.  None of this has run on a
+ * GPU yet.
  *
  * SVM_INIT creates the client's SVM VMM (a RAW VMM with replayable
  * faults, nvkm's own region being the unmanaged window) before the core
@@ -92,21 +96,23 @@ static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
 
 static const char *const nvsvm_nvif_reasons[] = {
 	[NOUVEAU_SVM_UNAVAILABLE__GPU] = "GPU family without usable replayable faults",
-	[NOUVEAU_SVM_UNAVAILABLE__GSP_RM] = "GSP-RM owns the fault buffers",
 	[NOUVEAU_SVM_UNAVAILABLE__IOMMU] = "DMA translated by an IOMMU, or bounce buffers",
 	[NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED] = "setup failed",
 };
 
-/* Why SVM cannot run on @drm's GPU, 0 when it can. */
+/*
+ * Why SVM cannot run on @drm's GPU, 0 when it can.  Hopper is left out:
+ * nvkm's GH100 VMM has neither the PFN mappings SVM maps with nor the
+ * VMM methods; Blackwell has no fault subdev in nvkm.  Ada runs GSP-RM
+ * only; Turing and Ampere either way.
+ */
 static u32 nvsvm_nvif_check(struct nouveau_drm *drm)
 {
 	struct device *dev = drm->dev->dev;
 	u8 family = drm->client.device.info.family;
 
-	if (family < NV_DEVICE_INFO_V0_PASCAL || family > NV_DEVICE_INFO_V0_AMPERE)
+	if (family < NV_DEVICE_INFO_V0_PASCAL || family > NV_DEVICE_INFO_V0_ADA)
 		return NOUVEAU_SVM_UNAVAILABLE__GPU;
-	if (nvkm_gsp_rm(nvxx_device(drm)->gsp))
-		return NOUVEAU_SVM_UNAVAILABLE__GSP_RM;
 	if (!nvsvm_hw_dma_direct(device_iommu_mapped(dev),
 				 iommu_get_domain_for_dev(dev),
 				 is_swiotlb_force_bounce(dev)))
@@ -148,15 +154,26 @@ static int nvsvm_nvif_start(struct nouveau_svm *svm)
 	struct nouveau_drm *drm = svm->drm;
 	int ret;
 
+	if (nvkm_gsp_rm(nvxx_device(drm)->gsp)) {
+		ret = nvsvm_nvif_memop_init(svm);
+		if (ret) {
+			NV_WARN(drm, "svm: no channel to replay and cancel faults on: %d\n",
+				ret);
+			return ret;
+		}
+	}
 	ret = nvsvm_nvif_fault_init(svm);
-	if (ret)
+	if (ret) {
+		nvsvm_nvif_memop_fini(svm);
 		return ret;
+	}
 	nvsvm_hw_recover_init(&svm->recover, drm->client.device.info.family >=
 					     NV_DEVICE_INFO_V0_VOLTA);
 	ret = nouveau_svm_dev_init(&svm->sdev, drm->dev, &nvsvm_nvif_ops,
 				   svm->fault.max);
 	if (ret) {
 		nvsvm_nvif_fault_fini(svm);
+		nvsvm_nvif_memop_fini(svm);
 		return ret;
 	}
 	nvsvm_nvif_start_devmem(svm);
@@ -193,7 +210,7 @@ void nouveau_svm_init(struct nouveau_drm *drm)
 		svm->unavailable = NOUVEAU_SVM_UNAVAILABLE__INIT_FAILED;
 	if (svm->unavailable) {
 		NV_INFO(drm, "svm: unavailable: %s\n",
-			nvsvm_nvif_reasons[svm->unavailable]);
+			nvsvm_nvif_reasons[svm->unavailable] ?: "unknown");
 		return;
 	}
 	NV_INFO(drm, "svm: %u replayable and %u non-replayable fault entries\n",
@@ -223,6 +240,7 @@ void nouveau_svm_fini(struct nouveau_drm *drm)
 			nvsvm_nvif_stop_devmem(svm);
 		nvsvm_nvif_fault_fini(svm);
 		nouveau_svm_dev_fini(&svm->sdev);
+		nvsvm_nvif_memop_fini(svm);
 		nvsvm_nvif_copy_fini(svm);
 	}
 	nouveau_svm_file_fini(&svm->idle);
@@ -386,6 +404,22 @@ static int nvsvm_nvif_vmm_new(struct nouveau_cli *cli,
 			     &cli->svm.vmm);
 }
 
+/* The client's SVM VMM, and its page directory where cancels name it. */
+static int nvsvm_nvif_svmm_vmm(struct nouveau_svm *svm, struct nouveau_cli *cli,
+			       struct nouveau_svmm *svmm,
+			       const struct nouveau_svm_window *um)
+{
+	int ret;
+
+	ret = nvsvm_nvif_vmm_new(cli, um);
+	if (ret || !svm->memop.chan)
+		return ret;
+	ret = nvsvm_nvif_vmm_pdb(&cli->svm.vmm, &svmm->pdb);
+	if (ret)
+		nvif_vmm_dtor(&cli->svm.vmm);
+	return ret;
+}
+
 /* Create the VMM, then the core's VM on it; the client's mutex held. */
 static int nvsvm_nvif_svmm_init(struct nouveau_svm *svm, struct nouveau_cli *cli,
 				struct nouveau_svmm *svmm,
@@ -397,7 +431,7 @@ static int nvsvm_nvif_svmm_init(struct nouveau_svm *svm, struct nouveau_cli *cli
 	lockdep_assert_held(&cli->mutex);
 	if (cli->svm.cli)
 		return -EBUSY;
-	ret = nvsvm_nvif_vmm_new(cli, um);
+	ret = nvsvm_nvif_svmm_vmm(svm, cli, svmm, um);
 	if (ret)
 		return ret;
 
@@ -427,7 +461,8 @@ static int nvsvm_nvif_svmm_init(struct nouveau_svm *svm, struct nouveau_cli *cli
  * Context: Process context (ioctl); may sleep.
  * Return: 0; -ENODEV when SVM is unavailable on the device; -EBUSY when
  * the client has SVM already; the errors of nouveau_svm_ioctl_init();
- * -ENOMEM; an nvif error creating the VMM.
+ * -ENOMEM; an nvif error creating the VMM or, under GSP-RM, reading its
+ * page directory.
  */
 int nouveau_svmm_init(struct drm_device *dev, void *data, struct drm_file *file)
 {
@@ -561,6 +596,7 @@ int nouveau_svmm_join(struct nouveau_svmm *svmm, struct nouveau_channel *chan)
 		return -ENOMEM;
 	c->chan = chan;
 	c->inst = chan->inst;
+	c->pdb = svmm->pdb;
 	nouveau_svm_file_call_vm(&svmm->sfile, nvsvm_nvif_chan_ctx, &c->ctx);
 
 	mutex_lock(&svm->chan_lock);

@@ -79,6 +79,26 @@ struct nvsvm_nvif_copy {
 	atomic_t chunks;
 };
 
+/*
+ * Push buffer room a fence takes at most: 13 dwords on Volta and later
+ * (gv100_fence_emit32()), fewer on Pascal (nv84_fence_emit32()).
+ */
+#define NVSVM_NVIF_FENCE_DWORDS	16
+
+/**
+ * struct nvsvm_nvif_memop - where replay and cancel are pushed under GSP-RM
+ * @chan: SVM's own privileged channel, which runs the MEM_OP streams and
+ *	nothing else; NULL without GSP-RM, where nvkm replays and cancels
+ *	through the VMM's methods
+ * @oclass: its host class
+ * @lock: protects @chan's push buffer
+ */
+struct nvsvm_nvif_memop {
+	struct nouveau_channel *chan;
+	u32 oclass;
+	struct mutex lock; /* protects chan's push buffer */
+};
+
 /**
  * struct nouveau_svm - the SVM state of one nouveau device (drm->svm)
  * @drm: the device
@@ -103,6 +123,7 @@ struct nvsvm_nvif_copy {
  * @batches: batches fetched so far (fault worker)
  * @replay: that batch holds replayable faults (fault worker)
  * @copy: the copy engine and VRAM
+ * @memop: the channel of the replay and cancel streams, under GSP-RM
  * @copy_faults: the backend serves non-replayable faults: it holds the
  *	non-replayable buffer (set at resume, cleared at suspend; read
  *	without a lock by GETPARAM)
@@ -131,6 +152,7 @@ struct nouveau_svm {
 	u64 batches;
 	bool replay;
 	struct nvsvm_nvif_copy copy;
+	struct nvsvm_nvif_memop memop;
 	bool copy_faults;
 	bool devmem;
 };
@@ -139,10 +161,13 @@ struct nouveau_svm {
  * struct nouveau_svmm - the SVM state of one client (nouveau_vmm.svmm)
  * @svm: the device's
  * @sfile: the core's file state, which holds the client's SVM VM
+ * @pdb: the page directory of the client's SVM VMM, under GSP-RM (set
+ *	by SVM_INIT, before any channel joins)
  */
 struct nouveau_svmm {
 	struct nouveau_svm *svm;
 	struct nouveau_svm_file sfile;
+	struct nvsvm_hw_pdb pdb;
 };
 
 /**
@@ -170,6 +195,8 @@ struct nvsvm_nvif_vm {
  * @ctx: nouveau_svm_vm_inst() of its VM
  * @gen: its join generation, from 1: a new channel may reuse @inst, never
  *	@gen
+ * @pdb: the page directory of its VMM (&nouveau_svmm.pdb), which a cancel
+ *	of its faults names under GSP-RM
  */
 struct nvsvm_nvif_chan {
 	struct list_head head;
@@ -177,6 +204,7 @@ struct nvsvm_nvif_chan {
 	u64 inst;
 	u64 ctx;
 	u64 gen;
+	struct nvsvm_hw_pdb pdb;
 };
 
 static inline struct nouveau_svm *nvsvm_nvif(struct nouveau_svm_dev *sdev)
@@ -184,6 +212,9 @@ static inline struct nouveau_svm *nvsvm_nvif(struct nouveau_svm_dev *sdev)
 	return container_of(sdev, struct nouveau_svm, sdev);
 }
 
+int nvsvm_nvif_memop_init(struct nouveau_svm *svm);
+void nvsvm_nvif_memop_fini(struct nouveau_svm *svm);
+int nvsvm_nvif_vmm_pdb(struct nvif_vmm *vmm, struct nvsvm_hw_pdb *pdb);
 int nvsvm_nvif_fault_init(struct nouveau_svm *svm);
 void nvsvm_nvif_fault_fini(struct nouveau_svm *svm);
 void nvsvm_nvif_fault_suspend(struct nouveau_svm *svm);

@@ -113,12 +113,6 @@
 /* System entries (each one extent at most) of one pushed piece. */
 #define NVSVM_NVIF_COPY_PIECE	128
 
-/*
- * Push buffer room a fence takes at most: 13 dwords on Volta and later
- * (gv100_fence_emit32()), fewer on Pascal (nv84_fence_emit32()).
- */
-#define NVSVM_NVIF_COPY_FENCE_DWORDS	16
-
 static int svm_vram_mb = -1;
 module_param(svm_vram_mb, int, 0444);
 MODULE_PARM_DESC(svm_vram_mb,
@@ -188,7 +182,7 @@ static int nvsvm_nvif_copy_submit(struct nvsvm_nvif_copy *c,
 		n = nvsvm_nvif_copy_piece(sys, i, npages);
 		ret = nvsvm_nvif_copy_push(c, dir, vram + (u64)i * SZ_4K,
 					   sys ? sys + i : NULL, n,
-					   i + n == npages ? NVSVM_NVIF_COPY_FENCE_DWORDS : 0);
+					   i + n == npages ? NVSVM_NVIF_FENCE_DWORDS : 0);
 		if (ret)
 			break;
 		pushed = true;

@@ -37,9 +37,49 @@
  * hardware instance itself is kept in the fault's slot of the batch
  * (&nouveau_svm.slots), which its token names, for the cancel.
  *
- * Replay and cancel are methods of any GP100-class VMM; the backend uses
- * the kernel client's.  A cancel goes through the channel-recovery
- * bookkeeping first (see "Channel recovery").
+ * Without GSP-RM, replay and cancel are methods of any GP100-class VMM;
+ * the backend uses the kernel client's.  Under GSP-RM they are host
+ * methods the backend pushes (see "Replay and cancel under GSP-RM").  A
+ * cancel goes through the channel-recovery bookkeeping first (see
+ * "Channel recovery").
+ */
+
+/**
+ * DOC: Replay and cancel under GSP-RM
+ *
+ * Under GSP-RM firmware the backend replays and cancels replayable faults
+ * with the host's MEM_OP streams (see "Replay and cancel through host
+ * methods"), as NVIDIA's UVM does beside the firmware, on kernel channels
+ * of its own (its MEMOPS channels).  The backend makes one channel for
+ * them (nvsvm_nvif_memop_init()), privileged as nouveau makes its own
+ * copy channel (``PRIVILEGE_ADMIN`` in r535_chan_alloc()), and runs
+ * nothing else on it: a replay never waits behind a buffer move that
+ * waits, in turn, for a channel stalled on the fault being replayed.
+ *
+ * A cancel is fenced and waited for (as UVM waits for its cancels), so it
+ * is done before the batch's replay.  The replay is pushed and not waited
+ * for: it allocates nothing and takes only the channel's lock, so that
+ * the core's notifier can wait for an issued replay to return.
+ *
+ * A cancel names the faulting channel's VMM by its page directory, which
+ * SVM_INIT reads from nvkm (GP100_VMM_VN_PDB), and cancels the faulting
+ * engine's accesses to the fault's page (nvsvm_hw_memop_cancel()): all of
+ * them for a read, writes and atomics for a write or an atomic, as UVM
+ * cancels from Volta on.  The channel is looked up, and the cancel waited
+ * for, under &nouveau_svm.chan_lock, so that the page directory cannot be
+ * another VMM's by then.  A fault of a channel that is gone gets the
+ * targeted cancel of its GPC unit; a hub unit's cannot be reached then,
+ * and stays pending until a later replay.  After a cancel the backend
+ * does not stop the killed channel: nvkm has no preempt for GSP-RM's
+ * channels (NVIF_CHAN_V0_ERROR says -ENODEV there), and the firmware is
+ * expected to recover a channel whose access failed, telling nvkm with
+ * its RC_TRIGGERED event.
+ *
+ * Non-replayable faults stay the firmware's: nvkm takes no non-replayable
+ * buffer under GSP-RM (the client shadow buffer RM fills is not taken
+ * yet), so RM recovers every channel that raises one.  A copy or a host
+ * semaphore at an SVM address the GPU has not mapped fails its channel
+ * there, as it does on Pascal.
  */
 
 /**
@@ -72,9 +112,10 @@
  * other clients' channels wait for the fault worker to hand them back.
  *
  * Pascal has no such buffer: there a copy-engine fault raises nvkm's MMU
- * fault interrupt, and nvkm recovers the channel.  Userspace learns which
- * it is from NOUVEAU_SVM_CAP_COPY_FAULTS, set while the backend holds the
- * buffer.
+ * fault interrupt, and nvkm recovers the channel.  Nor does nvkm under
+ * GSP-RM yet (see "Replay and cancel under GSP-RM").  Userspace learns
+ * which it is from NOUVEAU_SVM_CAP_COPY_FAULTS, set while the backend
+ * holds the buffer.
  */
 
 /**
@@ -89,6 +130,11 @@
  *   belong to the core's fault worker, which never runs twice at once;
  *   suspend and resume touch them only after blocking the events and
  *   stopping the worker (nouveau_svm_fault_stop()).
+ * - Under GSP-RM, &nvsvm_nvif_memop.lock protects the push buffer of
+ *   SVM's MEM_OP channel, which only the fault worker pushes on; it is
+ *   held while a stream and its fence are pushed, never while waiting
+ *   or allocating.  A cancel holds &nouveau_svm.chan_lock (taken first)
+ *   from the channel's lookup until the cancel is done.
  */
 
 #include <linux/bitfield.h>
@@ -97,11 +143,14 @@
 #include <linux/string.h>
 #include <nvif/class.h>
 #include <nvif/clb069.h>
+#include <nvif/fifo.h>
 #include <nvif/if0020.h>
 #include <nvif/ifc00d.h>
+#include <nvif/push.h>
 
 #include "../../nouveau_drv.h"
 #include "../../nouveau_chan.h"
+#include "../../nouveau_fence.h"
 #include "nvsvm_nvif.h"
 
 /* The instance as GP100_VMM_VN_FAULT_CANCEL takes it: aperture in 9:8. */
@@ -123,28 +172,6 @@ static struct nvsvm_nvif_chan *nvsvm_nvif_chan_find(struct nouveau_svm *svm,
 }
 
 /*
- * The targeted cancel of the unit @token names, in channel @hwinst.
- * nvkm cancels a GPC unit's faults only while FECS runs the channel's
- * group (gp100_vmm_fault_cancel()) and says -EAGAIN otherwise: the fault
- * then replays and comes back, and is cancelled again then (a known
- * channel's as a fault of a killed channel, NVSVM_HW_RECOVER_DRAIN).
- */
-static void nvsvm_nvif_cancel_hw(struct nouveau_svm *svm, u64 hwinst, u32 token)
-{
-	struct gp100_vmm_fault_cancel_v0 args = { .inst = hwinst };
-	int ret;
-
-	nvsvm_hw_fault_token_unpack(token, &args.hub, &args.gpc, &args.client);
-	ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
-			       GP100_VMM_VN_FAULT_CANCEL, &args, sizeof(args));
-	if (ret == -EAGAIN)
-		NV_DEBUG(svm->drm, "svm: fault cancel %016llx: context not resident\n",
-			 hwinst);
-	else if (ret)
-		NV_WARN(svm->drm, "svm: fault cancel %016llx: %d\n", hwinst, ret);
-}
-
-/*
  * The SVM channel of instance @inst, if it is the channel of join
  * generation @gen (any channel for 0; none for U64_MAX, no channel's).
  */
@@ -154,6 +181,183 @@ static struct nvsvm_nvif_chan *nvsvm_nvif_chan_find_gen(struct nouveau_svm *svm,
 	struct nvsvm_nvif_chan *c = nvsvm_nvif_chan_find(svm, inst);
 
 	return c && (!gen || c->gen == gen) ? c : NULL;
+}
+
+/**
+ * struct nvsvm_nvif_cancel - what the cancel of one replayable fault names
+ * @hwinst: the faulting channel's instance, with its aperture
+ * @gen: the join generation of its SVM channel when the fault was fetched,
+ *	U64_MAX for none (nvsvm_nvif_chan_find_gen())
+ * @addr: the faulting address
+ * @token: the faulting unit (nvsvm_hw_fault_token())
+ * @engine: the MMU engine that faulted
+ * @access: the fault's &enum nouveau_svm_access
+ */
+struct nvsvm_nvif_cancel {
+	u64 hwinst;
+	u64 gen;
+	u64 addr;
+	u32 token;
+	u16 engine;
+	u8 access;
+};
+
+/**
+ * nvsvm_nvif_memop_init() - make the channel replay and cancel are pushed on
+ * @svm: the device's SVM state
+ *
+ * For GPUs that run GSP-RM: a privileged channel of the kernel client on
+ * a copy engine's runlist, made as nouveau makes its own copy channel.
+ * Nothing else runs on it, as UVM keeps its MEMOPS channels, so that no
+ * buffer move and no wait for another channel's work can queue a replay
+ * behind a channel that waits for that replay.  Its host class must have
+ * the MEM_OP streams (nvsvm_hw_memop_class_supported()).
+ *
+ * Context: Process context (device init); may sleep.
+ * Return: 0; -ENODEV without a copy engine or with another host class;
+ * the error of nouveau_channel_new().
+ */
+int nvsvm_nvif_memop_init(struct nouveau_svm *svm)
+{
+	struct nouveau_drm *drm = svm->drm;
+	u64 runm = nvif_fifo_runlist_ce(&drm->client.device);
+	struct nouveau_channel *chan;
+	int ret;
+
+	if (!runm)
+		return -ENODEV;
+	/* No ctxdma handles: channels have them before Fermi only. */
+	ret = nouveau_channel_new(&drm->client, true, runm, 0, 0, &chan);
+	if (ret)
+		return ret;
+	if (!nvsvm_hw_memop_class_supported(chan->user.oclass)) {
+		nouveau_channel_del(&chan);
+		return -ENODEV;
+	}
+	mutex_init(&svm->memop.lock);
+	svm->memop.oclass = chan->user.oclass;
+	svm->memop.chan = chan;
+	return 0;
+}
+
+/**
+ * nvsvm_nvif_memop_fini() - free the channel of nvsvm_nvif_memop_init()
+ * @svm: the device's SVM state
+ *
+ * Context: Process context (device teardown), the fault worker stopped.
+ */
+void nvsvm_nvif_memop_fini(struct nouveau_svm *svm)
+{
+	if (!svm->memop.chan)
+		return;
+	nouveau_channel_del(&svm->memop.chan);
+	mutex_destroy(&svm->memop.lock);
+}
+
+/* Put the @n dwords of @buf in the MEM_OP channel's push buffer. */
+static int nvsvm_nvif_memop_push(struct nouveau_svm *svm, const u32 *buf, int n)
+{
+	struct nvif_push *push = &svm->memop.chan->chan.push;
+	int ret;
+
+	lockdep_assert_held(&svm->memop.lock);
+	/* Room for a fence after them, which then cannot fail for want of it. */
+	ret = PUSH_WAIT(push, n + NVSVM_NVIF_FENCE_DWORDS);
+	if (ret)
+		return ret;
+	memcpy(push->cur, buf, n * sizeof(*buf));
+	push->cur += n;
+	return 0;
+}
+
+/*
+ * Run the @n dwords of @buf on the MEM_OP channel, fenced with @fence
+ * (made beforehand, consumed here), and wait for them.
+ */
+static int nvsvm_nvif_memop_run(struct nouveau_svm *svm, const u32 *buf, int n,
+				struct nouveau_fence *fence)
+{
+	int ret;
+
+	mutex_lock(&svm->memop.lock);
+	ret = nvsvm_nvif_memop_push(svm, buf, n);
+	if (ret) {
+		mutex_unlock(&svm->memop.lock);
+		/* Never emitted: no dma_fence to put yet. */
+		kfree(fence);
+		return ret;
+	}
+	ret = nouveau_fence_emit(fence);
+	mutex_unlock(&svm->memop.lock);
+	if (!ret)
+		ret = nouveau_fence_wait(fence, true, false) ?: fence->base.error;
+	nouveau_fence_unref(&fence);
+	return ret;
+}
+
+/*
+ * The MEM_OP cancel of the fault @cx names (see "Replay and cancel under
+ * GSP-RM").  &nouveau_svm.chan_lock is held from the lookup of the
+ * faulting channel until the cancel is done, so that the page directory
+ * it names is still that channel's VMM's: the channel parts under the
+ * lock, before its VMM goes.  UVM likewise cancels by VA with the VA
+ * space locked, so as not to name a PDB that was reused.
+ */
+static void nvsvm_nvif_memop_cancel(struct nouveau_svm *svm,
+				    const struct nvsvm_nvif_cancel *cx)
+{
+	u64 inst = cx->hwinst & ~GENMASK_ULL(11, 0);
+	struct nouveau_fence *fence;
+	struct nvsvm_nvif_chan *c;
+	u32 buf[NVSVM_HW_MEMOP_DW];
+	int n;
+
+	n = nouveau_fence_create(&fence, svm->memop.chan);
+	if (n)
+		goto out;
+	mutex_lock(&svm->chan_lock);
+	c = nvsvm_nvif_chan_find_gen(svm, inst, cx->gen);
+	n = nvsvm_hw_memop_cancel(svm->memop.oclass, c ? &c->pdb : NULL, cx->addr,
+				  cx->engine, cx->token, cx->access, buf,
+				  ARRAY_SIZE(buf));
+	if (n > 0)
+		n = nvsvm_nvif_memop_run(svm, buf, n, fence);
+	else
+		kfree(fence);
+	mutex_unlock(&svm->chan_lock);
+out:
+	if (n == -ENOENT)
+		NV_DEBUG(svm->drm, "svm: fault cancel %016llx: hub unit, channel gone\n",
+			 cx->hwinst);
+	else if (n)
+		NV_WARN(svm->drm, "svm: fault cancel %016llx: %d\n", cx->hwinst, n);
+}
+
+/*
+ * Cancel the fault @cx names.  Without GSP-RM, the targeted cancel of its
+ * unit: nvkm cancels a GPC unit's faults only while FECS runs the
+ * channel's group (gp100_vmm_fault_cancel()) and says -EAGAIN otherwise:
+ * the fault then replays and comes back, and is cancelled again then (a
+ * known channel's as a fault of a killed channel, NVSVM_HW_RECOVER_DRAIN).
+ */
+static void nvsvm_nvif_cancel_hw(struct nouveau_svm *svm,
+				 const struct nvsvm_nvif_cancel *cx)
+{
+	struct gp100_vmm_fault_cancel_v0 args = { .inst = cx->hwinst };
+	int ret;
+
+	if (svm->memop.chan) {
+		nvsvm_nvif_memop_cancel(svm, cx);
+		return;
+	}
+	nvsvm_hw_fault_token_unpack(cx->token, &args.hub, &args.gpc, &args.client);
+	ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
+			       GP100_VMM_VN_FAULT_CANCEL, &args, sizeof(args));
+	if (ret == -EAGAIN)
+		NV_DEBUG(svm->drm, "svm: fault cancel %016llx: context not resident\n",
+			 cx->hwinst);
+	else if (ret)
+		NV_WARN(svm->drm, "svm: fault cancel %016llx: %d\n", cx->hwinst, ret);
 }
 
 /* Kill SVM channel @c in software, its fault cancelled ("Channel recovery"). */
@@ -209,19 +413,20 @@ static unsigned int nvsvm_nvif_cancel_recover(struct nouveau_svm *svm,
 }
 
 /*
- * Cancel a fault of channel @hwinst of generation @gen, killing the
- * channel where need be, and then stopping it.
+ * Cancel the fault @cx names, killing its channel where need be, and then
+ * stopping it; under GSP-RM the firmware stops it (see "Replay and cancel
+ * under GSP-RM").
  */
-static void nvsvm_nvif_cancel_inst(struct nouveau_svm *svm, u64 hwinst,
-				   u32 token, u64 gen)
+static void nvsvm_nvif_cancel_inst(struct nouveau_svm *svm,
+				   const struct nvsvm_nvif_cancel *cx)
 {
-	u64 inst = hwinst & ~GENMASK_ULL(11, 0);
-	unsigned int steps = nvsvm_nvif_cancel_recover(svm, inst, gen);
+	u64 inst = cx->hwinst & ~GENMASK_ULL(11, 0);
+	unsigned int steps = nvsvm_nvif_cancel_recover(svm, inst, cx->gen);
 
 	if (steps & NVSVM_HW_CANCEL_UNIT)
-		nvsvm_nvif_cancel_hw(svm, hwinst, token);
-	if (steps & NVSVM_HW_CANCEL_STOP)
-		nvsvm_nvif_stop(svm, inst, gen);
+		nvsvm_nvif_cancel_hw(svm, cx);
+	if ((steps & NVSVM_HW_CANCEL_STOP) && !svm->memop.chan)
+		nvsvm_nvif_stop(svm, inst, cx->gen);
 }
 
 /* Call nvkm's @mthd (RESUME or RECOVER) on non-replayable fault @entry. */
@@ -321,31 +526,38 @@ static bool nvsvm_nvif_fault_take(struct nouveau_svm *svm, int decoded,
 				  const struct nvsvm_hw_fault_info *info,
 				  struct nouveau_svm_fault *fault, unsigned int slot)
 {
-	u64 hwinst = nvsvm_nvif_hwinst(info);
+	struct nvsvm_nvif_cancel cx = {
+		.hwinst = nvsvm_nvif_hwinst(info),
+		.addr = info->addr,
+		.token = fault->token,
+		.engine = info->engine,
+		.access = fault->access,
+	};
 	enum nvsvm_hw_recover_action act;
 	struct nvsvm_nvif_chan *c;
-	u64 ctx, gen;
+	u64 ctx;
 
 	mutex_lock(&svm->chan_lock);
 	c = nvsvm_nvif_chan_find(svm, info->inst);
 	ctx = c ? c->ctx : 0;
-	gen = c ? c->gen : U64_MAX;
+	cx.gen = c ? c->gen : U64_MAX;
 	act = nvsvm_hw_recover_fetch(&svm->recover, info->inst);
 	mutex_unlock(&svm->chan_lock);
 
 	if (act == NVSVM_HW_RECOVER_DRAIN) {
 		if (fault->access != NOUVEAU_SVM_ACCESS_PREFETCH)
-			nvsvm_nvif_cancel_hw(svm, hwinst, fault->token);
+			nvsvm_nvif_cancel_hw(svm, &cx);
 		return false;
 	}
 	if (decoded) {
 		/* An access no SVM mapping can serve (a physical one). */
-		nvsvm_nvif_cancel_inst(svm, hwinst, fault->token, gen);
+		nvsvm_nvif_cancel_inst(svm, &cx);
 		return false;
 	}
 	svm->slots[slot].state = NVSVM_HW_SLOT_REPLAYABLE;
-	svm->slots[slot].gen = gen;
-	nvsvm_nvif_fault_give(svm, fault, slot, ctx, hwinst);
+	svm->slots[slot].gen = cx.gen;
+	svm->slots[slot].engine = info->engine;
+	nvsvm_nvif_fault_give(svm, fault, slot, ctx, cx.hwinst);
 	return true;
 }
 
@@ -489,14 +701,39 @@ static unsigned int nvsvm_nvif_fault_drain(struct nouveau_svm *svm,
 	return d.n;
 }
 
+/*
+ * The MEM_OP replay (see "Replay and cancel under GSP-RM"), not waited
+ * for: nothing is allocated, and no lock but the channel's is taken, so
+ * that the core's notifier may wait for an issued replay to return.
+ */
+static int nvsvm_nvif_memop_replay(struct nouveau_svm *svm)
+{
+	u32 buf[NVSVM_HW_MEMOP_DW];
+	int n, ret;
+
+	n = nvsvm_hw_memop_replay(svm->memop.oclass, false, buf, ARRAY_SIZE(buf));
+	if (n < 0)
+		return n;
+	mutex_lock(&svm->memop.lock);
+	ret = nvsvm_nvif_memop_push(svm, buf, n);
+	if (!ret)
+		PUSH_KICK(&svm->memop.chan->chan.push);
+	mutex_unlock(&svm->memop.lock);
+	return ret;
+}
+
 /* Let every stalled replayable access retry. */
 static void nvsvm_nvif_replay_all(struct nouveau_svm *svm)
 {
 	struct gp100_vmm_fault_replay_vn args = {};
 	int ret;
 
-	ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
-			       GP100_VMM_VN_FAULT_REPLAY, &args, sizeof(args));
+	if (svm->memop.chan)
+		ret = nvsvm_nvif_memop_replay(svm);
+	else
+		ret = nvif_object_mthd(&svm->drm->client.vmm.vmm.object,
+				       GP100_VMM_VN_FAULT_REPLAY, &args,
+				       sizeof(args));
 	if (ret)
 		NV_WARN(svm->drm, "svm: fault replay: %d\n", ret);
 }
@@ -569,7 +806,8 @@ void nvsvm_nvif_fault_replay(struct nouveau_svm_dev *sdev)
  * @fault: a fault of the batch being served
  *
  * Implements &nouveau_svm_backend_ops.fault_cancel.  A replayable fault
- * gets a targeted cancel of the faulting unit, after its channel is
+ * gets a targeted cancel of the faulting unit (under GSP-RM, a cancel of
+ * the faulting engine's accesses to its page), after its channel is
  * killed on Volta and later; a non-replayable one goes to nvkm's
  * recovery, after its channel is killed (see "Channel recovery").
  *
@@ -581,6 +819,7 @@ void nvsvm_nvif_fault_cancel(struct nouveau_svm_dev *sdev,
 {
 	struct nouveau_svm *svm = nvsvm_nvif(sdev);
 	unsigned int slot = FIELD_GET(NVSVM_NVIF_TOKEN_SLOT, fault->token);
+	struct nvsvm_nvif_cancel cx;
 	struct nvsvm_hw_slot *s;
 
 	if (WARN_ON(slot >= svm->nslots))
@@ -588,7 +827,12 @@ void nvsvm_nvif_fault_cancel(struct nouveau_svm_dev *sdev,
 	s = &svm->slots[slot];
 	switch (s->state) {
 	case NVSVM_HW_SLOT_REPLAYABLE:
-		nvsvm_nvif_cancel_inst(svm, s->hwinst, fault->token, s->gen);
+		cx = (struct nvsvm_nvif_cancel) {
+			.hwinst = s->hwinst, .gen = s->gen, .addr = fault->addr,
+			.token = fault->token, .engine = s->engine,
+			.access = fault->access,
+		};
+		nvsvm_nvif_cancel_inst(svm, &cx);
 		break;
 	case NVSVM_HW_SLOT_RESUME:
 		nvsvm_nvif_nr_cancel(svm, s);
@@ -703,7 +947,8 @@ static void nvsvm_nvif_nr_init(struct nouveau_svm *svm)
 {
 	int ret;
 
-	if (svm->fault.oclass != VOLTA_FAULT_BUFFER_A)
+	/* Under GSP-RM the firmware keeps it (see "Replay and cancel under GSP-RM"). */
+	if (svm->fault.oclass != VOLTA_FAULT_BUFFER_A || svm->memop.chan)
 		return;
 	svm->nrfault.nr = true;
 	ret = nvsvm_nvif_fault_object(svm, &svm->nrfault, VOLTA_FAULT_BUFFER_A,
@@ -727,7 +972,8 @@ static void nvsvm_nvif_nr_init(struct nouveau_svm *svm)
  *
  * Context: Process context (device init); may sleep.
  * Return: 0; -ENODEV without a fault buffer class nvkm exposes (before
- * Pascal, or where GSP-RM owns the buffers); -ENOMEM; an nvif error.
+ * Pascal) or a buffer nvkm could set up (under GSP-RM, when the firmware
+ * took none); -ENOMEM; an nvif error.
  */
 int nvsvm_nvif_fault_init(struct nouveau_svm *svm)
 {

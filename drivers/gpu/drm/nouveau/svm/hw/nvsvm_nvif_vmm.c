@@ -69,6 +69,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <nvif/ifc00d.h>
 #include <nvif/vmm.h>
 
 #include "../../nouveau_drv.h"
@@ -110,6 +111,30 @@ int nvsvm_nvif_vm_init(struct nouveau_svm_vm *vm)
 	hvm->vmm = svm->attach;
 	xa_init(&hvm->pts);
 	nouveau_svm_vm_set_priv(vm, hvm);
+	return 0;
+}
+
+/**
+ * nvsvm_nvif_vmm_pdb() - the page directory a MEM_OP cancel names a VMM by
+ * @vmm: a GP100-class VMM
+ * @pdb: its root page directory's address and aperture
+ *
+ * nvkm answers with GP100_VMM_VN_PDB; the root is the VMM's for its
+ * lifetime.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, or the method's error (-EINVAL from an nvkm without it).
+ */
+int nvsvm_nvif_vmm_pdb(struct nvif_vmm *vmm, struct nvsvm_hw_pdb *pdb)
+{
+	struct gp100_vmm_pdb_v0 args = {};
+	int ret;
+
+	ret = nvif_object_mthd(&vmm->object, GP100_VMM_VN_PDB, &args, sizeof(args));
+	if (ret)
+		return ret;
+	pdb->addr = args.addr;
+	pdb->aperture = args.aperture;
 	return 0;
 }
 

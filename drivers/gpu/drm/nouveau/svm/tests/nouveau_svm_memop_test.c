@@ -190,6 +190,78 @@ static void memop_cancel_va_engine_width(struct kunit *test)
 			-ERANGE);
 }
 
+/* One VA cancel: the fault, and MEM_OP_A and _C as they must come out. */
+struct memop_va_case {
+	u32 oclass;
+	u64 addr;
+	u16 engine;
+	bool hub;
+	u8 access;
+	u32 a, c;
+};
+
+static const struct memop_va_case memop_va_cases[] = {
+	/* A read: every access; the address aligned down to its page. */
+	{ TURING_CHANNEL_GPFIFO_A, 0x7fffdeadb123ULL, 0x45, false,
+	  NOUVEAU_SVM_ACCESS_READ, 0xdeadb045, 0x56789b94 },
+	/* A hub unit's fault: the VA form reaches it too. */
+	{ TURING_CHANNEL_GPFIFO_A, 0x7fffdeadb000ULL, 0x45, true,
+	  NOUVEAU_SVM_ACCESS_READ, 0xdeadb045, 0x56789b94 },
+	/* A write or an atomic: writes and atomics only. */
+	{ TURING_CHANNEL_GPFIFO_A, 0x7fffdeadb000ULL, 0x45, false,
+	  NOUVEAU_SVM_ACCESS_WRITE, 0xdeadb045, 0x56789b14 },
+	{ HOPPER_CHANNEL_GPFIFO_A, 0x7fffdeadb000ULL, 0x1a5, false,
+	  NOUVEAU_SVM_ACCESS_ATOMIC, 0xdeadb1a5, 0x56789b14 },
+};
+
+/*
+ * The cancel of one fault picks its form: by VA when its channel's page
+ * directory is known (the address aligned down to its page, as the MMU
+ * reports it), every access for a read and only writes and atomics for a
+ * write or an atomic (ACCESS_TYPE VIRT_ALL 7 or VIRT_WRITE_AND_ATOMIC 6 in
+ * MEM_OP_C 9:7), as UVM does; the targeted cancel of its GPC unit when
+ * not; and nothing for a hub unit of an unknown channel, which only a VA
+ * cancel could reach.
+ */
+static void memop_cancel_fault(struct kunit *test)
+{
+	const struct nvsvm_hw_pdb pdb = { .addr = 0x123456789000ULL, .aperture = 2 };
+	u32 gpc_unit = nvsvm_hw_fault_token(0, 3, 0x15);
+	u32 hub_unit = nvsvm_hw_fault_token(1, 0, 0x15);
+	u32 buf[NVSVM_HW_MEMOP_DW];
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(memop_va_cases); i++) {
+		const struct memop_va_case *t = &memop_va_cases[i];
+
+		n = nvsvm_hw_memop_cancel(t->oclass, &pdb, t->addr, t->engine,
+					  t->hub ? hub_unit : gpc_unit, t->access,
+					  buf, ARRAY_SIZE(buf));
+		expect_memop(test, buf, n, t->a, 0x00007fff, t->c,
+			     OP_TARGETED | 0x1234);
+	}
+
+	n = nvsvm_hw_memop_cancel(AMPERE_CHANNEL_GPFIFO_A, NULL, 0x7fffdeadb000ULL,
+				  0x45, gpc_unit, NOUVEAU_SVM_ACCESS_WRITE, buf,
+				  ARRAY_SIZE(buf));
+	expect_memop(test, buf, n, 0x000000d5, 0, 0x0000000d, OP_INVALIDATE);
+
+	memset(buf, 0xa5, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_memop_cancel(AMPERE_CHANNEL_GPFIFO_A, NULL,
+						    0x7fffdeadb000ULL, 0x45,
+						    hub_unit, NOUVEAU_SVM_ACCESS_READ,
+						    buf, ARRAY_SIZE(buf)),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, buf[0], 0xa5a5a5a5);
+	/* The token's client is 7 bits; the targeted cancel's field 6. */
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_memop_cancel(AMPERE_CHANNEL_GPFIFO_A, NULL, 0,
+						    0, nvsvm_hw_fault_token(0, 0, 0x40),
+						    NOUVEAU_SVM_ACCESS_READ, buf,
+						    ARRAY_SIZE(buf)),
+			-ERANGE);
+}
+
 /*
  * What is refused: classes without these methods (Volta never runs
  * GSP-RM; no published clca6f.h has them; nvkm gives no channel
@@ -255,6 +327,7 @@ static struct kunit_case nouveau_svm_memop_cases[] = {
 	KUNIT_CASE_PARAM(memop_cancel_va, memop_class_gen_params),
 	KUNIT_CASE(memop_cancel_va_limits),
 	KUNIT_CASE(memop_cancel_va_engine_width),
+	KUNIT_CASE(memop_cancel_fault),
 	KUNIT_CASE(memop_rejects),
 	{}
 };
