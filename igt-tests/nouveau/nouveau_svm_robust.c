@@ -1156,6 +1156,27 @@ static uint64_t sim_vram_stat(const char *name)
 	return sim_debugfs_stat(SIM_VRAM_GLOB, name);
 }
 
+/*
+ * The chunks the simulated GPU lends, once they are @want or
+ * VRAM_RELEASE_MS passed.  A chunk goes back after its last allocation
+ * is freed, by a work item that first uncounts the allocation's VRAM:
+ * NOUVEAU_GETPARAM_SVM_VRAM_USED may drop before the chunk goes.
+ */
+static uint64_t sim_vram_chunks_wait(uint64_t want)
+{
+	struct timespec start = {};
+	uint64_t chunks;
+
+	igt_nsec_elapsed(&start);
+	for (;;) {
+		chunks = sim_vram_stat("chunks");
+		if (chunks == want ||
+		    igt_nsec_elapsed(&start) >= VRAM_RELEASE_MS * 1000000ull)
+			return chunks;
+		usleep(10 * 1000);
+	}
+}
+
 /* The 2 MiB pieces of the simulated VRAM. */
 static unsigned int sim_vram_pieces(int fd)
 {
@@ -1200,11 +1221,11 @@ static void chunks_given_back(int fd)
 	svm_assert_pattern(p, 3 * THP_SIZE, 0x38000000);
 	munmap(p, 3 * THP_SIZE);
 	igt_assert_eq_u64(svm_vram_used_wait(fd, ps, VRAM_RELEASE_MS), ps);
-	igt_assert_eq_u64(sim_vram_stat("chunks"), 1);
+	igt_assert_eq_u64(sim_vram_chunks_wait(1), 1);
 	svm_assert_pattern(q, ps, 0x38100000);
 	munmap(q, ps);
 	igt_assert_eq_u64(svm_vram_used_wait(fd, 0, VRAM_RELEASE_MS), 0);
-	igt_assert_eq_u64(sim_vram_stat("chunks"), 0);
+	igt_assert_eq_u64(sim_vram_chunks_wait(0), 0);
 }
 
 #define TAKEN_SIZE	(8ull << 20)
