@@ -171,7 +171,7 @@ def grow_makefile(tree, rel, text):
     block that had obj- lines goes whole (comments too) when none is left.
     """
     base = os.path.dirname(rel)
-    known = (r'^$', r'^#', r'^\w+-y \+= \S+\.o$', r'^CFLAGS_\S+\.o :?= ',
+    known = (r'^$', r'^#', r'^\w+-y \+= \S+\.o$', r'^CFLAGS_\S+\.o [:+]?= ',
              r'^obj-\$\(CONFIG_\w+\) \+= \w+\.o$')
     for line in text.split('\n'):
         if not any(re.match(k, line) for k in known):
@@ -182,7 +182,7 @@ def grow_makefile(tree, rel, text):
         kept = []
         for line in lines:
             m = re.match(r'^\w+-y \+= (\S+\.o)$', line) or \
-                re.match(r'^CFLAGS_(\S+\.o) :?=', line)
+                re.match(r'^CFLAGS_(\S+\.o) [:+]?=', line)
             if m and not obj_present(tree, base, m.group(1)):
                 continue
             kept.append(line)
