@@ -132,9 +132,10 @@
  *   stopping the worker (nouveau_svm_fault_stop()).
  * - Under GSP-RM, &nvsvm_nvif_memop.lock protects the push buffer of
  *   SVM's MEM_OP channel, which only the fault worker pushes on; it is
- *   held while a stream and its fence are pushed, never while waiting
- *   or allocating.  A cancel holds &nouveau_svm.chan_lock (taken first)
- *   from the channel's lookup until the cancel is done.
+ *   held while a stream and its fence are pushed (PUSH_WAIT() may wait
+ *   there for room the GPU frees), never while a fence is waited for or
+ *   memory allocated.  A cancel holds &nouveau_svm.chan_lock (taken
+ *   first) from the channel's lookup until the cancel is done.
  */
 
 #include <linux/bitfield.h>
