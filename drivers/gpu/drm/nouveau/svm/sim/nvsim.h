@@ -67,7 +67,8 @@ struct seq_file;
  * The rest of the VRAM needs no lock: its backing store
  * and size are set in probe and stay until remove, and its armed failures
  * (&nvsim_vram.copy_fail, &nvsim_vram.alloc_fail) are atomics that INJECT
- * sets and each copy launch or admission takes one from.  The VRAM's
+ * sets and each copy launch or admission takes one from, as is the count
+ * of slowed launches (&nvsim_vram.delayed).  The VRAM's
  * contents are the core's to order: it maps a VRAM page to the GPU only
  * once the copy that fills it has returned, and unmaps it before a copy
  * reads it back, as it does for system memory.
@@ -248,6 +249,8 @@ struct nvsim_engine {
  *	DRM_NVSIM_INJECT_COPY_FAIL
  * @alloc_fail: device-memory allocations still to refuse, armed by
  *	DRM_NVSIM_INJECT_ALLOC_FAIL
+ * @delayed: launches to system memory that the copy_delay_us module
+ *	parameter slowed down, counted as each begins its wait
  * @chunk_lock: protects @chunks, @taken, @ntaken and @refused
  * @nslots: the VRAM's 2 MiB pieces
  * @chunks: per piece, the core's chunk lent there, or NULL
@@ -270,6 +273,7 @@ struct nvsim_vram {
 	u64 addr;
 	atomic_t copy_fail;
 	atomic_t alloc_fail;
+	atomic64_t delayed;
 	struct mutex chunk_lock; /* protects chunks, taken, ntaken, refused */
 	unsigned int nslots;
 	struct nouveau_svm_chunk **chunks;
@@ -474,6 +478,7 @@ void nvsim_chunk_free(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *ch
 void nvsim_chunk_touch(struct nouveau_svm_dev *sdev, struct nouveau_svm_chunk *chunk);
 int nvsim_vram_take(struct nouveau_svm_dev *sdev, unsigned int count);
 void nvsim_vram_show(struct nvsim_vram *vram, struct seq_file *m);
+void nvsim_copy_show(struct nvsim_vram *vram, struct seq_file *m);
 void nvsim_vram_inject_alloc_fail(struct nvsim_vram *vram, u32 count);
 int nvsim_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 	       u64 vram, const struct drm_pagemap_addr *sys,

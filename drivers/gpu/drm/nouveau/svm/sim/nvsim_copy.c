@@ -7,8 +7,11 @@
  */
 #include <linux/bug.h>
 #include <linux/highmem.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
@@ -16,6 +19,14 @@
 #include <drm/drm_pagemap.h>
 
 #include "nvsim.h"
+
+/* The longest copy_delay_us takes effect. */
+#define NVSIM_COPY_DELAY_MAX_US	(5 * USEC_PER_SEC)
+
+static unsigned int copy_delay_us;
+module_param(copy_delay_us, uint, 0644);
+MODULE_PARM_DESC(copy_delay_us,
+		 "Time a copy-engine launch to system memory waits before it copies, at most 5 s (default 0): a busy copy engine, for tests");
 
 /**
  * DOC: Copy engine
@@ -47,6 +58,14 @@
  * vram_admit op refuse the next device-memory allocations with -ENOMEM, as
  * if something else had taken the VRAM.
  *
+ * Module parameter copy_delay_us makes each launch to system memory wait
+ * that long (at most 5 s, and no longer once its caller is killed) before
+ * it copies, as a copy engine busy with other work does:
+ * the window in which an eviction holds pages unmapped, between taking
+ * them and mapping their copies, becomes one a test can hit.  debugfs
+ * (nvsim_copy, which takes no lock) counts the launches so slowed as each
+ * begins its wait.
+ *
  * Where the fake differs from hardware: a copy engine runs on its own, reads
  * and writes both sides through their bus addresses, and the driver waits
  * for its fence.  The simulated one is the CPU, in the caller's thread: it
@@ -77,6 +96,7 @@ int nvsim_vram_init(struct nvsim_vram *vram, u64 size)
 
 	atomic_set(&vram->copy_fail, 0);
 	atomic_set(&vram->alloc_fail, 0);
+	atomic64_set(&vram->delayed, 0);
 	mutex_init(&vram->chunk_lock);
 	vram->base = NULL;
 	vram->size = 0;
@@ -397,6 +417,21 @@ void nvsim_vram_show(struct nvsim_vram *vram, struct seq_file *m)
 }
 
 /**
+ * nvsim_copy_show() - print the copy engine's statistics, for debugfs
+ * @vram: the VRAM
+ * @m: where to
+ *
+ * Takes no lock, so that a test can watch a copy while an eviction holds
+ * &nvsim_vram.chunk_lock around it.
+ *
+ * Context: Process context.
+ */
+void nvsim_copy_show(struct nvsim_vram *vram, struct seq_file *m)
+{
+	seq_printf(m, "delayed %lld\n", atomic64_read(&vram->delayed));
+}
+
+/**
  * nvsim_vram_inject_alloc_fail() - arm device-memory allocation failures
  * @vram: the VRAM
  * @count: how many of the next allocations vram_admit refuses; 0 disarms
@@ -512,6 +547,23 @@ static void nvsim_copy_clear(void *vptr, unsigned long npages)
 	}
 }
 
+/*
+ * A launch to system memory waits copy_delay_us first, if set, or until
+ * its caller is killed (the copy is then made at once).
+ */
+static void nvsim_copy_delay(struct nvsim_vram *vram)
+{
+	unsigned int us = min_t(unsigned int, READ_ONCE(copy_delay_us),
+				NVSIM_COPY_DELAY_MAX_US);
+	long left = usecs_to_jiffies(us);
+
+	if (!us)
+		return;
+	atomic64_inc(&vram->delayed);
+	while (left > 0 && !fatal_signal_pending(current))
+		left = schedule_timeout_killable(left);
+}
+
 /**
  * nvsim_copy() - launch the copy engine and wait for it
  * @sdev: the device
@@ -524,10 +576,13 @@ static void nvsim_copy_clear(void *vptr, unsigned long npages)
  * @npages: number of pages to copy
  *
  * Implements &nouveau_svm_backend_ops.copy: one call is one launch, which
- * is complete when this returns (see DOC: Copy engine).
+ * is complete when this returns (see DOC: Copy engine); a launch to system
+ * memory first waits the copy_delay_us module parameter's time, if set.
  *
  * Context: process or worker context, the mmap lock and folio locks
- * possibly held by the caller; takes no lock; may sleep.
+ * possibly held by the caller, and &nvsim_vram.chunk_lock when the other
+ * VRAM user evicts; takes no lock; may sleep, with copy_delay_us set up to
+ * 5 s (killable) before a copy to system memory, with those locks held.
  * Return: 0; -EIO if DRM_NVSIM_INJECT_COPY_FAIL armed a failure (this
  * takes one; nothing was copied), or, with a warning, if a system page's
  * DMA address is not mapped for the copy; -EINVAL, with a warning, if the VRAM
@@ -548,6 +603,8 @@ int nvsim_copy(struct nouveau_svm_dev *sdev, enum nouveau_svm_copy_dir dir,
 		return -EIO;
 
 	vptr = ndev->vram.base + vram;
+	if (dir == NOUVEAU_SVM_COPY_TO_SYS)
+		nvsim_copy_delay(&ndev->vram);
 	if (sys)
 		return nvsim_copy_pages(&ndev->iommu, dir, vptr, sys, npages);
 	nvsim_copy_clear(vptr, npages);

@@ -399,6 +399,14 @@ static int nvsim_debugfs_vram_show(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int nvsim_debugfs_copy_show(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+
+	nvsim_copy_show(&to_nvsim(entry->dev)->vram, m);
+	return 0;
+}
+
 static int nvsim_debugfs_ring_show(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
@@ -578,6 +586,7 @@ static int nvsim_probe(struct platform_device *pdev)
 	drm_debugfs_add_file(&ndev->drm, "nvsim_fault_ring",
 			     nvsim_debugfs_ring_show, NULL);
 	drm_debugfs_add_file(&ndev->drm, "nvsim_vram", nvsim_debugfs_vram_show, NULL);
+	drm_debugfs_add_file(&ndev->drm, "nvsim_copy", nvsim_debugfs_copy_show, NULL);
 	if (!IS_ERR_OR_NULL(ndev->drm.debugfs_root))
 		debugfs_create_file("nvsim_resume_moved", 0200,
 				    ndev->drm.debugfs_root, ndev,
