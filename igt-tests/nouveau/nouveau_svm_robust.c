@@ -142,6 +142,18 @@
  *	buffer: of two buffers in VRAM, the one the GPU mapped again last
  *	stays, and the other is evicted, its data exact.
  *
+ * SUBTEST: vram-evicted-as-its-mapper-dies
+ * Description: Another VRAM user takes back a chunk whose only mapper, the
+ *	process that moved it there, is killed while the eviction's copy
+ *	back is under way (made slow: copy_delay_us): the eviction finishes
+ *	without touching what the exit freed (with KASAN, a report taints the
+ *	kernel and fails the test), and all of VRAM is free and usable after.
+ *
+ * SUBTEST: vram-evicted-as-a-child-mapper-dies
+ * Description: As vram-evicted-as-its-mapper-dies, but the process that
+ *	moved the memory to VRAM has forked and exited: its child, which the
+ *	eviction reaches only through the pages, is the mapper killed.
+ *
  * SUBTEST: vram-shared-with-other-user
  * Description: Nothing is reserved for SVM: with another user holding
  *	half of VRAM, a MIGRATE of all of VRAM moves the other half and
@@ -1183,23 +1195,39 @@ static unsigned int sim_vram_pieces(int fd)
 	return svm_vram_size(fd) / THP_SIZE;
 }
 
+#define COPY_DELAY_PARAM "/sys/module/nouveau_svm_sim/parameters/copy_delay_us"
+/* Unlike nvsim_vram, readable while an eviction holds the VRAM's lock. */
+#define SIM_COPY_GLOB	"/sys/kernel/debug/dri/*/nvsim_copy"
+
 /*
- * Run @fn in a child with a client of the simulated GPU, and give back
- * whatever VRAM the simulated other user holds after it, however it ended.
+ * Run @fn in a child with a client of the simulated GPU, with copies back
+ * to system memory slowed by @copy_delay_us if not 0, and give back the
+ * delay and whatever VRAM the simulated other user holds after it,
+ * however it ended.  Skips (which a child cannot) come first.
  */
-static void other_user_run(void (*fn)(int fd))
+static void other_user_run(void (*fn)(int fd), long copy_delay_us)
 {
 	int fd = sim_client(), err;
+	long old = 0;
 
 	svm_require_vram(fd);
 	igt_require(svm_vram_size(fd) >= 16ull << 20);
+	if (copy_delay_us) {
+		igt_require_f(access(COPY_DELAY_PARAM, W_OK) == 0, "%s: %s\n",
+			      COPY_DELAY_PARAM, strerror(errno));
+		sim_debugfs_stat(SIM_COPY_GLOB, "delayed");
+	}
 	/* Empty: what an earlier subtest that failed may have left is evicted. */
 	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, sim_vram_pieces(fd));
 	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, 0);
 	igt_assert_eq_u64(svm_vram_used_wait(fd, 0, VRAM_RELEASE_MS), 0);
+	if (copy_delay_us)
+		old = svm_set_param(COPY_DELAY_PARAM, copy_delay_us);
 	igt_fork(child, 1)
 		fn(sim_client());
 	err = __igt_waitchildren();
+	if (copy_delay_us)
+		svm_set_param(COPY_DELAY_PARAM, old);
 	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, 0);
 	close(fd);
 	igt_assert_f(!err, "the client failed: %d\n", err);
@@ -1308,6 +1336,160 @@ static void taken_least_recently_used(int fd)
 	svm_assert_pattern(a, THP_SIZE, 0x3b000000);
 	munmap(a, THP_SIZE);
 	munmap(b, THP_SIZE);
+}
+
+/* How long copy_delay_us makes a copy back take in the tests below. */
+#define COPY_DELAY_US	2000000
+
+/*
+ * Move a chunk's worth of memory to VRAM with @shared, a client opened by
+ * the test, and become the only process that maps it: this one, or with
+ * @child_maps, a child once this one has exited.  The mapper's pid goes
+ * to @out; it then waits to be killed, or for the test to close @hold
+ * (the test's end, however it ends).  The test holds the file open, so
+ * that no exit here closes it (its release would evict the memory itself).
+ */
+static void mapper_run(int shared, int out, const int hold[2], bool child_maps)
+{
+	char *q = map_aligned(THP_SIZE, THP_SIZE);
+	pid_t me;
+	char c;
+
+	close(hold[1]);
+	svm_init(shared, 0, 0);
+	svm_pattern(q, THP_SIZE, 0x3c000000);
+	igt_assert_eq_u64(svm_migrate(shared, q, THP_SIZE, SVM_VRAM), THP_SIZE / ps);
+	if (child_maps) {
+		me = fork();
+		igt_assert(me >= 0);
+		if (me > 0)
+			_exit(0);
+	}
+	me = getpid();
+	igt_assert_eq(write(out, &me, sizeof(me)), (ssize_t)sizeof(me));
+	while (read(hold[0], &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+/* The other VRAM user taking all of VRAM, on a thread of the test. */
+struct taker {
+	pthread_t thread;
+	int fd;
+	int err;		/* the ioctl's -errno */
+	bool done;		/* set, with release, once @err is */
+};
+
+static void *taker_thread(void *arg)
+{
+	struct taker *t = arg;
+
+	t->err = __svm_inject(t->fd, DRM_NVSIM_INJECT_VRAM_TAKE, sim_vram_pieces(t->fd));
+	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static bool taker_done(struct taker *t)
+{
+	return __atomic_load_n(&t->done, __ATOMIC_ACQUIRE);
+}
+
+/* Whether the kernel's "bad page" taint (a KASAN report sets it) is set. */
+static bool tainted_bad_page(void)
+{
+	return read_u64("/proc/sys/kernel/tainted") & (1ull << 5);
+}
+
+/*
+ * Kill the only mapper of a chunk while another VRAM user's eviction of it
+ * waits in its slow copy back (other_user_run() set copy_delay_us): the
+ * pages are unmapped then, their ptes migration entries, and the mapper's
+ * exit frees what the eviction finds them through once the copy is done.
+ */
+static void evicted_as_mapper_dies(int fd, bool child_maps)
+{
+	int shared = svm_open(), out[2], hold[2], status, i;
+	uint64_t delayed, size = svm_vram_size(fd), sum = 0, want;
+	bool tainted = tainted_bad_page();
+	struct taker t = { .fd = fd };
+	int64_t copying, reaped;
+	pid_t pid, mapper;
+	char *p;
+
+	delayed = sim_debugfs_stat(SIM_COPY_GLOB, "delayed");
+	/* The grandchild outlives its parent: it is ours to reap. */
+	if (child_maps)
+		igt_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	igt_assert_eq(pipe(out), 0);
+	igt_assert_eq(pipe(hold), 0);
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (pid == 0) {
+		close(out[0]);
+		mapper_run(shared, out[1], hold, child_maps);
+	}
+	close(out[1]);
+	close(hold[0]);
+	igt_assert_eq(read(out[0], &mapper, sizeof(mapper)), (ssize_t)sizeof(mapper));
+	close(out[0]);
+	if (child_maps) {
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	igt_assert_eq_u64(svm_vram_used(fd), THP_SIZE);
+
+	igt_assert_eq(pthread_create(&t.thread, NULL, taker_thread, &t), 0);
+	/* The eviction has unmapped the pages and sleeps in its copy. */
+	for (i = 0; i < 10000 && !taker_done(&t) &&
+	     sim_debugfs_stat(SIM_COPY_GLOB, "delayed") == delayed; i++)
+		usleep(1000);
+	copying = now_ms();
+	kill(mapper, SIGKILL);
+	igt_assert_eq(waitpid(mapper, &status, 0), mapper);
+	reaped = now_ms() - copying;
+	close(hold[1]);
+	igt_assert_eq(pthread_join(t.thread, NULL), 0);
+	igt_info("the mapper was reaped %" PRId64 " ms into the %d ms copy\n",
+		 reaped, COPY_DELAY_US / 1000);
+	igt_assert_f(t.err == 0, "taking VRAM: %s\n", strerror(-t.err));
+	igt_assert_f(i < 10000, "the eviction never copied\n");
+	/*
+	 * The copy's sleep began just before the poll saw the count move: a
+	 * mapper reaped within half the sleep (the other half is far more
+	 * than the poll's lag) died while the pages were unmapped.  Else the
+	 * window was missed, and the test proves nothing.
+	 */
+	igt_assert_f(reaped < COPY_DELAY_US / 1000 / 2,
+		     "the mapper's exit took %" PRId64 " ms, the copy %d ms\n",
+		     reaped, COPY_DELAY_US / 1000);
+	igt_assert_f(tainted || !tainted_bad_page(),
+		     "the kernel reported a bad page access (see its log)\n");
+	igt_assert_eq_u64(sim_vram_stat("taken"), sim_vram_pieces(fd));
+	igt_assert_eq_u64(svm_vram_used_wait(fd, 0, VRAM_RELEASE_MS), 0);
+	close(shared);
+
+	/*
+	 * All of VRAM is there for SVM again.  The GPU checks it: a CPU read
+	 * would copy it back, slowly.
+	 */
+	svm_inject(fd, DRM_NVSIM_INJECT_VRAM_TAKE, 0);
+	p = map_aligned(size, THP_SIZE);
+	svm_pattern(p, size, 0x3c100000);
+	want = svm_checksum(p, size);
+	igt_assert_eq_u64(svm_migrate(fd, p, size, SVM_VRAM), size / ps);
+	igt_assert_eq(gpu_read(fd, p, size, &sum), 0);
+	igt_assert_eq_u64(sum, want);
+	munmap(p, size);
+}
+
+static void evicted_as_its_mapper_dies(int fd)
+{
+	evicted_as_mapper_dies(fd, false);
+}
+
+static void evicted_as_a_child_mapper_dies(int fd)
+{
+	evicted_as_mapper_dies(fd, true);
 }
 
 static void shared_with_other_user(int fd)
@@ -1858,17 +2040,25 @@ igt_main
 
 	igt_describe("VRAM chunks are borrowed when migrations need them and given back empty.");
 	igt_subtest("vram-chunks-given-back")
-		other_user_run(chunks_given_back);
+		other_user_run(chunks_given_back, 0);
 
 	igt_describe("Another VRAM user takes SVM's chunks back: pages evicted, data exact.");
 	igt_subtest("vram-taken-back-by-other-user")
-		other_user_run(taken_back);
+		other_user_run(taken_back, 0);
 
 	igt_describe("Another VRAM user takes back the chunk the GPU mapped least recently.");
 	igt_subtest("vram-taken-least-recently-used")
-		other_user_run(taken_least_recently_used);
+		other_user_run(taken_least_recently_used, 0);
+
+	igt_describe("An eviction's copy back is under way as the pages' only mapper dies.");
+	igt_subtest("vram-evicted-as-its-mapper-dies")
+		other_user_run(evicted_as_its_mapper_dies, COPY_DELAY_US);
+
+	igt_describe("As above, the mapper a child whose parent moved the memory and exited.");
+	igt_subtest("vram-evicted-as-a-child-mapper-dies")
+		other_user_run(evicted_as_a_child_mapper_dies, COPY_DELAY_US);
 
 	igt_describe("Nothing is reserved for SVM: it gets what another VRAM user leaves.");
 	igt_subtest("vram-shared-with-other-user")
-		other_user_run(shared_with_other_user);
+		other_user_run(shared_with_other_user, 0);
 }
