@@ -42,10 +42,16 @@ for f in "${kfiles[@]}"; do
 done
 report "checkpatch --strict on ${#kfiles[@]} file(s)" "$out"
 
+# A patch edits upstream code in its own names: nvkm's GSP-RM code reads
+# NVIDIA's RM ABI structures, whose members keep NVIDIA's spelling
+# (ctrl->entries[i].engineData), so CamelCase is not ours to avoid there.
+# checkpatch cannot tell such a name from a new one (here it reads no
+# declaration at all), so the check is off for patches; names a patch
+# declares are reviewed by hand.  Our own files (-f above) keep it.
 out=""
 for p in "${patches[@]}"; do
 	# stdin: checkpatch reads a git-tracked .patch path differently
-	o=$("${cp[@]}" - < "$p" 2>&1) || out+="$p:"$'\n'"$o"$'\n'
+	o=$("${cp[@]}" --ignore CAMELCASE - < "$p" 2>&1) || out+="$p:"$'\n'"$o"$'\n'
 done
 report "checkpatch --strict on ${#patches[@]} patch(es)" "$out"
 
