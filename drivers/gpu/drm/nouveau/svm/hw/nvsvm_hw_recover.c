@@ -56,9 +56,10 @@
  * such as GR, is decided at fetch like one no mapping can serve, rather
  * than served and then found impossible to resume.  nvkm says which
  * engine ids those are (a copy engine's from the GPU's PTOP table, the
- * PBDMAs' HOSTn from nvkm's table per class).  Every
- * such fault that is not resumed goes to nvkm's recovery, which takes
- * the channel off its runlist.
+ * PBDMAs' HOSTn from nvkm's table per class; under GSP-RM both from the
+ * firmware's device info table).  Every such fault that is not resumed
+ * goes to nvkm's recovery, which takes the channel off its runlist
+ * (under GSP-RM, hands the fault back to the firmware, which does).
  *
  * A channel is resumed once per batch and engine, however many of its
  * faults the batch held (a copy engine may have had several accesses in

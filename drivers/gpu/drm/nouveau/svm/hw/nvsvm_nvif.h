@@ -43,9 +43,11 @@ struct nouveau_drm;
  * @oclass: the buffer's class
  * @nr: the non-replayable buffer (Volta and later), not the replayable one
  * @entries: size of the ring, in entries; 0 for a buffer not set up
- * @getaddr: register of the GET index
- * @putaddr: register of the PUT index
- * @device: the device object whose registers @getaddr and @putaddr are
+ * @getaddr: register of the GET index, or its byte offset in @object's
+ *	mapping for a queue GSP-RM fills (NVIF_CLB069_V0_QUEUE)
+ * @putaddr: register of the PUT index, or its offset in a queue's mapping
+ * @device: the object whose mapping holds @getaddr and @putaddr: the
+ *	device's registers, or a queue's own buffer
  * @ring: the ring protocol's state (fault worker, or suspend/resume)
  * @max: the most faults of this buffer one batch takes
  */

@@ -15,12 +15,13 @@
  * nvkm owns the buffer's memory and interrupt; the backend creates the
  * buffer object, maps it, and reads entries through the mapping from GET
  * to PUT (registers of the device object whose offsets the object's
- * constructor returns).  The ring protocol is pure code
+ * constructor returns; under GSP-RM, for the non-replayable queue,
+ * offsets in the object's own mapping).  The ring protocol is pure code
  * (nvsvm_hw_ring_drain() and nvsvm_hw_ring_take(), see "Fault ring
  * protocol"); the glue here only gives it accessors over nvif and decides
  * what becomes of each complete entry, decoded by nvsvm_hw_fault_decode().
- * From Volta on, GET and PUT also carry the
- * OVERFLOW and GETPTR_CORRUPTED flags: the index is read with
+ * From Volta on, the GPU's GET and PUT also carry the OVERFLOW and
+ * GETPTR_CORRUPTED flags (the queue's never do): the index is read with
  * nvsvm_hw_fault_index(), and the replayable buffer's GET is written
  * twice (nvsvm_hw_fault_get_writes()), the index and then the flags to
  * clear, as UVM's uvm_hal_volta_fault_buffer_write_get() does; a GPU
@@ -75,11 +76,11 @@
  * expected to recover a channel whose access failed, telling nvkm with
  * its RC_TRIGGERED event.
  *
- * Non-replayable faults stay the firmware's: nvkm takes no non-replayable
- * buffer under GSP-RM (the client shadow buffer RM fills is not taken
- * yet), so RM recovers every channel that raises one.  A copy or a host
- * semaphore at an SVM address the GPU has not mapped fails its channel
- * there, as it does on Pascal.
+ * Non-replayable faults come through the queue GSP-RM fills for a
+ * client (see "Non-replayable faults"), on Ampere and Ada; on Turing they
+ * stay the firmware's, which recovers every channel that raises one, so a
+ * copy or a host semaphore at an SVM address the GPU has not mapped fails
+ * its channel there, as it does on Pascal.
  */
 
 /**
@@ -111,11 +112,25 @@
  * recovers every channel that faults there.  While it holds it, faults of
  * other clients' channels wait for the fault worker to hand them back.
  *
+ * Under GSP-RM the buffer is the firmware's, and the object is a queue
+ * the firmware fills with the faults of channels whose VA space takes
+ * faults (NVIF_CLB069_V0_QUEUE: nvkm's r535_fault_queue_oneinit()).  Its
+ * GET and PUT are memory of the object's own mapping, which the ring
+ * protocol reads and writes as it does the registers of the GPU's buffer:
+ * GSP-RM writes each entry whole, VALID set, before it moves PUT, and the
+ * GET write comes after the entries' reads.  RECOVER hands a fault back
+ * to the firmware, which recovers the channel; RESUME clears the
+ * channel's FAULTED state through its CHRAM entry, as without GSP-RM, from
+ * Ampere on.  On Turing nvkm resumes no channel (UVM pushes a
+ * CLEAR_FAULTED method there) and offers no queue; a buffer whose
+ * ENGINES names no engine would not be held either.  The backend must
+ * drain the queue whenever its event comes: a full queue is no overflow
+ * but a GPU the firmware marks for reset.
+ *
  * Pascal has no such buffer: there a copy-engine fault raises nvkm's MMU
- * fault interrupt, and nvkm recovers the channel.  Nor does nvkm under
- * GSP-RM yet (see "Replay and cancel under GSP-RM").  Userspace learns
- * which it is from NOUVEAU_SVM_CAP_COPY_FAULTS, set while the backend
- * holds the buffer.
+ * fault interrupt, and nvkm recovers the channel.  Userspace learns
+ * whether copy-engine faults are served from NOUVEAU_SVM_CAP_COPY_FAULTS,
+ * set while the backend holds the buffer.
  */
 
 /**
@@ -139,6 +154,7 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/bitops.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -894,7 +910,8 @@ static int nvsvm_nvif_fault_object(struct nouveau_svm *svm,
 	fb->entries = args.entries;
 	fb->getaddr = args.get;
 	fb->putaddr = args.put;
-	fb->device = device;
+	/* A queue's GET and PUT are memory of its own mapping. */
+	fb->device = (args.flags & NVIF_CLB069_V0_QUEUE) ? &fb->object : device;
 	fb->ring = (struct nvsvm_hw_ring) {
 		.ops = &nvsvm_nvif_ring_ops,
 		.priv = fb,
@@ -922,11 +939,13 @@ static void nvsvm_nvif_fault_object_fini(struct nvsvm_nvif_fault_ring *fb)
 /*
  * Learn from nvkm which engines' non-replayable faults leave a channel it
  * can resume (copy engines and PBDMAs: their ids are the GPU's own).
+ * Returns how many, or an nvif error.
  */
 static int nvsvm_nvif_nr_engines(struct nouveau_svm *svm)
 {
 	struct nvif_clb069_engines_v0 args = {};
-	int ret;
+	unsigned int i;
+	int ret, n = 0;
 
 	static_assert(sizeof(args.resumable) * BITS_PER_BYTE ==
 		      NVSVM_HW_FAULT_ENGINES);
@@ -934,10 +953,12 @@ static int nvsvm_nvif_nr_engines(struct nouveau_svm *svm)
 			       &args, sizeof(args));
 	if (ret)
 		return ret;
+	for (i = 0; i < ARRAY_SIZE(args.resumable); i++)
+		n += hweight64(args.resumable[i]);
 	mutex_lock(&svm->chan_lock);
 	nvsvm_hw_recover_set_resumable(&svm->recover, args.resumable);
 	mutex_unlock(&svm->chan_lock);
-	return 0;
+	return n;
 }
 
 /*
@@ -948,20 +969,31 @@ static void nvsvm_nvif_nr_init(struct nouveau_svm *svm)
 {
 	int ret;
 
-	/* Under GSP-RM the firmware keeps it (see "Replay and cancel under GSP-RM"). */
-	if (svm->fault.oclass != VOLTA_FAULT_BUFFER_A || svm->memop.chan)
+	if (svm->fault.oclass != VOLTA_FAULT_BUFFER_A)
 		return;
 	svm->nrfault.nr = true;
 	ret = nvsvm_nvif_fault_object(svm, &svm->nrfault, VOLTA_FAULT_BUFFER_A,
 				      nvsvm_nvif_nr_event);
-	if (!ret) {
-		ret = nvsvm_nvif_nr_engines(svm);
-		if (ret)
-			nvsvm_nvif_fault_object_fini(&svm->nrfault);
+	/* Turing under GSP-RM: nvkm offers none (see "Non-replayable faults"). */
+	if (ret == -ENODEV) {
+		NV_DEBUG(svm->drm, "svm: no non-replayable buffer: copy faults not served\n");
+		return;
 	}
+	if (ret) {
+		NV_WARN(svm->drm, "svm: copy-engine and host faults not served: %d\n",
+			ret);
+		return;
+	}
+	ret = nvsvm_nvif_nr_engines(svm);
+	if (ret > 0)
+		return;
+	/* A buffer whose faults no channel survives is not worth holding. */
+	nvsvm_nvif_fault_object_fini(&svm->nrfault);
 	if (ret)
 		NV_WARN(svm->drm, "svm: copy-engine and host faults not served: %d\n",
 			ret);
+	else
+		NV_DEBUG(svm->drm, "svm: no channel resumes: copy-engine faults not served\n");
 }
 
 /**
@@ -1006,7 +1038,8 @@ int nvsvm_nvif_fault_init(struct nouveau_svm *svm)
  * @svm: the device's SVM state
  *
  * The non-replayable buffer goes back to nvkm, which recovers the
- * channels of its faults until the buffer is taken again.
+ * channels of its faults until the buffer is taken again; under GSP-RM
+ * the queue is unregistered, and the firmware recovers them.
  *
  * Context: Process context; waits for the core's fault worker.
  */
@@ -1034,8 +1067,9 @@ static void nvsvm_nvif_fault_start(struct nouveau_svm *svm,
  * nvsvm_nvif_fault_resume() - start taking faults again
  * @svm: the device's SVM state
  *
- * Takes the non-replayable buffer from nvkm, where the GPU has one; SVM
- * serves replayable faults without it.
+ * Takes the non-replayable buffer from nvkm (under GSP-RM, the queue the
+ * firmware fills), where there is one; SVM serves replayable faults
+ * without it.
  *
  * Context: Process context; the fault worker is idle (after suspend, or
  * before the first resume).

@@ -5,8 +5,10 @@
  * a model of the GPU that misbehaves as the hardware may: PUT ahead of
  * the data, entries written word by word in any order, overflow with
  * faults lost, GETPTR_CORRUPTED, a fault in the cycle of a GET write, an
- * entry written very late, and a ring handed over between owners.
- * The register layout is gv100 dev_fb.h's; nothing here ran on a GPU.
+ * entry written very late, and a ring handed over between owners; and
+ * against RM's circular queue, which GSP-RM fills with non-replayable
+ * faults.  The register layout is gv100 dev_fb.h's, the queue's RM's
+ * containers/queue.h; nothing here ran on a GPU.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -515,6 +517,145 @@ static void fault_ring_max(struct kunit *test)
 	ring_expect_got(test, &t->got, 3, 3);
 }
 
+/*
+ * The non-replayable queue GSP-RM fills (nvkm's r535_fault_queue_*()), in
+ * one mapping as the backend sees it: the data, then a page with RM's
+ * struct Queue header (containers/queue.h), whose 64-bit GET and PUT
+ * indices are at 64 and 128 of it.  The producer is RM's
+ * circularQueuePushNonManaged_IMPL(): whole entries, at most capacity - 1
+ * of them pending, then PUT.  The backend reads the indices' low words
+ * and writes GET's, through the same accessors as the GPU's registers.
+ */
+#define QUEUE_CAP	8
+#define QUEUE_HDR	4096
+#define QUEUE_GET	(QUEUE_HDR + 64)
+#define QUEUE_PUT	(QUEUE_HDR + 128)
+
+struct queue_model {
+	u8 mem[QUEUE_HDR + 4096];
+	u32 seq;
+	unsigned int gets;
+	bool get_flags;
+};
+
+static u64 queue_rd64(const struct queue_model *q, u32 off)
+{
+	u64 v;
+
+	memcpy(&v, q->mem + off, sizeof(v));
+	return v;
+}
+
+static void queue_wr64(struct queue_model *q, u32 off, u64 v)
+{
+	memcpy(q->mem + off, &v, sizeof(v));
+}
+
+/* RM pushes @n faults, or as many as fit; returns how many. */
+static unsigned int queue_push(struct queue_model *q, unsigned int n)
+{
+	u64 get = queue_rd64(q, QUEUE_GET), put = queue_rd64(q, QUEUE_PUT);
+	u64 count = (put + QUEUE_CAP - get) % QUEUE_CAP;
+	unsigned int i, k;
+
+	n = min_t(u64, n, QUEUE_CAP - count - 1);
+	for (i = 0; i < n; i++) {
+		u32 e[RING_WORDS];
+
+		q->seq++;
+		for (k = 0; k < RING_WORDS; k++)
+			e[k] = ring_word(q->seq, k);
+		memcpy(q->mem + ((put + i) % QUEUE_CAP) * NVB069_FAULT_BUF_SIZE, e, sizeof(e));
+	}
+	queue_wr64(q, QUEUE_PUT, (put + n) % QUEUE_CAP);
+	return n;
+}
+
+static u32 queue_rd(void *priv, u32 off)
+{
+	struct queue_model *q = priv;
+	u32 v;
+
+	memcpy(&v, q->mem + off, sizeof(v));
+	return v;
+}
+
+static void queue_wr(void *priv, u32 off, u32 val)
+{
+	memcpy(((struct queue_model *)priv)->mem + off, &val, sizeof(val));
+}
+
+static u32 queue_rd_get(void *priv)
+{
+	return queue_rd(priv, QUEUE_GET);
+}
+
+static u32 queue_rd_put(void *priv)
+{
+	return queue_rd(priv, QUEUE_PUT);
+}
+
+/* GET's low word; a flag bit there would be an index RM cannot take. */
+static void queue_wr_get(void *priv, u32 val)
+{
+	struct queue_model *q = priv;
+
+	q->gets++;
+	q->get_flags |= val >= QUEUE_CAP;
+	queue_wr(priv, QUEUE_GET, val);
+}
+
+static const struct nvsvm_hw_ring_ops queue_model_ops = {
+	.rd_entry = queue_rd,
+	.wr_entry = queue_wr,
+	.rd_get = queue_rd_get,
+	.rd_put = queue_rd_put,
+	.wr_get = queue_wr_get,
+};
+
+/*
+ * The ring protocol reads the queue as RM's consumer does: every entry
+ * RM pushed, in order and whole, across the wrap, with GET written once
+ * per drain as a plain index below the capacity and its high word left 0.
+ */
+static void fault_ring_rm_queue(struct kunit *test)
+{
+	struct queue_model *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	struct ring_got *got = kunit_kzalloc(test, sizeof(*got), GFP_KERNEL);
+	struct nvsvm_hw_ring_stat st;
+	struct nvsvm_hw_ring r = {
+		.ops = &queue_model_ops,
+		.oclass = VOLTA_FAULT_BUFFER_A,
+		.entries = QUEUE_CAP,
+		.replayable = false,
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	r.priv = q;
+	nvsvm_hw_ring_take(&r);
+
+	/* A full queue holds one entry less than its capacity. */
+	KUNIT_EXPECT_EQ(test, queue_push(q, QUEUE_CAP), QUEUE_CAP - 1);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_ring_drain(&r, ring_got_take, got, 3, &st), 3);
+	ring_expect_got(test, got, 3, 1);
+	KUNIT_EXPECT_EQ(test, queue_rd64(q, QUEUE_GET), 3);
+	KUNIT_EXPECT_EQ(test, st.put_flags, 0);
+
+	/* RM fills the room freed, wrapping; the drain follows it. */
+	KUNIT_EXPECT_EQ(test, queue_push(q, QUEUE_CAP), 3);
+	KUNIT_EXPECT_EQ(test, ring_drain(&r, got, &st), QUEUE_CAP - 1);
+	ring_expect_got(test, got, QUEUE_CAP - 1, 4);
+	KUNIT_EXPECT_EQ(test, queue_rd64(q, QUEUE_GET), queue_rd64(q, QUEUE_PUT));
+	KUNIT_EXPECT_FALSE(test, st.again);
+
+	/* An empty queue: nothing read, GET where it was. */
+	KUNIT_EXPECT_EQ(test, ring_drain(&r, got, &st), 0);
+	KUNIT_EXPECT_EQ(test, queue_rd64(q, QUEUE_GET), 2);
+	KUNIT_EXPECT_FALSE(test, q->get_flags);
+	KUNIT_EXPECT_EQ(test, q->gets, 3);
+}
+
 static struct kunit_case nouveau_svm_ring_cases[] = {
 	KUNIT_CASE(fault_ring_overflow_recovers),
 	KUNIT_CASE(fault_ring_overflow_cleared_under_traffic),
@@ -527,6 +668,7 @@ static struct kunit_case nouveau_svm_ring_cases[] = {
 	KUNIT_CASE(fault_ring_handover_no_stale),
 	KUNIT_CASE(fault_ring_stuck_entry_waited_for),
 	KUNIT_CASE(fault_ring_max),
+	KUNIT_CASE(fault_ring_rm_queue),
 	{}
 };
 
