@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * check-nv-host-classes.c - the host MEM_OP fields the SVM backend pushes
- * to replay and cancel faults under GSP-RM
+ * to replay and cancel faults under GSP-RM, and the CLEAR_FAULTED method
+ * it pushes to resume a channel on Turing there
  * (drivers/gpu/drm/nouveau/svm/hw/nvsvm_hw_memop.c) against NVIDIA's
  * host class headers, which Debian does not ship: make check
  * NV_HOST_CLASSES=<dir> builds and runs this (.ci/check.sh), <dir>
@@ -16,7 +17,9 @@
  * same values; this compares each one, class by class.  Hopper's and
  * Blackwell's engine id is the exception the encoder knows of: check.sh
  * passes the field the encoder defines for it (OURS_ENGINE_HI,
- * OURS_ENGINE_LO).  Prints
+ * OURS_ENGINE_LO).  clc36f.h has no CLEAR_FAULTED of Turing's form, so the
+ * encoder defines it too; check.sh passes the encoder's lines in a header
+ * (OURS_C46F), compared with clc46f.h's.  Prints
  * each difference; exit status 1 when there is one.
  *
  * Copyright (c) 2026 The nouveau SVM authors
@@ -29,6 +32,7 @@
 #include "clc56f.h"
 #include "clc86f.h"
 #include "clc96f.h"
+#include OURS_C46F
 
 /* Field @f of MEM_OP_* in class @P, against clc36f.h's. */
 #define F(P, f)	field(#P "_" #f, HI(NVC36F_##f), LO(NVC36F_##f), \
@@ -92,7 +96,22 @@ int main(void)
 	      HI(NVC96F_MEM_OP_A_TLB_INVALIDATE_CANCEL_MMU_ENGINE_ID),
 	      LO(NVC96F_MEM_OP_A_TLB_INVALIDATE_CANCEL_MMU_ENGINE_ID));
 
+	/* Turing's CLEAR_FAULTED, which only the encoder defines. */
+	value("NVC46F_CLEAR_FAULTED", NVSVM_HW_C46F_CLEAR_FAULTED, NVC46F_CLEAR_FAULTED);
+	field("NVC46F_CLEAR_FAULTED_HANDLE",
+	      HI(NVSVM_HW_C46F_CLEAR_FAULTED_HANDLE), LO(NVSVM_HW_C46F_CLEAR_FAULTED_HANDLE),
+	      HI(NVC46F_CLEAR_FAULTED_HANDLE), LO(NVC46F_CLEAR_FAULTED_HANDLE));
+	field("NVC46F_CLEAR_FAULTED_TYPE",
+	      HI(NVSVM_HW_C46F_CLEAR_FAULTED_TYPE), LO(NVSVM_HW_C46F_CLEAR_FAULTED_TYPE),
+	      HI(NVC46F_CLEAR_FAULTED_TYPE), LO(NVC46F_CLEAR_FAULTED_TYPE));
+	value("NVC46F_CLEAR_FAULTED_TYPE_PBDMA_FAULTED",
+	      NVSVM_HW_C46F_CLEAR_FAULTED_TYPE_PBDMA_FAULTED,
+	      NVC46F_CLEAR_FAULTED_TYPE_PBDMA_FAULTED);
+	value("NVC46F_CLEAR_FAULTED_TYPE_ENG_FAULTED",
+	      NVSVM_HW_C46F_CLEAR_FAULTED_TYPE_ENG_FAULTED,
+	      NVC46F_CLEAR_FAULTED_TYPE_ENG_FAULTED);
+
 	if (!bad)
-		printf("every MEM_OP field agrees with clc46f.h, clc56f.h, clc86f.h and clc96f.h\n");
+		printf("every MEM_OP and CLEAR_FAULTED field agrees with clc46f.h, clc56f.h, clc86f.h and clc96f.h\n");
 	return bad;
 }

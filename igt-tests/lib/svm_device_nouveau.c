@@ -20,12 +20,12 @@
  *    svm_nv_shaders.c).
  *  - The copy path: copy-engine copies and host semaphore reductions,
  *    whose faults are not replayable.  Where the kernel says it serves
- *    them (NOUVEAU_SVM_CAP_COPY_FAULTS: Volta and newer without GSP-RM,
- *    Ampere and Ada under it) the SVM backend serves them from the
- *    non-replayable buffer, or the queue GSP-RM fills, and resumes the
- *    channel; elsewhere (Pascal, which has no such buffer, and Turing
- *    under GSP-RM, which keeps them) a copy-engine fault kills the
- *    channel, and svm_nv_engine() refuses the copy path.
+ *    them (NOUVEAU_SVM_CAP_COPY_FAULTS: Volta and newer, with or without
+ *    GSP-RM) the SVM backend serves them from the non-replayable buffer,
+ *    or the queue GSP-RM fills, and resumes the channel; elsewhere
+ *    (Pascal, which has no such buffer, or where the kernel took none) a
+ *    copy-engine fault kills the channel, and svm_nv_engine() refuses the
+ *    copy path.
  *
  * How a file gets its GPU:
  *  - SVM_INIT first (the kernel puts the client's channels and buffers in
@@ -1297,9 +1297,8 @@ int svm_nv_engine(int fd, enum svm_engine engine, const char **why)
 	} else if (!(caps & NOUVEAU_SVM_CAP_COPY_FAULTS)) {
 		*why = "nouveau: copy-engine and host faults are not served "
 		       "here (no NOUVEAU_SVM_CAP_COPY_FAULTS: Pascal has no "
-		       "buffer for them, Turing under GSP-RM leaves them to "
-		       "the firmware, and elsewhere the kernel log says why "
-		       "it took none): they kill the channel";
+		       "buffer for them, and elsewhere the kernel log says "
+		       "why it took none): they kill the channel";
 	}
 	if (!*why)
 		c->engine = engine;

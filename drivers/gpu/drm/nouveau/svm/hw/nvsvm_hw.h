@@ -407,6 +407,13 @@ int nvsvm_hw_memop_cancel(u32 oclass, const struct nvsvm_hw_pdb *pdb,
 			  u64 addr, u16 engine, u32 token, u8 access, u32 *buf,
 			  unsigned int max);
 
+/* The CLEAR_FAULTED stream: a header and one dword. */
+#define NVSVM_HW_CLEAR_FAULTED_DW	2
+
+bool nvsvm_hw_memop_clear_supported(u32 oclass);
+int nvsvm_hw_memop_clear_faulted(u32 oclass, u32 handle, bool eng, u32 *buf,
+				 unsigned int max);
+
 /**
  * enum nvsvm_hw_recover_action - what the backend does with a fault when
  *	channel recovery is taken into account

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * nouveau SVM hardware backend: the host MEM_OP method streams that
- * replay and cancel replayable faults from a channel, for GPUs whose MMU
+ * nouveau SVM hardware backend: the host method streams that
+ * replay and cancel replayable faults from a channel, and resume a
+ * channel a non-replayable fault stopped, for GPUs whose MMU and FIFO
  * registers belong to GSP-RM firmware.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
 
 /**
- * DOC: Replay and cancel through host methods
+ * DOC: Replay, cancel and resume through host methods
  *
  * Without GSP-RM, nvkm replays and cancels faults by writing the MMU's
  * invalidate register.  Under GSP-RM that register belongs to the
@@ -57,6 +58,21 @@
  * them field by field.  BLACKWELL_CHANNEL_GPFIFO_B is refused: UVM pushes
  * _A's methods on it (its host HAL is _A's in uvm_hal.c), but no
  * published clca6f.h has them.
+ *
+ * The host's CLEAR_FAULTED method resumes a channel that a copy engine's
+ * or a PBDMA's non-replayable fault stopped, on Turing under GSP-RM,
+ * where there is no CHRAM for the CPU to clear the channel's ENG_FAULTED
+ * or PBDMA_FAULTED bit in (nvkm says so with NVIF_CLB069_V0_CLEAR_MTHD).
+ * HANDLE names the channel by the value nvkm gives (RM's work submit
+ * token, opaque to the driver), TYPE the bit to clear, as UVM pushes it
+ * (uvm_hal_turing_host_clear_faulted_channel_method()).  Linux's
+ * clc36f.h has no CLEAR_FAULTED (NVIDIA's has Volta's, which names the
+ * channel by its id), so its fields, NVSVM_HW_C46F_CLEAR_FAULTED*, are
+ * defined here as clc46f.h has them, and make check NV_HOST_CLASSES=...
+ * compares them.  It is encoded for TURING_CHANNEL_GPFIFO_A only: from
+ * Ampere on UVM clears through CHRAM
+ * (uvm_hal_ampere_host_clear_faulted_channel_register()), and so does
+ * nvkm.
  */
 
 /**
@@ -95,6 +111,17 @@
  * against the class's width before it is put here.
  */
 #define NVSVM_HW_C86F_MEM_OP_A_CANCEL_MMU_ENGINE_ID	GENMASK(8, 0)
+
+/*
+ * TURING_CHANNEL_GPFIFO_A's CLEAR_FAULTED as NVIDIA's clc46f.h has it:
+ * the method, HANDLE (30:0), TYPE (31:31) and TYPE's values.
+ * .ci/check.sh compares every line of this block with clc46f.h.
+ */
+#define NVSVM_HW_C46F_CLEAR_FAULTED				0x00000084
+#define NVSVM_HW_C46F_CLEAR_FAULTED_HANDLE			GENMASK(30, 0)
+#define NVSVM_HW_C46F_CLEAR_FAULTED_TYPE			GENMASK(31, 31)
+#define NVSVM_HW_C46F_CLEAR_FAULTED_TYPE_PBDMA_FAULTED		0x00000000
+#define NVSVM_HW_C46F_CLEAR_FAULTED_TYPE_ENG_FAULTED		0x00000001
 
 /* The four MEM_OP words of one operation. */
 struct nvsvm_hw_memop {
@@ -370,3 +397,59 @@ int nvsvm_hw_memop_cancel(u32 oclass, const struct nvsvm_hw_pdb *pdb,
 	return nvsvm_hw_memop_cancel_targeted(oclass, gpc, client, buf, max);
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_memop_cancel);
+
+/**
+ * nvsvm_hw_memop_clear_supported() - whether a host class has CLEAR_FAULTED
+ * @oclass: the class of the channel the stream would be pushed on
+ *
+ * Context: Any context.
+ * Return: true for TURING_CHANNEL_GPFIFO_A, the one class the backend
+ * pushes CLEAR_FAULTED on (see "Replay, cancel and resume through host
+ * methods").
+ */
+bool nvsvm_hw_memop_clear_supported(u32 oclass)
+{
+	return oclass == TURING_CHANNEL_GPFIFO_A;
+}
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_memop_clear_supported);
+
+/**
+ * nvsvm_hw_memop_clear_faulted() - the stream that resumes a faulted channel
+ * @oclass: the host class of the channel the stream is pushed on
+ * @handle: the faulted channel's CLEAR_FAULTED handle, as nvkm gives it
+ *	(NVIF_CLB069_V0_HANDLE)
+ * @eng: clear ENG_FAULTED (a copy engine's fault) rather than
+ *	PBDMA_FAULTED (a host access's, such as a semaphore's)
+ * @buf: where to write the stream
+ * @max: room at @buf, in dwords (NVSVM_HW_CLEAR_FAULTED_DW is enough)
+ *
+ * One CLEAR_FAULTED method, as UVM pushes it on Turing
+ * (uvm_hal_turing_host_clear_faulted_channel_method()).
+ *
+ * Context: Any context.
+ * Return: the number of dwords written; -EINVAL for a class
+ * nvsvm_hw_memop_clear_supported() refuses; -ERANGE for a @handle wider
+ * than HANDLE's 31 bits; -ENOSPC when @max is too small (nothing is
+ * written then).
+ */
+int nvsvm_hw_memop_clear_faulted(u32 oclass, u32 handle, bool eng, u32 *buf,
+				 unsigned int max)
+{
+	struct nvsvm_hw_push p = { .buf = buf, .subc = NVSVM_HW_HOST_SUBC };
+	u32 data;
+
+	if (!nvsvm_hw_memop_clear_supported(oclass))
+		return -EINVAL;
+	if (handle > FIELD_MAX(NVSVM_HW_C46F_CLEAR_FAULTED_HANDLE))
+		return -ERANGE;
+	if (max < NVSVM_HW_CLEAR_FAULTED_DW)
+		return -ENOSPC;
+	data = FIELD_PREP(NVSVM_HW_C46F_CLEAR_FAULTED_HANDLE, handle) |
+	       FIELD_PREP(NVSVM_HW_C46F_CLEAR_FAULTED_TYPE,
+			  eng ? NVSVM_HW_C46F_CLEAR_FAULTED_TYPE_ENG_FAULTED :
+				NVSVM_HW_C46F_CLEAR_FAULTED_TYPE_PBDMA_FAULTED);
+	nvsvm_hw_push_incr(&p, NVSVM_HW_C46F_CLEAR_FAULTED, 1);
+	nvsvm_hw_push_data(&p, data);
+	return p.n;
+}
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_hw_memop_clear_faulted);

@@ -82,7 +82,9 @@
  * before is left alone, once, since it runs; any other goes to recovery
  * like a channel whose fault was cancelled, rather than being left
  * behind, stalled with nobody to resume it, should its bit show after
- * all.
+ * all.  Where the backend resumes a channel with a CLEAR_FAULTED method
+ * (Turing under GSP-RM) there is no bit to look at: the method is pushed
+ * once, as UVM pushes it, and only its failure counts.
  *
  * Everything here is pure bookkeeping, tested by KUnit; the backend does
  * the kills and cancels (nvsvm_nvif_fault.c).

@@ -23,8 +23,8 @@
  * direct DMA (no IOMMU translation nor bounce buffers).  Under GSP-RM,
  * faults are replayed and cancelled with host methods on a privileged
  * channel of SVM's own (see "Replay and cancel under GSP-RM"), and
- * non-replayable faults come through a queue the firmware fills, on
- * Ampere and Ada (see "Non-replayable faults").  Elsewhere SVM_INIT
+ * non-replayable faults come through a queue the firmware fills (see
+ * "Non-replayable faults").  Elsewhere SVM_INIT
  * fails with -ENODEV, NOUVEAU_GETPARAM_SVM_CAPS reads 0 and
  * NOUVEAU_GETPARAM_SVM_UNAVAILABLE says why.  None of this has run on a
  * GPU yet.

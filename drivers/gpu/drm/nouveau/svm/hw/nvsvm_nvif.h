@@ -48,6 +48,9 @@ struct nouveau_drm;
  * @putaddr: register of the PUT index, or its offset in a queue's mapping
  * @device: the object whose mapping holds @getaddr and @putaddr: the
  *	device's registers, or a queue's own buffer
+ * @clear_mthd: the non-replayable buffer's channels are resumed by a
+ *	CLEAR_FAULTED method the backend pushes (NVIF_CLB069_V0_CLEAR_MTHD),
+ *	not by nvkm
  * @ring: the ring protocol's state (fault worker, or suspend/resume)
  * @max: the most faults of this buffer one batch takes
  */
@@ -60,6 +63,7 @@ struct nvsvm_nvif_fault_ring {
 	u32 getaddr;
 	u32 putaddr;
 	struct nvif_object *device;
+	bool clear_mthd;
 	struct nvsvm_hw_ring ring;
 	unsigned int max;
 };
@@ -88,10 +92,10 @@ struct nvsvm_nvif_copy {
 #define NVSVM_NVIF_FENCE_DWORDS	16
 
 /**
- * struct nvsvm_nvif_memop - where replay and cancel are pushed under GSP-RM
- * @chan: SVM's own privileged channel, which runs the MEM_OP streams and
- *	nothing else; NULL without GSP-RM, where nvkm replays and cancels
- *	through the VMM's methods
+ * struct nvsvm_nvif_memop - where replay, cancel and resume are pushed under GSP-RM
+ * @chan: SVM's own privileged channel, which runs the MEM_OP streams (and
+ *	on Turing the CLEAR_FAULTED ones) and nothing else; NULL without
+ *	GSP-RM, where nvkm replays and cancels through the VMM's methods
  * @oclass: its host class
  * @lock: protects @chan's push buffer
  */

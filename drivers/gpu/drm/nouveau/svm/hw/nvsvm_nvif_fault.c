@@ -77,10 +77,8 @@
  * its RC_TRIGGERED event.
  *
  * Non-replayable faults come through the queue GSP-RM fills for a
- * client (see "Non-replayable faults"), on Ampere and Ada; on Turing they
- * stay the firmware's, which recovers every channel that raises one, so a
- * copy or a host semaphore at an SVM address the GPU has not mapped fails
- * its channel there, as it does on Pascal.
+ * client (see "Non-replayable faults"), and on Turing their channels are
+ * resumed with a CLEAR_FAULTED method pushed on the same channel.
  */
 
 /**
@@ -121,9 +119,17 @@
  * GET write comes after the entries' reads.  RECOVER hands a fault back
  * to the firmware, which recovers the channel; RESUME clears the
  * channel's FAULTED state through its CHRAM entry, as without GSP-RM, from
- * Ampere on.  On Turing nvkm resumes no channel (UVM pushes a
- * CLEAR_FAULTED method there) and offers no queue; a buffer whose
- * ENGINES names no engine would not be held either.  The backend must
+ * Ampere on.  Turing has no CHRAM, and nvkm says so with
+ * NVIF_CLB069_V0_CLEAR_MTHD: the backend resumes the channel itself, as
+ * UVM does, by pushing the host's CLEAR_FAULTED method on its MEM_OP
+ * channel (nvsvm_hw_memop_clear_faulted()), with the channel's handle and
+ * the bit to clear that nvkm gives for the fault (NVIF_CLB069_V0_HANDLE),
+ * and waits for it under &nouveau_svm.chan_lock, so that the handle is
+ * still the faulted channel's when the method runs.  Whether the method
+ * clears a bit the GPU sets only after the fault reached the queue is not
+ * published; UVM pushes it once, and so does the backend.  A buffer whose
+ * ENGINES names no engine is not held, nor one whose channels are resumed
+ * by method without a MEM_OP channel of Turing's class.  The backend must
  * drain the queue whenever its event comes: a full queue is no overflow
  * but a GPU the firmware marks for reset.
  *
@@ -137,7 +143,8 @@
  * DOC: Locking
  *
  * - &nouveau_svm.chan_lock protects the channel list and the recovery
- *   bookkeeping; it is taken for each lookup and each cancel, and a
+ *   bookkeeping; it is taken for each lookup, each cancel and each
+ *   resume by CLEAR_FAULTED (both wait for their fence under it), and a
  *   kill (nouveau_channel_kill(), a spinlock inside, and the channel's
  *   NVIF_CHAN_V0_ERROR method, nvkm's channel spinlock inside) runs
  *   under it, so that nouveau_svmm_part() waits for it.
@@ -149,8 +156,9 @@
  *   SVM's MEM_OP channel, which only the fault worker pushes on; it is
  *   held while a stream and its fence are pushed (PUSH_WAIT() may wait
  *   there for room the GPU frees), never while a fence is waited for or
- *   memory allocated.  A cancel holds &nouveau_svm.chan_lock (taken
- *   first) from the channel's lookup until the cancel is done.
+ *   memory allocated.  A cancel, and a resume by CLEAR_FAULTED, hold
+ *   &nouveau_svm.chan_lock (taken first) from the channel's lookup until
+ *   the stream has run.
  */
 
 #include <linux/bitfield.h>
@@ -493,6 +501,70 @@ static int nvsvm_nvif_nr_try_resume(void *arg)
 }
 
 /*
+ * A CLEAR_FAULTED that did not run (the firmware refused it, or the
+ * MEM_OP channel is gone): resume no channel any more.  Later
+ * non-replayable faults are then decided at fetch like those of an
+ * engine no resume reaches, and go back to the firmware, which recovers
+ * their channels, rather than leaving channels stalled behind a method
+ * that cannot run.  Resume (nvsvm_nvif_nr_init()) tries again.
+ */
+static void nvsvm_nvif_nr_clear_failed(struct nouveau_svm *svm, int err)
+{
+	static const u64 none[NVSVM_HW_FAULT_ENGINES / 64];
+
+	lockdep_assert_held(&svm->chan_lock);
+	nvsvm_hw_recover_set_resumable(&svm->recover, none);
+	WRITE_ONCE(svm->copy_faults, false);
+	NV_WARN(svm->drm, "svm: CLEAR_FAULTED failed: %d: copy-engine faults not served\n",
+		err);
+}
+
+/*
+ * Resume the channel of the served non-replayable fault of @slot with a
+ * CLEAR_FAULTED method on the MEM_OP channel, and wait for it (see
+ * "Non-replayable faults").  &nouveau_svm.chan_lock is held from the
+ * channel's lookup until the method ran, so that the handle nvkm gives is
+ * still that channel's: the channel parts under the lock.  Returns 0,
+ * -ENOENT for a channel gone, or another error.
+ */
+static int nvsvm_nvif_nr_clear(struct nouveau_svm *svm,
+			       const struct nvsvm_hw_slot *slot)
+{
+	u64 inst = slot->hwinst & ~GENMASK_ULL(11, 0);
+	struct nvif_clb069_handle_v0 args = {};
+	u32 buf[NVSVM_HW_CLEAR_FAULTED_DW];
+	struct nouveau_fence *fence;
+	int n;
+
+	memcpy(args.entry, slot->entry, sizeof(args.entry));
+	n = nouveau_fence_create(&fence, svm->memop.chan);
+	if (n)
+		return n;
+	mutex_lock(&svm->chan_lock);
+	if (!nvsvm_nvif_chan_find_gen(svm, inst, slot->gen)) {
+		n = -ENOENT;
+	} else {
+		n = nvif_object_mthd(&svm->nrfault.object, NVIF_CLB069_V0_HANDLE,
+				     &args, sizeof(args));
+		/* Not gone for SVM: nvkm must know the channel; recover it. */
+		if (n == -ENOENT)
+			n = -ENODEV;
+	}
+	if (!n)
+		n = nvsvm_hw_memop_clear_faulted(svm->memop.oclass, args.handle,
+						 args.eng, buf, ARRAY_SIZE(buf));
+	if (n > 0) {
+		n = nvsvm_nvif_memop_run(svm, buf, n, fence);
+		if (n)
+			nvsvm_nvif_nr_clear_failed(svm, n);
+	} else {
+		kfree(fence);
+	}
+	mutex_unlock(&svm->chan_lock);
+	return n;
+}
+
+/*
  * Let the channel of the served non-replayable fault of @slot retry it,
  * or recover it when it cannot be resumed.
  */
@@ -510,7 +582,10 @@ static void nvsvm_nvif_nr_resume(struct nouveau_svm *svm,
 	mutex_unlock(&svm->chan_lock);
 	if (ret)
 		return;
-	ret = nvsvm_hw_resume(nvsvm_nvif_nr_try_resume, &r);
+	if (svm->nrfault.clear_mthd)
+		ret = nvsvm_nvif_nr_clear(svm, slot);
+	else
+		ret = nvsvm_hw_resume(nvsvm_nvif_nr_try_resume, &r);
 
 	mutex_lock(&svm->chan_lock);
 	if (!nvsvm_nvif_chan_find_gen(svm, inst, slot->gen))
@@ -912,6 +987,7 @@ static int nvsvm_nvif_fault_object(struct nouveau_svm *svm,
 	fb->putaddr = args.put;
 	/* A queue's GET and PUT are memory of its own mapping. */
 	fb->device = (args.flags & NVIF_CLB069_V0_QUEUE) ? &fb->object : device;
+	fb->clear_mthd = fb->nr && (args.flags & NVIF_CLB069_V0_CLEAR_MTHD);
 	fb->ring = (struct nvsvm_hw_ring) {
 		.ops = &nvsvm_nvif_ring_ops,
 		.priv = fb,
@@ -974,7 +1050,7 @@ static void nvsvm_nvif_nr_init(struct nouveau_svm *svm)
 	svm->nrfault.nr = true;
 	ret = nvsvm_nvif_fault_object(svm, &svm->nrfault, VOLTA_FAULT_BUFFER_A,
 				      nvsvm_nvif_nr_event);
-	/* Turing under GSP-RM: nvkm offers none (see "Non-replayable faults"). */
+	/* Under GSP-RM, a queue the firmware's sizes ruled out, or none at all. */
 	if (ret == -ENODEV) {
 		NV_DEBUG(svm->drm, "svm: no non-replayable buffer: copy faults not served\n");
 		return;
@@ -982,6 +1058,14 @@ static void nvsvm_nvif_nr_init(struct nouveau_svm *svm)
 	if (ret) {
 		NV_WARN(svm->drm, "svm: copy-engine and host faults not served: %d\n",
 			ret);
+		return;
+	}
+	/* Turing under GSP-RM: channels are resumed on the MEM_OP channel. */
+	if (svm->nrfault.clear_mthd &&
+	    (!svm->memop.chan || !nvsvm_hw_memop_clear_supported(svm->memop.oclass))) {
+		nvsvm_nvif_fault_object_fini(&svm->nrfault);
+		NV_WARN(svm->drm,
+			"svm: no channel for CLEAR_FAULTED: copy-engine faults not served\n");
 		return;
 	}
 	ret = nvsvm_nvif_nr_engines(svm);

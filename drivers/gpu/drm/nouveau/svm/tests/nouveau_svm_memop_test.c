@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * KUnit tests for the host MEM_OP streams that replay and cancel faults
- * where GSP-RM owns the MMU (svm/hw/nvsvm_hw_memop.c).
+ * where GSP-RM owns the MMU, and the CLEAR_FAULTED stream that resumes a
+ * faulted channel on Turing there (svm/hw/nvsvm_hw_memop.c).
  *
  * Every expected dword is written out in hex, worked out by hand from
  * the field positions and values of NVIDIA's clc46f.h
@@ -321,6 +322,69 @@ static void memop_rejects(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, buf[i], 0xa5a5a5a5, "dword %u", i);
 }
 
+/*
+ * CLEAR_FAULTED (clc46f.h): one incrementing method (SEC_OP 1 << 29,
+ * METHOD_COUNT 1, subchannel 0, METHOD_ADDRESS 0x84 >> 2 = 0x21), then
+ * HANDLE (30:0) with TYPE (31:31) ENG_FAULTED 1 or PBDMA_FAULTED 0.  The
+ * handle is that of channel 3 of runlist 5 as nvkm makes it on Turing
+ * (tu102_chan_doorbell_handle(): runlist << 16 | channel), and the
+ * widest HANDLE holds.
+ */
+static void memop_clear_faulted(struct kunit *test)
+{
+	const u32 tu = TURING_CHANNEL_GPFIFO_A;
+	u32 buf[NVSVM_HW_CLEAR_FAULTED_DW];
+	const u32 max = ARRAY_SIZE(buf);
+
+	KUNIT_ASSERT_EQ(test, nvsvm_hw_memop_clear_faulted(tu, 0x00050003, true,
+							   buf, max), 2);
+	KUNIT_EXPECT_EQ(test, buf[0], 0x20010021);
+	KUNIT_EXPECT_EQ(test, buf[1], 0x80050003);
+
+	KUNIT_ASSERT_EQ(test, nvsvm_hw_memop_clear_faulted(tu, 0x00050003, false,
+							   buf, max), 2);
+	KUNIT_EXPECT_EQ(test, buf[0], 0x20010021);
+	KUNIT_EXPECT_EQ(test, buf[1], 0x00050003);
+
+	KUNIT_ASSERT_EQ(test, nvsvm_hw_memop_clear_faulted(tu, 0x7fffffff, false,
+							   buf, max), 2);
+	KUNIT_EXPECT_EQ(test, buf[1], 0x7fffffff);
+}
+
+/*
+ * CLEAR_FAULTED is refused on every class but Turing's (Ampere on, the
+ * CPU clears through CHRAM, and Volta's method names a channel id), for a
+ * handle wider than HANDLE, and for a buffer too small, which is left
+ * untouched.
+ */
+static void memop_clear_faulted_rejects(struct kunit *test)
+{
+	static const u32 others[] = {
+		VOLTA_CHANNEL_GPFIFO_A, AMPERE_CHANNEL_GPFIFO_A,
+		HOPPER_CHANNEL_GPFIFO_A, BLACKWELL_CHANNEL_GPFIFO_A,
+		BLACKWELL_CHANNEL_GPFIFO_B, TURING_DMA_COPY_A,
+	};
+	const u32 tu = TURING_CHANNEL_GPFIFO_A;
+	u32 buf[NVSVM_HW_CLEAR_FAULTED_DW];
+	unsigned int i;
+
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_memop_clear_supported(tu));
+	memset(buf, 0xa5, sizeof(buf));
+	for (i = 0; i < ARRAY_SIZE(others); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, nvsvm_hw_memop_clear_supported(others[i]),
+				       "class %04x", others[i]);
+	for (i = 0; i < ARRAY_SIZE(others); i++)
+		KUNIT_EXPECT_EQ_MSG(test, nvsvm_hw_memop_clear_faulted(others[i], 1, true,
+								       buf, ARRAY_SIZE(buf)),
+				    -EINVAL, "class %04x", others[i]);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_memop_clear_faulted(tu, 0x80000000, true, buf,
+							   ARRAY_SIZE(buf)), -ERANGE);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_memop_clear_faulted(tu, 1, true, buf,
+							   ARRAY_SIZE(buf) - 1), -ENOSPC);
+	for (i = 0; i < ARRAY_SIZE(buf); i++)
+		KUNIT_EXPECT_EQ_MSG(test, buf[i], 0xa5a5a5a5, "dword %u", i);
+}
+
 static struct kunit_case nouveau_svm_memop_cases[] = {
 	KUNIT_CASE_PARAM(memop_replay, memop_class_gen_params),
 	KUNIT_CASE_PARAM(memop_cancel_targeted, memop_class_gen_params),
@@ -329,6 +393,8 @@ static struct kunit_case nouveau_svm_memop_cases[] = {
 	KUNIT_CASE(memop_cancel_va_engine_width),
 	KUNIT_CASE(memop_cancel_fault),
 	KUNIT_CASE(memop_rejects),
+	KUNIT_CASE(memop_clear_faulted),
+	KUNIT_CASE(memop_clear_faulted_rejects),
 	{}
 };
 
