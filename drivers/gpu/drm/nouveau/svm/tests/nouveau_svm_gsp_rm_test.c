@@ -165,10 +165,21 @@ static void gsp_rm_static_info(struct kunit *test)
 	u32 info[4] = {
 		c->size,
 		/* Sizes the replayable buffer must not be taken from. */
-		0x100, SZ_64K, 0x200,
+		0, SZ_64K, 0x200,
 	};
 
 	KUNIT_EXPECT_EQ(test, r535_fault_buffer_size((void *)info, 32), c->expect);
+}
+
+/*
+ * A replayable buffer with metadata (Hopper's confidential computing,
+ * where the GPU writes the buffer encrypted) is not taken.
+ */
+static void gsp_rm_static_info_metadata(struct kunit *test)
+{
+	u32 info[4] = { 32, 0x100, SZ_64K, 0 };
+
+	KUNIT_EXPECT_EQ(test, r535_fault_buffer_size((void *)info, 32), -ERANGE);
 }
 
 /*
@@ -424,6 +435,7 @@ static struct kunit_case nouveau_svm_gsp_rm_cases[] = {
 	KUNIT_CASE_PARAM(gsp_rm_intr_jpeg, gsp_rm_jpeg_gen_params),
 	KUNIT_CASE(gsp_rm_vaspace_flags),
 	KUNIT_CASE_PARAM(gsp_rm_static_info, gsp_rm_size_gen_params),
+	KUNIT_CASE(gsp_rm_static_info_metadata),
 	KUNIT_CASE_PARAM(gsp_rm_register_fault_buffer, gsp_rm_register_gen_params),
 	KUNIT_CASE_PARAM(gsp_rm_queue_static_info, gsp_rm_queue_size_gen_params),
 	KUNIT_CASE(gsp_rm_queue_header),
