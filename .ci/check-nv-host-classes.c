@@ -3,11 +3,12 @@
  * check-nv-host-classes.c - the host MEM_OP fields the SVM backend pushes
  * to replay and cancel faults under GSP-RM, and the CLEAR_FAULTED method
  * it pushes to resume a channel on Turing there
- * (drivers/gpu/drm/nouveau/svm/hw/nvsvm_hw_memop.c) against NVIDIA's
- * host class headers, which Debian does not ship: make check
- * NV_HOST_CLASSES=<dir> builds and runs this (.ci/check.sh), <dir>
- * holding clc46f.h, clc56f.h, clc86f.h and clc96f.h with their MEM_OP
- * methods: the copies UVM builds with, open-gpu-kernel-modules'
+ * (drivers/gpu/drm/nouveau/svm/hw/nvsvm_hw_memop.c), and the copy-engine
+ * methods it migrates with (nvsvm_hw_copy.c), against NVIDIA's class
+ * headers, which Debian does not ship: make check NV_HOST_CLASSES=<dir>
+ * builds and runs this (.ci/check.sh), <dir> holding clc46f.h, clc56f.h,
+ * clc86f.h and clc96f.h with their MEM_OP methods, and clc0b5.h to
+ * clc8b5.h: the copies UVM builds with, open-gpu-kernel-modules'
  * kernel-open/nvidia-uvm of 570.144 or later (its SDK copies of
  * clc86f.h in 535 and clc96f.h in 570 leave the methods out).
  *
@@ -19,8 +20,15 @@
  * passes the field the encoder defines for it (OURS_ENGINE_HI,
  * OURS_ENGINE_LO).  clc36f.h has no CLEAR_FAULTED of Turing's form, so the
  * encoder defines it too; check.sh passes the encoder's lines in a header
- * (OURS_C46F), compared with clc46f.h's.  Prints
- * each difference; exit status 1 when there is one.
+ * (OURS_C46F), compared with clc46f.h's.
+ *
+ * The copy stream is written with the names of Linux's cla0b5.h
+ * (KEPLER_DMA_COPY_A), and claims that every copy class from
+ * PASCAL_DMA_COPY_A to HOPPER_DMA_COPY_A keeps each method and field it
+ * uses; the semaphore methods and the upper address field, which
+ * cla0b5.h lacks or has narrower, come from the backend's nvsvm_hw.h
+ * (OURS_C0B5), whose upper field must be the low bits of each class's.
+ * Prints each difference; exit status 1 when there is one.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -33,6 +41,16 @@
 #include "clc86f.h"
 #include "clc96f.h"
 #include OURS_C46F
+
+#include LINUX_CLA0B5
+#include "clc0b5.h"
+#include "clc1b5.h"
+#include "clc3b5.h"
+#include "clc5b5.h"
+#include "clc6b5.h"
+#include "clc7b5.h"
+#include "clc8b5.h"
+#include OURS_C0B5
 
 /* Field @f of MEM_OP_* in class @P, against clc36f.h's. */
 #define F(P, f)	field(#P "_" #f, HI(NVC36F_##f), LO(NVC36F_##f), \
@@ -77,6 +95,71 @@
 	V(P, MEM_OP_D_OPERATION_MMU_TLB_INVALIDATE_TARGETED); \
 } while (0)
 
+/* Method or field @f of copy class @P, against cla0b5.h's. */
+#define CF(P, f) field(#P "_" #f, HI(NVA0B5_##f), LO(NVA0B5_##f), \
+		       HI(P##_##f), LO(P##_##f))
+#define CV(P, v) value(#P "_" #v, NVA0B5_##v, P##_##v)
+/* @f of class @P holds the backend's upper address bits as its low ones. */
+#define UPPER(P, f) do { \
+	if (LO(P##_##f) != LO(NVSVM_HW_C0B5_UPPER) || \
+	    HI(P##_##f) < HI(NVSVM_HW_C0B5_UPPER)) \
+		field(#P "_" #f, HI(NVSVM_HW_C0B5_UPPER), \
+		      LO(NVSVM_HW_C0B5_UPPER), HI(P##_##f), LO(P##_##f)); \
+} while (0)
+
+/* Every method, field and value nvsvm_hw_copy.c uses. */
+#define COPY(P) do { \
+	CV(P, OFFSET_IN_UPPER); CV(P, OFFSET_IN_LOWER); \
+	CV(P, OFFSET_OUT_UPPER); CV(P, OFFSET_OUT_LOWER); \
+	CV(P, PITCH_IN); CV(P, PITCH_OUT); CV(P, LINE_LENGTH_IN); \
+	CV(P, LINE_COUNT); \
+	UPPER(P, OFFSET_IN_UPPER_UPPER); UPPER(P, OFFSET_OUT_UPPER_UPPER); \
+	value(#P "_SET_SEMAPHORE_A", NVSVM_HW_C0B5_SET_SEMAPHORE_A, \
+	      P##_SET_SEMAPHORE_A); \
+	value(#P "_SET_SEMAPHORE_B", NVSVM_HW_C0B5_SET_SEMAPHORE_B, \
+	      P##_SET_SEMAPHORE_B); \
+	value(#P "_SET_SEMAPHORE_PAYLOAD", \
+	      NVSVM_HW_C0B5_SET_SEMAPHORE_PAYLOAD, P##_SET_SEMAPHORE_PAYLOAD); \
+	UPPER(P, SET_SEMAPHORE_A_UPPER); \
+	CV(P, SET_SRC_PHYS_MODE); CF(P, SET_SRC_PHYS_MODE_TARGET); \
+	CV(P, SET_SRC_PHYS_MODE_TARGET_LOCAL_FB); \
+	CV(P, SET_SRC_PHYS_MODE_TARGET_COHERENT_SYSMEM); \
+	CV(P, SET_DST_PHYS_MODE); CF(P, SET_DST_PHYS_MODE_TARGET); \
+	CV(P, SET_DST_PHYS_MODE_TARGET_LOCAL_FB); \
+	CV(P, SET_DST_PHYS_MODE_TARGET_COHERENT_SYSMEM); \
+	CV(P, SET_REMAP_CONST_A); CV(P, SET_REMAP_CONST_B); \
+	CV(P, SET_REMAP_COMPONENTS); \
+	CF(P, SET_REMAP_COMPONENTS_DST_X); \
+	CV(P, SET_REMAP_COMPONENTS_DST_X_CONST_A); \
+	CF(P, SET_REMAP_COMPONENTS_DST_Y); \
+	CV(P, SET_REMAP_COMPONENTS_DST_Y_CONST_B); \
+	CF(P, SET_REMAP_COMPONENTS_COMPONENT_SIZE); \
+	CV(P, SET_REMAP_COMPONENTS_COMPONENT_SIZE_FOUR); \
+	CF(P, SET_REMAP_COMPONENTS_NUM_DST_COMPONENTS); \
+	CV(P, SET_REMAP_COMPONENTS_NUM_DST_COMPONENTS_TWO); \
+	CV(P, LAUNCH_DMA); \
+	CF(P, LAUNCH_DMA_DATA_TRANSFER_TYPE); \
+	CV(P, LAUNCH_DMA_DATA_TRANSFER_TYPE_NON_PIPELINED); \
+	CF(P, LAUNCH_DMA_FLUSH_ENABLE); CV(P, LAUNCH_DMA_FLUSH_ENABLE_TRUE); \
+	CF(P, LAUNCH_DMA_SEMAPHORE_TYPE); \
+	CV(P, LAUNCH_DMA_SEMAPHORE_TYPE_NONE); \
+	CV(P, LAUNCH_DMA_SEMAPHORE_TYPE_RELEASE_ONE_WORD_SEMAPHORE); \
+	CF(P, LAUNCH_DMA_INTERRUPT_TYPE); \
+	CV(P, LAUNCH_DMA_INTERRUPT_TYPE_NONE); \
+	CF(P, LAUNCH_DMA_SRC_MEMORY_LAYOUT); \
+	CV(P, LAUNCH_DMA_SRC_MEMORY_LAYOUT_PITCH); \
+	CF(P, LAUNCH_DMA_DST_MEMORY_LAYOUT); \
+	CV(P, LAUNCH_DMA_DST_MEMORY_LAYOUT_PITCH); \
+	CF(P, LAUNCH_DMA_MULTI_LINE_ENABLE); \
+	CV(P, LAUNCH_DMA_MULTI_LINE_ENABLE_FALSE); \
+	CV(P, LAUNCH_DMA_MULTI_LINE_ENABLE_TRUE); \
+	CF(P, LAUNCH_DMA_REMAP_ENABLE); \
+	CV(P, LAUNCH_DMA_REMAP_ENABLE_FALSE); \
+	CV(P, LAUNCH_DMA_REMAP_ENABLE_TRUE); \
+	CF(P, LAUNCH_DMA_SRC_TYPE); CV(P, LAUNCH_DMA_SRC_TYPE_PHYSICAL); \
+	CF(P, LAUNCH_DMA_DST_TYPE); CV(P, LAUNCH_DMA_DST_TYPE_PHYSICAL); \
+} while (0)
+
 int main(void)
 {
 	MEMOP(NVC46F);
@@ -111,7 +194,15 @@ int main(void)
 	      NVSVM_HW_C46F_CLEAR_FAULTED_TYPE_ENG_FAULTED,
 	      NVC46F_CLEAR_FAULTED_TYPE_ENG_FAULTED);
 
+	COPY(NVC0B5);
+	COPY(NVC1B5);
+	COPY(NVC3B5);
+	COPY(NVC5B5);
+	COPY(NVC6B5);
+	COPY(NVC7B5);
+	COPY(NVC8B5);
+
 	if (!bad)
-		printf("every MEM_OP and CLEAR_FAULTED field agrees with clc46f.h, clc56f.h, clc86f.h and clc96f.h\n");
+		printf("every MEM_OP and CLEAR_FAULTED field agrees with clc46f.h, clc56f.h, clc86f.h and clc96f.h, every copy method and field with clc0b5.h to clc8b5.h\n");
 	return bad;
 }

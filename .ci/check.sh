@@ -15,7 +15,8 @@
 #    (.ci/check-nv-classes.c);
 #  - with NV_HOST_CLASSES=<open-gpu-kernel-modules 570.144 or later>/
 #    kernel-open/nvidia-uvm, the backend's MEM_OP replay and cancel fields
-#    and Turing's CLEAR_FAULTED against NVIDIA's host class headers
+#    and Turing's CLEAR_FAULTED against NVIDIA's host class headers, and
+#    its copy-engine methods against the copy class headers
 #    (.ci/check-nv-host-classes.c).
 # Exit 1 if any of them said anything.
 . "$(dirname "$0")/common.sh"
@@ -128,7 +129,9 @@ else
 fi
 
 # The backend's MEM_OP fields (svm/hw/nvsvm_hw_memop.c, with Linux's
-# clc36f.h) against NVIDIA's clc46f.h to clc96f.h, where a copy is given;
+# clc36f.h) against NVIDIA's clc46f.h to clc96f.h, and its copy stream
+# (nvsvm_hw_copy.c, with Linux's cla0b5.h) against clc0b5.h to clc8b5.h,
+# where a copy is given;
 # the fields the encoder defines itself are passed in: Hopper's and
 # Blackwell's engine id from its GENMASK(hi, lo), and Turing's
 # CLEAR_FAULTED from the encoder's #define lines, made a header.
@@ -140,21 +143,31 @@ if [ -n "${NV_HOST_CLASSES:-}" ]; then
 	sed -n 's/^\(#define NVSVM_HW_C46F_CLEAR_FAULTED[A-Z_]*\)[[:space:]]*GENMASK(\([0-9]*\), \([0-9]*\))$/\1 \2:\3/p
 		s/^\(#define NVSVM_HW_C46F_CLEAR_FAULTED[A-Z_]*[[:space:]]*0x[0-9a-f]*\)$/\1/p' \
 		"$memop" > "$c46f"
+	# The copy stream's semaphore methods and upper address field, from
+	# the backend's header, the same way.
+	hwh=drivers/gpu/drm/nouveau/svm/hw/nvsvm_hw.h
+	c0b5=$(mktemp)
+	sed -n 's/^\(#define NVSVM_HW_C0B5_[A-Z_]*\)[[:space:]]*GENMASK(\([0-9]*\), \([0-9]*\))$/\1 \2:\3/p
+		s/^\(#define NVSVM_HW_C0B5_[A-Z_]*[[:space:]]*0x[0-9a-f]*\)$/\1/p' \
+		"$hwh" > "$c0b5"
 	if [ -z "$eng" ]; then
 		out="no NVSVM_HW_C86F_MEM_OP_A_CANCEL_MMU_ENGINE_ID in $memop"
 	elif [ "$(wc -l < "$c46f")" -ne 5 ]; then
 		out="not the five NVSVM_HW_C46F_CLEAR_FAULTED* lines in $memop"
+	elif [ "$(wc -l < "$c0b5")" -ne 4 ]; then
+		out="not the four NVSVM_HW_C0B5_* lines in $hwh"
 	else
 		set -- $eng
 		out=$(nv_header_check check-nv-host-classes -I "$NV_HOST_CLASSES" \
 			-DLINUX_CLC36F="\"$SRC/drivers/gpu/drm/nouveau/include/nvhw/class/clc36f.h\"" \
-			-DOURS_C46F="\"$c46f\"" \
+			-DLINUX_CLA0B5="\"$SRC/drivers/gpu/drm/nouveau/include/nvhw/class/cla0b5.h\"" \
+			-DOURS_C46F="\"$c46f\"" -DOURS_C0B5="\"$c0b5\"" \
 			-DOURS_ENGINE_HI="$1" -DOURS_ENGINE_LO="$2")
 	fi
-	rm -f "$c46f"
-	report "the backend's MEM_OP and CLEAR_FAULTED fields against $NV_HOST_CLASSES" "$out"
+	rm -f "$c46f" "$c0b5"
+	report "the backend's MEM_OP, CLEAR_FAULTED and copy fields against $NV_HOST_CLASSES" "$out"
 else
-	echo "check: the backend's MEM_OP and CLEAR_FAULTED fields against NVIDIA's host classes: NOT RUN" \
+	echo "check: the backend's MEM_OP, CLEAR_FAULTED and copy fields against NVIDIA's classes: NOT RUN" \
 		"(make check NV_HOST_CLASSES=<open-gpu-kernel-modules 570.144+>/kernel-open/nvidia-uvm)"
 fi
 

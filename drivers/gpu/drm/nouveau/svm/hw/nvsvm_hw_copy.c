@@ -30,10 +30,11 @@
  * two constant 4-byte components, so a line of npages * 4096 / 8 elements.
  *
  * The methods are those of KEPLER_DMA_COPY_A's cla0b5.h, which every class
- * from PASCAL_DMA_COPY_A to AMPERE_DMA_COPY_B keeps at the same offsets.
+ * from PASCAL_DMA_COPY_A to HOPPER_DMA_COPY_A keeps at the same offsets.
  * Those classes widen the upper halves of the addresses (OFFSET_*_UPPER,
- * SET_SEMAPHORE_A) to 17 bits: addresses reach 512 TiB, past any DMA mask
- * nouveau sets.
+ * SET_SEMAPHORE_A) to 17 bits, HOPPER_DMA_COPY_A to 25: the stream uses
+ * the 17 bits all have, so addresses reach 512 TiB, past the DMA mask
+ * nouveau sets up to Ampere.
  */
 
 /**
@@ -106,8 +107,8 @@ static bool nvsvm_hw_copy_addr_ok(u64 addr, u64 size)
  * @oclass: the copy engine's class
  *
  * Context: Any context.
- * Return: true for PASCAL_DMA_COPY_A/B, VOLTA_DMA_COPY_A, TURING_DMA_COPY_A
- * and AMPERE_DMA_COPY_A/B.
+ * Return: true for PASCAL_DMA_COPY_A/B, VOLTA_DMA_COPY_A, TURING_DMA_COPY_A,
+ * AMPERE_DMA_COPY_A/B and HOPPER_DMA_COPY_A.
  */
 bool nvsvm_hw_copy_class_supported(u32 oclass)
 {
@@ -118,6 +119,7 @@ bool nvsvm_hw_copy_class_supported(u32 oclass)
 	case TURING_DMA_COPY_A:
 	case AMPERE_DMA_COPY_A:
 	case AMPERE_DMA_COPY_B:
+	case HOPPER_DMA_COPY_A:
 		return true;
 	default:
 		return false;

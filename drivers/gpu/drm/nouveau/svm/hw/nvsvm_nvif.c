@@ -102,17 +102,16 @@ static const char *const nvsvm_nvif_reasons[] = {
 };
 
 /*
- * Why SVM cannot run on @drm's GPU, 0 when it can.  Hopper is left out:
- * nvkm's GH100 VMM has neither the PFN mappings SVM maps with nor the
- * VMM methods; Blackwell has no fault subdev in nvkm.  Ada runs GSP-RM
- * only; Turing and Ampere either way.
+ * Why SVM cannot run on @drm's GPU, 0 when it can.  Blackwell is left
+ * out: nvkm has no fault subdev for it.  Ada and Hopper run GSP-RM only;
+ * Turing and Ampere either way.
  */
 static u32 nvsvm_nvif_check(struct nouveau_drm *drm)
 {
 	struct device *dev = drm->dev->dev;
 	u8 family = drm->client.device.info.family;
 
-	if (family < NV_DEVICE_INFO_V0_PASCAL || family > NV_DEVICE_INFO_V0_ADA)
+	if (family < NV_DEVICE_INFO_V0_PASCAL || family > NV_DEVICE_INFO_V0_HOPPER)
 		return NOUVEAU_SVM_UNAVAILABLE__GPU;
 	if (!nvsvm_hw_dma_direct(device_iommu_mapped(dev),
 				 iommu_get_domain_for_dev(dev),

@@ -705,6 +705,10 @@ static void copy_above_1tib(struct kunit *test)
 	n = nvsvm_hw_copy_encode(PASCAL_DMA_COPY_A, NOUVEAU_SVM_COPY_TO_SYS,
 				 0x10000200000ULL, sys, 1, &sem, buf, COPY_MAX);
 	expect_stream(test, buf, n, want, ARRAY_SIZE(want));
+	/* HOPPER_DMA_COPY_A's 25 upper bits (clc8b5.h) take the same stream. */
+	n = nvsvm_hw_copy_encode(HOPPER_DMA_COPY_A, NOUVEAU_SVM_COPY_TO_SYS,
+				 0x10000200000ULL, sys, 1, &sem, buf, COPY_MAX);
+	expect_stream(test, buf, n, want, ARRAY_SIZE(want));
 
 	n = nvsvm_hw_copy_encode(AMPERE_DMA_COPY_B, NOUVEAU_SVM_COPY_TO_VRAM, 0,
 				 top, 1, NULL, buf, COPY_MAX);
@@ -727,7 +731,8 @@ static void copy_rejects(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, nvsvm_hw_copy_class_supported(TURING_DMA_COPY_A));
 	KUNIT_EXPECT_TRUE(test, nvsvm_hw_copy_class_supported(AMPERE_DMA_COPY_A));
 	KUNIT_EXPECT_FALSE(test, nvsvm_hw_copy_class_supported(KEPLER_DMA_COPY_A));
-	KUNIT_EXPECT_FALSE(test, nvsvm_hw_copy_class_supported(HOPPER_DMA_COPY_A));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_copy_class_supported(HOPPER_DMA_COPY_A));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_copy_class_supported(BLACKWELL_DMA_COPY_A));
 
 	KUNIT_EXPECT_EQ(test, nvsvm_hw_copy_encode(KEPLER_DMA_COPY_A,
 						   NOUVEAU_SVM_COPY_TO_VRAM, 0, sys,
