@@ -8,7 +8,7 @@
  * headers, which Debian does not ship: make check NV_HOST_CLASSES=<dir>
  * builds and runs this (.ci/check.sh), <dir> holding clc46f.h, clc56f.h,
  * clc86f.h and clc96f.h with their MEM_OP methods, and clc0b5.h to
- * clc8b5.h: the copies UVM builds with, open-gpu-kernel-modules'
+ * clc9b5.h: the copies UVM builds with, open-gpu-kernel-modules'
  * kernel-open/nvidia-uvm of 570.144 or later (its SDK copies of
  * clc86f.h in 535 and clc96f.h in 570 leave the methods out).
  *
@@ -24,7 +24,7 @@
  *
  * The copy stream is written with the names of Linux's cla0b5.h
  * (KEPLER_DMA_COPY_A), and claims that every copy class from
- * PASCAL_DMA_COPY_A to HOPPER_DMA_COPY_A keeps each method and field it
+ * PASCAL_DMA_COPY_A to BLACKWELL_DMA_COPY_A keeps each method and field it
  * uses; the semaphore methods and the upper address field, which
  * cla0b5.h lacks or has narrower, come from the backend's nvsvm_hw.h
  * (OURS_C0B5), whose upper field must be the low bits of each class's.
@@ -50,6 +50,7 @@
 #include "clc6b5.h"
 #include "clc7b5.h"
 #include "clc8b5.h"
+#include "clc9b5.h"
 #include OURS_C0B5
 
 /* Field @f of MEM_OP_* in class @P, against clc36f.h's. */
@@ -201,8 +202,9 @@ int main(void)
 	COPY(NVC6B5);
 	COPY(NVC7B5);
 	COPY(NVC8B5);
+	COPY(NVC9B5);
 
 	if (!bad)
-		printf("every MEM_OP and CLEAR_FAULTED field agrees with clc46f.h, clc56f.h, clc86f.h and clc96f.h, every copy method and field with clc0b5.h to clc8b5.h\n");
+		printf("every MEM_OP and CLEAR_FAULTED field agrees with clc46f.h, clc56f.h, clc86f.h and clc96f.h, every copy method and field with clc0b5.h to clc9b5.h\n");
 	return bad;
 }

@@ -130,7 +130,7 @@ fi
 
 # The backend's MEM_OP fields (svm/hw/nvsvm_hw_memop.c, with Linux's
 # clc36f.h) against NVIDIA's clc46f.h to clc96f.h, and its copy stream
-# (nvsvm_hw_copy.c, with Linux's cla0b5.h) against clc0b5.h to clc8b5.h,
+# (nvsvm_hw_copy.c, with Linux's cla0b5.h) against clc0b5.h to clc9b5.h,
 # where a copy is given;
 # the fields the encoder defines itself are passed in: Hopper's and
 # Blackwell's engine id from its GENMASK(hi, lo), and Turing's

@@ -17,9 +17,10 @@
  *    backend serves and replays (cancels on a bad access, which kills the
  *    channel).  Pascal to Ada, with the compute class the GPU takes
  *    (svm_nv_compute.c) and shaders of our own (svm_nv_isa.c,
- *    svm_nv_shaders.c).  Hopper's HOPPER_COMPUTE_A takes QMD V04_00,
- *    which svm_nv_compute.c does not build: there the compute path is
- *    given up and its subtests skip, saying so.
+ *    svm_nv_shaders.c).  Hopper's and Blackwell's compute classes take
+ *    QMDs of version V04_00 on, which svm_nv_compute.c does not build:
+ *    there the compute path is given up and its subtests skip, saying
+ *    so.
  *  - The copy path: copy-engine copies and host semaphore reductions,
  *    whose faults are not replayable.  Where the kernel says it serves
  *    them (NOUVEAU_SVM_CAP_COPY_FAULTS: Volta and newer, with or without
@@ -42,7 +43,7 @@
  *    PASCAL_COMPUTE_A, on subchannel 1, and a GART buffer for the shaders,
  *    the QMD and the launch's parameters (SVM_NV_CP_*).  The copy path adds
  *    a channel on the copy engine (NOUVEAU_FIFO_ENGINE_CE) with the newest
- *    copy class it accepts, HOPPER_DMA_COPY_A down to PASCAL_DMA_COPY_A,
+ *    copy class it accepts, BLACKWELL_DMA_COPY_A down to PASCAL_DMA_COPY_A,
  *    on subchannel 4.  Objects are made with DRM_NOUVEAU_GROBJ_ALLOC.
  *  - Work goes through DRM_NOUVEAU_GEM_PUSHBUF (the channel allocation has
  *    switched the client to the legacy uAPI; VM_BIND is not for SVM
@@ -120,10 +121,11 @@
 /* ------------------------------------------------------------------ */
 
 /*
- * OFFSET_IN_UPPER and OFFSET_OUT_UPPER of the Pascal to Hopper copy classes:
- * 16:0 in NVIDIA's published clc0b5.h, clc1b5.h, clc3b5.h, clc5b5.h,
- * clc6b5.h and clc7b5.h, 24:0 in clc8b5.h, of which these 17 bits are the
- * low ones (the 7.3 tree has only Kepler's cla0b5.h, where it is 7:0).
+ * OFFSET_IN_UPPER and OFFSET_OUT_UPPER of the Pascal to Blackwell copy
+ * classes: 16:0 in NVIDIA's published clc0b5.h, clc1b5.h, clc3b5.h,
+ * clc5b5.h, clc6b5.h and clc7b5.h, 24:0 in clc8b5.h and clc9b5.h, of which
+ * these 17 bits are the low ones (the 7.3 tree has only Kepler's cla0b5.h,
+ * where it is 7:0).
  */
 #define SVM_NV_CE_OFFSET_UPPER	16:0
 
@@ -499,11 +501,11 @@ static int svm_nv_chan_open(struct svm_nv_ctx *c, struct svm_nv_chan *ch,
 	return ret;
 }
 
-/* The copy engine's channel with the newest copy class of Pascal to Hopper. */
+/* The copy engine's channel with the newest copy class of Pascal to GB10x. */
 static int svm_nv_ce_open(struct svm_nv_ctx *c)
 {
 	static const uint32_t classes[] = {
-		HOPPER_DMA_COPY_A,
+		BLACKWELL_DMA_COPY_A, HOPPER_DMA_COPY_A,
 		AMPERE_DMA_COPY_B, AMPERE_DMA_COPY_A, TURING_DMA_COPY_A,
 		VOLTA_DMA_COPY_A, PASCAL_DMA_COPY_B, PASCAL_DMA_COPY_A,
 	};
@@ -1112,7 +1114,7 @@ static const char *svm_nv_ce_unsupported(uint32_t chipset,
 	switch (cmd->op) {
 	case DRM_NVSIM_OP_ATOMIC_CAS:
 		return "nouveau: no compare-and-swap on the copy engine: host and "
-		       "copy-engine semaphores of Pascal to Hopper have no "
+		       "copy-engine semaphores of Pascal to Blackwell have no "
 		       "compare-exchange (the compute path has)";
 	case DRM_NVSIM_OP_ATOMIC_ADD:
 		if (chipset < SVM_NV_CHIPSET_VOLTA)

@@ -289,16 +289,16 @@ unsigned int nvsvm_hw_pt_spans(u64 block, u8 shift, const struct nouveau_svm_win
 bool nvsvm_hw_span_clip(struct nouveau_svm_window *span, u64 start, u64 end);
 
 /*
- * Copy engine.  Every class from PASCAL_DMA_COPY_A to HOPPER_DMA_COPY_A
+ * Copy engine.  Every class from PASCAL_DMA_COPY_A to BLACKWELL_DMA_COPY_A
  * keeps the KEPLER_DMA_COPY_A (cla0b5.h) methods used here at the same
  * offsets; nouveau's TTM moves rely on that too (make check
- * NV_HOST_CLASSES=... compares them with NVIDIA's clc0b5.h to clc8b5.h).
+ * NV_HOST_CLASSES=... compares them with NVIDIA's clc0b5.h to clc9b5.h).
  * The semaphore methods are not in Linux 7.3's cla0b5.h: their offsets
- * are those of NVIDIA's published cla0b5.h to clc8b5.h.  From
+ * are those of NVIDIA's published cla0b5.h to clc9b5.h.  From
  * PASCAL_DMA_COPY_A (clc0b5.h) on, the upper address fields of
  * OFFSET_IN_UPPER, OFFSET_OUT_UPPER and SET_SEMAPHORE_A hold 17 bits
- * (16:0), where cla0b5.h has 8, and HOPPER_DMA_COPY_A's 25 (24:0): the
- * stream writes 17, and addresses have 49 bits.
+ * (16:0), where cla0b5.h has 8, and from HOPPER_DMA_COPY_A on 25 (24:0):
+ * the stream writes 17, and addresses have 49 bits.
  */
 #define NVSVM_HW_C0B5_SET_SEMAPHORE_A		0x00000240
 #define NVSVM_HW_C0B5_SET_SEMAPHORE_B		0x00000244

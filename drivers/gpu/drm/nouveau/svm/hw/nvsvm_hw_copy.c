@@ -30,11 +30,11 @@
  * two constant 4-byte components, so a line of npages * 4096 / 8 elements.
  *
  * The methods are those of KEPLER_DMA_COPY_A's cla0b5.h, which every class
- * from PASCAL_DMA_COPY_A to HOPPER_DMA_COPY_A keeps at the same offsets.
+ * from PASCAL_DMA_COPY_A to BLACKWELL_DMA_COPY_A keeps at the same offsets.
  * Those classes widen the upper halves of the addresses (OFFSET_*_UPPER,
- * SET_SEMAPHORE_A) to 17 bits, HOPPER_DMA_COPY_A to 25: the stream uses
- * the 17 bits all have, so addresses reach 512 TiB, past the DMA mask
- * nouveau sets up to Ampere.
+ * SET_SEMAPHORE_A) to 17 bits, HOPPER_DMA_COPY_A and BLACKWELL_DMA_COPY_A
+ * to 25: the stream uses the 17 bits all have, so addresses reach
+ * 512 TiB, past the DMA mask nouveau sets up to Ampere.
  */
 
 /**
@@ -108,7 +108,8 @@ static bool nvsvm_hw_copy_addr_ok(u64 addr, u64 size)
  *
  * Context: Any context.
  * Return: true for PASCAL_DMA_COPY_A/B, VOLTA_DMA_COPY_A, TURING_DMA_COPY_A,
- * AMPERE_DMA_COPY_A/B and HOPPER_DMA_COPY_A.
+ * AMPERE_DMA_COPY_A/B, HOPPER_DMA_COPY_A and BLACKWELL_DMA_COPY_A (not
+ * BLACKWELL_DMA_COPY_B, whose published clcab5.h has none of the methods).
  */
 bool nvsvm_hw_copy_class_supported(u32 oclass)
 {
@@ -120,6 +121,7 @@ bool nvsvm_hw_copy_class_supported(u32 oclass)
 	case AMPERE_DMA_COPY_A:
 	case AMPERE_DMA_COPY_B:
 	case HOPPER_DMA_COPY_A:
+	case BLACKWELL_DMA_COPY_A:
 		return true;
 	default:
 		return false;
@@ -177,7 +179,8 @@ static void nvsvm_hw_push_sem(struct nvsvm_hw_push *p,
 
 /*
  * LAUNCH_DMA, releasing @sem if there is one.  Bit 11, cla0b5.h's
- * BYPASS_L2, is FORCE_RMWDISABLE from clc0b5.h on: it stays 0.
+ * BYPASS_L2, is FORCE_RMWDISABLE from clc0b5.h on and COMPRESSION_ENABLE
+ * in clc9b5.h: it stays 0.
  */
 static void nvsvm_hw_push_launch(struct nvsvm_hw_push *p, u32 launch,
 				 const struct nvsvm_hw_copy_sem *sem)

@@ -95,6 +95,9 @@ static const struct nouveau_svm_backend_ops nvsvm_nvif_ops = {
 	.chunk_touch = nvsvm_nvif_chunk_touch,
 };
 
+/* GB20x: chipsets from 0x1b0 on (nvkm's GB20x card type; GB202 is 0x1b2). */
+#define NVSVM_NVIF_CHIPSET_GB20X	0x1b0
+
 static const char *const nvsvm_nvif_reasons[] = {
 	[NOUVEAU_SVM_UNAVAILABLE__GPU] = "GPU family without usable replayable faults",
 	[NOUVEAU_SVM_UNAVAILABLE__IOMMU] = "DMA translated by an IOMMU, or bounce buffers",
@@ -102,16 +105,19 @@ static const char *const nvsvm_nvif_reasons[] = {
 };
 
 /*
- * Why SVM cannot run on @drm's GPU, 0 when it can.  Blackwell is left
- * out: nvkm has no fault subdev for it.  Ada and Hopper run GSP-RM only;
- * Turing and Ampere either way.
+ * Why SVM cannot run on @drm's GPU, 0 when it can.  GB20x is left out:
+ * its channel class, BLACKWELL_CHANNEL_GPFIFO_B, has no published MEM_OP
+ * methods to replay and cancel with, and nvkm gives it no fault subdev.
+ * Ada, Hopper and GB10x run GSP-RM only; Turing and Ampere either way.
  */
 static u32 nvsvm_nvif_check(struct nouveau_drm *drm)
 {
 	struct device *dev = drm->dev->dev;
 	u8 family = drm->client.device.info.family;
 
-	if (family < NV_DEVICE_INFO_V0_PASCAL || family > NV_DEVICE_INFO_V0_HOPPER)
+	if (family < NV_DEVICE_INFO_V0_PASCAL ||
+	    family > NV_DEVICE_INFO_V0_BLACKWELL ||
+	    drm->client.device.info.chipset >= NVSVM_NVIF_CHIPSET_GB20X)
 		return NOUVEAU_SVM_UNAVAILABLE__GPU;
 	if (!nvsvm_hw_dma_direct(device_iommu_mapped(dev),
 				 iommu_get_domain_for_dev(dev),

@@ -12,7 +12,7 @@
  *
  * The backend uses the channel nouveau moves buffers with (drm->ttm.chan)
  * when its copy object is of a class the stream builder knows
- * (nvsvm_hw_copy_class_supported(): Pascal to Hopper).  One copy op of
+ * (nvsvm_hw_copy_class_supported(): Pascal to GB10x).  One copy op of
  * the core, a run of pages contiguous in VRAM, is pushed as one stream:
  * both sides in physical addressing, one launch per extent of contiguous
  * system pages (nvsvm_hw_copy_encode()).  A stream is cut into pieces of

@@ -705,8 +705,14 @@ static void copy_above_1tib(struct kunit *test)
 	n = nvsvm_hw_copy_encode(PASCAL_DMA_COPY_A, NOUVEAU_SVM_COPY_TO_SYS,
 				 0x10000200000ULL, sys, 1, &sem, buf, COPY_MAX);
 	expect_stream(test, buf, n, want, ARRAY_SIZE(want));
-	/* HOPPER_DMA_COPY_A's 25 upper bits (clc8b5.h) take the same stream. */
+	/*
+	 * HOPPER_DMA_COPY_A's and BLACKWELL_DMA_COPY_A's 25 upper bits
+	 * (clc8b5.h, clc9b5.h) take the same stream.
+	 */
 	n = nvsvm_hw_copy_encode(HOPPER_DMA_COPY_A, NOUVEAU_SVM_COPY_TO_SYS,
+				 0x10000200000ULL, sys, 1, &sem, buf, COPY_MAX);
+	expect_stream(test, buf, n, want, ARRAY_SIZE(want));
+	n = nvsvm_hw_copy_encode(BLACKWELL_DMA_COPY_A, NOUVEAU_SVM_COPY_TO_SYS,
 				 0x10000200000ULL, sys, 1, &sem, buf, COPY_MAX);
 	expect_stream(test, buf, n, want, ARRAY_SIZE(want));
 
@@ -732,7 +738,8 @@ static void copy_rejects(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, nvsvm_hw_copy_class_supported(AMPERE_DMA_COPY_A));
 	KUNIT_EXPECT_FALSE(test, nvsvm_hw_copy_class_supported(KEPLER_DMA_COPY_A));
 	KUNIT_EXPECT_TRUE(test, nvsvm_hw_copy_class_supported(HOPPER_DMA_COPY_A));
-	KUNIT_EXPECT_FALSE(test, nvsvm_hw_copy_class_supported(BLACKWELL_DMA_COPY_A));
+	KUNIT_EXPECT_TRUE(test, nvsvm_hw_copy_class_supported(BLACKWELL_DMA_COPY_A));
+	KUNIT_EXPECT_FALSE(test, nvsvm_hw_copy_class_supported(BLACKWELL_DMA_COPY_B));
 
 	KUNIT_EXPECT_EQ(test, nvsvm_hw_copy_encode(KEPLER_DMA_COPY_A,
 						   NOUVEAU_SVM_COPY_TO_VRAM, 0, sys,
