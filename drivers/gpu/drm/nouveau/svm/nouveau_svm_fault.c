@@ -33,6 +33,13 @@
  * made device-exclusive (see "GPU atomics on system memory").  Transient
  * errors (-EBUSY, -ENOMEM, -EINTR) cancel nothing: the access faults
  * again after the replay.  Prefetch faults are never cancelled.
+ *
+ * Three tracepoints follow a batch: nouveau_svm_fault_batch once it is
+ * fetched and grouped, nouveau_svm_fault_group as each group has been
+ * served or, its VM gone, cancelled (by whichever server), and
+ * nouveau_svm_replay just before the replay, with the number of faults
+ * cancelled.  With the simulated GPU's (see "Exec engine") they time a
+ * fault stage by stage.
  */
 
 /**
@@ -348,14 +355,15 @@ static void nouveau_svm_groups_serve(struct nouveau_svm_dev *sdev,
 		const struct nouveau_svm_fault *f = &sdev->faults[grp->first];
 		struct nouveau_svm_vm *vm = nouveau_svm_dev_serve_vm(sdev, grp->inst);
 
-		if (!vm) {
+		if (vm) {
+			nouveau_svm_vm_account(sdev, vm, grp->count);
+			nouveau_svm_group_serve(sdev, vm, f, grp->count);
+			nouveau_svm_dev_unserve_vm(sdev, vm);
+		} else {
 			for (i = 0; i < grp->count; i++)
 				nouveau_svm_fault_cancel(sdev, NULL, &f[i]);
-			continue;
 		}
-		nouveau_svm_vm_account(sdev, vm, grp->count);
-		nouveau_svm_group_serve(sdev, vm, f, grp->count);
-		nouveau_svm_dev_unserve_vm(sdev, vm);
+		trace_nouveau_svm_fault_group(grp->inst, grp->start, grp->end, grp->count);
 	}
 }
 
@@ -390,7 +398,7 @@ static void nouveau_svm_servers_run(struct nouveau_svm_dev *sdev,
 static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n)
 {
 	struct nouveau_svm_fault *faults = sdev->faults;
-	unsigned int i, ngroups;
+	unsigned int i, ngroups, cancels = 0;
 
 	nouveau_svm_fault_sort(faults, n);
 	ngroups = nouveau_svm_fault_group(faults, n, SZ_2M, sdev->groups, sdev->fault_max);
@@ -398,11 +406,14 @@ static void nouveau_svm_fault_batch(struct nouveau_svm_dev *sdev, unsigned int n
 	sdev->batch++;
 
 	nouveau_svm_servers_run(sdev, ngroups);
-	for_each_set_bit(i, sdev->cancels, n)
+	for_each_set_bit(i, sdev->cancels, n) {
 		sdev->ops->fault_cancel(sdev, &faults[i]);
+		cancels++;
+	}
 	bitmap_zero(sdev->cancels, n);
 	/* From here on, waiting for the replay to return cannot deadlock. */
 	WRITE_ONCE(sdev->replay_issued, sdev->batch);
+	trace_nouveau_svm_replay(sdev->batch, cancels);
 	sdev->ops->fault_replay(sdev);
 	nouveau_svm_replay_record(sdev);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * nouveau SVM core tracepoints: fault batches, GPU maps, invalidations,
- * migrations (copy-engine launches) and evictions.
+ * nouveau SVM core tracepoints: fault batches, the fault groups served
+ * and the replays, GPU maps, invalidations, migrations (copy-engine
+ * launches) and evictions.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -21,6 +22,31 @@ TRACE_EVENT(nouveau_svm_fault_batch,
 	    TP_fast_assign(__entry->faults = faults;
 			   __entry->groups = groups;),
 	    TP_printk("faults=%u groups=%u", __entry->faults, __entry->groups)
+);
+
+TRACE_EVENT(nouveau_svm_fault_group,
+	    TP_PROTO(u64 inst, u64 start, u64 end, unsigned int faults),
+	    TP_ARGS(inst, start, end, faults),
+	    TP_STRUCT__entry(__field(u64, inst)
+				     __field(u64, start)
+				     __field(u64, end)
+				     __field(unsigned int, faults)),
+	    TP_fast_assign(__entry->inst = inst;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->faults = faults;),
+	    TP_printk("inst=%llu start=0x%llx end=0x%llx faults=%u",
+		      __entry->inst, __entry->start, __entry->end, __entry->faults)
+);
+
+TRACE_EVENT(nouveau_svm_replay,
+	    TP_PROTO(u64 batch, unsigned int cancels),
+	    TP_ARGS(batch, cancels),
+	    TP_STRUCT__entry(__field(u64, batch)
+				     __field(unsigned int, cancels)),
+	    TP_fast_assign(__entry->batch = batch;
+			   __entry->cancels = cancels;),
+	    TP_printk("batch=%llu cancels=%u", __entry->batch, __entry->cancels)
 );
 
 TRACE_EVENT(nouveau_svm_map,
