@@ -189,7 +189,7 @@ if [ ${#cfiles[@]} -gt 0 ]; then
 	nv=$SRC/drivers/gpu/drm/nouveau
 	raw=$("${KMAKE[@]}" -k W=1 C=2 CHECK=sparse \
 		CHECKFLAGS="-D__typeof_unqual__=__typeof__" \
-		KCFLAGS="-I$nv/include -I$nv/include/nvkm -I$nv/nvkm -I$nv/nvkm/subdev/gsp -I$nv -I$nv/svm" \
+		KCFLAGS="-I$nv/include -I$nv/include/nvkm -I$nv/nvkm -I$nv/nvkm/subdev/gsp -I$nv -I$nv/svm -I$nv/svm/sim" \
 		"${objs[@]}" 2>&1) || true
 	pat=$(printf '%s\n' "${cfiles[@]%.c}" "${kfiles[@]}" | sed 's/[.[\*^$]/\\&/g' |
 	      paste -sd'|')

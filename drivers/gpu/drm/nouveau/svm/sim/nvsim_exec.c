@@ -18,6 +18,9 @@
 
 #include "nvsim.h"
 
+#define CREATE_TRACE_POINTS
+#include "nvsim_trace.h"
+
 /**
  * DOC: Exec engine
  *
@@ -68,6 +71,14 @@
  * (the watchdog of a real channel), a wave whose faults were all dropped
  * is retried after a short timer (the replay a GPU's overflow interrupt
  * leads to), and 256 retries without progress end the job with -EIO.
+ *
+ * Tracepoints (nvsim_trace.h) follow a job by its token, which its faults
+ * carry too: nvsim_job_queue, _start (a runner takes it), _stall (it
+ * posts its faults and waits), _resume, _retire (the runner is done with
+ * it) and _collect (its submitter has it).  Between a stall and its
+ * resume the core's nouveau_svm_fault_batch, _fault_group and _replay
+ * come; `make profile` cuts each fault into those stages
+ * (.ci/profile-stages.py).
  */
 
 /* How long a stall with faults in the ring may last: the channel watchdog. */
@@ -476,13 +487,12 @@ static int nvsim_job_stall(struct nvsim_engine *engine, struct nvsim_job *job,
 				       nvsim_job_may_go(engine, job, seq),
 				       timeout);
 	abort = nvsim_job_aborted(engine, job);
-	if (abort)
-		return abort;
-	if (kthread_should_stop())
-		return -ENODEV;
-	if (!left && tally->posted)
-		return -EIO;
-	return 0;
+	if (!abort && kthread_should_stop())
+		abort = -ENODEV;
+	if (!abort && !left && tally->posted)
+		abort = -EIO;
+	trace_nvsim_job_resume(job->token, abort);
+	return abort;
 }
 
 /* Pages that bytes [@pos, @end) of an operand at @va span. */
@@ -559,6 +569,8 @@ static int nvsim_cmd_run(struct nvsim_engine *engine, struct nvsim_job *job,
 		if (tally.dma_error)
 			return -ENXIO;
 
+		/* Before the faults are in the ring, where the core may take them. */
+		trace_nvsim_job_stall(job->token, tally.missed);
 		nvsim_job_post_faults(job, &tally);
 		if (++retries > NVSIM_MAX_RETRIES)
 			return -EIO;
@@ -663,6 +675,8 @@ static struct nvsim_job *nvsim_runner_next(struct nvsim_runner *runner)
 	spin_unlock(&engine->lock);
 	if (more)
 		wake_up(&engine->work_wq);
+	if (job)
+		trace_nvsim_job_start(job->token, runner - engine->runners);
 	return job;
 }
 
@@ -677,6 +691,7 @@ static void nvsim_runner_retire(struct nvsim_runner *runner,
 	wake_up_all(&engine->idle_wq);
 	/* This runner looks for the channel's next job itself. */
 
+	trace_nvsim_job_retire(job->token, status);
 	nvsim_job_end(job, status);
 	nvsim_job_put(job);
 }
@@ -1010,6 +1025,8 @@ static int nvsim_engine_queue(struct nvsim_engine *engine,
 		if (!++engine->next_token)
 			++engine->next_token;
 		job->token = engine->next_token;
+		/* Before a runner can take it, so that its events come in order. */
+		trace_nvsim_job_queue(job->token, job->chan, job->count);
 		kref_get(&job->ref);
 		list_add_tail(&job->link, &engine->queue);
 	}
@@ -1155,6 +1172,7 @@ int nvsim_job_collect(struct nvsim_file *nfile, u32 seqno, long timeout,
 		goto out_put_job;
 	}
 	*status = job->status;
+	trace_nvsim_job_collect(job->token, job->status);
 	ret = nvsim_job_copy_results(job);
 	nvsim_job_put(job);
 
