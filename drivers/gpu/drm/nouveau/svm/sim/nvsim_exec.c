@@ -1041,7 +1041,7 @@ static int nvsim_engine_queue(struct nvsim_engine *engine,
  * @nfile: the submitting file
  * @nvm: the file's VM
  * @args: the EXEC arguments, whose own fields are already checked
- * @seqno: out, the job's number in @nfile
+ * @seqno: out, the job's number in @nfile, when this returns 0
  *
  * Context: process context of EXEC, in the mm of @nvm; may sleep.
  * Return: 0; -EFAULT if the commands cannot be read; -EINVAL for a bad
@@ -1064,17 +1064,21 @@ int nvsim_job_submit(struct nvsim_file *nfile, struct nvsim_vm *nvm,
 	if (ret < 0)
 		goto err_put_job;
 
+	/* Once queued, an asynchronous job may be collected, and freed, by a WAIT. */
+	*seqno = job->seqno;
 	ret = nvsim_engine_queue(&nfile->ndev->engine, job);
 	if (ret)
 		goto err_erase_job;
-
-	*seqno = job->seqno;
 	return 0;
 
 err_erase_job:
-	/* A WAIT may have found the job already: end it for that waiter. */
-	nvsim_job_end(job, ret);
+	/*
+	 * A WAIT may have found the job already; it cannot collect it before
+	 * it has ended, so the file's reference is still ours: take the job
+	 * out of the file first, then end it for that waiter.
+	 */
 	xa_erase(&nfile->jobs, job->seqno);
+	nvsim_job_end(job, ret);
 err_put_job:
 	nvsim_job_put(job);
 	return ret;
