@@ -85,6 +85,10 @@ FUZZ_OUT         ?= $(CURDIR)/build/fuzz$(if $(filter 1,$(DEBUG)),-debug)
 PROFILE_DIR  ?= to-host
 PROFILE_ARGS ?=
 PROFILE_OUT  ?= $(CURDIR)/build/profile
+# Extra arguments of the guest kernel's command line (e.g. idle=poll: idle
+# vCPUs spin instead of halting, so that a wakeup does not wait for TCG to
+# bring a halted vCPU back).
+PROFILE_BOOT_ARGS ?=
 
 # Builds and guest runs of one checkout are serialised on a lock, so that
 # two of them (two shells, two agents) never share a half-built tree.
@@ -190,16 +194,23 @@ _bench: _tests
 	 cat $(BENCH)/bench.log; echo; $(CI)/bench-report.py $(BENCH)
 
 # Profiles of one migration direction or of first touches, ours and
-# test_hmm's, in one boot.
+# test_hmm's, in one boot; for first touches and atomic round trips also
+# ours stage by stage, from the tracepoints (.ci/profile-stages.py).
 _profile: _tests
 	@rm -rf $(PROFILE_OUT); \
 	 NVSVM_PROFILE_DIR=$(PROFILE_DIR) NVSVM_PROFILE_ARGS="$(PROFILE_ARGS)" \
-	 $(CI)/guest-run.sh -t 900 -o $(PROFILE_OUT) \
+	 $(CI)/guest-run.sh -t 900 -o $(PROFILE_OUT) -a "$(PROFILE_BOOT_ARGS)" \
 		$(CURDIR)/$(CI)/guest-suites.sh profile; rc=$$?; \
 	 $(CI)/profile-symbolize.py $(PROFILE_OUT); \
 	 for f in $(PROFILE_OUT)/profile-*-self.txt $(PROFILE_OUT)/profile-*-threads.txt; do \
 		[ -f "$$f" ] || continue; echo "== $$(basename $$f)"; \
 		grep -v -E '^(#|$$)' "$$f" | head -n 25; done; \
+	 if [ -f $(PROFILE_OUT)/trace-ours.txt ]; then \
+		echo "== profile-ours-stages.txt"; \
+		$(CI)/profile-stages.py $(PROFILE_OUT)/trace-ours.txt \
+			$(PROFILE_OUT)/profile-ours-stages.txt && \
+		cat $(PROFILE_OUT)/profile-ours-stages.txt || \
+		{ echo "profile: profile-stages.py failed" >&2; exit 1; }; fi; \
 	 [ $$rc -eq 0 ] || { tail -n 20 $(PROFILE_OUT)/profile.log; \
 		echo "profile: the guest run failed (exit $$rc)" >&2; exit 1; }
 

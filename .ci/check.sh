@@ -7,7 +7,8 @@
 #  - sparse (C=2) and W=1 on the objects built from our .c files, keeping
 #    every warning about our files;
 #  - summarize.py's junit.xml on a made-up run (.ci/test-summarize.py),
-#    make-series.py's trimming of a step's Kbuild files on a made-up one;
+#    make-series.py's trimming of a step's Kbuild files on a made-up one,
+#    profile-stages.py's cutting of a made-up trace;
 #  - with IGT_SRC=<igt-gpu-tools tree>, the IGT tests against IGT's own
 #    headers (.ci/check-igt-api.py);
 #  - with NV_CLASS_DOC=<open-gpu-doc>/classes/compute, the IGT compute
@@ -85,6 +86,12 @@ out=""
 o=$(python3 "$TOP/.ci/make-series.py" --self-test 2>&1) ||
 	out=${o:-"make-series.py --self-test failed"}
 report "make-series.py's Makefile and Kconfig trimming on a made-up directory" "$out"
+
+# make profile's stage breakdown on a made-up trace.
+out=""
+o=$(python3 "$TOP/.ci/profile-stages.py" --self-test 2>&1) ||
+	out=${o:-"profile-stages.py --self-test failed"}
+report "profile-stages.py's stages of a made-up trace" "$out"
 
 # The IGT tests against IGT's own headers, where an IGT source tree is
 # given: Debian ships none (.ci/check-igt-api.py).

@@ -257,21 +257,57 @@ profile_one() {
 	perf report -i "$data" --kallsyms=/proc/kallsyms --stdio --no-children \
 		--sort sym -g none --percent-limit 1 > "$R/profile-$who-self.txt" 2>&1
 	perf report -i "$data" --kallsyms=/proc/kallsyms --stdio --children \
-		--sort sym -g none --percent-limit 2 > "$R/profile-$who-children.txt" 2>&1
+		--sort sym -g none --percent-limit 0.5 > "$R/profile-$who-children.txt" 2>&1
 	perf report -i "$data" --kallsyms=/proc/kallsyms --stdio --no-children \
 		--sort comm -g none > "$R/profile-$who-threads.txt" 2>&1
+}
+
+# The same part of ours again, without perf, with the tracepoints of the
+# simulated GPU and of the core's fault path on (svm-prof turns the trace
+# buffer on and off around it): trace-ours.txt, which
+# .ci/profile-stages.py cuts into the stages of each fault on the host.
+# The global trace clock orders the events of different CPUs.
+trace_one() {
+	local dir=$1 t=/sys/kernel/tracing e
+	local core="fault_batch fault_group replay invalidate"
+	[ -d $t/events ] || mount -t tracefs nodev $t || return 1
+	[ -d $t/events/nvsim ] || { echo "no nvsim events in $t"; return 1; }
+	echo 0 > $t/tracing_on
+	echo global > $t/trace_clock
+	echo 16384 > $t/buffer_size_kb
+	echo > $t/trace
+	echo 1 > $t/events/nvsim/enable
+	for e in $core; do
+		echo 1 > "$t/events/nouveau_svm/nouveau_svm_$e/enable" || return 1
+	done
+	# shellcheck disable=SC2086 # NVSVM_PROFILE_ARGS is a list of arguments
+	NVSVM_TRACING_ON=$t/tracing_on timeout -k 5 240 \
+		"$B/tests/svm-prof" ours "$dir" $NVSVM_PROFILE_ARGS || return 1
+	echo 0 > $t/tracing_on
+	echo 0 > $t/events/nvsim/enable
+	for e in $core; do
+		echo 0 > "$t/events/nouveau_svm/nouveau_svm_$e/enable"
+	done
+	# The buffer must have held every event: a lost one would cut jobs wrong.
+	grep -q 'entries-in-buffer/entries-written: \([0-9]*\)/\1 ' $t/trace ||
+		{ echo "the trace buffer overran"; return 1; }
+	cat $t/trace > "$R/trace-ours.txt"
 }
 
 # NVSVM_PROFILE_DIR: to-host (default), to-vram, first-touch or atomic;
 # NVSVM_PROFILE_ARGS: more arguments of svm-prof (--mib, --reps, --thp).
 suite_profile() {
+	local dir=${NVSVM_PROFILE_DIR:-to-host}
 	load_test_hmm || return 1
 	$MP nouveau_svm_sim vram_mb=320 || return 1
 	echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 	command -v perf > /dev/null || { echo "no perf in the guest's root"; return 1; }
 	for who in ours peer; do
-		profile_one "${NVSVM_PROFILE_DIR:-to-host}" "$who" || return 1
+		profile_one "$dir" "$who" || return 1
 	done
+	case $dir in
+	first-touch|atomic) trace_one "$dir" || return 1 ;;
+	esac
 	# The modules' symbols, for .ci/profile-symbolize.py on the host.
 	grep '\[' /proc/kallsyms > "$R/module-syms.txt"
 }

@@ -22,8 +22,12 @@
  * environment names perf's control FIFOs (PERF_CTL_FIFO, PERF_ACK_FIFO:
  * `perf record -D -1 --control fifo:CTL,ACK`), only the chosen direction
  * is recorded: the program enables the events just before it and disables
- * them just after, and waits for perf's acknowledgement each time.  It
- * prints the throughput of both directions in GB/s.
+ * them just after, and waits for perf's acknowledgement each time.  When
+ * NVSVM_TRACING_ON names tracefs' tracing_on, the trace buffer records the
+ * same part only, in the same way (`make profile`'s stage breakdown of
+ * first-touch and atomic, .ci/profile-stages.py).  It prints the
+ * throughput of both directions in GB/s, or the time of one read or round
+ * trip.
  *
  * Copyright (c) 2026 The nouveau SVM authors
  */
@@ -53,9 +57,9 @@ static struct {
 	bool peer, to_host, thp, first_touch, atomic;
 	unsigned int reps;
 	size_t size;
-	int fd, ctl, ack;
+	int fd, ctl, ack, tracing;
 	char *bounce;
-} opt = { .reps = 8, .size = 64UL << 20, .ctl = -1, .ack = -1 };
+} opt = { .reps = 8, .size = 64UL << 20, .ctl = -1, .ack = -1, .tracing = -1 };
 
 static void die(const char *fmt, ...)
 {
@@ -88,6 +92,14 @@ static void perf_ctl(const char *cmd)
 		die("perf control FIFO: %s", strerror(errno));
 	if (read(opt.ack, buf, sizeof(buf)) <= 0)
 		die("perf ack FIFO: %s", strerror(errno));
+}
+
+/* Start or stop recording: perf's events, and the trace buffer if asked. */
+static void recording(bool on)
+{
+	if (opt.tracing >= 0 && write(opt.tracing, on ? "1\n" : "0\n", 2) != 2)
+		die("tracing_on: %s", strerror(errno));
+	perf_ctl(on ? "enable\n" : "disable\n");
 }
 
 static void ours_migrate(void *buf, bool to_vram)
@@ -129,7 +141,7 @@ static double migrate(void *buf, bool to_vram)
 	double t;
 
 	if (record)
-		perf_ctl("enable\n");
+		recording(true);
 	t = now();
 	if (opt.peer)
 		peer_migrate(buf, to_vram);
@@ -137,7 +149,7 @@ static double migrate(void *buf, bool to_vram)
 		ours_migrate(buf, to_vram);
 	t = now() - t;
 	if (record)
-		perf_ctl("disable\n");
+		recording(false);
 	return t;
 }
 
@@ -200,12 +212,12 @@ static double first_touch(void)
 	for (unsigned int i = 0; i < opt.reps; i++)
 		if (mprotect(p + (2 * i + 1) * PAGE, PAGE, PROT_NONE))
 			die("mprotect: %s", strerror(errno));
-	perf_ctl("enable\n");
+	recording(true);
 	t = now();
 	for (unsigned int i = 0; i < opt.reps; i++)
 		read_page(p + 2 * i * PAGE);
 	t = now() - t;
-	perf_ctl("disable\n");
+	recording(false);
 	munmap(p, len);
 	return t / opt.reps;
 }
@@ -262,14 +274,14 @@ static double atomic_round_trips(void)
 	if (word == MAP_FAILED)
 		die("mmap: %s", strerror(errno));
 	*word = 0;	/* a page of its own, not the zero page */
-	perf_ctl("enable\n");
+	recording(true);
 	t = now();
 	for (unsigned int i = 0; i < opt.reps; i++) {
 		atomic_once(word);
 		v = *word;	/* the CPU read: takes the page back */
 	}
 	t = now() - t;
-	perf_ctl("disable\n");
+	recording(false);
 	if (window >= 0)
 		set_param(WINDOW_PARAM, window);
 	if (!opt.peer && v != opt.reps)
@@ -333,6 +345,11 @@ int main(int argc, char **argv)
 		opt.ack = open(getenv("PERF_ACK_FIFO"), O_RDONLY | O_CLOEXEC);
 		if (opt.ctl < 0 || opt.ack < 0)
 			die("perf FIFOs: %s", strerror(errno));
+	}
+	if (getenv("NVSVM_TRACING_ON")) {
+		opt.tracing = open(getenv("NVSVM_TRACING_ON"), O_WRONLY | O_CLOEXEC);
+		if (opt.tracing < 0)
+			die("%s: %s", getenv("NVSVM_TRACING_ON"), strerror(errno));
 	}
 	open_device();
 	if (opt.atomic) {
